@@ -1,0 +1,306 @@
+/**
+ * The settings of one agency instance: a single zod schema that turns raw Pulumi
+ * configuration (or component args) into typed, validated, defaulted settings.
+ *
+ * Every problem is reported at once, each with the exact config key
+ * (`agency-deploy:domains[0] must be a hostname`), and nothing is registered
+ * with the engine until the whole configuration is valid.
+ */
+import { z } from "zod";
+
+/** The Pulumi project name, and so the namespace of every config key. */
+export const CONFIG_NAMESPACE = "agency-deploy";
+
+const SLUG = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
+// RFC 1123 labels; "localhost" is a valid single-label name for the built-in stack.
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const PYTHON_MODULE = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const WSGI_TARGET = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names that carry credentials; such values must be generated secrets, never plain config. */
+export const SECRET_LIKE_NAME = /(secret|passw(or)?d|pwd|token|api[_-]?key|private[_-]?key|credential|auth)/i;
+
+/** Environment variables the components manage; extra env may not override them. */
+export const MANAGED_ENV = [
+  "DJANGO_SETTINGS_MODULE",
+  "DEBUG",
+  "ALLOWED_HOSTS",
+  "CSRF_TRUSTED_ORIGINS",
+  "DATABASE_URL",
+  "AUDIT_DATABASE_URL",
+  "SECRET_KEY",
+  "SECRET_KEY_FALLBACKS",
+  "FIELD_ENCRYPTION_KEY",
+  "PORT",
+] as const;
+
+const releaseStepSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/, "must be a kebab-case step name"),
+    command: z.array(z.string().min(1, "must not be empty")).min(1, "must name a command"),
+    onFailure: z.enum(["abort", "warn"], { error: 'must be "abort" or "warn"' }),
+  })
+  .strict();
+
+export type ReleaseStep = z.output<typeof releaseStepSchema>;
+export type Mode = "production" | "demo";
+
+/** The default ordered release: what must succeed before the web service changes. */
+export function defaultReleaseSteps(mode: Mode): ReleaseStep[] {
+  return [
+    { name: "migrate", command: ["python", "manage.py", "migrate", "--noinput"], onFailure: "abort" },
+    {
+      name: "migrate-audit",
+      command: ["python", "manage.py", "migrate", "--database=audit", "--noinput"],
+      onFailure: "abort",
+    },
+    { name: "lockdown-audit", command: ["python", "manage.py", "lockdown_audit_db"], onFailure: "abort" },
+    { name: "seed", command: ["python", "manage.py", "seed"], onFailure: "warn" },
+    {
+      name: "security-check",
+      command: ["python", "manage.py", "startup_check"],
+      onFailure: mode === "production" ? "abort" : "warn",
+    },
+  ];
+}
+
+const rotationValue = z.coerce.string().default("0");
+
+const imageSchema = z
+  .object({
+    /** Build context directory; relative paths are resolved against the Pulumi project root. */
+    context: z.string().min(1).optional(),
+    dockerfile: z.string().min(1).default("Dockerfile"),
+    /** Build stage to stop at (multi-stage Dockerfiles). */
+    target: z.string().min(1).optional(),
+    buildArgs: z.record(z.string().regex(ENV_NAME, "must be a build-arg name"), z.string()).default({}),
+    /** A pushed image reference, instead of a build. */
+    ref: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((image, ctx) => {
+    if ((image.context === undefined) === (image.ref === undefined)) {
+      ctx.addIssue({ code: "custom", message: "must set exactly one of image.context or image.ref", path: [] });
+    }
+    for (const name of Object.keys(image.buildArgs)) {
+      if (SECRET_LIKE_NAME.test(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["buildArgs", name],
+          message: "looks like a secret; build args are stored in the image history. Use runtime env instead",
+        });
+      }
+    }
+  });
+
+const djangoSchema = z
+  .object({
+    settingsModule: z.string().regex(PYTHON_MODULE, "must be a dotted Python module").default("config.settings.production"),
+    wsgiModule: z.string().regex(WSGI_TARGET, 'must look like "package.wsgi:application"').default("config.wsgi:application"),
+    healthPath: z.string().startsWith("/", "must start with /").default("/healthz/"),
+    readinessPath: z.string().startsWith("/", "must start with /").default("/readyz/"),
+  })
+  .strict();
+
+const gunicornSchema = z
+  .object({
+    workers: z.number().int().min(1).max(64).default(2),
+    threads: z.number().int().min(1).max(64).default(4),
+    timeout: z.number().int().min(1).max(3600).default(60),
+    gracefulTimeout: z.number().int().min(1).max(3600).default(30),
+  })
+  .strict();
+
+const postgresSchema = z
+  .object({
+    version: z.number().int().min(13).max(18).default(16),
+  })
+  .strict();
+
+const resourcesSchema = z
+  .object({
+    cpu: z.number().positive().max(64).default(1),
+    memoryMb: z.number().int().min(128).max(262144).default(1024),
+  })
+  .strict();
+
+const proxySchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** ACME account e-mail for public certificates; unused for localhost (Caddy's internal CA). */
+    email: z.email().optional(),
+  })
+  .strict();
+
+const rotationSchema = z
+  .object({
+    secretKey: rotationValue,
+    fieldEncryptionKey: rotationValue,
+    databasePasswords: rotationValue,
+  })
+  .strict();
+
+const backupSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** cron expression for the scheduled pg_dump of both databases */
+    schedule: z.string().min(9).default("0 2 * * *"),
+    retentionCount: z.number().int().min(1).default(14),
+    retentionDays: z.number().int().min(1).default(30),
+    /** Take a backup as the first release step (default: on in production). */
+    beforeRelease: z.boolean().optional(),
+    /** Host directory for backups; a protected Docker volume when unset. */
+    hostPath: z.string().startsWith("/", "must be an absolute path").optional(),
+  })
+  .strict();
+
+const dockerSchema = z
+  .object({
+    /** Docker host for the provider, e.g. ssh://deploy@agency.example.org; the local engine when unset. */
+    host: z.string().min(1).optional(),
+    httpPort: z.number().int().min(1).max(65535).default(80),
+    httpsPort: z.number().int().min(1).max(65535).default(443),
+  })
+  .strict();
+
+const azureSchema = z
+  .object({
+    location: z.string().min(1).default("westeurope"),
+    /** Deploy into an existing resource group instead of creating one. */
+    resourceGroupName: z.string().min(1).optional(),
+    postgresSku: z.string().min(1).default("Standard_B1ms"),
+    postgresTier: z.enum(["Burstable", "GeneralPurpose", "MemoryOptimized"]).default("Burstable"),
+    storageGb: z.number().int().min(32).default(32),
+    /** Point-in-time-restore retention; defaults to 14 in production, 7 in demo. */
+    backupRetentionDays: z.number().int().min(7).max(35).optional(),
+    geoRedundantBackup: z.boolean().default(false),
+    /** Delegated subnet for PostgreSQL; public access is disabled when set. */
+    postgresSubnetId: z.string().min(1).optional(),
+    minReplicas: z.number().int().min(0).max(30).optional(),
+    maxReplicas: z.number().int().min(1).max(30).default(2),
+  })
+  .strict();
+
+export const instanceSchema = z
+  .object({
+    agency: z.string().regex(SLUG, "must be a lowercase slug (letters, digits, dashes; 2-40 characters)"),
+    target: z.enum(["docker", "azure"], { error: 'must be "docker" or "azure"' }).default("docker"),
+    mode: z.enum(["production", "demo"], { error: 'must be "production" or "demo"' }).default("production"),
+    domains: z.array(z.string().regex(HOSTNAME, "must be a hostname")).min(1, "must list at least one domain"),
+    image: imageSchema,
+    django: djangoSchema.prefault({}),
+    release: z
+      .object({ steps: z.array(releaseStepSchema).min(1, "must have at least one step").optional() })
+      .strict()
+      .prefault({}),
+    gunicorn: gunicornSchema.prefault({}),
+    postgres: postgresSchema.prefault({}),
+    resources: resourcesSchema.prefault({}),
+    env: z
+      .record(z.string().regex(ENV_NAME, "must be an environment variable name"), z.string())
+      .default({}),
+    proxy: proxySchema.prefault({}),
+    /** Protect databases and their volumes from `pulumi destroy` and replacement. Opt out explicitly. */
+    protectData: z.boolean().default(true),
+    rotation: rotationSchema.prefault({}),
+    backup: backupSchema.prefault({}),
+    docker: dockerSchema.prefault({}),
+    azure: azureSchema.prefault({}),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    for (const name of Object.keys(cfg.env)) {
+      if ((MANAGED_ENV as readonly string[]).includes(name)) {
+        ctx.addIssue({ code: "custom", path: ["env", name], message: "is managed by agency-deploy and cannot be set" });
+      } else if (SECRET_LIKE_NAME.test(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["env", name],
+          message: "looks like a secret; plain config values are stored unencrypted. Use `pulumi config set --secret`",
+        });
+      }
+    }
+    if (cfg.gunicorn.gracefulTimeout > cfg.gunicorn.timeout) {
+      ctx.addIssue({ code: "custom", path: ["gunicorn", "gracefulTimeout"], message: "must not exceed gunicorn.timeout" });
+    }
+  });
+
+/** Validated settings with every default filled in. */
+export type InstanceSettings = Omit<z.output<typeof instanceSchema>, "release"> & {
+  release: { steps: ReleaseStep[] };
+};
+
+export interface ConfigIssue {
+  /** The full config key, e.g. `agency-deploy:domains[0]`. */
+  key: string;
+  message: string;
+}
+
+/** Invalid configuration: every problem, each naming its key. */
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i.key} ${i.message}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** `["domains", 0]` -> `agency-deploy:domains[0]`. */
+export function configKey(path: readonly PropertyKey[], namespace = CONFIG_NAMESPACE): string {
+  let key = "";
+  for (const part of path) {
+    if (typeof part === "number") key += `[${part}]`;
+    else key += key === "" ? String(part) : `.${String(part)}`;
+  }
+  return key === "" ? namespace : `${namespace}:${key}`;
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") return `has unknown setting(s): ${issue.keys.join(", ")}`;
+  if (issue.code === "invalid_type" && issue.input === undefined) return "is required";
+  if (issue.code === "invalid_type") return `must be ${issue.expected}`;
+  // zod's own wording ("Too small: expected number to be >=1") reads poorly after a key.
+  if (issue.code === "too_small" && issue.message.startsWith("Too small")) {
+    return issue.origin === "array" ? `must have at least ${issue.minimum} item(s)` : `must be at least ${issue.minimum}`;
+  }
+  if (issue.code === "too_big" && issue.message.startsWith("Too big")) return `must be at most ${issue.maximum}`;
+  return issue.message;
+}
+
+/**
+ * Validate raw settings (parsed Pulumi config or component args).
+ * @throws ConfigError listing every problem with its key.
+ */
+export function parseInstanceSettings(raw: unknown, namespace = CONFIG_NAMESPACE): InstanceSettings {
+  const result = instanceSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({ key: configKey(issue.path, namespace), message: issueMessage(issue) })),
+    );
+  }
+  const cfg = result.data;
+  return { ...cfg, release: { steps: cfg.release.steps ?? defaultReleaseSteps(cfg.mode) } };
+}
+
+/**
+ * Turn the engine's flat config map (`pulumi.runtime.allConfig()`: `"agency-deploy:gunicorn"`
+ * -> JSON text) into the raw object the schema reads. Keys of other namespaces are ignored.
+ */
+export function rawSettingsFromConfig(allConfig: Record<string, string>, namespace = CONFIG_NAMESPACE): unknown {
+  const raw: Record<string, unknown> = {};
+  for (const [fullKey, text] of Object.entries(allConfig)) {
+    const [ns, key] = fullKey.split(":", 2);
+    if (ns !== namespace || key === undefined) continue;
+    raw[key] = parseConfigValue(text);
+  }
+  return raw;
+}
+
+// The engine hands every value over as text: objects, arrays, numbers and booleans as JSON.
+function parseConfigValue(text: string): unknown {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" || typeof value === "number" || typeof value === "boolean" ? value : text;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,10 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  // tsc type-checks the whole tree once (npm test); jest only transpiles.
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  modulePathIgnorePatterns: ["<rootDir>/dist/"],
+  testTimeout: 60000,
+};
