@@ -13,7 +13,8 @@ export const CONFIG_NAMESPACE = "agency-deploy";
 
 const SLUG = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
 // RFC 1123 labels; "localhost" is a valid single-label name for the built-in stack.
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const HOSTNAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 const PYTHON_MODULE = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const WSGI_TARGET = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -31,6 +32,7 @@ export const MANAGED_ENV = [
   "SECRET_KEY",
   "SECRET_KEY_FALLBACKS",
   "FIELD_ENCRYPTION_KEY",
+  "FIELD_ENCRYPTION_KEY_FALLBACKS",
   "PORT",
 ] as const;
 
@@ -64,7 +66,12 @@ export function defaultReleaseSteps(mode: Mode): ReleaseStep[] {
   ];
 }
 
-const rotationValue = z.coerce.string().default("0");
+// A rotation value is a generation number: bumping it rotates the secret, and the previous
+// generation (value - 1) is kept so old sessions and encrypted fields stay readable.
+const rotationValue = z.coerce
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,5})$/, "must be a generation number (0, 1, 2, ...); increase it by one to rotate")
+  .default("0");
 
 const imageSchema = z
   .object({
@@ -80,7 +87,11 @@ const imageSchema = z
   .strict()
   .superRefine((image, ctx) => {
     if ((image.context === undefined) === (image.ref === undefined)) {
-      ctx.addIssue({ code: "custom", message: "must set exactly one of image.context or image.ref", path: [] });
+      ctx.addIssue({
+        code: "custom",
+        message: "must set exactly one of image.context or image.ref",
+        path: [],
+      });
     }
     for (const name of Object.keys(image.buildArgs)) {
       if (SECRET_LIKE_NAME.test(name)) {
@@ -95,8 +106,14 @@ const imageSchema = z
 
 const djangoSchema = z
   .object({
-    settingsModule: z.string().regex(PYTHON_MODULE, "must be a dotted Python module").default("config.settings.production"),
-    wsgiModule: z.string().regex(WSGI_TARGET, 'must look like "package.wsgi:application"').default("config.wsgi:application"),
+    settingsModule: z
+      .string()
+      .regex(PYTHON_MODULE, "must be a dotted Python module")
+      .default("config.settings.production"),
+    wsgiModule: z
+      .string()
+      .regex(WSGI_TARGET, 'must look like "package.wsgi:application"')
+      .default("config.wsgi:application"),
     healthPath: z.string().startsWith("/", "must start with /").default("/healthz/"),
     readinessPath: z.string().startsWith("/", "must start with /").default("/readyz/"),
   })
@@ -178,15 +195,47 @@ const azureSchema = z
     postgresSubnetId: z.string().min(1).optional(),
     minReplicas: z.number().int().min(0).max(30).optional(),
     maxReplicas: z.number().int().min(1).max(30).default(2),
+    /** Private DNS zone (privatelink.postgres.database.azure.com) linked to the VNet; needed with postgresSubnetId. */
+    postgresPrivateDnsZoneId: z.string().min(1).optional(),
+    /** Infrastructure subnet of the Container Apps environment; needed to reach a VNet-only PostgreSQL server. */
+    containerAppsSubnetId: z.string().min(1).optional(),
+    /** vCPU per web and release replica; Container Apps allots 2 GiB of memory per vCPU. */
+    cpu: z
+      .number()
+      .refine(
+        (cpu) => cpu >= 0.25 && cpu <= 4 && Number.isInteger(cpu * 4),
+        "must be a multiple of 0.25 from 0.25 to 4",
+      )
+      .default(0.5),
+    /** How long the release job may run before it is stopped and the deployment fails. */
+    releaseTimeoutSeconds: z.number().int().min(60).max(86400).default(1800),
   })
-  .strict();
+  .strict()
+  .superRefine((azure, ctx) => {
+    if (azure.postgresSubnetId !== undefined && azure.postgresPrivateDnsZoneId === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["postgresPrivateDnsZoneId"],
+        message: "is required with azure.postgresSubnetId",
+      });
+    }
+    if (azure.postgresSubnetId !== undefined && azure.containerAppsSubnetId === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["containerAppsSubnetId"],
+        message: "is required with azure.postgresSubnetId (the apps must be in the VNet to reach the server)",
+      });
+    }
+  });
 
 export const instanceSchema = z
   .object({
     agency: z.string().regex(SLUG, "must be a lowercase slug (letters, digits, dashes; 2-40 characters)"),
     target: z.enum(["docker", "azure"], { error: 'must be "docker" or "azure"' }).default("docker"),
     mode: z.enum(["production", "demo"], { error: 'must be "production" or "demo"' }).default("production"),
-    domains: z.array(z.string().regex(HOSTNAME, "must be a hostname")).min(1, "must list at least one domain"),
+    domains: z
+      .array(z.string().regex(HOSTNAME, "must be a hostname"))
+      .min(1, "must list at least one domain"),
     image: imageSchema,
     django: djangoSchema.prefault({}),
     release: z
@@ -196,9 +245,7 @@ export const instanceSchema = z
     gunicorn: gunicornSchema.prefault({}),
     postgres: postgresSchema.prefault({}),
     resources: resourcesSchema.prefault({}),
-    env: z
-      .record(z.string().regex(ENV_NAME, "must be an environment variable name"), z.string())
-      .default({}),
+    env: z.record(z.string().regex(ENV_NAME, "must be an environment variable name"), z.string()).default({}),
     proxy: proxySchema.prefault({}),
     /** Protect databases and their volumes from `pulumi destroy` and replacement. Opt out explicitly. */
     protectData: z.boolean().default(true),
@@ -211,17 +258,26 @@ export const instanceSchema = z
   .superRefine((cfg, ctx) => {
     for (const name of Object.keys(cfg.env)) {
       if ((MANAGED_ENV as readonly string[]).includes(name)) {
-        ctx.addIssue({ code: "custom", path: ["env", name], message: "is managed by agency-deploy and cannot be set" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["env", name],
+          message: "is managed by agency-deploy and cannot be set",
+        });
       } else if (SECRET_LIKE_NAME.test(name)) {
         ctx.addIssue({
           code: "custom",
           path: ["env", name],
-          message: "looks like a secret; plain config values are stored unencrypted. Use `pulumi config set --secret`",
+          message:
+            "looks like a secret; plain config values are stored unencrypted. Use `pulumi config set --secret`",
         });
       }
     }
     if (cfg.gunicorn.gracefulTimeout > cfg.gunicorn.timeout) {
-      ctx.addIssue({ code: "custom", path: ["gunicorn", "gracefulTimeout"], message: "must not exceed gunicorn.timeout" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["gunicorn", "gracefulTimeout"],
+        message: "must not exceed gunicorn.timeout",
+      });
     }
   });
 
@@ -260,9 +316,12 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type") return `must be ${issue.expected}`;
   // zod's own wording ("Too small: expected number to be >=1") reads poorly after a key.
   if (issue.code === "too_small" && issue.message.startsWith("Too small")) {
-    return issue.origin === "array" ? `must have at least ${issue.minimum} item(s)` : `must be at least ${issue.minimum}`;
+    return issue.origin === "array"
+      ? `must have at least ${issue.minimum} item(s)`
+      : `must be at least ${issue.minimum}`;
   }
-  if (issue.code === "too_big" && issue.message.startsWith("Too big")) return `must be at most ${issue.maximum}`;
+  if (issue.code === "too_big" && issue.message.startsWith("Too big"))
+    return `must be at most ${issue.maximum}`;
   return issue.message;
 }
 
@@ -274,7 +333,10 @@ export function parseInstanceSettings(raw: unknown, namespace = CONFIG_NAMESPACE
   const result = instanceSchema.safeParse(raw);
   if (!result.success) {
     throw new ConfigError(
-      result.error.issues.map((issue) => ({ key: configKey(issue.path, namespace), message: issueMessage(issue) })),
+      result.error.issues.map((issue) => ({
+        key: configKey(issue.path, namespace),
+        message: issueMessage(issue),
+      })),
     );
   }
   const cfg = result.data;
@@ -285,7 +347,10 @@ export function parseInstanceSettings(raw: unknown, namespace = CONFIG_NAMESPACE
  * Turn the engine's flat config map (`pulumi.runtime.allConfig()`: `"agency-deploy:gunicorn"`
  * -> JSON text) into the raw object the schema reads. Keys of other namespaces are ignored.
  */
-export function rawSettingsFromConfig(allConfig: Record<string, string>, namespace = CONFIG_NAMESPACE): unknown {
+export function rawSettingsFromConfig(
+  allConfig: Record<string, string>,
+  namespace = CONFIG_NAMESPACE,
+): unknown {
   const raw: Record<string, unknown> = {};
   for (const [fullKey, text] of Object.entries(allConfig)) {
     const [ns, key] = fullKey.split(":", 2);
@@ -299,7 +364,9 @@ export function rawSettingsFromConfig(allConfig: Record<string, string>, namespa
 function parseConfigValue(text: string): unknown {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === "object" || typeof value === "number" || typeof value === "boolean" ? value : text;
+    return typeof value === "object" || typeof value === "number" || typeof value === "boolean"
+      ? value
+      : text;
   } catch {
     return text;
   }

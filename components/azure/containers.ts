@@ -1,0 +1,57 @@
+/**
+ * What the release job's container and the web container share: the env contract (the same as
+ * the Docker target's), secrets as Key Vault references read through the identity, the registry
+ * pulled with the identity, and the size.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type * as azure from "@pulumi/azure-native/types/input";
+import { InstanceSettings } from "../config";
+import { APP_PORT, plainEnvironment as dockerPlainEnvironment } from "../docker/environment";
+import { containerResources } from "./sizing";
+import { VaultReference } from "./vault";
+
+export { APP_PORT };
+
+/**
+ * The Docker target's plain env, with every public host of the instance (the configured domains
+ * and the app's Azure host name) in ALLOWED_HOSTS and CSRF_TRUSTED_ORIGINS.
+ */
+export function plainEnvironment(
+  settings: InstanceSettings,
+  hosts: readonly string[],
+): Record<string, string> {
+  return dockerPlainEnvironment({ ...settings, domains: [...hosts] });
+}
+
+export interface ContainerShape {
+  env: pulumi.Output<azure.app.EnvironmentVarArgs[]>;
+  secrets: azure.app.SecretArgs[];
+  registries: azure.app.RegistryCredentialsArgs[];
+  resources: { cpu: number; memory: string };
+  identity: azure.app.ManagedServiceIdentityArgs;
+}
+
+export function containerShape(
+  settings: InstanceSettings,
+  hosts: pulumi.Input<string[]>,
+  references: readonly VaultReference[],
+  identityId: pulumi.Input<string>,
+  registryServer: pulumi.Input<string> | undefined,
+): ContainerShape {
+  return {
+    env: pulumi
+      .output(hosts)
+      .apply((h) => [
+        ...Object.entries(plainEnvironment(settings, h)).map(([name, value]) => ({ name, value })),
+        ...references.map((ref) => ({ name: ref.env, secretRef: ref.secretName })),
+      ]),
+    secrets: references.map((ref) => ({
+      name: ref.secretName,
+      keyVaultUrl: ref.keyVaultUrl,
+      identity: identityId,
+    })),
+    registries: registryServer === undefined ? [] : [{ server: registryServer, identity: identityId }],
+    resources: containerResources(settings.azure.cpu),
+    identity: { type: "UserAssigned", userAssignedIdentities: [identityId] },
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * AzureAgencyInstance: one agency's hardened instance on Azure Container Apps, PostgreSQL
+ * Flexible Server and Key Vault, sized for a small organisation.
+ *
+ * Guarantees, in dependency order:
+ *  - the settings are valid (every problem reported with its config key) before anything exists;
+ *  - secrets are generated, kept in Key Vault, and read by apps only through the instance identity,
+ *    which holds "Key Vault Secrets User" before any app or job exists;
+ *  - the server requires TLS, keeps point-in-time backups, is not open to the internet, and its
+ *    configuration is applied before the databases are created, one change at a time;
+ *  - the release job runs the ordered release steps against both databases and must succeed
+ *    before the web app changes; it runs again whenever the image or the steps change;
+ *  - the web app serves HTTPS only, is probed, and keeps at least one replica in production.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AgencyInstanceArgs } from "../args";
+import { parseInstanceSettings, InstanceSettings } from "../config";
+import { azureRunbook, Runbook, RunbookCommands } from "../runbook";
+import { imageSource } from "../image";
+import { AgencySecrets, generationsOf, joinKeyList } from "../secrets";
+import { containerShape } from "./containers";
+import { createDatabases } from "./database";
+import { createFoundation } from "./foundation";
+import { createImage } from "./registry";
+import { createReleasePhase } from "./release-job";
+import { assertAzureSettings, publicHosts, RestoreProcedure } from "./sizing";
+import { createVault, VaultSecretSpec } from "./vault";
+import { createWebApp } from "./web";
+
+export const AZURE_INSTANCE_TYPE = "agency-deploy:azure:AgencyInstance";
+
+export class AzureAgencyInstance extends pulumi.ComponentResource {
+  /** The app's HTTPS address on Azure (its default Container Apps host name). */
+  readonly url: pulumi.Output<string>;
+  /** The agency's canonical address (the first domain), once its DNS and certificate are bound. */
+  readonly canonicalUrl: pulumi.Output<string>;
+  readonly healthUrl: pulumi.Output<string>;
+  /** The image the web app runs, pinned by digest. */
+  readonly imageDigest: pulumi.Output<string>;
+  /** The image released before this one ("" before the second release): the rollback target. */
+  readonly previousImageDigest: pulumi.Output<string>;
+  readonly appDatabaseName: pulumi.Output<string>;
+  readonly auditDatabaseName: pulumi.Output<string>;
+  readonly databaseUrl: pulumi.Output<string>;
+  readonly auditDatabaseUrl: pulumi.Output<string>;
+  readonly resourceGroupName: pulumi.Output<string>;
+  readonly postgresServerName: pulumi.Output<string>;
+  readonly keyVaultName: pulumi.Output<string>;
+  readonly releaseJobName: pulumi.Output<string>;
+  /** Point-in-time restore: the exact `az postgres flexible-server restore` command and the steps around it. */
+  readonly restore: pulumi.Output<RestoreProcedure>;
+  /** Markdown: the exact backup, restore, rollback and key rotation commands for this instance. */
+  readonly runbook: pulumi.Output<string>;
+  /** The runbook's four procedures, as the reliability report lists them. */
+  readonly runbookCommands: pulumi.Output<RunbookCommands>;
+
+  constructor(name: string, args: AgencyInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
+    const settings = parseInstanceSettings(args);
+    assertAzureSettings(settings);
+    const source = imageSource(settings.agency, settings.image);
+    super(AZURE_INSTANCE_TYPE, name, {}, opts);
+
+    const foundation = createFoundation(name, settings, this);
+    const secrets = new AgencySecrets(`${name}-secrets`, { rotation: settings.rotation }, { parent: this });
+    const image = createImage(name, settings.agency, source, foundation, this);
+    const databases = createDatabases(name, settings, foundation, this);
+
+    const vault = createVault(name, foundation, vaultSecrets(settings, secrets, databases), this);
+    const defaultHost = pulumi.interpolate`${foundation.names.webApp}.${foundation.environment.defaultDomain}`;
+    const hosts = defaultHost.apply((host) => publicHosts(settings, host));
+    const shape = containerShape(
+      settings,
+      hosts,
+      vault.references,
+      foundation.identity.id,
+      image.registryServer,
+    );
+    const access = [vault.readAccess, ...(image.pullAccess === undefined ? [] : [image.pullAccess])];
+
+    const release = createReleasePhase(
+      name,
+      settings,
+      foundation,
+      image.ref,
+      shape,
+      [...access, databases.ready],
+      this,
+    );
+    const web = createWebApp(
+      name,
+      settings,
+      foundation,
+      image.ref,
+      shape,
+      [release.execution, ...access],
+      this,
+    );
+
+    this.url = pulumi.interpolate`https://${defaultHost}`;
+    this.canonicalUrl = pulumi.output(`https://${settings.domains[0]}`);
+    this.healthUrl = pulumi.interpolate`${this.url}${settings.django.healthPath}`;
+    // Read through the web app so the digest is reported only once the app runs it.
+    this.imageDigest = pulumi.all([web.id, image.ref]).apply(([, ref]) => ref);
+    this.previousImageDigest = release.execution.previousImage;
+    this.appDatabaseName = databases.appDatabase.name;
+    this.auditDatabaseName = databases.auditDatabase.name;
+    this.databaseUrl = databases.databaseUrl;
+    this.auditDatabaseUrl = databases.auditDatabaseUrl;
+    this.resourceGroupName = foundation.resourceGroupName;
+    this.postgresServerName = databases.serverName;
+    this.keyVaultName = vault.vault.name;
+    this.releaseJobName = release.job.name;
+    this.restore = databases.restore;
+    const runbook: pulumi.Output<Runbook> = pulumi
+      .all([databases.restore, web.name, release.job.name])
+      .apply(([restore, webApp, releaseJob]) =>
+        azureRunbook({
+          agency: settings.agency,
+          stack: pulumi.getStack(),
+          mode: settings.mode,
+          rotation: settings.rotation,
+          resourceGroup: restore.resourceGroup,
+          postgresServer: restore.sourceServer,
+          webApp,
+          releaseJob,
+          retentionDays: restore.retentionDays,
+          geoRedundantBackup: restore.geoRedundantBackup,
+          restoreCommand: restore.command,
+          protectData: settings.protectData,
+        }),
+      );
+    this.runbook = runbook.apply((r) => r.markdown);
+    this.runbookCommands = runbook.apply((r) => r.commands);
+    this.registerOutputs({
+      url: this.url,
+      canonicalUrl: this.canonicalUrl,
+      healthUrl: this.healthUrl,
+      imageDigest: this.imageDigest,
+      previousImageDigest: this.previousImageDigest,
+      appDatabaseName: this.appDatabaseName,
+      auditDatabaseName: this.auditDatabaseName,
+      databaseUrl: this.databaseUrl,
+      auditDatabaseUrl: this.auditDatabaseUrl,
+      resourceGroupName: this.resourceGroupName,
+      postgresServerName: this.postgresServerName,
+      keyVaultName: this.keyVaultName,
+      releaseJobName: this.releaseJobName,
+      restore: this.restore,
+      runbook: this.runbook,
+      runbookCommands: this.runbookCommands,
+    });
+  }
+}
+
+/** Every secret env var of the app, as Key Vault secrets; fallbacks only while a rotation keeps one. */
+function vaultSecrets(
+  settings: InstanceSettings,
+  secrets: AgencySecrets,
+  databases: { databaseUrl: pulumi.Output<string>; auditDatabaseUrl: pulumi.Output<string> },
+): VaultSecretSpec[] {
+  const specs: VaultSecretSpec[] = [
+    { env: "SECRET_KEY", secretName: "secret-key", value: secrets.secretKey },
+    { env: "FIELD_ENCRYPTION_KEY", secretName: "field-encryption-key", value: secrets.fieldEncryptionKey },
+    { env: "DATABASE_URL", secretName: "database-url", value: databases.databaseUrl },
+    { env: "AUDIT_DATABASE_URL", secretName: "audit-database-url", value: databases.auditDatabaseUrl },
+  ];
+  if (generationsOf(settings.rotation.secretKey).previous !== undefined) {
+    specs.push({
+      env: "SECRET_KEY_FALLBACKS",
+      secretName: "secret-key-fallbacks",
+      value: secrets.secretKeyFallbacks.apply(joinKeyList),
+    });
+  }
+  if (generationsOf(settings.rotation.fieldEncryptionKey).previous !== undefined) {
+    specs.push({
+      env: "FIELD_ENCRYPTION_KEY_FALLBACKS",
+      secretName: "field-encryption-key-fallbacks",
+      value: secrets.fieldEncryptionKeyFallbacks.apply(joinKeyList),
+    });
+  }
+  return specs;
+}

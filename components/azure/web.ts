@@ -1,0 +1,110 @@
+/**
+ * The web service: a Container App behind HTTPS-only ingress, running gunicorn with explicit
+ * workers, threads and timeouts on $PORT, probed at start-up, for liveness and for readiness.
+ * It runs the same image the release job just released, with the same env and secrets.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as app from "@pulumi/azure-native/app";
+import type * as azure from "@pulumi/azure-native/types/input";
+import { InstanceSettings } from "../config";
+import { APP_PORT, ContainerShape } from "./containers";
+import { Foundation } from "./foundation";
+import { minReplicas } from "./sizing";
+
+/** `exec` so gunicorn is PID 1 and receives SIGTERM; logs to stdout/stderr. */
+export function gunicornCommand(settings: InstanceSettings): string[] {
+  const g = settings.gunicorn;
+  return [
+    "/bin/sh",
+    "-c",
+    `exec gunicorn ${settings.django.wsgiModule} --bind 0.0.0.0:\${PORT} --workers ${g.workers} ` +
+      `--threads ${g.threads} --timeout ${g.timeout} --graceful-timeout ${g.gracefulTimeout} ` +
+      `--access-logfile - --error-logfile -`,
+  ];
+}
+
+/**
+ * Start-up, liveness and readiness probes. Probes reach the replica by IP, so they send the
+ * canonical Host header: Django's ALLOWED_HOSTS would answer 400 to the bare IP.
+ * Start-up allows 10 + 10 x 10 s for migrations-free boot; liveness restarts a hung worker
+ * after 3 failures; readiness takes a replica out of rotation while a database is unreachable.
+ */
+export function webProbes(settings: InstanceSettings): azure.app.ContainerAppProbeArgs[] {
+  const headers = [{ name: "Host", value: settings.domains[0] }];
+  const get = (path: string) => ({ path, port: APP_PORT, scheme: "HTTP", httpHeaders: headers });
+  return [
+    {
+      type: "Startup",
+      httpGet: get(settings.django.healthPath),
+      initialDelaySeconds: 10,
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 10,
+    },
+    {
+      type: "Liveness",
+      httpGet: get(settings.django.healthPath),
+      periodSeconds: 30,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    },
+    {
+      type: "Readiness",
+      httpGet: get(settings.django.readinessPath),
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+      successThreshold: 1,
+    },
+  ];
+}
+
+export function createWebApp(
+  name: string,
+  settings: InstanceSettings,
+  foundation: Foundation,
+  image: pulumi.Input<string>,
+  shape: ContainerShape,
+  dependsOn: pulumi.Input<pulumi.Resource>[],
+  parent: pulumi.Resource,
+): app.ContainerApp {
+  return new app.ContainerApp(
+    `${name}-web`,
+    {
+      resourceGroupName: foundation.resourceGroupName,
+      location: foundation.location,
+      containerAppName: foundation.names.webApp,
+      managedEnvironmentId: foundation.environment.id,
+      identity: shape.identity,
+      configuration: {
+        activeRevisionsMode: "Single",
+        ingress: {
+          external: true,
+          targetPort: APP_PORT,
+          transport: "auto",
+          allowInsecure: false,
+          traffic: [{ latestRevision: true, weight: 100 }],
+        },
+        secrets: shape.secrets,
+        registries: shape.registries,
+      },
+      template: {
+        containers: [
+          {
+            name: "web",
+            image,
+            command: gunicornCommand(settings),
+            env: shape.env,
+            resources: shape.resources,
+            probes: webProbes(settings),
+          },
+        ],
+        scale: { minReplicas: minReplicas(settings), maxReplicas: settings.azure.maxReplicas },
+        // Replicas get gunicorn's graceful timeout plus a margin to finish requests on shutdown.
+        terminationGracePeriodSeconds: settings.gunicorn.gracefulTimeout + 10,
+      },
+      tags: foundation.tags,
+    },
+    { parent, dependsOn },
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * The application's environment: what Django needs to start safely, assembled in one place so
+ * the release and the web service see exactly the same settings.
+ *
+ * Plain entries (settings module, DEBUG=False, hosts, origins, port, locale, extra env) stay
+ * plain strings; every credential entry is its own secret Output. The SDK lifts secretness to the
+ * whole `envs` property when it is sent to the engine, so state and previews never show a credential.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { InstanceSettings } from "../config";
+import { joinKeyList } from "../secrets";
+
+/** The port gunicorn binds inside the container ($PORT). */
+export const APP_PORT = 8000;
+
+/** Non-secret env, in a fixed order. */
+export function plainEnvironment(settings: InstanceSettings): Record<string, string> {
+  return {
+    DJANGO_SETTINGS_MODULE: settings.django.settingsModule,
+    DEBUG: "False",
+    ALLOWED_HOSTS: settings.domains.join(","),
+    CSRF_TRUSTED_ORIGINS: settings.domains.map((domain) => `https://${domain}`).join(","),
+    PORT: String(APP_PORT),
+    LANG: "C.UTF-8",
+    LC_ALL: "C.UTF-8",
+    ...settings.env,
+  };
+}
+
+/** Credential values as the app reads them. */
+export interface AppCredentials {
+  databaseUrl: string;
+  auditDatabaseUrl: string;
+  secretKey: string;
+  secretKeyFallbacks: string[];
+  fieldEncryptionKey: string;
+  fieldEncryptionKeyFallbacks: string[];
+}
+
+/**
+ * Credential env. Fallback lists are comma-separated, current key NOT included:
+ * SECRET_KEY_FALLBACKS feeds Django's setting of that name; FIELD_ENCRYPTION_KEY_FALLBACKS holds
+ * older Fernet keys that may still decrypt (MultiFernet([current, *fallbacks])).
+ */
+export function credentialEnvironment(credentials: AppCredentials): Record<string, string> {
+  return {
+    DATABASE_URL: credentials.databaseUrl,
+    AUDIT_DATABASE_URL: credentials.auditDatabaseUrl,
+    SECRET_KEY: credentials.secretKey,
+    SECRET_KEY_FALLBACKS: joinKeyList(credentials.secretKeyFallbacks),
+    FIELD_ENCRYPTION_KEY: credentials.fieldEncryptionKey,
+    FIELD_ENCRYPTION_KEY_FALLBACKS: joinKeyList(credentials.fieldEncryptionKeyFallbacks),
+  };
+}
+
+export const CREDENTIAL_ENV_NAMES = Object.keys(
+  credentialEnvironment({
+    databaseUrl: "",
+    auditDatabaseUrl: "",
+    secretKey: "",
+    secretKeyFallbacks: [],
+    fieldEncryptionKey: "",
+    fieldEncryptionKeyFallbacks: [],
+  }),
+);
+
+/** Outputs of the credentials, as components hold them. */
+export type AppCredentialOutputs = { [K in keyof AppCredentials]: pulumi.Input<AppCredentials[K]> };
+
+/** `KEY=VALUE` entries for a container: plain ones as strings, each credential a secret Output. */
+export function containerEnvironment(
+  settings: InstanceSettings,
+  credentials: AppCredentialOutputs,
+): pulumi.Input<string>[] {
+  const plain = Object.entries(plainEnvironment(settings)).map(([name, value]) => `${name}=${value}`);
+  const c = credentials;
+  const resolved = pulumi
+    .all([
+      c.databaseUrl,
+      c.auditDatabaseUrl,
+      c.secretKey,
+      c.secretKeyFallbacks,
+      c.fieldEncryptionKey,
+      c.fieldEncryptionKeyFallbacks,
+    ])
+    .apply(
+      ([
+        databaseUrl,
+        auditDatabaseUrl,
+        secretKey,
+        secretKeyFallbacks,
+        fieldEncryptionKey,
+        fieldEncryptionKeyFallbacks,
+      ]) =>
+        credentialEnvironment({
+          databaseUrl,
+          auditDatabaseUrl,
+          secretKey,
+          secretKeyFallbacks,
+          fieldEncryptionKey,
+          fieldEncryptionKeyFallbacks,
+        }),
+    );
+  const secret = CREDENTIAL_ENV_NAMES.map((name) =>
+    pulumi.secret(resolved.apply((env) => `${name}=${env[name]}`)),
+  );
+  return [...plain, ...secret];
+}

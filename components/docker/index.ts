@@ -1,0 +1,9 @@
+/**
+ * The Docker target: one agency instance on one Docker host.
+ */
+export { DockerAgencyInstance, publicUrl } from "./instance";
+export { AppDatabase, AuditDatabase, databaseUrl, postgresImage, POSTGRES_IMAGES } from "./database";
+export { ReleasePhase } from "./release";
+export { WebService, gunicornCommand } from "./web";
+export { Proxy, caddyfile, CADDY_IMAGE } from "./proxy";
+export { plainEnvironment, credentialEnvironment } from "./environment";

@@ -1,0 +1,76 @@
+/**
+ * ReleasePhase on Docker: a one-shot container from the application image that runs the release
+ * script once per image and step list, before the web service changes.
+ *
+ * `attach: true` makes the provider wait for the container to exit but ignores its exit code, and
+ * `mustRun: true` would fail on an exited container; so the container is `attach: true,
+ * mustRun: false, rm: false, logs: true` and its `exitCode` is gated explicitly: `imageId` only
+ * resolves when every abort step succeeded, and otherwise fails the deployment naming the step.
+ * The web service runs `imageId`, so it cannot start on a failed release. The container is
+ * replaced (and so the release runs again) whenever the image ID or the script changes.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as docker from "@pulumi/docker";
+import type { ReleaseStep } from "../config";
+import { releaseFailure, releaseScript } from "../release";
+import { containerLogging, hardenedRuntime } from "./hardening";
+
+/** The app image's unprivileged user (uid:gid). */
+export const APP_USER = "10001:10001";
+
+export interface ReleasePhaseArgs {
+  /** The application image ID (from AppImage). */
+  imageId: pulumi.Input<string>;
+  /** The configured steps, in order. */
+  steps: ReleaseStep[];
+  /** The app environment (see environment.ts). */
+  envs: pulumi.Input<string>[];
+  /** Networks the release joins (the internal database network). */
+  networks: pulumi.Input<string>[];
+}
+
+export class ReleasePhase extends pulumi.ComponentResource {
+  readonly container: docker.Container;
+  /** The steps run, in order. */
+  readonly steps: ReleaseStep[];
+  /** The image ID, resolved only after the release succeeded: consume it to depend on success. */
+  readonly imageId: pulumi.Output<string>;
+  readonly exitCode: pulumi.Output<number>;
+
+  constructor(name: string, args: ReleasePhaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    const steps = args.steps;
+    const script = releaseScript(steps);
+    super("agency-deploy:docker:ReleasePhase", name, {}, opts);
+    this.steps = steps;
+
+    this.container = new docker.Container(
+      `${name}-job`,
+      {
+        image: args.imageId,
+        entrypoints: ["/bin/sh", "-c"],
+        command: [script],
+        envs: args.envs,
+        user: APP_USER,
+        networksAdvanced: args.networks.map((network) => ({ name: network })),
+        attach: true,
+        mustRun: false,
+        rm: false,
+        logs: true,
+        restart: "no",
+        ...hardenedRuntime(),
+        ...containerLogging(),
+      },
+      // Release output is the app's own logging; keep it out of plaintext state in case it echoes config.
+      { parent: this, dependsOn: opts?.dependsOn, additionalSecretOutputs: ["containerLogs"] },
+    );
+    this.exitCode = this.container.exitCode;
+    this.imageId = pulumi.all([this.container.exitCode, args.imageId]).apply(([exitCode, imageId]) => {
+      const failure = releaseFailure(exitCode, steps);
+      if (failure !== undefined) throw new pulumi.RunError(`${name}: ${failure}`);
+      return imageId;
+    });
+    // imageId stays out of the registered outputs: a failed release must fail through its
+    // consumer (the web service) with the step's message, not through this component's outputs.
+    this.registerOutputs({ exitCode: this.exitCode });
+  }
+}

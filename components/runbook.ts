@@ -1,0 +1,300 @@
+/**
+ * The instance's runbook: the exact commands, for its target and with its real resource names,
+ * to back up, restore, drill a restore, roll back a release and rotate keys.
+ *
+ * Pure functions of plain facts, so the markdown is testable without Pulumi; each instance
+ * resolves its names (container names, server names, URNs) and calls the function of its target.
+ * `runbookCommands` is the structured form the reliability report shows under "Deployment
+ * Runbook Gaps": a procedure the deployment cannot provide is left out, and so reported as a gap.
+ */
+import type { Mode } from "./config";
+import { CONFIG_NAMESPACE } from "./config";
+
+/**
+ * The four procedures the report asks for. Same shape as `RunbookCommands` in
+ * policies/report/model.ts; declared here so the library does not depend on the policy pack.
+ */
+export interface RunbookCommands {
+  backupBeforeMigration?: string;
+  rollback?: string;
+  keyRotation?: string;
+  restore?: string;
+}
+
+export interface Runbook {
+  markdown: string;
+  commands: RunbookCommands;
+}
+
+/** Rotation generations as configured (`rotation.*`): the next rotation sets each to current + 1. */
+export interface RotationGenerations {
+  secretKey: string;
+  fieldEncryptionKey: string;
+  databasePasswords: string;
+}
+
+interface CommonFacts {
+  agency: string;
+  stack: string;
+  mode: Mode;
+  rotation: RotationGenerations;
+}
+
+export interface DockerRunbookFacts extends CommonFacts {
+  /** The scheduled backup container; absent when `backup.enabled` is false. */
+  backupContainer?: string;
+  /** The latest pre-release backup container; absent when `backup.beforeRelease` is off. */
+  preReleaseBackupContainer?: string;
+  webContainer: string;
+  /** Where dumps are kept, for people ("Docker volume ..." or "host directory ..."). */
+  backupStorage?: string;
+  /** Inside the backup containers. */
+  backupDir: string;
+  scriptsDir: string;
+  /** Whether the image is built from a context (else pulled by reference). */
+  builtFromContext: boolean;
+  /** URNs of the database containers (protected unless protectData is false). */
+  databaseContainerUrns: string[];
+  protectData: boolean;
+}
+
+export interface AzureRunbookFacts extends CommonFacts {
+  resourceGroup: string;
+  postgresServer: string;
+  webApp: string;
+  releaseJob: string;
+  retentionDays: number;
+  geoRedundantBackup: boolean;
+  /** The exact `az postgres flexible-server restore` command, RESTORE_TIME to fill in. */
+  restoreCommand: string;
+  protectData: boolean;
+}
+
+const fence = (lines: string[]): string => ["```sh", ...lines, "```"].join("\n");
+const key = (name: string): string => `${CONFIG_NAMESPACE}:${name}`;
+const next = (generation: string): number => Number(generation) + 1;
+
+/** `pulumi config set` of the three rotation generations, each one past the current. */
+function rotationCommands(facts: CommonFacts): { secretKey: string; fieldKey: string; passwords: string } {
+  const set = (name: keyof RotationGenerations) =>
+    `pulumi config set --path '${key(`rotation.${name}`)}' ${next(facts.rotation[name])} -s ${facts.stack}`;
+  return {
+    secretKey: set("secretKey"),
+    fieldKey: set("fieldEncryptionKey"),
+    passwords: set("databasePasswords"),
+  };
+}
+
+const ROTATION_EFFECTS = [
+  "- `SECRET_KEY`: the new key signs; the previous one moves to `SECRET_KEY_FALLBACKS`, so sessions and " +
+    "signed links stay valid until the next rotation drops it.",
+  "- `FIELD_ENCRYPTION_KEY`: the new key encrypts; the previous one stays in `FIELD_ENCRYPTION_KEY_FALLBACKS` " +
+    "and still decrypts (MultiFernet). Re-save encrypted rows before rotating again: the next rotation drops it.",
+  "- Database passwords: no fallback. The new password is applied to both databases and every connection " +
+    "string in the same `pulumi up`.",
+];
+
+/** Reading the image a previous update deployed, from the stack's own history. */
+function previousDigestCommands(stack: string): string[] {
+  return [
+    `pulumi stack history -s ${stack}   # note the version (N) of the last good update`,
+    `pulumi stack export -s ${stack} --version N | jq -r '.deployment.resources[] | select(.type == "pulumi:pulumi:Stack") | .outputs.imageDigest'`,
+  ];
+}
+
+export function dockerRunbook(facts: DockerRunbookFacts): Runbook {
+  const { stack, backupDir, scriptsDir } = facts;
+  const backup = facts.backupContainer;
+  const rotation = rotationCommands(facts);
+  const sections: string[] = [
+    `# Runbook: ${facts.agency} (stack \`${stack}\`, Docker, ${facts.mode})`,
+    "Run the `docker` commands on the Docker host (or with `DOCKER_HOST` set to it), the `pulumi` commands " +
+      "in the agency-deploy project. Connection strings stay inside the containers: the commands expand " +
+      "`$DATABASE_URL` there and never print it.",
+  ];
+  const commands: RunbookCommands = {};
+
+  if (backup !== undefined) {
+    sections.push(
+      "## Backup now",
+      `Both databases are dumped (pg_dump custom format) to ${facts.backupStorage ?? backupDir} on the configured schedule. To take one now:`,
+      fence([
+        `docker exec -e BACKUP_LABEL=manual ${backup} ${scriptsDir}/backup.sh`,
+        `docker exec ${backup} ls -l ${backupDir}`,
+      ]),
+    );
+  }
+
+  sections.push("## Backup before migration");
+  if (facts.preReleaseBackupContainer !== undefined) {
+    const see = [`docker logs ${facts.preReleaseBackupContainer}`];
+    if (backup !== undefined)
+      see.push(`docker exec ${backup} sh -c 'ls -1t ${backupDir}/*-pre-release-*.dump'`);
+    sections.push(
+      "Automatic: every `pulumi up` that runs the release (new image or new steps) first dumps both databases " +
+        "with the label `pre-release`; if that backup fails, the release and the web service are not changed. " +
+        "See the latest one:",
+      fence(see),
+    );
+    commands.backupBeforeMigration = `automatic before every release; check it with: ${see.join(" && ")}`;
+  } else if (backup !== undefined) {
+    const manual = `docker exec -e BACKUP_LABEL=pre-release ${backup} ${scriptsDir}/backup.sh`;
+    sections.push(
+      `Not automatic on this stack (\`${key("backup.beforeRelease")}\` is off). Before every \`pulumi up\` that changes the image or the release steps, run:`,
+      fence([manual]),
+    );
+    commands.backupBeforeMigration = `${manual}   # before pulumi up -s ${stack}`;
+  } else {
+    sections.push(
+      `Not available: \`${key("backup.enabled")}\` and \`${key("backup.beforeRelease")}\` are both off on this stack.`,
+    );
+  }
+
+  const restoreSteps =
+    backup === undefined
+      ? undefined
+      : [
+          `docker exec ${backup} ls -1t ${backupDir}   # pick APP_DUMP and AUDIT_DUMP (same timestamp)`,
+          `docker stop ${facts.webContainer}`,
+          `docker exec ${backup} sh -c '${scriptsDir}/restore.sh ${backupDir}/APP_DUMP "$DATABASE_URL"'`,
+          `docker exec ${backup} sh -c '${scriptsDir}/restore.sh ${backupDir}/AUDIT_DUMP "$AUDIT_DATABASE_URL"'`,
+          `docker start ${facts.webContainer}`,
+        ];
+  if (restoreSteps !== undefined) {
+    sections.push(
+      "## Restore",
+      "Each restore runs in one transaction: the whole dump is restored or nothing changes. Stop the web " +
+        "service first so no request writes in between.",
+      fence(restoreSteps),
+      "## Restore drill",
+      "Dumps both databases now, restores them into scratch databases on the same servers, compares every " +
+        "table's row count and drops the scratch databases; a non-zero exit means the backups cannot be trusted.",
+      fence([`docker exec ${backup} ${scriptsDir}/restore-drill.sh`]),
+    );
+    commands.restore = restoreSteps.join(" && ");
+  } else {
+    sections.push("## Restore", `Not available: \`${key("backup.enabled")}\` is off on this stack.`);
+  }
+
+  const redeploy = facts.builtFromContext
+    ? [
+        "# the image is built from the app source: check out the previous release's source, then",
+        `pulumi up -s ${stack}`,
+      ]
+    : [`pulumi config set --path '${key("image.ref")}' PREVIOUS_DIGEST -s ${stack}`, `pulumi up -s ${stack}`];
+  const rollback = [
+    ...previousDigestCommands(stack),
+    ...(restoreSteps === undefined
+      ? []
+      : [
+          "# restore the pre-release dumps of the failed release (APP_DUMP/AUDIT_DUMP = *-pre-release-*):",
+          ...restoreSteps,
+        ]),
+    ...redeploy,
+  ];
+  sections.push(
+    "## Rollback",
+    "A failed release step leaves the web service on the previous image; a release that succeeded but " +
+      "misbehaves needs the previous image back. Read the previous image digest from the stack's history " +
+      "(the `imageDigest` output of the last good update), restore the pre-release backup the failed release " +
+      "took (its migrations may have changed the schema), then re-deploy the previous image.",
+    fence(rollback),
+  );
+  commands.rollback = rollback.filter((line) => !line.startsWith("#")).join(" && ");
+
+  const passwordNote = facts.protectData
+    ? [
+        "The database containers are protected, and a new password replaces them (their volumes, also " +
+          "protected, keep the data). Lift the protection of the containers for that one update; `pulumi up` " +
+          "protects them again:",
+        fence([
+          rotation.passwords,
+          ...facts.databaseContainerUrns.map((urn) => `pulumi state unprotect -s ${stack} --yes '${urn}'`),
+          `pulumi up -s ${stack}`,
+        ]),
+      ]
+    : [fence([rotation.passwords, `pulumi up -s ${stack}`])];
+  sections.push(
+    "## Key rotation",
+    "Each secret has a generation number in config; increase it by one and run `pulumi up`:",
+    fence([rotation.secretKey, rotation.fieldKey, `pulumi up -s ${stack}`]),
+    ...ROTATION_EFFECTS,
+    "",
+    "Database passwords:",
+    ...passwordNote,
+  );
+  commands.keyRotation = `${rotation.secretKey} && ${rotation.fieldKey} && pulumi up -s ${stack}`;
+
+  return { markdown: sections.join("\n\n") + "\n", commands };
+}
+
+export function azureRunbook(facts: AzureRunbookFacts): Runbook {
+  const { stack, resourceGroup, postgresServer } = facts;
+  const rotation = rotationCommands(facts);
+  const restored = `${postgresServer}-restored`.slice(0, 63);
+  const listBackups = `az postgres flexible-server backup list --resource-group ${resourceGroup} --name ${postgresServer} --output table`;
+  const onDemand = `az postgres flexible-server backup create --resource-group ${resourceGroup} --name ${postgresServer} --backup-name BACKUP_NAME`;
+  const release = `az containerapp job execution list --resource-group ${resourceGroup} --name ${facts.releaseJob} --output table`;
+  const restoreSteps = [facts.restoreCommand];
+  const sections: string[] = [
+    `# Runbook: ${facts.agency} (stack \`${stack}\`, Azure, ${facts.mode})`,
+    `PostgreSQL Flexible Server \`${postgresServer}\` in resource group \`${resourceGroup}\` keeps automatic ` +
+      `backups with point-in-time restore for ${facts.retentionDays} days` +
+      (facts.geoRedundantBackup ? ", geo-redundant." : " (locally redundant)."),
+    "## Backup now",
+    "Automatic backups need no command. For a named on-demand backup (kept with the server's backups):",
+    fence([onDemand, listBackups]),
+    "## Backup before migration",
+    "Point-in-time restore covers every moment of the retention window, so the moment before a release is " +
+      "always restorable: note the time the release job started and restore to just before it.",
+    fence([release]),
+    "## Restore",
+    `Point-in-time restore creates a new server (\`${restored}\`) next to the old one; pick RESTORE_TIME ` +
+      "(ISO 8601, UTC) before the bad change, then switch the connection strings of the web app " +
+      `\`${facts.webApp}\` and the release job \`${facts.releaseJob}\` to the restored server ` +
+      "(or copy both databases back with pg_dump/pg_restore) and run `pulumi up` so the release re-runs.",
+    fence(restoreSteps),
+    ...(facts.geoRedundantBackup
+      ? [
+          "If the region is down:",
+          fence([
+            `az postgres flexible-server geo-restore --resource-group ${resourceGroup} --name ${restored} --source-server ${postgresServer} --location PAIRED_REGION`,
+          ]),
+        ]
+      : []),
+  ];
+  const rollback = [
+    `pulumi stack output previousImageDigest -s ${stack}`,
+    facts.restoreCommand.replace("RESTORE_TIME", "RELEASE_START_TIME"),
+    `pulumi config set --path '${key("image.ref")}' PREVIOUS_DIGEST -s ${stack}`,
+    `pulumi up -s ${stack}`,
+  ];
+  sections.push(
+    "## Rollback",
+    "`previousImageDigest` is the image released before the current one. Restore the databases to the moment " +
+      "before the failed release started (see its execution above), switch to the restored server, then " +
+      "re-deploy the previous image:",
+    fence(rollback),
+    "## Key rotation",
+    "Each secret has a generation number in config; increase it by one and run `pulumi up`. Key Vault holds " +
+      "the new values and the apps get a new revision:",
+    fence([rotation.secretKey, rotation.fieldKey, rotation.passwords, `pulumi up -s ${stack}`]),
+    ...ROTATION_EFFECTS,
+  );
+  if (facts.protectData) {
+    sections.push(
+      "",
+      "The PostgreSQL server and its databases are protected: `pulumi destroy` and any change that would replace " +
+        "them fail until the protection is lifted explicitly (`pulumi state unprotect`).",
+    );
+  }
+  return {
+    markdown: sections.join("\n\n") + "\n",
+    commands: {
+      backupBeforeMigration: `point-in-time restore (${facts.retentionDays} days) covers the moment before every release; see the release start with: ${release}`,
+      restore: restoreSteps.join(" && "),
+      rollback: rollback.join(" && "),
+      keyRotation: `${rotation.secretKey} && ${rotation.fieldKey} && ${rotation.passwords} && pulumi up -s ${stack}`,
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import * as fs from "fs";
+import * as path from "path";
+import { UsageError } from "../offline/usage-error";
+import type { Terminal } from "./terminal";
+
+export const FORMATS = ["md", "json", "sarif"] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Write the rendered report to --out (creating its directory) or stdout. */
+export function writeReport(text: string, out: string | undefined, terminal: Terminal): void {
+  const body = text.endsWith("\n") ? text : `${text}\n`;
+  if (out === undefined) return terminal.stdout(body);
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+    fs.writeFileSync(out, body);
+  } catch (e) {
+    throw new UsageError(`cannot write --out ${out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}

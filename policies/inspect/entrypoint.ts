@@ -1,0 +1,415 @@
+/**
+ * The command an image runs at start -> facts: errexit, the ordered notable commands (migrate, seed, checks,
+ * server), swallowed failures, the server's bind and log targets, outside calls. Shell is read with
+ * tree-sitter-bash; the script is found by following ENTRYPOINT/CMD back through the final stage's COPY/ADD.
+ */
+import * as path from "path";
+import type { Node, Parser } from "web-tree-sitter";
+import { finalStage } from "./dockerfile";
+import type {
+  DockerStage,
+  DockerfileFacts,
+  EntrypointFacts,
+  LogFileFact,
+  OutsideCall,
+  ServerStart,
+  SourceLocation,
+  StartupStep,
+  StartupStepKind,
+  SwallowedFailure,
+} from "./facts";
+import { descendants, descendantsWithin, lineOf, loadParser, parseWithBudget } from "./grammars";
+
+const SERVERS = new Set(["gunicorn", "uvicorn", "daphne", "waitress-serve", "hypercorn"]);
+const CONDITIONAL = new Set([
+  "if_statement",
+  "while_statement",
+  "for_statement",
+  "case_statement",
+  "c_style_for_statement",
+]);
+const SHELLS = new Set(["sh", "bash", "dash", "ash", "zsh", "/bin/sh", "/bin/bash", "/usr/bin/env"]);
+const SEED_COMMAND = /^(seed|load|populate|init|bootstrap|create_|setup_|import_)/;
+
+/** Start command and script facts. `lineOffset` shifts lines when the text sits inside another file. */
+export async function readEntrypointScript(
+  text: string,
+  location: { file: string; line?: number },
+  startCommand = "",
+): Promise<EntrypointFacts> {
+  const parser = await loadParser("bash");
+  return readShell(parser, text, location.file, (location.line ?? 1) - 1, startCommand);
+}
+
+interface CommandView {
+  node: Node;
+  argv: string[];
+  text: string;
+  exec: boolean;
+  line: number;
+}
+
+export function readShell(
+  parser: Parser,
+  text: string,
+  file: string,
+  lineOffset: number,
+  startCommand: string,
+): EntrypointFacts {
+  const at = (line: number): SourceLocation => ({ file, line: line + lineOffset });
+  const facts: EntrypointFacts = {
+    file: lineOffset === 0 ? file : null,
+    resolvedFrom: null,
+    startCommand,
+    errexit: { enabled: false, location: null },
+    steps: [],
+    swallowedFailures: [],
+    servers: [],
+    outsideCalls: [],
+    logFiles: [],
+    syntaxErrors: [],
+  };
+  const shebang = /^#!.*\s-[a-zA-Z]*e/.exec(text.split("\n", 1)[0] ?? "");
+  if (shebang) facts.errexit = { enabled: true, location: at(1) };
+  const tree = parseWithBudget(parser, text);
+  if (!tree) {
+    facts.syntaxErrors.push(at(1));
+    return facts;
+  }
+  try {
+    const swallowedBy = new Map<number, SwallowedFailure>();
+    let errexitAtFirstMigrate: boolean | null = null;
+    for (const [node, underCondition] of descendantsWithin(tree.rootNode, CONDITIONAL)) {
+      if (node.type === "ERROR" || node.isMissing) facts.syntaxErrors.push(at(lineOf(node)));
+      if (node.type === "list") recordSwallowed(node, at, swallowedBy, facts.swallowedFailures);
+      if (node.type === "file_redirect") recordRedirect(node, at, facts.logFiles);
+      if (node.type !== "command") continue;
+      const view = commandView(node);
+      if (view.argv.length === 0) continue;
+      const program = path.posix.basename(view.argv[0]);
+      if (program === "set") {
+        const state = errexitChange(view.argv.slice(1));
+        if (state !== null)
+          facts.errexit = { enabled: state, location: state ? at(view.line) : facts.errexit.location };
+        continue;
+      }
+      const outside = outsideCall(view.argv);
+      if (outside) facts.outsideCalls.push({ kind: outside, command: view.text, location: at(view.line) });
+      const swallowed = swallowedBy.get(node.startIndex) ?? null;
+      const step = classify(view, swallowed, underCondition, at);
+      if (!step) continue;
+      if (step.kind === "migrate" && errexitAtFirstMigrate === null)
+        errexitAtFirstMigrate = facts.errexit.enabled;
+      facts.steps.push(step);
+      const server = serverStart(view, at);
+      if (server) {
+        facts.servers.push(server);
+        for (const value of [server.accessLogfile, server.errorLogfile]) {
+          if (value && value !== "-" && !value.startsWith("/dev/")) {
+            facts.logFiles.push({ path: value, via: "server-option", location: server.location });
+          }
+        }
+      }
+    }
+    if (errexitAtFirstMigrate !== null && !errexitAtFirstMigrate) facts.errexit.enabled = false;
+  } finally {
+    tree.delete();
+  }
+  return facts;
+}
+
+function wordValue(node: Node): string {
+  const text = node.text;
+  if (node.type === "raw_string") return text.slice(1, -1);
+  if (node.type === "string") return text.slice(1, -1);
+  return text.replace(/\\(.)/g, "$1");
+}
+
+function commandView(node: Node): CommandView {
+  const argv: string[] = [];
+  for (const child of node.namedChildren) {
+    if (!child || child.type === "variable_assignment" || child.type === "file_redirect") continue;
+    if (child.type === "command_name") argv.push(wordValue(child.namedChildren[0] ?? child));
+    else argv.push(wordValue(child));
+  }
+  let exec = false;
+  while (argv.length > 0 && ["exec", "sudo", "env", "nohup", "time"].includes(argv[0])) {
+    if (argv[0] === "exec") exec = true;
+    argv.shift();
+  }
+  return { node, argv, text: node.text.slice(0, 500), exec, line: lineOf(node) };
+}
+
+function errexitChange(args: string[]): boolean | null {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if ((arg === "-o" || arg === "+o") && args[i + 1] === "errexit") return arg === "-o";
+    if (/^-[a-zA-Z]*e[a-zA-Z]*$/.test(arg)) return true;
+    if (/^\+[a-zA-Z]*e[a-zA-Z]*$/.test(arg)) return false;
+  }
+  return null;
+}
+
+/** `a || true`, `a || :`, `a || echo ...`: every command on the left is marked with the handler. */
+function recordSwallowed(
+  list: Node,
+  at: (line: number) => SourceLocation,
+  swallowedBy: Map<number, SwallowedFailure>,
+  all: SwallowedFailure[],
+): void {
+  const operator = list.children.find((child) => child && (child.type === "||" || child.type === "&&"));
+  if (!operator || operator.type !== "||") return;
+  const named = list.namedChildren.filter((child): child is Node => child !== null);
+  if (named.length < 2) return;
+  const left = named[0];
+  const right = named[named.length - 1];
+  const handler = right.text.trim();
+  const handlerProgram = handler.split(/\s+/, 1)[0];
+  const silent = handlerProgram === "true" || handlerProgram === ":";
+  const hasMessage = /^(echo|printf|logger)\b/.test(handler) || />&2/.test(handler);
+  if (!silent && !hasMessage) return;
+  const failure: SwallowedFailure = {
+    command: left.text.slice(0, 500),
+    handler: handler.slice(0, 500),
+    hasMessage,
+    location: at(lineOf(left)),
+  };
+  all.push(failure);
+  for (const node of descendants(left)) {
+    if (node.type === "command" && !swallowedBy.has(node.startIndex))
+      swallowedBy.set(node.startIndex, failure);
+  }
+}
+
+function recordRedirect(node: Node, at: (line: number) => SourceLocation, logFiles: LogFileFact[]): void {
+  const destination = node.childForFieldName("destination");
+  if (!destination) return;
+  const operator = node.children.find((child) => child && /^(>|>>|&>|&>>|>\|)$/.test(child.type));
+  if (!operator) return;
+  const target = wordValue(destination);
+  if (/^\d+$/.test(target) || target === "-" || target.startsWith("/dev/") || target.startsWith("&")) return;
+  logFiles.push({ path: target, via: "redirect", location: at(lineOf(node)) });
+}
+
+function outsideCall(argv: string[]): OutsideCall["kind"] | null {
+  const program = path.posix.basename(argv[0]);
+  if (program === "curl") return "curl";
+  if (program === "wget") return "wget";
+  if (program === "git" && ["clone", "pull", "fetch", "submodule"].includes(argv[1] ?? "")) return "git";
+  if (
+    (program === "apt-get" || program === "apt" || program === "apk") &&
+    ["install", "add", "update"].includes(argv[1] ?? "")
+  )
+    return "apt-get";
+  if (program === "npm" && ["install", "ci", "i"].includes(argv[1] ?? "")) return "npm";
+  if (isPipInstall(argv)) return "pip-install";
+  return null;
+}
+
+function isPipInstall(argv: string[]): boolean {
+  const program = path.posix.basename(argv[0]);
+  if (/^pip[\d.]*$/.test(program)) return argv.includes("install");
+  if (/^python[\d.]*$/.test(program) && argv[1] === "-m" && /^pip/.test(argv[2] ?? ""))
+    return argv.includes("install");
+  return program === "uv" && argv[1] === "pip" && argv[2] === "install";
+}
+
+/** manage.py / django-admin subcommand and its options, when argv runs one. */
+function manageInvocation(argv: string[]): { command: string; args: string[] } | null {
+  const index = argv.findIndex(
+    (arg) => arg.endsWith("manage.py") || path.posix.basename(arg) === "django-admin",
+  );
+  if (index < 0) return null;
+  const rest = argv.slice(index + 1);
+  const commandIndex = rest.findIndex((arg) => !arg.startsWith("-"));
+  if (commandIndex < 0) return null;
+  return {
+    command: rest[commandIndex],
+    args: rest.slice(commandIndex + 1).concat(rest.slice(0, commandIndex)),
+  };
+}
+
+function optionValue(args: string[], names: string[]): string | null {
+  for (let i = 0; i < args.length; i++) {
+    for (const name of names) {
+      if (args[i] === name) return args[i + 1] ?? null;
+      if (name.startsWith("--") && args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
+      if (!name.startsWith("--") && args[i].startsWith(name) && args[i].length > name.length)
+        return args[i].slice(name.length);
+    }
+  }
+  return null;
+}
+
+function classify(
+  view: CommandView,
+  swallowed: SwallowedFailure | null,
+  underCondition: boolean,
+  at: (line: number) => SourceLocation,
+): StartupStep | null {
+  const conditional = underCondition || inAndChain(view.node);
+  const manage = manageInvocation(view.argv);
+  const program = path.posix.basename(view.argv[0]);
+  let kind: StartupStepKind | null = null;
+  let deployCheck = false;
+  if (manage) {
+    const command = manage.command;
+    if (command === "migrate") kind = "migrate";
+    else if (command === "collectstatic") kind = "collectstatic";
+    else if (command === "runserver") kind = "server";
+    else if (command === "check" || /check/.test(command)) {
+      kind = "check";
+      deployCheck = command !== "check" || manage.args.includes("--deploy");
+    } else if (command === "loaddata" || SEED_COMMAND.test(command)) kind = "seed";
+    else if (/backup/.test(command)) kind = "backup";
+    else kind = "manage";
+  } else if (
+    SERVERS.has(program) ||
+    (/^python/.test(program) && view.argv[1] === "-m" && SERVERS.has(view.argv[2] ?? ""))
+  ) {
+    kind = "server";
+  } else if (view.exec) kind = "exec";
+  if (!kind) return null;
+  const args = manage?.args ?? [];
+  return {
+    kind,
+    command: view.text,
+    manageCommand: manage?.command ?? null,
+    database: manage ? optionValue(args, ["--database"]) : null,
+    settings: manage ? optionValue(args, ["--settings"]) : null,
+    deployCheck,
+    swallowed,
+    conditional,
+    location: at(view.line),
+  };
+}
+
+/** Right-hand side of `test && cmd`: runs only when the left succeeds. */
+function inAndChain(node: Node): boolean {
+  const parent = node.parent;
+  if (!parent || parent.type !== "list") return false;
+  const operator = parent.children.find((child) => child && (child.type === "&&" || child.type === "||"));
+  const first = parent.namedChildren[0];
+  return (
+    operator?.type === "&&" &&
+    first !== null &&
+    first.startIndex !== node.startIndex &&
+    /^(\[|test|\[\[)/.test(first.text)
+  );
+}
+
+function serverStart(view: CommandView, at: (line: number) => SourceLocation): ServerStart | null {
+  const manage = manageInvocation(view.argv);
+  let argv = view.argv;
+  let server: ServerStart["server"] | null = null;
+  if (manage?.command === "runserver") server = "runserver";
+  else {
+    if (/^python/.test(path.posix.basename(argv[0])) && argv[1] === "-m") argv = argv.slice(2);
+    const program = path.posix.basename(argv[0]);
+    if (program === "waitress-serve") server = "waitress";
+    else if (SERVERS.has(program)) server = program as ServerStart["server"];
+  }
+  if (!server) return null;
+  const args = manage ? manage.args : argv.slice(1);
+  let bind: string | null = null;
+  if (server === "runserver") bind = args.find((arg) => !arg.startsWith("-")) ?? null;
+  else if (server === "gunicorn" || server === "hypercorn") bind = optionValue(args, ["--bind", "-b"]);
+  else if (server === "waitress") bind = optionValue(args, ["--listen", "--port"]);
+  else {
+    const host = optionValue(args, ["--host", "-b", "--bind"]);
+    const port = optionValue(args, ["--port", "-p"]);
+    bind = host !== null || port !== null ? `${host ?? ""}${port !== null ? `:${port}` : ""}` : null;
+  }
+  const usesPortVariable = bind !== null && /\$\{?PORT\b/.test(bind);
+  const literal = bind !== null && !usesPortVariable ? /(?:^|:)(\d{2,5})$/.exec(bind) : null;
+  return {
+    server,
+    command: view.text,
+    bind,
+    usesPortVariable,
+    literalPort: literal ? Number(literal[1]) : null,
+    workers: optionValue(args, ["--workers", "-w"]),
+    threads: optionValue(args, ["--threads"]),
+    timeout: optionValue(args, ["--timeout", "-t"]),
+    gracefulTimeout: optionValue(args, ["--graceful-timeout"]),
+    accessLogfile: optionValue(args, ["--access-logfile"]),
+    errorLogfile: optionValue(args, ["--error-logfile", "--log-file"]),
+    exec: view.exec,
+    location: at(view.line),
+  };
+}
+
+// -------------------------------------------------------------------------------------------------------------
+// From ENTRYPOINT/CMD to a script in the context
+
+export interface StartScript {
+  /** The start command as one string (`ENTRYPOINT` then `CMD`). */
+  startCommand: string;
+  /** Context file of the script, when the command runs one that the final stage copied from the context. */
+  file: string | null;
+  /** Shell text to read when there is no script: the shell-form command or the `sh -c` string. */
+  inline: string | null;
+  instruction: SourceLocation | null;
+}
+
+/** Resolves what the final stage runs. `files` is the context listing (relative paths). */
+export function resolveStartScript(dockerfile: DockerfileFacts, files: string[]): StartScript | null {
+  const stage = finalStage(dockerfile);
+  if (!stage) return null;
+  const entrypoint = stage.entrypoint;
+  const cmd = stage.cmd;
+  if (!entrypoint && !cmd) return null;
+  const argv: string[] = [];
+  let inline: string | null = null;
+  for (const part of [entrypoint, entrypoint && entrypoint.form === "shell" ? null : cmd]) {
+    if (!part) continue;
+    if (part.form === "shell") {
+      inline = inline ?? part.text;
+      argv.push("/bin/sh", "-c", part.text);
+    } else argv.push(...part.argv);
+  }
+  const instruction = (entrypoint ?? cmd)?.location ?? null;
+  const startCommand = argv.join(" ");
+  const dashC = argv.findIndex(
+    (arg, i) => arg === "-c" && i > 0 && SHELLS.has(path.posix.basename(argv[i - 1])),
+  );
+  if (dashC >= 0 && argv[dashC + 1] !== undefined) inline = argv[dashC + 1];
+  const candidates = inline !== null ? (inline.split(/\s+/).filter((w) => w !== "") as string[]) : argv;
+  for (const word of candidates.slice(0, 4)) {
+    if (SHELLS.has(word) || word.startsWith("-") || word === "exec") continue;
+    const file = contextFileFor(word, stage, files);
+    if (file) return { startCommand, file, inline: null, instruction };
+  }
+  return { startCommand, file: null, inline: inline ?? argv.join(" "), instruction };
+}
+
+/** The context file that ends up at `imagePath` in the stage, through COPY/ADD from the context. */
+export function contextFileFor(imagePath: string, stage: DockerStage, files: string[]): string | null {
+  const absolute = path.posix.resolve(stage.workdir, imagePath);
+  const fileSet = new Set(files);
+  for (let i = stage.copies.length - 1; i >= 0; i--) {
+    const copy = stage.copies[i];
+    if (copy.from !== null || copy.fromHeredoc) continue;
+    const destination = copy.absoluteDestination;
+    const directoryDestination =
+      destination.endsWith("/") || copy.sources.length > 1 || copy.copiesWholeContext;
+    for (const source of copy.sources) {
+      const cleanSource = path.posix.normalize(source).replace(/^\/+/, "").replace(/\/$/, "");
+      const sourceRoot = cleanSource === "." ? "" : cleanSource;
+      if (!directoryDestination && absolute === destination) {
+        if (fileSet.has(sourceRoot)) return sourceRoot;
+        continue;
+      }
+      const destinationDir = destination.endsWith("/") ? destination : `${destination}/`;
+      if (!absolute.startsWith(destinationDir)) {
+        if (absolute === destination && fileSet.has(sourceRoot)) return sourceRoot;
+        continue;
+      }
+      const rest = absolute.slice(destinationDir.length);
+      if (fileSet.has(sourceRoot) && path.posix.basename(sourceRoot) === rest) return sourceRoot;
+      const candidate = sourceRoot === "" ? rest : `${sourceRoot}/${rest}`;
+      if (fileSet.has(candidate)) return candidate;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,30 @@
+/**
+ * The pack's mode. Production: critical and high items are mandatory, the rest advisory.
+ * Demo: everything is advisory. Read from the stack's own config (`agency-deploy:mode`),
+ * which the language host hands the pack as PULUMI_CONFIG; pack config may override it.
+ */
+import type { EnforcementLevel } from "@pulumi/policy";
+import type { Severity } from "./checklist";
+
+export type Mode = "production" | "demo";
+
+export const MODE_CONFIG_KEY = "agency-deploy:mode";
+
+export function isMode(value: unknown): value is Mode {
+  return value === "production" || value === "demo";
+}
+
+/** The stack's mode from PULUMI_CONFIG; production when absent or unreadable. */
+export function modeFromStackConfig(env: NodeJS.ProcessEnv = process.env): Mode {
+  try {
+    const config: unknown = JSON.parse(env.PULUMI_CONFIG ?? "{}");
+    const value = (config as Record<string, unknown>)[MODE_CONFIG_KEY];
+    return isMode(value) ? value : "production";
+  } catch {
+    return "production";
+  }
+}
+
+export function defaultEnforcement(severity: Severity, mode: Mode): EnforcementLevel {
+  return mode === "production" && (severity === "critical" || severity === "high") ? "mandatory" : "advisory";
+}

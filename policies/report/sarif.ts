@@ -1,0 +1,140 @@
+/**
+ * The report as SARIF 2.1.0, for code-scanning UIs: one rule per policy, one result per
+ * violation. Build-context findings point at file:line (physicalLocation); resource
+ * findings name the resource (logicalLocation, its URN as the fully qualified name).
+ */
+import { isAbsolute } from "path";
+import { pathToFileURL } from "url";
+import type * as Sarif from "sarif";
+import type { ReliabilityReport, ReportFinding, ReportItem, ReportSeverity } from "./model";
+
+export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
+const TOOL_NAME = "agency-deploy";
+const INFORMATION_URI = "https://www.pulumi.com/docs/using-pulumi/crossguard/";
+
+const RULE_LEVEL: Record<ReportSeverity, Sarif.ReportingConfiguration.level> = {
+  critical: "error",
+  high: "error",
+  medium: "warning",
+  low: "note",
+  unspecified: "warning",
+};
+
+// GitHub code scanning ranks security results by this 0-10 score (its documented bands).
+const SECURITY_SEVERITY: Record<ReportSeverity, string> = {
+  critical: "9.5",
+  high: "8.0",
+  medium: "5.5",
+  low: "2.0",
+  unspecified: "5.5",
+};
+
+/** Our policies keep their stable name as rule id; another pack's is qualified by its pack. */
+function ruleId(item: ReportItem): string {
+  return item.catalogued ? item.policy : `${item.policyPack}/${item.policy}`;
+}
+
+function rule(item: ReportItem): Sarif.ReportingDescriptor {
+  const help = [item.fix, item.verify !== undefined ? `Verify: ${item.verify}` : undefined].filter(
+    (line): line is string => line !== undefined,
+  );
+  return {
+    id: ruleId(item),
+    name: item.policy,
+    shortDescription: { text: item.title },
+    ...(item.description !== undefined ? { fullDescription: { text: item.description } } : {}),
+    ...(help.length > 0 ? { help: { text: help.join("\n") } } : {}),
+    defaultConfiguration: { level: RULE_LEVEL[item.severity] },
+    properties: {
+      checklistId: item.id,
+      policyPack: item.policyPack,
+      category: item.categoryTitle,
+      severity: item.severity,
+      "security-severity": SECURITY_SEVERITY[item.severity],
+      ...(item.impact !== undefined ? { impact: item.impact } : {}),
+      tags: [item.categoryTitle, item.policyPack],
+    },
+  };
+}
+
+function artifactUri(file: string): string {
+  if (isAbsolute(file)) return pathToFileURL(file).href;
+  return file.split(/[\\/]/).map(encodeURIComponent).join("/");
+}
+
+function location(finding: ReportFinding): Sarif.Location | undefined {
+  const { file, line, urn, resourceName, resourceType, property } = finding.location;
+  const physical: Sarif.PhysicalLocation | undefined =
+    file !== undefined
+      ? {
+          artifactLocation: { uri: artifactUri(file) },
+          ...(line !== undefined && line >= 1 ? { region: { startLine: line } } : {}),
+        }
+      : undefined;
+  const logical: Sarif.LogicalLocation | undefined =
+    urn !== undefined || resourceName !== undefined
+      ? {
+          ...(resourceName !== undefined ? { name: resourceName } : {}),
+          ...(urn !== undefined ? { fullyQualifiedName: urn } : {}),
+          kind: "resource",
+          ...(resourceType !== undefined ? { properties: { resourceType } } : {}),
+        }
+      : undefined;
+  if (physical === undefined && logical === undefined) return undefined;
+  return {
+    ...(physical ? { physicalLocation: physical } : {}),
+    ...(logical ? { logicalLocations: [logical] } : {}),
+    ...(property !== undefined ? { message: { text: `property ${property}` } } : {}),
+  };
+}
+
+function result(item: ReportItem, ruleIndex: number, finding: ReportFinding): Sarif.Result {
+  const where = location(finding);
+  // SARIF 3.27.9/3.27.10: a result whose kind is not "fail" must have level "none"; a
+  // finding the pack could not decide is one for a person to review.
+  const verdict: Pick<Sarif.Result, "kind" | "level"> =
+    finding.kind === "unverifiable"
+      ? { kind: "review", level: "none" }
+      : {
+          kind: "fail",
+          level: finding.enforcement === "mandatory" ? "error" : item.severity === "low" ? "note" : "warning",
+        };
+  return {
+    ruleId: ruleId(item),
+    ruleIndex,
+    ...verdict,
+    message: { text: finding.message },
+    ...(where ? { locations: [where] } : {}),
+    properties: { enforcement: finding.enforcement, checklistId: item.id, severity: item.severity },
+  };
+}
+
+export function toSarif(report: ReliabilityReport): Sarif.Log {
+  const rules = report.items.map(rule);
+  const results = report.items.flatMap((item, ruleIndex) =>
+    item.findings.map((finding) => result(item, ruleIndex, finding)),
+  );
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: TOOL_NAME, informationUri: INFORMATION_URI, rules } },
+        invocations: [{ executionSuccessful: true, exitCode: report.exitCode }],
+        results,
+        properties: {
+          verdict: report.verdict,
+          date: report.date,
+          ...(report.stack !== undefined ? { stack: report.stack } : {}),
+          ...(report.project !== undefined ? { project: report.project } : {}),
+          ...(report.mode !== undefined ? { mode: report.mode } : {}),
+          policyPacks: report.policyPacks.map((p) => (p.version !== "" ? `${p.name}@${p.version}` : p.name)),
+        },
+      },
+    ],
+  };
+}
+
+export function renderSarif(report: ReliabilityReport): string {
+  return `${JSON.stringify(toSarif(report), null, 2)}\n`;
+}

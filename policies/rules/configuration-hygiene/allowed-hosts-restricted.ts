@@ -1,0 +1,56 @@
+/**
+ * CH-5 allowed-hosts-restricted (high): ALLOWED_HOSTS is not `*` in the runtime settings (a
+ * wildcard item, or a wildcard fallback of the variable it is read from; build-only modules are
+ * exempt), and in production mode no web container is deployed with ALLOWED_HOSTS=*.
+ */
+import { inContext, violation, type Finding, type StackRule } from "../rule";
+import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
+import { propertyOf, workloads } from "../shared/workloads";
+
+export function hostList(value: string): string[] {
+  return value
+    .split(/[\s,]+/)
+    .map((h) => h.trim())
+    .filter((h) => h !== "");
+}
+
+export const allowedHostsRestricted: StackRule = {
+  id: "CH-5",
+  scope: "stack",
+  async check(resources, ctx) {
+    const deployed: Finding[] =
+      ctx.mode !== "production"
+        ? []
+        : workloads(resources)
+            .filter((w) => w.role === "web" && w.knownEnv.ALLOWED_HOSTS !== undefined)
+            .filter((w) => hostList(w.knownEnv.ALLOWED_HOSTS).includes("*"))
+            .map((w) =>
+              violation(
+                `"${w.resource.name}" is deployed with ALLOWED_HOSTS=* : it answers for any host name.`,
+                {
+                  urn: w.resource.urn,
+                  property: propertyOf(w, w.platform === "docker" ? "envs" : "env"),
+                },
+              ),
+            );
+    const code = await judgeBuilds(resources, ctx, ["settings"], judge);
+    if (code === "not-applicable") return deployed.length === 0 ? code : deployed;
+    return [...code, ...deployed];
+  },
+};
+
+function judge({ facts }: InspectedBuild): Finding[] {
+  return runtimeModules(facts)
+    .filter((m) => m.allowedHosts?.containsWildcard === true)
+    .map((m) =>
+      violation(
+        `ALLOWED_HOSTS in ${m.module} accepts any host ("*"): host-header attacks can poison password-reset links. ` +
+          "List the instance's domains instead.",
+        inContext(
+          facts,
+          m.allowedHosts?.env.find((e) => e.defaultExpression !== null)?.location ??
+            m.allowedHosts!.value.location,
+        ),
+      ),
+    );
+}

@@ -1,0 +1,88 @@
+/**
+ * CH-6 csrf-trusted-origins-https (medium): CSRF_TRUSTED_ORIGINS lists every public origin with
+ * its https:// scheme. Code: the runtime settings set it, and literal items carry a scheme
+ * (Django 4+ rejects scheme-less items). Deployment: every public host in the web container's
+ * ALLOWED_HOSTS has an `https://<host>` origin.
+ */
+import { inContext, violation, type Finding, type StackRule } from "../rule";
+import { judgeBuilds, runtimeModules, wholeFile, type InspectedBuild } from "../shared/app-builds";
+import { propertyOf, withRole, type Workload } from "../shared/workloads";
+import { hostList } from "./allowed-hosts-restricted";
+
+export const csrfTrustedOriginsHttps: StackRule = {
+  id: "CH-6",
+  scope: "stack",
+  async check(resources, ctx) {
+    const deployed = withRole(resources, "web").flatMap(judgeDeployed);
+    const code = await judgeBuilds(resources, ctx, ["settings"], judgeCode);
+    if (code === "not-applicable") return deployed.length === 0 ? code : deployed;
+    return [...code, ...deployed];
+  },
+};
+
+function judgeCode({ facts }: InspectedBuild): Finding[] {
+  const findings: Finding[] = [];
+  for (const module of runtimeModules(facts)) {
+    const origins = module.csrfTrustedOrigins;
+    if (origins === null) {
+      findings.push(
+        violation(
+          `${module.module} does not set CSRF_TRUSTED_ORIGINS: behind the HTTPS proxy, form posts can fail with ` +
+            '"CSRF verification failed". Set it from the instance\'s https:// origins.',
+          wholeFile(facts, module.file),
+        ),
+      );
+      continue;
+    }
+    const bad = origins.items.filter((item) => !item.startsWith("https://"));
+    if (bad.length > 0) {
+      findings.push(
+        violation(
+          `CSRF_TRUSTED_ORIGINS in ${module.module} has ${bad.length} origin(s) without https:// (${bad.join(", ")}).`,
+          inContext(facts, origins.value.location),
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+function isPublicHost(host: string): boolean {
+  return (
+    host.includes(".") &&
+    !/^[\d.]+$/.test(host) &&
+    host !== "*" &&
+    !host.endsWith(".internal") &&
+    !host.endsWith(".local")
+  );
+}
+
+function judgeDeployed(w: Workload): Finding[] {
+  const hosts = w.knownEnv.ALLOWED_HOSTS;
+  const origins = w.knownEnv.CSRF_TRUSTED_ORIGINS;
+  const where = { urn: w.resource.urn, property: propertyOf(w, w.platform === "docker" ? "envs" : "env") };
+  if (origins === undefined) return [];
+  const list = hostList(origins);
+  const findings: Finding[] = [];
+  const insecure = list.filter((o) => !o.startsWith("https://"));
+  if (insecure.length > 0) {
+    findings.push(
+      violation(`"${w.resource.name}" trusts origin(s) without https://: ${insecure.join(", ")}.`, where),
+    );
+  }
+  if (hosts !== undefined) {
+    const missing = hostList(hosts)
+      .filter(isPublicHost)
+      .map((h) => (h.startsWith(".") ? `https://*${h}` : `https://${h}`))
+      .filter((origin) => !list.includes(origin));
+    if (missing.length > 0) {
+      findings.push(
+        violation(
+          `"${w.resource.name}" serves hosts whose origins are not in CSRF_TRUSTED_ORIGINS: ${missing.join(", ")}.`,
+          where,
+        ),
+      );
+    }
+  }
+  return findings;
+}

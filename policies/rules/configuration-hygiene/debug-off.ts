@@ -1,0 +1,88 @@
+/**
+ * CH-4 debug-off (high): DEBUG defaults to False in the runtime settings, and in production mode no
+ * web or release container turns it on (its env, or the image's ENV when the env leaves it unset).
+ */
+import {
+  inContext,
+  unverifiable,
+  violation,
+  type Finding,
+  type Resource,
+  type RuleContext,
+  type StackRule,
+} from "../rule";
+import { judgeBuilds, runtimeModules, truthy, type InspectedBuild } from "../shared/app-builds";
+import { settingTruth } from "../shared/setting-values";
+import { imageEnv } from "../shared/web-servers";
+import { propertyOf, workloads } from "../shared/workloads";
+
+export const debugOff: StackRule = {
+  id: "CH-4",
+  scope: "stack",
+  async check(resources, ctx) {
+    const code = await judgeBuilds(resources, ctx, ["settings"], (build) => [
+      ...judgeCode(build),
+      ...(ctx.mode === "production" ? imageDebug(build) : []),
+    ]);
+    const deployed = deployedDebug(resources, ctx);
+    if (code === "not-applicable") return deployed.length === 0 ? code : deployed;
+    return [...code, ...deployed];
+  },
+};
+
+function judgeCode({ facts }: InspectedBuild): Finding[] {
+  const findings: Finding[] = [];
+  for (const module of runtimeModules(facts)) {
+    const debug = module.debug;
+    if (debug === null) continue;
+    // Only the code's own default is judged here; deployed values are judged on the resources.
+    const inCode = settingTruth(debug);
+    if (inCode === true) {
+      findings.push(
+        violation(
+          `DEBUG is on by default in ${module.module}: error pages show settings and code to every visitor. Default it to False.`,
+          inContext(facts, debug.env?.location ?? debug.location),
+        ),
+      );
+    } else if (inCode === undefined && debug.env?.required !== true) {
+      findings.push(
+        unverifiable(
+          `DEBUG in ${module.module} is computed in a way that cannot be read (${debug.expression})`,
+          inContext(facts, debug.location),
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+/** The image's own ENV DEBUG=True applies to every container that does not set DEBUG itself. */
+function imageDebug({ facts, workloads: users }: InspectedBuild): Finding[] {
+  const value = imageEnv(facts).DEBUG;
+  if (value === undefined || truthy(value) !== true) return [];
+  if (users.length > 0 && users.every((w) => w.env.DEBUG !== undefined)) return [];
+  const stage = facts.dockerfile?.stages[facts.dockerfile.finalStageIndex];
+  const env = stage?.env.find((e) => e.name === "DEBUG");
+  return [
+    violation(
+      "The image turns DEBUG on (ENV DEBUG) and this production deployment does not turn it off.",
+      inContext(
+        facts,
+        env?.location ?? stage?.location ?? { file: facts.dockerfile?.file ?? "Dockerfile", line: 1 },
+      ),
+    ),
+  ];
+}
+
+function deployedDebug(resources: readonly Resource[], ctx: RuleContext): Finding[] {
+  if (ctx.mode !== "production") return [];
+  return workloads(resources)
+    .filter((w) => (w.role === "web" || w.role === "release") && w.knownEnv.DEBUG !== undefined)
+    .filter((w) => truthy(w.knownEnv.DEBUG) === true)
+    .map((w) =>
+      violation(`"${w.resource.name}" runs with DEBUG turned on in a production deployment.`, {
+        urn: w.resource.urn,
+        property: propertyOf(w, w.platform === "docker" ? "envs" : "env"),
+      }),
+    );
+}

@@ -1,0 +1,96 @@
+/**
+ * CH-3 no-default-secret-keys (critical): no SECRET_KEY / FIELD_ENCRYPTION_KEY default in the
+ * runtime settings (a build-only module used for collectstatic is exempt), and the deployed values
+ * come from secrets.
+ *
+ * Policies cannot see whether a value is secret: CrossGuard unwraps Pulumi secrets before a policy
+ * sees the properties. So the deployment side is judged by what is visible: on Azure an env entry
+ * must use `secretRef` (a Container Apps secret) rather than a plain `value`; on Docker a value
+ * that is a well-known placeholder (Django's `django-insecure-` prefix, "changeme", ...) or too
+ * short to be random fails. Values are never echoed.
+ */
+import type { SettingValue } from "../../inspect/facts";
+import { inContext, violation, type Finding, type StackRule } from "../rule";
+import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
+import { propertyOf, workloads, type Workload } from "../shared/workloads";
+
+const KEYS = ["SECRET_KEY", "FIELD_ENCRYPTION_KEY"] as const;
+const PLACEHOLDER =
+  /^(django-insecure-|change-?me|changeme|secret|dev|test|insecure|placeholder|example|dummy|x+$)/i;
+const MIN_LENGTH = 32;
+
+export const noDefaultSecretKeys: StackRule = {
+  id: "CH-3",
+  scope: "stack",
+  async check(resources, ctx) {
+    const deployed = workloads(resources)
+      .filter((w) => w.role === "web" || w.role === "release")
+      .flatMap(deployedKeys);
+    const code = await judgeBuilds(resources, ctx, ["settings"], judgeCode);
+    return code === "not-applicable" && deployed.length === 0
+      ? code
+      : [...(code === "not-applicable" ? [] : code), ...deployed];
+  },
+};
+
+function judgeCode({ facts }: InspectedBuild): Finding[] {
+  const findings: Finding[] = [];
+  for (const module of runtimeModules(facts)) {
+    for (const [key, value] of [
+      ["SECRET_KEY", module.secretKey],
+      ["FIELD_ENCRYPTION_KEY", module.fieldEncryptionKey],
+    ] as [string, SettingValue | null][]) {
+      if (value === null) continue;
+      if (value.kind === "literal" && value.literal !== null && value.literal !== "") {
+        findings.push(
+          violation(
+            `${key} is written into the code of ${module.module}: anyone with the source can forge sessions or read ` +
+              `encrypted data. Read it with require_env("${key}").`,
+            inContext(facts, value.location),
+          ),
+        );
+      } else if (
+        value.env !== undefined &&
+        !value.env.required &&
+        value.env.defaultExpression !== null &&
+        value.env.defaultLiteral !== null &&
+        value.env.defaultLiteral !== ""
+      ) {
+        findings.push(
+          violation(
+            `${key} has a fallback value in ${module.module}: a deployment that forgets the variable runs with a key ` +
+              `everyone knows. Remove the default and read it with require_env("${key}").`,
+            inContext(facts, value.env.location),
+          ),
+        );
+      }
+    }
+  }
+  return findings;
+}
+
+function deployedKeys(w: Workload): Finding[] {
+  const findings: Finding[] = [];
+  for (const key of KEYS) {
+    const entry = w.env[key];
+    if (entry === undefined || entry.kind === "unknown" || entry.kind === "secret-ref") continue;
+    const property = propertyOf(w, w.platform === "docker" ? "envs" : "env");
+    if (w.platform === "azure") {
+      findings.push(
+        violation(
+          `"${w.resource.name}" sets ${key} as a plain value; store it as a Container Apps secret (or Key Vault reference) and use secretRef.`,
+          { urn: w.resource.urn, property },
+        ),
+      );
+    } else if (PLACEHOLDER.test(entry.value) || entry.value.length < MIN_LENGTH) {
+      findings.push(
+        violation(
+          `"${w.resource.name}" is deployed with a ${key} that looks like a placeholder or is too short to be random; ` +
+            "generate it (e.g. with @pulumi/random) and pass it as a Pulumi secret.",
+          { urn: w.resource.urn, property },
+        ),
+      );
+    }
+  }
+  return findings;
+}

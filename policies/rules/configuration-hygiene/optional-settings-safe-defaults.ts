@@ -1,0 +1,51 @@
+/**
+ * CH-2 optional-settings-safe-defaults (low): a security-relevant setting read from an optional
+ * variable falls back to its safe value when the variable is not set. (DEBUG is judged by CH-4.)
+ */
+import type { SettingValue } from "../../inspect/facts";
+import { inContext, violation, type Finding, type StackRule } from "../rule";
+import { judgeBuilds, runtimeModules, truthy, type InspectedBuild } from "../shared/app-builds";
+
+/** Setting -> what its fallback must be. */
+const SAFE_DEFAULTS: Record<string, { safe: (value: unknown) => boolean; wanted: string }> = {
+  SECURE_SSL_REDIRECT: { safe: (v) => truthy(v) === true, wanted: "True" },
+  SESSION_COOKIE_SECURE: { safe: (v) => truthy(v) === true, wanted: "True" },
+  CSRF_COOKIE_SECURE: { safe: (v) => truthy(v) === true, wanted: "True" },
+  SECURE_HSTS_SECONDS: {
+    safe: (v) => Number(String(v).replace(/["']/g, "")) > 0,
+    wanted: "a positive number of seconds",
+  },
+  SECURE_CONTENT_TYPE_NOSNIFF: { safe: (v) => truthy(v) === true, wanted: "True" },
+  SESSION_COOKIE_HTTPONLY: { safe: (v) => truthy(v) === true, wanted: "True" },
+};
+
+export const optionalSettingsSafeDefaults: StackRule = {
+  id: "CH-2",
+  scope: "stack",
+  check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
+};
+
+function judge({ facts }: InspectedBuild): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const module of runtimeModules(facts)) {
+    for (const [setting, rule] of Object.entries(SAFE_DEFAULTS)) {
+      const value: SettingValue | undefined = module.settings[setting];
+      const read = value?.env;
+      if (read === undefined || read.required) continue;
+      const fallback =
+        read.defaultExpression === null ? null : (read.defaultLiteral ?? read.defaultExpression);
+      if (fallback !== null && rule.safe(fallback)) continue;
+      const key = `${read.location.file}:${read.location.line}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(
+        violation(
+          `${setting} falls back to an unsafe value when ${read.name} is not set; make its default ${rule.wanted}.`,
+          inContext(facts, read.location),
+        ),
+      );
+    }
+  }
+  return findings;
+}

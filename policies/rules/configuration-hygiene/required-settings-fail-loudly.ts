@@ -1,0 +1,45 @@
+/**
+ * CH-1 required-settings-fail-loudly (medium): settings the app cannot run without are read so that
+ * a missing variable stops start-up with its name (a require helper, `os.environ[...]`), not with
+ * `.get()` and a default or None. Judged on the runtime settings modules; build-only modules are
+ * exempt (they run with placeholders on purpose).
+ */
+import { inContext, violation, type Finding, type StackRule } from "../rule";
+import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
+
+/** Variables without which the app is wrong or insecure, not merely less configured. */
+export const REQUIRED_SETTINGS = [
+  "SECRET_KEY",
+  "FIELD_ENCRYPTION_KEY",
+  "DATABASE_URL",
+  "AUDIT_DATABASE_URL",
+  "ALLOWED_HOSTS",
+];
+
+export const requiredSettingsFailLoudly: StackRule = {
+  id: "CH-1",
+  scope: "stack",
+  check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
+};
+
+function judge({ facts }: InspectedBuild): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const module of runtimeModules(facts)) {
+    for (const read of module.envReads) {
+      if (!REQUIRED_SETTINGS.includes(read.name) || read.required) continue;
+      const key = `${read.location.file}:${read.location.line}:${read.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(
+        violation(
+          `${read.name} is read with ${read.via}${read.defaultExpression === null ? "" : " and a fallback value"}: when the ` +
+            "variable is missing the app starts anyway with a wrong value. Read it with a helper that stops start-up " +
+            `naming ${read.name} (e.g. require_env("${read.name}")).`,
+          inContext(facts, read.location),
+        ),
+      );
+    }
+  }
+  return findings;
+}

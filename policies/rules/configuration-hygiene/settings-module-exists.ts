@@ -1,0 +1,27 @@
+/**
+ * CH-8 settings-module-exists (high): DJANGO_SETTINGS_MODULE (as deployed, in the image's ENV, in
+ * manage.py/wsgi.py) and every `--settings=` in the Dockerfile name a module that exists in the
+ * build context.
+ */
+import { inContext, violation, type StackRule } from "../rule";
+import { judgeBuilds } from "../shared/app-builds";
+
+export const settingsModuleExists: StackRule = {
+  id: "CH-8",
+  scope: "stack",
+  check: (resources, ctx) =>
+    judgeBuilds(resources, ctx, ["settings", "django-project"], ({ facts, image, workloads: users }) =>
+      facts.settings.modules
+        .filter((m) => !m.exists)
+        .map((m) => {
+          const container = users.find((w) => w.knownEnv.DJANGO_SETTINGS_MODULE === m.module);
+          return violation(
+            `The settings module "${m.module}" does not exist in the image's files: Django stops with ModuleNotFoundError ` +
+              `${m.buildOnly ? "during the build" : "at start"}.`,
+            m.references.length === 0
+              ? { urn: (container?.resource ?? image).urn, property: container ? "envs" : "build.context" }
+              : inContext(facts, m.references[0]),
+          );
+        }),
+    ),
+};

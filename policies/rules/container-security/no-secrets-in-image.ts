@@ -1,0 +1,97 @@
+/**
+ * CS-2 no-secrets-in-image (critical): no ENV/ARG with a secret-like name and a literal value
+ * (or a URL embedding a password), no COPY/ADD of .env files, keys or credentials (also through
+ * `COPY . .` when the build context sends them), and no secret passed as a build arg.
+ */
+import { isUnknown, record } from "../props";
+import { inContext, violation, type Finding, type Resource, type ResourceRule } from "../rule";
+import type { BuildContextFacts } from "../../inspect/facts";
+import { imageFacts, noDockerfile, stageChain } from "../shared/image-facts";
+import { bakesSecret, isSecretFile, SECRET_NAME, URL_WITH_PASSWORD } from "../shared/secret-names";
+import { DOCKER } from "../types";
+
+export const noSecretsInImage: ResourceRule = {
+  id: "CS-2",
+  scope: "resource",
+  types: [DOCKER.image, DOCKER.remoteImage],
+  async check(resource, ctx) {
+    const findings = buildArgFindings(resource);
+    const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "dockerignore", "context"]);
+    if (!facts) return [...findings, ...notes];
+    if (!facts.dockerfile) return [...findings, ...noDockerfile(facts, notes)];
+    return [...findings, ...notes, ...dockerfileFindings(facts)];
+  },
+};
+
+/** Build args end up in the image history; their names say enough, values are never shown. */
+function buildArgFindings(image: Resource): Finding[] {
+  const args = record(image.props, "build.args") ?? {};
+  const findings: Finding[] = [];
+  for (const [name, value] of Object.entries(args)) {
+    const literal = typeof value === "string" && !isUnknown(value) ? value : "";
+    if (SECRET_NAME.test(name) || URL_WITH_PASSWORD.test(literal)) {
+      findings.push(
+        violation(
+          `Build argument ${name} of ${image.name} looks like a secret. Build arguments are stored in the image history; pass it to the container at run time instead.`,
+          { property: `build.args.${name}` },
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+function dockerfileFindings(facts: BuildContextFacts): Finding[] {
+  const findings: Finding[] = [];
+  const chain = stageChain(facts);
+  const args = [...(facts.dockerfile?.globalArgs ?? []), ...chain.flatMap((s) => s.args)];
+  for (const arg of args) {
+    if (arg.defaultValue !== null && bakesSecret(arg.name, arg.defaultValue)) {
+      findings.push(
+        violation(
+          `ARG ${arg.name} has a secret-looking default value written in the Dockerfile. Remove the default and supply the secret at run time.`,
+          inContext(facts, arg.location),
+        ),
+      );
+    }
+  }
+  for (const env of chain.flatMap((s) => s.env)) {
+    if (bakesSecret(env.name, env.value)) {
+      findings.push(
+        violation(
+          `ENV ${env.name} writes a secret-looking value into the image. Remove it and supply the value at run time as a secret.`,
+          inContext(facts, env.location),
+        ),
+      );
+    }
+  }
+  const sentSecrets = (facts.dockerignore?.sensitiveSent ?? []).filter((f) =>
+    ["env-file", "private-key", "credentials"].includes(f.kind),
+  );
+  for (const stage of facts.dockerfile?.stages ?? []) {
+    for (const copy of stage.copies) {
+      if (copy.from !== null || copy.fromHeredoc) continue;
+      const named = copy.sources.filter(isSecretFile);
+      if (named.length > 0) {
+        findings.push(
+          violation(
+            `${copy.keyword} puts ${named.join(", ")} into the image. Secrets belong in the runtime environment, not in image files.`,
+            inContext(facts, copy.location),
+          ),
+        );
+      } else if (copy.copiesWholeContext && sentSecrets.length > 0) {
+        const files = sentSecrets
+          .slice(0, 5)
+          .map((f) => f.path)
+          .join(", ");
+        findings.push(
+          violation(
+            `${copy.keyword} copies the whole build context, which includes ${files}${sentSecrets.length > 5 ? " and more" : ""}. Exclude them in .dockerignore.`,
+            inContext(facts, copy.location),
+          ),
+        );
+      }
+    }
+  }
+  return findings;
+}

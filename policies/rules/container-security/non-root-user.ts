@@ -1,0 +1,70 @@
+/**
+ * CS-1 non-root-user (high): the final stage's last USER is not root (`root`, `0`, `root:*`,
+ * `0:*`), a Dockerfile without USER fails (root is the default), and no container overrides
+ * its user to root.
+ */
+import { at, isUnknown, str } from "../props";
+import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type ResourceRule } from "../rule";
+import { imageFacts, noDockerfile, runningStage } from "../shared/image-facts";
+import { DOCKER } from "../types";
+
+export function isRootUser(user: string): boolean {
+  const name = user.trim().split(":")[0];
+  return name === "root" || name === "0";
+}
+
+export const nonRootUser: ResourceRule = {
+  id: "CS-1",
+  scope: "resource",
+  types: [DOCKER.image, DOCKER.remoteImage, DOCKER.container],
+  async check(resource, ctx) {
+    if (resource.type === DOCKER.container) {
+      if (isUnknown(at(resource.props, "user"))) {
+        return [
+          unverifiable(`the user of ${resource.name} is not known until the deployment runs.`, {
+            property: "user",
+          }),
+        ];
+      }
+      const user = str(resource.props, "user");
+      if (user === undefined) return NOT_APPLICABLE;
+      return isRootUser(user)
+        ? [
+            violation(
+              `Container ${resource.name} is set to run as root (its "user" setting). Remove the override or use an unprivileged user id.`,
+              { property: "user" },
+            ),
+          ]
+        : [];
+    }
+    const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "context"]);
+    if (!facts) return notes;
+    const stage = runningStage(facts);
+    if (!stage || !facts.dockerfile) return noDockerfile(facts, notes);
+    const findings: Finding[] = [...notes];
+    const user = stage.effectiveUser;
+    if (user === null) {
+      findings.push(
+        violation(
+          `The Dockerfile never switches to an unprivileged user, so the app runs as root. Add \`USER <uid>\` at the end of the final stage.`,
+          inContext(facts, stage.location),
+        ),
+      );
+    } else if (/\$/.test(user.value)) {
+      findings.push(
+        unverifiable(
+          `the final USER depends on a build variable (${user.raw}) whose value is not known.`,
+          inContext(facts, user.location),
+        ),
+      );
+    } else if (isRootUser(user.value)) {
+      findings.push(
+        violation(
+          `The last USER of the final stage is root, so the app runs as root. End with an unprivileged user.`,
+          inContext(facts, user.location),
+        ),
+      );
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,93 @@
+/**
+ * CS-3 pinned-supported-base-image (medium): every base image names a tag that is not `latest`
+ * (a digest is better), and a Python or PostgreSQL runtime is not past its end of life on the
+ * day of the check (dates in eol.ts).
+ */
+import { at, isUnknown, str } from "../props";
+import {
+  inContext,
+  NOT_APPLICABLE,
+  unverifiable,
+  violation,
+  type Finding,
+  type Location,
+  type ResourceRule,
+} from "../rule";
+import { imageFacts, noDockerfile } from "../shared/image-facts";
+import { parseImageRef, type ImageRef } from "../shared/image-ref";
+import { DOCKER } from "../types";
+import { endOfLife, runtimeOfImage } from "./eol";
+
+export const pinnedSupportedBaseImage: ResourceRule = {
+  id: "CS-3",
+  scope: "resource",
+  types: [DOCKER.image, DOCKER.remoteImage, DOCKER.container],
+  async check(resource, ctx) {
+    if (resource.type === DOCKER.remoteImage) {
+      if (isUnknown(at(resource.props, "name")))
+        return [
+          unverifiable(`the image name of ${resource.name} is not known until the deployment runs.`, {
+            property: "name",
+          }),
+        ];
+      const ref = parseImageRef(str(resource.props, "name"));
+      return ref ? judge(ref, `Image ${ref.name}`, { property: "name" }) : [];
+    }
+    if (resource.type === DOCKER.container) {
+      // Only runtime images are judged here: an app image built by the stack is judged on its Image.
+      const ref = parseImageRef(str(resource.props, "image"));
+      if (!ref || !runtimeOfImage(ref.name, ref.tag ?? "x")) return NOT_APPLICABLE;
+      return judge(ref, `Container ${resource.name} runs ${ref.name}, which`, { property: "image" });
+    }
+    const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "context"]);
+    if (!facts) return notes;
+    if (!facts.dockerfile) return noDockerfile(facts, notes);
+    const findings: Finding[] = [...notes];
+    for (const stage of facts.dockerfile.stages) {
+      if (stage.from.kind !== "image") continue;
+      const where = inContext(facts, stage.location);
+      if (stage.from.hasUnresolvedVariable) {
+        findings.push(
+          unverifiable(
+            `the base image \`${stage.from.raw}\` depends on a build variable without a default.`,
+            where,
+          ),
+        );
+        continue;
+      }
+      findings.push(
+        ...judge(
+          { name: stage.from.name, tag: stage.from.tag, digest: stage.from.digest },
+          `Base image ${stage.from.name}`,
+          where,
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+function judge(ref: ImageRef, subject: string, where: Location): Finding[] {
+  const findings: Finding[] = [];
+  if (ref.digest === null && (ref.tag === null || ref.tag === "latest")) {
+    findings.push(
+      violation(
+        `${subject} is not pinned (${ref.tag === null ? "no tag, so Docker uses latest" : "tag latest"}): every build may get a different version. Pin a version tag such as python:3.12-slim-bookworm, or a digest.`,
+        where,
+      ),
+    );
+    return findings;
+  }
+  const runtime = runtimeOfImage(ref.name, ref.tag);
+  const eol = runtime && endOfLife(runtime.runtime, runtime.major);
+  if (eol?.passed) {
+    const label = runtime?.runtime === "python" ? "Python" : "PostgreSQL";
+    findings.push(
+      violation(
+        `${subject} uses ${label} ${eol.major}, which reached end of life on ${eol.date} and no longer gets security fixes. Move to a supported version.`,
+        where,
+      ),
+    );
+  }
+  return findings;
+}

@@ -1,0 +1,43 @@
+/**
+ * DB-5 backup-before-migrate (medium): whatever applies migrations takes a backup first: a backup
+ * step before `migrate` in the same script, or a backup job the migration runner depends on. On
+ * Azure, the PostgreSQL server's automatic backups (point-in-time restore to just before the
+ * release) count as that backup.
+ */
+import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
+import { applicationPlans, dependsOn, whereOf } from "../shared/start-plan";
+import { workloads } from "../shared/workloads";
+import { AZURE } from "../types";
+
+export const backupBeforeMigrate: StackRule = {
+  id: "DB-5",
+  scope: "stack",
+  async check(resources, ctx) {
+    const plans = await applicationPlans(resources, ctx);
+    const runners = plans.filter((p) => p.steps.some((s) => s.kind === "migrate"));
+    if (runners.length === 0) return NOT_APPLICABLE;
+    const backupJobs = workloads(resources).filter((w) => w.role === "backup");
+    const pointInTime = resources.some((r) => r.type === AZURE.postgresServer);
+    const findings: Finding[] = [];
+    for (const plan of runners) {
+      const first = plan.steps.findIndex((s) => s.kind === "migrate");
+      if (plan.steps.slice(0, first).some((s) => s.kind === "backup")) continue;
+      if (
+        backupJobs.some(
+          (b) =>
+            b.resource !== plan.workload.resource && dependsOn(resources, plan.workload.resource, b.resource),
+        )
+      )
+        continue;
+      if (plan.workload.platform === "azure" && pointInTime) continue;
+      const step = plan.steps[first];
+      findings.push(
+        violation(
+          `${plan.workload.resource.name} migrates the database (${whereOf(step.location)}) without taking a backup first, so a destructive migration cannot be undone. Add a backup step before migrate (agency-deploy:backup.beforeRelease).`,
+          step.location,
+        ),
+      );
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,87 @@
+/**
+ * DB-3 database-connection-timeouts (medium): every database connection the app opens has a
+ * connect timeout: `connect_timeout` in the URL the deployment supplies, or in the settings'
+ * DATABASES OPTIONS for that alias.
+ */
+import { list, str } from "../props";
+import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
+import { workloadFacts } from "../shared/start-plan";
+import { propertyOf, workloads, type Workload } from "../shared/workloads";
+
+const URL_VARIABLES: Record<string, string> = { DATABASE_URL: "default", AUDIT_DATABASE_URL: "audit" };
+
+/** The URL a workload receives in `variable`, following an Azure secretRef to the app's own secret. */
+function urlValue(app: Workload, variable: string): string | undefined {
+  const env = app.env[variable];
+  if (env?.kind === "value") return env.value;
+  if (env?.kind !== "secret-ref") return undefined;
+  const container = list(app.resource.props, "template.containers")[
+    Number(/\[(\d+)\]/.exec(app.path)?.[1] ?? 0)
+  ];
+  const ref = list(container, "env")
+    .map((e) => (str(e, "name") === variable ? str(e, "secretRef") : undefined))
+    .find((r) => r !== undefined);
+  const secret = list(app.resource.props, "configuration.secrets").find((s) => str(s, "name") === ref);
+  return str(secret, "value");
+}
+
+export const databaseConnectionTimeouts: StackRule = {
+  id: "DB-3",
+  scope: "stack",
+  async check(resources, ctx) {
+    const apps = workloads(resources).filter((w) => w.role === "web" || w.role === "release");
+    const findings: Finding[] = [];
+    let judged = false;
+    for (const app of apps) {
+      const pending = Object.keys(URL_VARIABLES).filter((variable) => {
+        if (app.env[variable] === undefined) return false;
+        judged = true;
+        const url = urlValue(app, variable);
+        return url === undefined || !/[?&]connect_timeout=\d/.test(url);
+      });
+      if (pending.length === 0) continue;
+      const found = await workloadFacts(app, resources, ctx);
+      const module =
+        "facts" in found
+          ? found.facts.settings.modules.find((m) => m.module === found.facts.settings.runtimeModule)
+          : undefined;
+      for (const variable of pending) {
+        const url = urlValue(app, variable);
+        const alias = module?.databases.find(
+          (a) => a.env.some((e) => e.name === variable) || a.alias === URL_VARIABLES[variable],
+        );
+        if (alias && (alias.connectTimeout !== null || alias.optionKeys.includes("connect_timeout")))
+          continue;
+        if ("facts" in found && alias) {
+          findings.push(
+            violation(
+              `The "${alias.alias}" database connection has no connect timeout, so a stalled database hangs every worker. Add OPTIONS {"connect_timeout": 10} or ?connect_timeout=10 to ${variable}.`,
+              inContext(found.facts, alias.location),
+            ),
+          );
+        } else if (url !== undefined) {
+          findings.push(
+            violation(
+              `${variable} given to ${app.resource.name} has no connect_timeout, and the settings set none either. Add ?connect_timeout=10 to the URL.`,
+              {
+                urn: app.resource.urn,
+                property: propertyOf(app, app.platform === "docker" ? "envs" : "env"),
+              },
+            ),
+          );
+        } else {
+          findings.push(
+            unverifiable(
+              `${variable} of ${app.resource.name} is not known before the deployment runs and its settings could not be read, so its connect timeout cannot be checked.`,
+              {
+                urn: app.resource.urn,
+                property: propertyOf(app, app.platform === "docker" ? "envs" : "env"),
+              },
+            ),
+          );
+        }
+      }
+    }
+    return judged ? findings : NOT_APPLICABLE;
+  },
+};

@@ -1,0 +1,107 @@
+/**
+ * DB-7 separate-audit-credentials (medium): the app and audit databases are reached with different
+ * credentials (not the same user and password, not the same password), and the release locks the
+ * audit database down (a `lockdown_audit_db`-style step after the audit migration).
+ * Credentials are compared, never shown.
+ */
+import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
+import { applicationPlans } from "../shared/start-plan";
+import { propertyOf, withRole, workloads, type Workload } from "../shared/workloads";
+
+function credentials(url: string): { user: string; password: string; host: string } | undefined {
+  try {
+    const parsed = new URL(url);
+    return {
+      user: decodeURIComponent(parsed.username),
+      password: decodeURIComponent(parsed.password),
+      host: parsed.host,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function envValue(w: Workload, name: string): string | undefined {
+  const value = w.env[name];
+  return value?.kind === "value" ? value.value : undefined;
+}
+
+export const separateAuditCredentials: StackRule = {
+  id: "DB-7",
+  scope: "stack",
+  async check(resources, ctx) {
+    const apps = workloads(resources).filter(
+      (w) => (w.role === "web" || w.role === "release") && w.env.AUDIT_DATABASE_URL !== undefined,
+    );
+    const auditDatabases = withRole(resources, "database").filter((d) => /audit/i.test(d.resource.name));
+    if (apps.length === 0 && auditDatabases.length === 0) return NOT_APPLICABLE;
+    const findings: Finding[] = [];
+    for (const app of apps) {
+      const where = {
+        urn: app.resource.urn,
+        property: propertyOf(app, app.platform === "docker" ? "envs" : "env"),
+      };
+      const main = envValue(app, "DATABASE_URL");
+      const audit = envValue(app, "AUDIT_DATABASE_URL");
+      if (main === undefined || audit === undefined) {
+        if (app.platform === "docker" || app.env.DATABASE_URL?.kind === "unknown") {
+          findings.push(
+            unverifiable(
+              `the database URLs of ${app.resource.name} are not known before the deployment runs, so their credentials cannot be compared.`,
+              where,
+            ),
+          );
+        }
+        continue;
+      }
+      const a = credentials(main);
+      const b = credentials(audit);
+      if (!a || !b || a.password === "") continue;
+      if (a.password === b.password) {
+        findings.push(
+          violation(
+            `${app.resource.name} reaches the app and audit databases with the same ${a.user === b.user ? "login" : "password"}, so a compromised app can rewrite the audit trail. Give the audit database its own user and generated password.`,
+            where,
+          ),
+        );
+      }
+    }
+    const passwords = withRole(resources, "database").map((d) => ({
+      d,
+      pw: envValue(d, "POSTGRES_PASSWORD"),
+    }));
+    const shared = passwords.filter(
+      (p) => p.pw !== undefined && passwords.some((q) => q !== p && q.pw === p.pw),
+    );
+    if (shared.length > 1) {
+      findings.push(
+        violation(
+          `Database containers ${shared.map((p) => p.d.resource.name).join(" and ")} use the same password. Generate one per database.`,
+          { urn: shared[0].d.resource.urn, property: "envs" },
+        ),
+      );
+    }
+    const plans = await applicationPlans(resources, ctx);
+    const runners = plans.filter((p) =>
+      p.steps.some((s) => s.kind === "migrate" && s.database !== null && /audit/i.test(s.database)),
+    );
+    const locked = plans.some((p) => p.steps.some((s) => s.kind === "lockdown"));
+    if (!locked) {
+      const target = runners[0] ?? plans.find((p) => p.steps.some((s) => s.kind === "migrate"));
+      if (target) {
+        findings.push(
+          violation(
+            `${target.workload.resource.name} never locks the audit database down, so the app's audit role can still UPDATE and DELETE audit rows. Add a \`manage.py lockdown_audit_db\` step after the audit migration.`,
+            target.steps.find((s) => s.kind === "migrate")?.location,
+          ),
+        );
+      } else {
+        const unread = plans.find((p) => p.unverifiable)?.unverifiable;
+        findings.push(
+          unread ?? violation("No release step locks the audit database down (manage.py lockdown_audit_db)."),
+        );
+      }
+    }
+    return findings;
+  },
+};

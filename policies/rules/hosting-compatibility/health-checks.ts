@@ -1,0 +1,163 @@
+/**
+ * HC-2 health-checks (high): the web service has liveness and readiness checks on an HTTP
+ * endpoint; each database has a `pg_isready` check with a start period.
+ *
+ * Docker has one healthcheck per container. Liveness: that healthcheck requests an HTTP URL (the
+ * container's own, or the image's HEALTHCHECK when the container sets none). Readiness: `wait: true`
+ * on the container, which holds the deployment (and everything that depends on the container, such
+ * as the proxy) until the HTTP check passes. Azure: a Liveness and a Readiness probe, both `httpGet`.
+ * Managed Azure PostgreSQL is health-checked by the platform, so only container databases are judged.
+ */
+import { at, bool, isUnknown, list, str } from "../props";
+import {
+  inContext,
+  NOT_APPLICABLE,
+  unverifiable,
+  violation,
+  type Finding,
+  type Resource,
+  type StackRule,
+} from "../rule";
+import { appBuilds, runsBuild } from "../shared/app-builds";
+import { propertyOf, workloads, type Workload } from "../shared/workloads";
+
+const HTTP_CHECK = /https?:\/\/|\bcurl\b|\bwget\b|\burllib\b|\bhttpx\b|\brequests\.get\b|\bhttp\.client\b/;
+
+export const healthChecks: StackRule = {
+  id: "HC-2",
+  scope: "stack",
+  async check(resources, ctx) {
+    const all = workloads(resources);
+    const web = all.filter((w) => w.role === "web");
+    const databases = all.filter((w) => w.role === "database" && w.platform === "docker");
+    if (web.length === 0 && databases.length === 0) return NOT_APPLICABLE;
+    const findings: Finding[] = [];
+    const needsImage = web.filter((w) => w.platform === "docker" && testsOf(w.resource).length === 0);
+    const builds = needsImage.length > 0 ? await appBuilds(resources, ctx) : undefined;
+    for (const w of web) {
+      findings.push(...(w.platform === "azure" ? azureProbes(w) : dockerWeb(w, builds)));
+    }
+    for (const db of databases) findings.push(...database(db));
+    return findings;
+  },
+};
+
+function testsOf(resource: Resource): unknown[] {
+  return list(resource.props, "healthcheck.tests");
+}
+
+function testText(tests: unknown[]): string {
+  return tests.filter((t): t is string => typeof t === "string").join(" ");
+}
+
+function dockerWeb(w: Workload, builds: Awaited<ReturnType<typeof appBuilds>> | undefined): Finding[] {
+  const { name, urn, props } = w.resource;
+  const tests = testsOf(w.resource);
+  if (tests.some(isUnknown))
+    return [unverifiable(`the healthcheck of "${name}" is not known until deployment`, { urn })];
+  const findings: Finding[] = [];
+  let http = false;
+  if (tests.length > 0) {
+    const text = testText(tests);
+    if (/^NONE\b/.test(text)) {
+      findings.push(
+        violation(`The healthcheck of "${name}" is switched off ("NONE").`, {
+          urn,
+          property: "healthcheck.tests",
+        }),
+      );
+    } else if (HTTP_CHECK.test(text)) {
+      http = true;
+    } else {
+      findings.push(
+        violation(
+          `The healthcheck of "${name}" does not request a web page, so it cannot tell whether the app answers; ` +
+            "check an HTTP endpoint such as /healthz/.",
+          { urn, property: "healthcheck.tests" },
+        ),
+      );
+    }
+  } else {
+    const build = builds?.inspected.find((b) => runsBuild(b, w));
+    const stage = build?.facts.dockerfile?.stages[build.facts.dockerfile.finalStageIndex];
+    const imageCheck = stage?.healthcheck;
+    if (build === undefined) {
+      findings.push(
+        unverifiable(`"${name}" sets no healthcheck and its image cannot be inspected for one`, { urn }),
+      );
+    } else if (imageCheck && !imageCheck.disabled && HTTP_CHECK.test(imageCheck.command?.text ?? "")) {
+      http = true;
+    } else {
+      findings.push(
+        violation(
+          `The web container "${name}" has no HTTP healthcheck: nothing notices when the app stops answering.`,
+          inContext(build.facts, imageCheck?.location ?? stage?.location ?? { file: "Dockerfile", line: 1 }),
+        ),
+      );
+    }
+  }
+  if (http && bool(props.wait) !== true) {
+    findings.push(
+      violation(
+        `"${name}" is not waited for ("wait": true): traffic and the rest of the deployment go ahead before the app is ready.`,
+        { urn, property: "wait" },
+      ),
+    );
+  }
+  return findings;
+}
+
+function azureProbes(w: Workload): Finding[] {
+  const { name, urn } = w.resource;
+  const probes = list(w.resource.props, `template.containers.${w.path.match(/\d+/)?.[0] ?? "0"}.probes`);
+  const findings: Finding[] = [];
+  for (const kind of ["Liveness", "Readiness"]) {
+    const probe = probes.find((p) => (str(p, "type") ?? "").toLowerCase() === kind.toLowerCase());
+    const property = propertyOf(w, "probes");
+    if (probe === undefined) {
+      findings.push(
+        violation(`The container app "${name}" has no ${kind.toLowerCase()} probe.`, { urn, property }),
+      );
+    } else if (at(probe, "httpGet") === undefined) {
+      findings.push(
+        violation(
+          `The ${kind.toLowerCase()} probe of "${name}" does not request an HTTP endpoint (use httpGet).`,
+          {
+            urn,
+            property,
+          },
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+function database(w: Workload): Finding[] {
+  const { name, urn, props } = w.resource;
+  const tests = testsOf(w.resource);
+  if (tests.some(isUnknown))
+    return [unverifiable(`the healthcheck of "${name}" is not known until deployment`, { urn })];
+  if (!/\bpg_isready\b/.test(testText(tests))) {
+    return [
+      violation(
+        `The database "${name}" has no pg_isready healthcheck, so nothing can wait until it accepts connections.`,
+        { urn, property: "healthcheck.tests" },
+      ),
+    ];
+  }
+  const startPeriod = at(props, "healthcheck.startPeriod");
+  if (isUnknown(startPeriod))
+    return [unverifiable(`the healthcheck start period of "${name}" is not known`, { urn })];
+  const text = str(startPeriod) ?? "";
+  if (text === "" || /^0+[a-z]*$/.test(text)) {
+    return [
+      violation(
+        `The healthcheck of the database "${name}" has no start period: a slow first start (or recovery) is counted ` +
+          'as failures. Set healthcheck.startPeriod, e.g. "30s".',
+        { urn, property: "healthcheck.startPeriod" },
+      ),
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,50 @@
+/**
+ * HC-1 port-respected (medium): the server binds `$PORT`, not a hard-coded port.
+ *
+ * gunicorn with no `--bind` binds `0.0.0.0:$PORT` when PORT is set, so that passes. A `$PORT`
+ * written in an exec-form command (no shell) reaches the server as the literal text "$PORT":
+ * Docker expands nothing there, so that fails. `runserver` without an address binds 127.0.0.1:8000.
+ */
+import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
+import { webServers, type WebServer } from "../shared/web-servers";
+
+export const portRespected: StackRule = {
+  id: "HC-1",
+  scope: "stack",
+  async check(resources, ctx) {
+    const { servers, unknown, hasWeb } = await webServers(resources, ctx);
+    if (!hasWeb) return NOT_APPLICABLE;
+    return [...unknown, ...servers.flatMap(judge)];
+  },
+};
+
+function judge({ workload, server, location }: WebServer): Finding[] {
+  const name = workload.resource.name;
+  if (server.bind === null) {
+    if (server.server === "gunicorn") return [];
+    return [
+      violation(
+        `The ${server.server} server in "${name}" sets no address, so it listens on its built-in port instead of $PORT; ` +
+          'add a bind such as "0.0.0.0:${PORT}".',
+        location,
+      ),
+    ];
+  }
+  if (server.usesPortVariable) {
+    if (server.viaShell) return [];
+    return [
+      violation(
+        `The command of "${name}" writes $PORT without a shell, so the server receives the text "$PORT" instead of ` +
+          "the port number; run it through `sh -c` (or drop the bind and let gunicorn read PORT).",
+        location,
+      ),
+    ];
+  }
+  return [
+    violation(
+      `The server in "${name}" listens on a fixed port${server.literalPort === null ? "" : ` (${server.literalPort})`} ` +
+        'instead of the PORT the platform assigns; bind to "0.0.0.0:${PORT}".',
+      location,
+    ),
+  ];
+}

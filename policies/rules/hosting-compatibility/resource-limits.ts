@@ -1,0 +1,87 @@
+/**
+ * HC-8 resource-limits (low): CPU and memory limits are set.
+ *
+ * Docker: `memory` (MB) and a CPU cap (`cpus`, or `cpuQuota` with its period); `cpuShares` is only
+ * a relative weight and does not cap a runaway process. Azure Container Apps always enforce a
+ * per-container allocation (the platform default when none is given), so there only an explicit
+ * zero or unreadable value is a finding.
+ */
+import { at, isUnknown, list, num, str } from "../props";
+import {
+  NOT_APPLICABLE,
+  unverifiable,
+  violation,
+  type Finding,
+  type Resource,
+  type ResourceRule,
+} from "../rule";
+import { AZURE, DOCKER } from "../types";
+
+export const resourceLimits: ResourceRule = {
+  id: "HC-8",
+  scope: "resource",
+  types: [DOCKER.container, AZURE.containerApp, AZURE.job],
+  check(resource) {
+    return resource.type === DOCKER.container ? dockerLimits(resource) : azureLimits(resource);
+  },
+};
+
+function dockerLimits(resource: Resource): Finding[] {
+  const props = resource.props;
+  const findings: Finding[] = [];
+  const where = (property: string) => ({ urn: resource.urn, property });
+  if (isUnknown(props.memory)) {
+    findings.push(
+      unverifiable(`the memory limit of "${resource.name}" is not known until deployment`, where("memory")),
+    );
+  } else if ((num(props.memory) ?? 0) <= 0) {
+    findings.push(
+      violation(
+        `The container "${resource.name}" has no memory limit: one runaway process can use all of the server's memory.`,
+        where("memory"),
+      ),
+    );
+  }
+  const cpus = str(props.cpus);
+  const quota = num(props.cpuQuota) ?? 0;
+  if (isUnknown(props.cpus) || isUnknown(props.cpuQuota)) {
+    findings.push(
+      unverifiable(`the CPU limit of "${resource.name}" is not known until deployment`, where("cpus")),
+    );
+  } else if (!((cpus !== undefined && Number(cpus) > 0) || quota > 0)) {
+    findings.push(
+      violation(
+        `The container "${resource.name}" has no CPU limit (set "cpus"): it can take every CPU of the server.`,
+        where("cpus"),
+      ),
+    );
+  }
+  return findings;
+}
+
+function azureLimits(resource: Resource): Finding[] | typeof NOT_APPLICABLE {
+  const containers = list(resource.props, "template.containers");
+  if (containers.length === 0) return NOT_APPLICABLE;
+  const findings: Finding[] = [];
+  containers.forEach((container, index) => {
+    const property = `template.containers[${index}].resources`;
+    const cpu = at(container, "resources.cpu");
+    const memory = at(container, "resources.memory");
+    if (isUnknown(cpu) || isUnknown(memory)) {
+      findings.push(
+        unverifiable(`the CPU or memory of "${resource.name}" is not known until deployment`, { property }),
+      );
+    } else if (
+      (cpu !== undefined && !((num(cpu) ?? 0) > 0)) ||
+      (memory !== undefined && !/^[0-9.]+\s*[GM]i$/.test(str(memory) ?? ""))
+    ) {
+      findings.push(
+        violation(
+          `The container app "${resource.name}" sets a CPU or memory allocation that is not a positive amount (e.g. cpu 0.5, memory "1Gi").`,
+          { property },
+        ),
+      );
+    }
+  });
+  return findings;
+}

@@ -1,0 +1,56 @@
+/**
+ * HC-7 utf8-locale (low): the web container's locale is UTF-8.
+ *
+ * The effective locale is LC_ALL, else LC_CTYPE, else LANG (POSIX precedence), from the container's
+ * env over the image's ENV. Without any of them Python falls back to the C locale in a slim image.
+ */
+import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
+import { appBuilds, runsBuild } from "../shared/app-builds";
+import { imageEnv } from "../shared/web-servers";
+import { propertyOf, withRole } from "../shared/workloads";
+
+const UTF8 = /utf-?8/i;
+
+function locale(env: Readonly<Record<string, string>>): string | undefined {
+  return [env.LC_ALL, env.LC_CTYPE, env.LANG].find((v) => v !== undefined && v !== "");
+}
+
+export const utf8Locale: StackRule = {
+  id: "HC-7",
+  scope: "stack",
+  async check(resources, ctx) {
+    const web = withRole(resources, "web");
+    if (web.length === 0) return NOT_APPLICABLE;
+    const builds = await appBuilds(resources, ctx);
+    const findings: Finding[] = [];
+    for (const w of web) {
+      const { name, urn } = w.resource;
+      if (w.env.LANG?.kind === "unknown" || w.env.LC_ALL?.kind === "unknown") {
+        findings.push(unverifiable(`the locale of "${name}" is not known until deployment`, { urn }));
+        continue;
+      }
+      const build = builds.inspected.find((b) => runsBuild(b, w));
+      const fromImage = build ? imageEnv(build.facts) : {};
+      const value = locale({ ...fromImage, ...w.knownEnv });
+      if (value !== undefined && UTF8.test(value)) continue;
+      if (value === undefined && build === undefined) {
+        findings.push(
+          unverifiable(`"${name}" sets no locale and its image cannot be inspected for one`, { urn }),
+        );
+        continue;
+      }
+      const dockerfile = build?.facts.dockerfile;
+      const stage = dockerfile?.stages[dockerfile.finalStageIndex];
+      findings.push(
+        violation(
+          `The locale of "${name}" is not UTF-8${value === undefined ? " (none is set)" : ""}: translations and ` +
+            "non-English text can break. Set LANG=C.UTF-8 (and LC_ALL=C.UTF-8).",
+          build && stage
+            ? inContext(build.facts, stage.location)
+            : { urn, property: propertyOf(w, w.platform === "docker" ? "envs" : "env") },
+        ),
+      );
+    }
+    return findings;
+  },
+};

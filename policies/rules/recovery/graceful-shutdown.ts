@@ -1,0 +1,84 @@
+/**
+ * RC-7 graceful-shutdown (low): the container's stop timeout covers the server's graceful timeout.
+ *
+ * gunicorn finishes in-flight requests for `--graceful-timeout` seconds (30 by default) after
+ * SIGTERM. Docker kills the container after `stopTimeout` (10 s by default) on `docker stop`, and
+ * the Pulumi provider removes a replaced container after `destroyGraceSeconds` (immediately when
+ * unset); both must be at least the graceful timeout. Azure: the revision's
+ * `terminationGracePeriodSeconds` (30 s by default).
+ */
+import { at, isUnknown, num } from "../props";
+import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
+import { resolveNumber } from "../shared/server-command";
+import { webServers, type WebServer } from "../shared/web-servers";
+
+const GUNICORN_GRACEFUL_DEFAULT = 30;
+const DOCKER_STOP_DEFAULT = 10;
+const AZURE_GRACE_DEFAULT = 30;
+
+export const gracefulShutdown: StackRule = {
+  id: "RC-7",
+  scope: "stack",
+  async check(resources, ctx) {
+    const { servers, unknown, hasWeb } = await webServers(resources, ctx);
+    if (!hasWeb) return NOT_APPLICABLE;
+    return [...unknown, ...servers.flatMap(judge)];
+  },
+};
+
+function judge({ workload, server, env }: WebServer): Finding[] {
+  if (server.server !== "gunicorn" && server.gracefulTimeout === null) return [];
+  const graceful =
+    server.gracefulTimeout === null ? GUNICORN_GRACEFUL_DEFAULT : resolveNumber(server.gracefulTimeout, env);
+  const name = workload.resource.name;
+  const urn = workload.resource.urn;
+  if (graceful === undefined) {
+    return [
+      unverifiable(`the graceful timeout of the server in "${name}" depends on a value not known here`, {
+        urn,
+      }),
+    ];
+  }
+  const props = workload.resource.props;
+  if (workload.platform === "azure") {
+    const grace = at(props, "template.terminationGracePeriodSeconds");
+    if (isUnknown(grace))
+      return [
+        unverifiable(`the termination grace period of "${name}" is not known until deployment`, { urn }),
+      ];
+    const seconds = num(grace) ?? AZURE_GRACE_DEFAULT;
+    return seconds >= graceful
+      ? []
+      : [
+          violation(
+            `"${name}" is stopped after ${seconds} s but the server needs ${graceful} s to finish open requests; ` +
+              `raise template.terminationGracePeriodSeconds to at least ${graceful}.`,
+            { urn, property: "template.terminationGracePeriodSeconds" },
+          ),
+        ];
+  }
+  const findings: Finding[] = [];
+  for (const [property, fallback, when] of [
+    ["stopTimeout", DOCKER_STOP_DEFAULT, "on `docker stop` and host restarts"],
+    ["destroyGraceSeconds", 0, "when a release replaces the container"],
+  ] as const) {
+    const value = props[property];
+    if (isUnknown(value)) {
+      findings.push(
+        unverifiable(`"${property}" of "${name}" is not known until deployment`, { urn, property }),
+      );
+      continue;
+    }
+    const seconds = num(value) ?? fallback;
+    if (seconds < graceful) {
+      findings.push(
+        violation(
+          `"${name}" is killed ${seconds} s after being asked to stop ${when}, but gunicorn needs ${graceful} s to ` +
+            `finish open requests; set "${property}" to at least ${graceful}.`,
+          { urn, property },
+        ),
+      );
+    }
+  }
+  return findings;
+}

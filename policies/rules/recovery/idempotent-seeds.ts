@@ -1,0 +1,31 @@
+/**
+ * RC-3 idempotent-seeds (low): seed commands use get_or_create / update_or_create, with no guard
+ * that silently skips the whole seed (`if X.objects.exists(): return`).
+ */
+import { inContext, type StackRule } from "../rule";
+import { violation } from "../rule";
+import { judgeBuilds } from "../shared/app-builds";
+
+export const idempotentSeeds: StackRule = {
+  id: "RC-3",
+  scope: "stack",
+  check: (resources, ctx) =>
+    judgeBuilds(resources, ctx, ["seed-commands"], ({ facts }) =>
+      facts.seedCommands.flatMap((seed) => [
+        ...seed.silentGuards.map((guard) =>
+          violation(
+            `The seed command "${seed.command}" skips its work when some data already exists, so missing rows are never ` +
+              "added and nobody is told. Use get_or_create / update_or_create per row instead.",
+            inContext(facts, guard),
+          ),
+        ),
+        ...seed.plainCreates.map((create) =>
+          violation(
+            `The seed command "${seed.command}" creates rows with create(): running the release twice duplicates them. ` +
+              "Use get_or_create / update_or_create.",
+            inContext(facts, create),
+          ),
+        ),
+      ]),
+    ),
+};

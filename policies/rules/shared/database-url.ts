@@ -1,0 +1,153 @@
+/**
+ * DB-1 / DB-2: a database URL variable is required and supplied as a secret, with no fallback
+ * anywhere: not in the settings (`env("X", default=...)`, `dj_database_url.config(default=...)`),
+ * not in a start script (`${X:-postgres://...}`).
+ *
+ * "Supplied as a secret" is judged on what a policy can see. CrossGuard unwraps Pulumi secrets
+ * before policies run, so whether a docker `envs` entry is a Pulumi secret is invisible here; on
+ * Azure the variable must come from a `secretRef` (a Container Apps secret or Key Vault
+ * reference), never a plain `value` that shows in the portal and the template.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { BuildContextFacts } from "../../inspect/facts";
+import {
+  inContext,
+  NOT_APPLICABLE,
+  unverifiable,
+  violation,
+  type Finding,
+  type Resource,
+  type RuleContext,
+  type RuleResult,
+} from "../rule";
+import { workloadFacts } from "./start-plan";
+import { propertyOf, workloads, type Workload } from "./workloads";
+
+export async function judgeDatabaseUrl(
+  variable: string,
+  resources: readonly Resource[],
+  ctx: RuleContext,
+): Promise<RuleResult> {
+  const apps = workloads(resources).filter((w) => w.role === "web" || w.role === "release");
+  if (apps.length === 0) return NOT_APPLICABLE;
+  const findings: Finding[] = [];
+  const judged = new Set<string>();
+  let settingsRead = false;
+  const missing: Workload[] = [];
+  const fallback = new RegExp(`\\$\\{${variable}:?[-=]`);
+
+  for (const app of apps) {
+    const value = app.env[variable];
+    if (value === undefined) missing.push(app);
+    else if (value.kind === "value" && app.platform === "azure") {
+      findings.push(
+        violation(
+          `${app.resource.name} gives ${variable} as a plain value, visible to anyone who can read the app's configuration. Store it as a Container Apps secret (or Key Vault reference) and use secretRef.`,
+          { urn: app.resource.urn, property: propertyOf(app, "env") },
+        ),
+      );
+    }
+    if (fallback.test(app.script)) {
+      findings.push(
+        violation(
+          `The start command of ${app.resource.name} falls back to a default when ${variable} is missing, so a missing setting silently connects to the wrong database. Remove the default.`,
+          { urn: app.resource.urn, property: propertyOf(app, "command") },
+        ),
+      );
+    }
+    const found = await workloadFacts(app, resources, ctx);
+    if ("reason" in found) continue;
+    const key = `${found.facts.context}|${found.facts.settings.runtimeModule ?? ""}`;
+    if (judged.has(key)) continue;
+    judged.add(key);
+    const fromSettings = settingsFindings(variable, found.facts);
+    settingsRead ||= fromSettings.reads;
+    findings.push(...fromSettings.findings, ...entrypointFallbacks(found.facts, fallback, variable));
+  }
+  if (missing.length === apps.length && !settingsRead) return findings.length > 0 ? findings : NOT_APPLICABLE;
+  for (const app of missing) {
+    findings.push(
+      violation(
+        `${app.resource.name} does not set ${variable}, so the app cannot reach its database (or uses a built-in default). Supply it from a secret.`,
+        { urn: app.resource.urn, property: propertyOf(app, app.platform === "docker" ? "envs" : "env") },
+      ),
+    );
+  }
+  if (judged.size === 0 && findings.length === 0) {
+    findings.push(
+      unverifiable(
+        `the settings that read ${variable} could not be read because no application image is built from a local context.`,
+      ),
+    );
+  }
+  return findings;
+}
+
+function settingsFindings(
+  variable: string,
+  facts: BuildContextFacts,
+): { reads: boolean; findings: Finding[] } {
+  const module = facts.settings.modules.find((m) => m.module === facts.settings.runtimeModule);
+  if (!module) {
+    const reason =
+      facts.unverifiable.find((u) => u.topic === "settings")?.reason ??
+      "the settings module the app runs with was not found in the build context";
+    return { reads: false, findings: [unverifiable(reason, { file: facts.context })] };
+  }
+  const findings: Finding[] = [];
+  const reads = module.envReads.filter((r) => r.name === variable);
+  for (const read of reads) {
+    if (!read.required) {
+      findings.push(
+        violation(
+          `Settings read ${variable} with a fallback${read.defaultExpression !== null ? " default" : ""} (${read.via}), so a missing variable is not an error. Read it with a required helper such as require_env("${variable}").`,
+          inContext(facts, read.location),
+        ),
+      );
+    }
+  }
+  const flagged = new Set(findings.map((f) => f.location?.line));
+  for (const alias of module.databases) {
+    if (
+      alias.urlDefault !== null &&
+      alias.env.some((e) => e.name === variable) &&
+      !flagged.has(alias.location.line)
+    ) {
+      findings.push(
+        violation(
+          `The "${alias.alias}" database falls back to a default URL when ${variable} is missing. Remove the default.`,
+          inContext(facts, alias.location),
+        ),
+      );
+    }
+  }
+  return {
+    reads: reads.length > 0 || module.databases.some((a) => a.env.some((e) => e.name === variable)),
+    findings,
+  };
+}
+
+/** `${VAR:-...}` fallbacks in the image's entrypoint script, with file:line. */
+function entrypointFallbacks(facts: BuildContextFacts, fallback: RegExp, variable: string): Finding[] {
+  const file = facts.entrypoint?.file;
+  if (!file) return [];
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(facts.context, file), "utf8");
+  } catch {
+    return [];
+  }
+  return text
+    .split("\n")
+    .flatMap((line, i) =>
+      fallback.test(line) && !/^\s*#/.test(line)
+        ? [
+            violation(
+              `The entrypoint falls back to a default when ${variable} is missing. Remove the default so a missing setting stops the start.`,
+              inContext(facts, { file, line: i + 1 }),
+            ),
+          ]
+        : [],
+    );
+}

@@ -1,0 +1,211 @@
+/**
+ * Workloads: the containers a stack runs, whichever way it declares them (a docker Container, or
+ * one container of an Azure Container App or Job), with the role each plays in the deployment.
+ *
+ * Roles are judged from what a container does, not from its name: the image it runs, its command,
+ * its healthcheck and whether it is a one-shot. Names only break ties (which database is the audit
+ * one), so stacks not built with our components are judged the same way.
+ */
+import { at, bool, isUnknown, list, str, UNKNOWN } from "../props";
+import type { Resource } from "../rule";
+import { AZURE, DOCKER } from "../types";
+import { commandWords, serverInCommand } from "./server-command";
+
+export type WorkloadRole = "web" | "database" | "proxy" | "release" | "backup" | "other";
+
+/** An environment entry: a known value, a reference to a platform secret, or unknown at preview. */
+export type EnvValue = { kind: "value"; value: string } | { kind: "secret-ref" } | { kind: "unknown" };
+
+export interface Workload {
+  resource: Resource;
+  platform: "docker" | "azure";
+  /** Property path of the container inside the resource: "" (docker) or `template.containers[0]`. */
+  path: string;
+  /** Image reference as given; undefined when unknown during preview. */
+  image: string | undefined;
+  /** Entrypoint + command as given (docker) or command + args (Azure); empty: the image's own. */
+  argv: string[];
+  /** argv text plus uploaded file contents: where start scripts handed to the container live. */
+  script: string;
+  env: Record<string, EnvValue>;
+  /** Known env values only: what substitution and URL parsing can use. */
+  knownEnv: Record<string, string>;
+  role: WorkloadRole;
+}
+
+/** `envs`/`healthcheck.tests` etc. of a workload as a property path for a finding location. */
+export function propertyOf(workload: Workload, property: string): string {
+  return workload.path === "" ? property : `${workload.path}.${property}`;
+}
+
+export function workloadsOf(resource: Resource): Workload[] {
+  if (resource.type === DOCKER.container) return [dockerWorkload(resource)];
+  if (resource.type === AZURE.containerApp || resource.type === AZURE.job) return azureWorkloads(resource);
+  return [];
+}
+
+export function workloads(resources: readonly Resource[]): Workload[] {
+  return resources.flatMap(workloadsOf);
+}
+
+export function withRole(resources: readonly Resource[], role: WorkloadRole): Workload[] {
+  return workloads(resources).filter((w) => w.role === role);
+}
+
+function strings(value: unknown): string[] {
+  return list(value).filter((v): v is string => typeof v === "string");
+}
+
+function dockerWorkload(resource: Resource): Workload {
+  const props = resource.props;
+  const argv = [...strings(props.entrypoints), ...strings(props.command)];
+  const uploads = list(props.uploads)
+    .map((u) => str(u, "content"))
+    .filter((c): c is string => c !== undefined);
+  const env: Record<string, EnvValue> = {};
+  for (const entry of list(props.envs)) {
+    if (typeof entry !== "string") continue;
+    const eq = entry.indexOf("=");
+    if (eq <= 0) continue;
+    const value = entry.slice(eq + 1);
+    env[entry.slice(0, eq)] = value.includes(UNKNOWN) ? { kind: "unknown" } : { kind: "value", value };
+  }
+  const base = {
+    resource,
+    platform: "docker" as const,
+    path: "",
+    image: str(props, "image"),
+    argv,
+    script: [argv.join(" "), ...uploads].join("\n"),
+    env,
+    knownEnv: knownValues(env),
+  };
+  return { ...base, role: dockerRole(base, props) };
+}
+
+function azureWorkloads(resource: Resource): Workload[] {
+  const containers = list(resource.props, "template.containers");
+  return containers.map((container, index) => {
+    const argv = [...strings(at(container, "command")), ...strings(at(container, "args"))];
+    const env: Record<string, EnvValue> = {};
+    for (const entry of list(container, "env")) {
+      const name = str(entry, "name");
+      if (name === undefined) continue;
+      const value = at(entry, "value");
+      if (str(entry, "secretRef") !== undefined) env[name] = { kind: "secret-ref" };
+      else if (typeof value === "string" && !isUnknown(value)) env[name] = { kind: "value", value };
+      else env[name] = { kind: "unknown" };
+    }
+    const base = {
+      resource,
+      platform: "azure" as const,
+      path: `template.containers[${index}]`,
+      image: str(container, "image"),
+      argv,
+      script: argv.join(" "),
+      env,
+      knownEnv: knownValues(env),
+    };
+    return { ...base, role: azureRole(base, resource, index) };
+  });
+}
+
+function knownValues(env: Record<string, EnvValue>): Record<string, string> {
+  const known: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value.kind === "value") known[name] = value.value;
+  return known;
+}
+
+type WorkloadBase = Omit<Workload, "role">;
+
+/** Last path segment of an image reference without tag or digest: `library/postgres:16` -> `postgres`. */
+export function imageRepository(image: string | undefined): string {
+  if (image === undefined) return "";
+  const withoutDigest = image.split("@")[0];
+  const lastSlash = withoutDigest.lastIndexOf("/");
+  const colon = withoutDigest.indexOf(":", lastSlash + 1);
+  return (colon >= 0 ? withoutDigest.slice(0, colon) : withoutDigest).toLowerCase();
+}
+
+const DATABASE_IMAGE = /(^|\/)(postgres|postgis|timescaledb[a-z-]*|pgvector|supabase\/postgres)$/;
+const PROXY_IMAGE = /(^|\/)(caddy|nginx|nginx-unprivileged|openresty|traefik|haproxy|envoy|httpd)$/;
+const BACKUP_TOOL = /\bpg_dump(all)?\b|\bpgbackrest\b|\bwal-g\b/;
+
+function runsBackups(w: WorkloadBase): boolean {
+  // The name only breaks the tie for a backup service whose script is not visible (a mounted file).
+  const named = [w.resource.name, str(w.resource.props, "name") ?? ""].some((n) => /backup/i.test(n));
+  return BACKUP_TOOL.test(w.script) || /backup/.test(imageRepository(w.image)) || named;
+}
+
+function startsServer(w: WorkloadBase): boolean {
+  return serverInCommand(w.argv) !== undefined;
+}
+
+function dockerRole(w: WorkloadBase, props: Record<string, unknown>): WorkloadRole {
+  const repo = imageRepository(w.image);
+  if (runsBackups(w)) return "backup";
+  const healthcheck = strings(at(props, "healthcheck.tests")).join(" ");
+  if (DATABASE_IMAGE.test(repo) || (/\bpg_isready\b/.test(healthcheck) && !startsServer(w)))
+    return "database";
+  if (PROXY_IMAGE.test(repo)) return "proxy";
+  if (startsServer(w)) return "web";
+  // A one-shot: waited for and not kept running, or a command that only runs management steps.
+  if (bool(props.attach) === true || (w.argv.length > 0 && /\bmanage\.py\b|\bmigrate\b/.test(w.script))) {
+    return "release";
+  }
+  if (w.argv.length === 0 || "DJANGO_SETTINGS_MODULE" in w.env || "DATABASE_URL" in w.env) return "web";
+  return "other";
+}
+
+function azureRole(w: WorkloadBase, resource: Resource, index: number): WorkloadRole {
+  if (runsBackups(w)) return "backup";
+  if (resource.type === AZURE.job) return "release";
+  // The first container of a Container App serves its ingress; others are sidecars.
+  return index === 0 || startsServer(w) ? "web" : "other";
+}
+
+/** The argv words of a workload, with `sh -c` scripts split, for step searches. */
+export function scriptWords(workload: Workload): string[] {
+  return commandWords(workload.argv).words;
+}
+
+/** Names a database workload answers to on the network: resource name, container name, hostname, aliases. */
+export function networkNames(workload: Workload): string[] {
+  const props = workload.resource.props;
+  const names = [workload.resource.name, str(props, "name"), str(props, "hostname")];
+  for (const network of list(props, "networksAdvanced")) names.push(...strings(at(network, "aliases")));
+  return names.filter((n): n is string => n !== undefined && n !== "").map((n) => n.toLowerCase());
+}
+
+/** Host of a database URL (never the password); undefined when the value is not a URL. */
+export function urlHost(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    return url.hostname === "" ? undefined : url.hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The docker Image / RemoteImage resources a workload's image comes from. */
+export function imageResourcesOf(workload: Workload, resources: readonly Resource[]): Resource[] {
+  const images = resources.filter((r) => r.type === DOCKER.image || r.type === DOCKER.remoteImage);
+  const wired = new Set([
+    ...(workload.resource.propertyDependencies[workload.platform === "docker" ? "image" : "template"] ?? []),
+  ]);
+  const byProperty = images.filter((image) => wired.has(image.urn));
+  if (byProperty.length > 0) return byProperty;
+  const byName = images.filter((image) => {
+    const name = str(image.props, "imageName") ?? str(image.props, "name");
+    return name !== undefined && workload.image !== undefined && sameImage(name, workload.image);
+  });
+  if (byName.length > 0) return byName;
+  const deps = new Set(workload.resource.dependencies);
+  return images.filter((image) => deps.has(image.urn));
+}
+
+function sameImage(a: string, b: string): boolean {
+  const strip = (s: string) => s.split("@")[0];
+  return strip(a) === strip(b) || strip(b).startsWith(`${strip(a)}@`);
+}

@@ -1,0 +1,38 @@
+/**
+ * SR-3 audit-database-migrated (high): when the deployment has an audit database, it is migrated
+ * as its own step (`migrate --database=audit`); a plain `migrate` only touches the default one.
+ */
+import { NOT_APPLICABLE, violation, type StackRule } from "../rule";
+import { applicationPlans, stepsOf } from "../shared/start-plan";
+import { withRole, workloads } from "../shared/workloads";
+
+export const auditDatabaseMigrated: StackRule = {
+  id: "SR-3",
+  scope: "stack",
+  async check(resources, ctx) {
+    const hasAudit =
+      workloads(resources).some((w) => w.env.AUDIT_DATABASE_URL !== undefined) ||
+      withRole(resources, "database").some((d) => /audit/i.test(d.resource.name));
+    if (!hasAudit) return NOT_APPLICABLE;
+    const plans = await applicationPlans(resources, ctx);
+    const migrations = stepsOf(plans, "migrate");
+    if (migrations.some(({ step }) => step.database !== null && /audit/i.test(step.database))) return [];
+    const runner = migrations[0];
+    if (!runner) {
+      const unread = plans.find((p) => p.unverifiable)?.unverifiable;
+      return unread
+        ? [unread]
+        : [
+            violation(
+              "The deployment has an audit database but nothing migrates it. Add a release step `python manage.py migrate --database=audit --noinput`.",
+            ),
+          ];
+    }
+    return [
+      violation(
+        `${runner.plan.workload.resource.name} migrates only the main database; the audit database is never migrated, so audit writes fail. Add \`manage.py migrate --database=audit\` as its own step.`,
+        runner.step.location,
+      ),
+    ];
+  },
+};

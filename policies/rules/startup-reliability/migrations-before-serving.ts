@@ -1,0 +1,55 @@
+/**
+ * SR-1 migrations-before-serving (high): before a web service serves, migrations have run: a
+ * migration runner (release job) that the web service depends on, or, for an image-only setup,
+ * a `migrate` step before the server in the web service's own start command.
+ */
+import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
+import { applicationPlans, dependsOn, serves } from "../shared/start-plan";
+import { propertyOf } from "../shared/workloads";
+
+export const migrationsBeforeServing: StackRule = {
+  id: "SR-1",
+  scope: "stack",
+  async check(resources, ctx) {
+    const plans = await applicationPlans(resources, ctx);
+    const webs = plans.filter(serves);
+    if (webs.length === 0) return NOT_APPLICABLE;
+    const runners = plans.filter(
+      (p) => !serves(p) && p.steps.some((s) => s.kind === "migrate" && !s.conditional),
+    );
+    const findings: Finding[] = [];
+    for (const web of webs) {
+      const migrate = web.steps.findIndex((s) => s.kind === "migrate");
+      const server = web.steps.findIndex((s) => s.kind === "server");
+      if (migrate >= 0 && (server < 0 || migrate < server)) continue;
+      if (runners.some((r) => dependsOn(resources, web.workload.resource, r.workload.resource))) continue;
+      const name = web.workload.resource.name;
+      const where = { urn: web.workload.resource.urn, property: propertyOf(web.workload, "command") };
+      if (runners.length > 0) {
+        findings.push(
+          violation(
+            `${name} does not wait for ${runners.map((r) => r.workload.resource.name).join(", ")}, which runs the migrations, so it can serve new code on an old schema. Make it depend on the release (dependsOn).`,
+            where,
+          ),
+        );
+      } else if (migrate >= 0) {
+        findings.push(
+          violation(
+            `${name} starts its server before running migrations. Run migrate before the server starts.`,
+            web.steps[migrate].location,
+          ),
+        );
+      } else if (web.unverifiable) {
+        findings.push(web.unverifiable);
+      } else {
+        findings.push(
+          violation(
+            `Nothing runs database migrations before ${name} serves. Add a release job that runs \`manage.py migrate\` and make ${name} depend on it.`,
+            where,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};

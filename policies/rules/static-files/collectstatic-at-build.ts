@@ -1,0 +1,57 @@
+/**
+ * SF-1 collectstatic-at-build (medium): collectstatic runs in the Dockerfile (any stage whose files
+ * reach the image), not when a container starts (the entrypoint, or a web/release container's
+ * command).
+ */
+import { inContext, violation, type Finding, type StackRule } from "../rule";
+import { buildLocation, judgeBuilds, type InspectedBuild } from "../shared/app-builds";
+import { propertyOf } from "../shared/workloads";
+
+const AT_START = /manage\.py\s+collectstatic\b|django-admin\s+collectstatic\b/;
+
+export const collectstaticAtBuild: StackRule = {
+  id: "SF-1",
+  scope: "stack",
+  check: (resources, ctx) => judgeBuilds(resources, ctx, ["dockerfile", "entrypoint"], judge),
+};
+
+function judge(build: InspectedBuild): Finding[] {
+  const { facts } = build;
+  const findings: Finding[] = [];
+  for (const step of facts.entrypoint?.steps ?? []) {
+    if (step.kind !== "collectstatic") continue;
+    findings.push(
+      violation(
+        "collectstatic runs every time the container starts: start-up is slow and fails on a read-only filesystem. " +
+          "Run it in the Dockerfile instead.",
+        inContext(facts, step.location),
+      ),
+    );
+  }
+  for (const w of build.workloads) {
+    if (w.argv.length > 0 && AT_START.test(w.script)) {
+      findings.push(
+        violation(
+          `"${w.resource.name}" runs collectstatic when it starts; run it in the Dockerfile instead.`,
+          {
+            urn: w.resource.urn,
+            property: propertyOf(w, "command"),
+          },
+        ),
+      );
+    }
+  }
+  const atBuild = facts.dockerfile?.stages.some((stage) =>
+    stage.runs.some((run) => run.manageCommands.includes("collectstatic")),
+  );
+  if (facts.dockerfile !== null && !atBuild) {
+    findings.push(
+      violation(
+        "The Dockerfile never runs collectstatic, so the image has no collected static files. Add " +
+          "`RUN python manage.py collectstatic --noinput --settings=<build settings>`.",
+        buildLocation(build),
+      ),
+    );
+  }
+  return findings;
+}

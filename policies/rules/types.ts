@@ -1,0 +1,20 @@
+/** Pulumi type tokens of the resources the pack judges. */
+export const DOCKER = {
+  image: "docker:index/image:Image",
+  remoteImage: "docker:index/remoteImage:RemoteImage",
+  container: "docker:index/container:Container",
+  network: "docker:index/network:Network",
+  volume: "docker:index/volume:Volume",
+} as const;
+
+export const AZURE = {
+  containerApp: "azure-native:app:ContainerApp",
+  job: "azure-native:app:Job",
+  managedEnvironment: "azure-native:app:ManagedEnvironment",
+  postgresServer: "azure-native:dbforpostgresql:Server",
+  postgresDatabase: "azure-native:dbforpostgresql:Database",
+  postgresConfiguration: "azure-native:dbforpostgresql:Configuration",
+  postgresFirewallRule: "azure-native:dbforpostgresql:FirewallRule",
+  keyVault: "azure-native:keyvault:Vault",
+  keyVaultSecret: "azure-native:keyvault:Secret",
+} as const;

@@ -1,0 +1,513 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { AgencyInstanceArgs } from "../../../components/args";
+import { AzureAgencyInstance } from "../../../components/azure";
+import { ConfigError } from "../../../components/config";
+import { CapturedResource, ResourceCapture, valueOf } from "../../support/capture";
+import {
+  installAzureCapture,
+  FAKE_ARM_TOKEN,
+  FAKE_REGISTRY_PASSWORD,
+  FAKE_WORKSPACE_KEY,
+} from "../../support/azure-capture";
+import { FIXTURES_DIR } from "../../support/paths";
+
+const T = {
+  rg: "azure-native:resources:ResourceGroup",
+  workspace: "azure-native:operationalinsights:Workspace",
+  env: "azure-native:app:ManagedEnvironment",
+  identity: "azure-native:managedidentity:UserAssignedIdentity",
+  vault: "azure-native:keyvault:Vault",
+  secret: "azure-native:keyvault:Secret",
+  role: "azure-native:authorization:RoleAssignment",
+  server: "azure-native:dbforpostgresql:Server",
+  firewall: "azure-native:dbforpostgresql:FirewallRule",
+  configuration: "azure-native:dbforpostgresql:Configuration",
+  database: "azure-native:dbforpostgresql:Database",
+  registry: "azure-native:containerregistry:Registry",
+  image: "docker:index/image:Image",
+  job: "azure-native:app:Job",
+  execution: "pulumi-nodejs:dynamic/agency-deploy:ReleaseExecution",
+  web: "azure-native:app:ContainerApp",
+  password: "random:index/randomPassword:RandomPassword",
+} as const;
+
+function baseArgs(overrides: Partial<AgencyInstanceArgs> = {}): AgencyInstanceArgs {
+  return {
+    agency: "riverside",
+    target: "azure",
+    domains: ["riverside.example.org"],
+    image: { context: path.join(FIXTURES_DIR, "azure-app") },
+    ...overrides,
+  };
+}
+
+interface Deployed {
+  capture: ResourceCapture;
+  instance: AzureAgencyInstance;
+  one(type: string, name: string): CapturedResource;
+}
+
+async function deploy(args: AgencyInstanceArgs = baseArgs()): Promise<Deployed> {
+  const capture = installAzureCapture();
+  const instance = new AzureAgencyInstance("riverside", args);
+  await valueOf(instance.url);
+  await valueOf(instance.imageDigest);
+  await capture.settled();
+  return { capture, instance, one: (type, name) => capture.one(type, name) };
+}
+
+function envOf(resource: CapturedResource): Array<{ name: string; value?: string; secretRef?: string }> {
+  const template = resource.inputs.template as {
+    containers: Array<{ env: Array<{ name: string; value?: string; secretRef?: string }> }>;
+  };
+  return template.containers[0].env;
+}
+
+describe("AzureAgencyInstance", () => {
+  let d: Deployed;
+  beforeAll(async () => {
+    d = await deploy();
+  });
+
+  it("rejects invalid settings before registering anything, naming each key", () => {
+    const capture = installAzureCapture();
+    let error: unknown;
+    try {
+      new AzureAgencyInstance("bad", baseArgs({ agency: "Not A Slug", azure: { minReplicas: 0 } }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues.map((i) => i.key)).toContain("agency-deploy:agency");
+    expect(capture.resources).toHaveLength(0);
+  });
+
+  it("refuses scaling the web app to zero in production", () => {
+    const capture = installAzureCapture();
+    expect(() => new AzureAgencyInstance("zero", baseArgs({ azure: { minReplicas: 0 } }))).toThrow(
+      /agency-deploy:azure\.minReplicas must be at least 1 in production/,
+    );
+    expect(capture.resources).toHaveLength(0);
+  });
+
+  it("registers itself as one component with every resource beneath it", () => {
+    const component = d.capture.ofType("agency-deploy:azure:AgencyInstance");
+    expect(component).toHaveLength(1);
+    const others = d.capture.resources.filter((r) => r.type !== "agency-deploy:azure:AgencyInstance");
+    expect(others.every((r) => r.parent !== "")).toBe(true);
+  });
+
+  it("creates a resource group, a Log Analytics workspace and an environment logging to it", () => {
+    expect(d.one(T.rg, "riverside-rg").inputs).toMatchObject({ location: "westeurope" });
+    expect(d.one(T.workspace, "riverside-logs").inputs).toMatchObject({
+      sku: { name: "PerGB2018" },
+      retentionInDays: 30,
+    });
+    const env = d.one(T.env, "riverside-env");
+    expect(env.inputs.appLogsConfiguration).toEqual({
+      destination: "log-analytics",
+      logAnalyticsConfiguration: { customerId: "workspace-customer-id", sharedKey: FAKE_WORKSPACE_KEY },
+    });
+    expect(env.secretPaths).toContain("appLogsConfiguration");
+  });
+
+  it("uses an existing resource group by name instead of creating one", async () => {
+    const other = await deploy(baseArgs({ azure: { resourceGroupName: "agency-rg" } }));
+    expect(other.capture.ofType(T.rg)).toHaveLength(0);
+    expect(other.one(T.server, "riverside-postgres").inputs.resourceGroupName).toBe("agency-rg");
+  });
+
+  it("keeps secrets in an RBAC Key Vault with soft delete and purge protection", () => {
+    const vault = d.one(T.vault, "riverside-vault");
+    expect(vault.inputs.vaultName).toBe("kv-riverside-abc123");
+    expect(vault.inputs.properties).toMatchObject({
+      tenantId: "00000000-0000-0000-0000-000000000002",
+      sku: { family: "A", name: "standard" },
+      enableRbacAuthorization: true,
+      enableSoftDelete: true,
+      softDeleteRetentionInDays: 90,
+      enablePurgeProtection: true,
+    });
+    const names = d.capture.ofType(T.secret).map((s) => s.inputs.secretName);
+    expect(names.sort()).toEqual([
+      "audit-database-url",
+      "database-url",
+      "field-encryption-key",
+      "secret-key",
+    ]);
+  });
+
+  it("marks every Key Vault secret value secret", () => {
+    for (const secret of d.capture.ofType(T.secret)) {
+      expect(secret.secretPaths).toContain("properties");
+      expect(typeof (secret.inputs.properties as { value: unknown }).value).toBe("string");
+    }
+  });
+
+  it("stores database URLs that require TLS and time out connecting", () => {
+    const url = (d.one(T.secret, "riverside-database-url").inputs.properties as { value: string }).value;
+    expect(url).toMatch(
+      /^postgres:\/\/agencyadmin:[A-Za-z0-9]+@riverside-pg-abc123\.postgres\.database\.azure\.com:5432\/app\?sslmode=require&connect_timeout=10$/,
+    );
+    const audit = (d.one(T.secret, "riverside-audit-database-url").inputs.properties as { value: string })
+      .value;
+    expect(audit).toMatch(/:5432\/audit\?sslmode=require&connect_timeout=10$/);
+  });
+
+  it("grants the identity Key Vault Secrets User on the vault", () => {
+    const role = d.one(T.role, "riverside-vault-secrets-user");
+    expect(role.inputs).toMatchObject({
+      principalId: "identity-principal-id",
+      principalType: "ServicePrincipal",
+      roleDefinitionId:
+        "/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6",
+    });
+    expect(String(role.inputs.scope)).toBe("riverside-vault-id");
+  });
+
+  it("sizes PostgreSQL 16 Burstable B1ms with auto-grow, 14-day backups and no HA in production", () => {
+    const server = d.one(T.server, "riverside-postgres");
+    expect(server.inputs).toMatchObject({
+      serverName: "riverside-pg-abc123",
+      version: "16",
+      sku: { name: "Standard_B1ms", tier: "Burstable" },
+      storage: { storageSizeGB: 32, autoGrow: "Enabled" },
+      backup: { backupRetentionDays: 14, geoRedundantBackup: "Disabled" },
+      highAvailability: { mode: "Disabled" },
+      administratorLogin: "agencyadmin",
+      network: { publicNetworkAccess: "Enabled" },
+    });
+    expect(server.secretPaths).toContain("administratorLoginPassword");
+  });
+
+  it("keeps 7 days of backups in demo mode and honours geo-redundancy from config", async () => {
+    const demo = await deploy(baseArgs({ mode: "demo", azure: { geoRedundantBackup: true } }));
+    expect(demo.one(T.server, "riverside-postgres").inputs.backup).toEqual({
+      backupRetentionDays: 7,
+      geoRedundantBackup: "Enabled",
+    });
+  });
+
+  it("opens the server to Azure services only", () => {
+    expect(d.one(T.firewall, "riverside-postgres-azure-services").inputs).toMatchObject({
+      startIpAddress: "0.0.0.0",
+      endIpAddress: "0.0.0.0",
+    });
+  });
+
+  it("disables public access and adds no firewall rule when a delegated subnet is given", async () => {
+    const vnet = await deploy(
+      baseArgs({
+        azure: {
+          postgresSubnetId:
+            "/subscriptions/s/resourceGroups/n/providers/Microsoft.Network/virtualNetworks/v/subnets/pg",
+          postgresPrivateDnsZoneId:
+            "/subscriptions/s/resourceGroups/n/providers/Microsoft.Network/privateDnsZones/z",
+          containerAppsSubnetId:
+            "/subscriptions/s/resourceGroups/n/providers/Microsoft.Network/virtualNetworks/v/subnets/apps",
+        } as AgencyInstanceArgs["azure"],
+      }),
+    );
+    expect(vnet.one(T.server, "riverside-postgres").inputs.network).toEqual({
+      delegatedSubnetResourceId:
+        "/subscriptions/s/resourceGroups/n/providers/Microsoft.Network/virtualNetworks/v/subnets/pg",
+      privateDnsZoneArmResourceId:
+        "/subscriptions/s/resourceGroups/n/providers/Microsoft.Network/privateDnsZones/z",
+      publicNetworkAccess: "Disabled",
+    });
+    expect(vnet.capture.ofType(T.firewall)).toHaveLength(0);
+    expect(vnet.one(T.env, "riverside-env").inputs.vnetConfiguration).toMatchObject({
+      infrastructureSubnetId:
+        "/subscriptions/s/resourceGroups/n/providers/Microsoft.Network/virtualNetworks/v/subnets/apps",
+    });
+  });
+
+  it("requires TLS on the server", () => {
+    expect(d.one(T.configuration, "riverside-postgres-tls").inputs).toMatchObject({
+      configurationName: "require_secure_transport",
+      value: "ON",
+      source: "user-override",
+    });
+  });
+
+  it("serialises the server's children: firewall, configuration, app database, audit database", () => {
+    const server = d.one(T.server, "riverside-postgres");
+    const firewall = d.one(T.firewall, "riverside-postgres-azure-services");
+    const tls = d.one(T.configuration, "riverside-postgres-tls");
+    const appDb = d.one(T.database, "riverside-app-db");
+    const auditDb = d.one(T.database, "riverside-audit-db");
+    expect(d.capture.dependsOn(firewall, server)).toBe(true);
+    expect(d.capture.dependsOn(tls, firewall)).toBe(true);
+    expect(d.capture.dependsOn(appDb, tls)).toBe(true);
+    expect(d.capture.dependsOn(auditDb, appDb)).toBe(true);
+    expect(appDb.inputs.databaseName).toBe("app");
+    expect(auditDb.inputs.databaseName).toBe("audit");
+  });
+
+  it("protects the server and both databases by default, and not when protectData is false", async () => {
+    for (const [type, name] of [
+      [T.server, "riverside-postgres"],
+      [T.database, "riverside-app-db"],
+      [T.database, "riverside-audit-db"],
+    ] as const) {
+      expect(d.one(type, name).protect).toBe(true);
+    }
+    const unprotected = await deploy(baseArgs({ protectData: false }));
+    expect(unprotected.capture.ofType(T.database).every((db) => !db.protect)).toBe(true);
+    expect(unprotected.one(T.server, "riverside-postgres").protect).toBe(false);
+  });
+
+  it("builds the image for linux/amd64 and pushes it to a Basic ACR with a secret credential", () => {
+    expect(d.one(T.registry, "riverside-registry").inputs).toMatchObject({
+      registryName: "acrriversideabc123",
+      sku: { name: "Basic" },
+      anonymousPullEnabled: false,
+    });
+    const image = d.one(T.image, "riverside-image");
+    expect(image.inputs).toMatchObject({
+      imageName: "acrriversideabc123.azurecr.io/riverside:deployed",
+      build: { context: path.join(FIXTURES_DIR, "azure-app"), platform: "linux/amd64" },
+      registry: {
+        server: "acrriversideabc123.azurecr.io",
+        username: "registry-admin",
+        password: FAKE_REGISTRY_PASSWORD,
+      },
+    });
+    expect(image.secretPaths).toContain("registry");
+  });
+
+  it("lets the identity pull from the registry", () => {
+    expect(String(d.one(T.role, "riverside-registry-pull").inputs.roleDefinitionId)).toMatch(
+      /roleDefinitions\/7f951dda-4ed3-4680-a7ca-43fe172d538d$/,
+    );
+  });
+
+  it("runs a pushed image reference as is, without a registry", async () => {
+    const pushed = await deploy(baseArgs({ image: { ref: "ghcr.io/agency/app@sha256:" + "a".repeat(64) } }));
+    expect(pushed.capture.ofType(T.registry)).toHaveLength(0);
+    expect(pushed.capture.ofType(T.image)).toHaveLength(0);
+    const web = pushed.one(T.web, "riverside-web");
+    expect((web.inputs.template as { containers: Array<{ image: string }> }).containers[0].image).toBe(
+      "ghcr.io/agency/app@sha256:" + "a".repeat(64),
+    );
+    expect((web.inputs.configuration as { registries: unknown[] }).registries).toEqual([]);
+  });
+
+  describe("release phase", () => {
+    it("is a manual Container Apps Job running the ordered steps once, without retries", () => {
+      const job = d.one(T.job, "riverside-release");
+      expect(job.inputs.configuration).toMatchObject({
+        triggerType: "Manual",
+        manualTriggerConfig: { parallelism: 1, replicaCompletionCount: 1 },
+        replicaTimeout: 1800,
+        replicaRetryLimit: 0,
+      });
+      const container = (job.inputs.template as { containers: Array<{ command: string[]; image: string }> })
+        .containers[0];
+      expect(container.image).toBe(`acrriversideabc123.azurecr.io/riverside@sha256:${"d".repeat(64)}`);
+      expect(container.command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+      const script = container.command[2];
+      const order = [
+        "migrate --noinput",
+        "--database=audit",
+        "lockdown_audit_db",
+        "manage.py seed",
+        "startup_check",
+      ];
+      const positions = order.map((text) => script.indexOf(text));
+      expect(positions.every((p) => p >= 0)).toBe(true);
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    });
+
+    it("is started and awaited with the ARM token as a secret input", () => {
+      const execution = d.one(T.execution, "riverside-release-execution");
+      expect(execution.inputs).toMatchObject({
+        image: `acrriversideabc123.azurecr.io/riverside@sha256:${"d".repeat(64)}`,
+        managementEndpoint: "https://management.azure.com",
+        token: FAKE_ARM_TOKEN,
+        timeoutSeconds: 2100,
+        pollSeconds: 10,
+      });
+      expect(execution.inputs.jobId).toBe("riverside-release-id");
+      expect(String(execution.inputs.stepsDigest)).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(execution.secretPaths).toContain("token");
+      expect(typeof execution.inputs.__provider).toBe("string");
+    });
+  });
+
+  describe("dependency chain", () => {
+    it("grants Key Vault and registry access before the release job and the web app exist", () => {
+      const job = d.one(T.job, "riverside-release");
+      const web = d.one(T.web, "riverside-web");
+      for (const role of ["riverside-vault-secrets-user", "riverside-registry-pull"]) {
+        expect(d.capture.dependsOn(job, d.one(T.role, role))).toBe(true);
+        expect(d.capture.dependsOn(web, d.one(T.role, role))).toBe(true);
+      }
+    });
+
+    it("creates both databases before the release job", () => {
+      const job = d.one(T.job, "riverside-release");
+      expect(d.capture.dependsOn(job, d.one(T.database, "riverside-audit-db"))).toBe(true);
+      // The audit database itself waits for the app database.
+      expect(
+        d.capture.dependsOn(d.one(T.database, "riverside-audit-db"), d.one(T.database, "riverside-app-db")),
+      ).toBe(true);
+    });
+
+    it("updates the web app only after the release execution", () => {
+      const execution = d.one(T.execution, "riverside-release-execution");
+      expect(d.capture.dependsOn(execution, d.one(T.job, "riverside-release"))).toBe(true);
+      expect(d.capture.dependsOn(d.one(T.web, "riverside-web"), execution)).toBe(true);
+    });
+  });
+
+  describe("web app", () => {
+    it("serves HTTPS only on port 8000 and keeps one replica in production", () => {
+      const web = d.one(T.web, "riverside-web");
+      expect(web.inputs.configuration).toMatchObject({
+        activeRevisionsMode: "Single",
+        ingress: { external: true, targetPort: 8000, allowInsecure: false },
+      });
+      expect(web.inputs.template).toMatchObject({
+        scale: { minReplicas: 1, maxReplicas: 2 },
+        terminationGracePeriodSeconds: 40,
+      });
+    });
+
+    it("may scale to zero in demo mode", async () => {
+      const demo = await deploy(baseArgs({ mode: "demo" }));
+      expect((demo.one(T.web, "riverside-web").inputs.template as { scale: object }).scale).toEqual({
+        minReplicas: 0,
+        maxReplicas: 2,
+      });
+    });
+
+    it("runs gunicorn on $PORT with explicit workers, threads and timeouts, logging to stdout", () => {
+      const container = (
+        d.one(T.web, "riverside-web").inputs.template as { containers: Array<{ command: string[] }> }
+      ).containers[0];
+      expect(container.command).toEqual([
+        "/bin/sh",
+        "-c",
+        "exec gunicorn config.wsgi:application --bind 0.0.0.0:${PORT} --workers 2 --threads 4 --timeout 60 " +
+          "--graceful-timeout 30 --access-logfile - --error-logfile -",
+      ]);
+    });
+
+    it("sets CPU and memory to a valid Container Apps pair", () => {
+      for (const resource of [d.one(T.web, "riverside-web"), d.one(T.job, "riverside-release")]) {
+        const container = (resource.inputs.template as { containers: Array<{ resources: object }> })
+          .containers[0];
+        expect(container.resources).toEqual({ cpu: 0.5, memory: "1Gi" });
+      }
+    });
+
+    it("has start-up, liveness and readiness HTTP probes on the health paths with the canonical Host", () => {
+      const container = (
+        d.one(T.web, "riverside-web").inputs.template as {
+          containers: Array<{
+            probes: Array<{ type: string; httpGet: { path: string; port: number; httpHeaders: unknown } }>;
+          }>;
+        }
+      ).containers[0];
+      const byType = Object.fromEntries(container.probes.map((p) => [p.type, p.httpGet]));
+      expect(Object.keys(byType).sort()).toEqual(["Liveness", "Readiness", "Startup"]);
+      expect(byType.Startup.path).toBe("/healthz/");
+      expect(byType.Liveness.path).toBe("/healthz/");
+      expect(byType.Readiness.path).toBe("/readyz/");
+      for (const probe of Object.values(byType)) {
+        expect(probe.port).toBe(8000);
+        expect(probe.httpHeaders).toEqual([{ name: "Host", value: "riverside.example.org" }]);
+      }
+    });
+
+    it("gives the web app and the job the same env contract, secrets as Key Vault references", () => {
+      const expected = [
+        { name: "DJANGO_SETTINGS_MODULE", value: "config.settings.production" },
+        { name: "DEBUG", value: "False" },
+        {
+          name: "ALLOWED_HOSTS",
+          value: "riverside.example.org,riverside-web.happy-sea-123.westeurope.azurecontainerapps.io",
+        },
+        {
+          name: "CSRF_TRUSTED_ORIGINS",
+          value:
+            "https://riverside.example.org,https://riverside-web.happy-sea-123.westeurope.azurecontainerapps.io",
+        },
+        { name: "PORT", value: "8000" },
+        { name: "LANG", value: "C.UTF-8" },
+        { name: "LC_ALL", value: "C.UTF-8" },
+        { name: "SECRET_KEY", secretRef: "secret-key" },
+        { name: "FIELD_ENCRYPTION_KEY", secretRef: "field-encryption-key" },
+        { name: "DATABASE_URL", secretRef: "database-url" },
+        { name: "AUDIT_DATABASE_URL", secretRef: "audit-database-url" },
+      ];
+      for (const resource of [d.one(T.web, "riverside-web"), d.one(T.job, "riverside-release")]) {
+        expect(envOf(resource)).toEqual(expected);
+        const configuration = resource.inputs.configuration as { secrets: Array<Record<string, string>> };
+        expect(configuration.secrets).toHaveLength(4);
+        for (const secret of configuration.secrets) {
+          expect(Object.keys(secret).sort()).toEqual(["identity", "keyVaultUrl", "name"]);
+          expect(secret.keyVaultUrl).toBe(`https://vault.vault.azure.net/secrets/${secret.name}`);
+          expect(secret.identity).toBe("riverside-identity-id");
+        }
+        expect(resource.inputs.identity).toEqual({
+          type: "UserAssigned",
+          userAssignedIdentities: ["riverside-identity-id"],
+        });
+      }
+    });
+
+    it("keeps old keys as fallbacks in the vault while a rotation is in progress", async () => {
+      const rotated = await deploy(baseArgs({ rotation: { secretKey: "1", fieldEncryptionKey: "2" } }));
+      const names = rotated.capture.ofType(T.secret).map((s) => s.inputs.secretName);
+      expect(names).toEqual(
+        expect.arrayContaining(["secret-key-fallbacks", "field-encryption-key-fallbacks"]),
+      );
+      const env = envOf(rotated.one(T.web, "riverside-web")).map((e) => e.name);
+      expect(env).toEqual(expect.arrayContaining(["SECRET_KEY_FALLBACKS", "FIELD_ENCRYPTION_KEY_FALLBACKS"]));
+    });
+
+    it("puts no secret value in any plain env var", () => {
+      const secretValues = d.capture
+        .ofType(T.secret)
+        .map((s) => (s.inputs.properties as { value: string }).value)
+        .concat(d.capture.ofType(T.password).map(() => ""))
+        .filter((v) => v !== "");
+      for (const resource of [d.one(T.web, "riverside-web"), d.one(T.job, "riverside-release")]) {
+        const text = JSON.stringify(resource.inputs);
+        for (const value of secretValues) expect(text).not.toContain(value);
+      }
+    });
+  });
+
+  describe("outputs", () => {
+    it("reports the URLs, the pinned image, database names and the restore command", async () => {
+      const i = d.instance;
+      expect(await valueOf(i.url)).toBe(
+        "https://riverside-web.happy-sea-123.westeurope.azurecontainerapps.io",
+      );
+      expect(await valueOf(i.healthUrl)).toBe(
+        "https://riverside-web.happy-sea-123.westeurope.azurecontainerapps.io/healthz/",
+      );
+      expect(await valueOf(i.canonicalUrl)).toBe("https://riverside.example.org");
+      expect(await valueOf(i.imageDigest)).toBe(
+        `acrriversideabc123.azurecr.io/riverside@sha256:${"d".repeat(64)}`,
+      );
+      expect(await valueOf(i.appDatabaseName)).toBe("app");
+      expect(await valueOf(i.auditDatabaseName)).toBe("audit");
+      const restore = await valueOf(i.restore);
+      expect(restore.command).toBe(
+        "az postgres flexible-server restore --resource-group riverside-rg-name --name riverside-pg-abc123-restored " +
+          '--source-server riverside-pg-abc123 --restore-time "RESTORE_TIME"',
+      );
+      expect(restore.retentionDays).toBe(14);
+    });
+
+    it("keeps the connection strings secret", async () => {
+      expect(await pulumi.isSecret(d.instance.databaseUrl)).toBe(true);
+      expect(await pulumi.isSecret(d.instance.auditDatabaseUrl)).toBe(true);
+    });
+  });
+});

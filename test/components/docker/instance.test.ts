@@ -1,0 +1,376 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import type { AgencyInstanceArgs } from "../../../components/args";
+import { ConfigError } from "../../../components/config";
+import { DockerAgencyInstance } from "../../../components/docker/instance";
+import { FIXTURES_DIR } from "../../support/paths";
+import { CapturedResource, installCapture, ResourceCapture, valueOf } from "../../support/capture";
+
+const CONTAINER = "docker:index/container:Container";
+const VOLUME = "docker:index/volume:Volume";
+const NETWORK = "docker:index/network:Network";
+const IMAGE = "docker:index/image:Image";
+const APP_CONTEXT = path.join(FIXTURES_DIR, "docker-instance", "app");
+
+function args(overrides: Partial<AgencyInstanceArgs> = {}): AgencyInstanceArgs {
+  return {
+    agency: "riverside",
+    domains: ["riverside.example.org"],
+    image: { context: APP_CONTEXT },
+    ...overrides,
+  };
+}
+
+async function deploy(capture: ResourceCapture, a: AgencyInstanceArgs = args()) {
+  const instance = new DockerAgencyInstance("riverside", a);
+  await valueOf(instance.url);
+  await capture.settled();
+  return instance;
+}
+
+const container = (capture: ResourceCapture, role: string) => capture.one(CONTAINER, `riverside-${role}`);
+const envOf = (r: CapturedResource) => r.inputs.envs as string[];
+const envValue = (r: CapturedResource, name: string) =>
+  envOf(r)
+    .find((entry) => entry.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
+
+describe("DockerAgencyInstance", () => {
+  let capture: ResourceCapture;
+  beforeEach(() => {
+    capture = installCapture();
+  });
+
+  describe("with defaults", () => {
+    // One deployment for every assertion in this group: each takes about a second under mocks.
+    let instance: DockerAgencyInstance;
+    let capture: ResourceCapture;
+    beforeAll(async () => {
+      capture = installCapture();
+      instance = await deploy(capture);
+    });
+
+    it("builds the app image from the absolute context and Dockerfile without pushing", () => {
+      const image = capture.one(IMAGE, "riverside-app-image");
+      expect(image.inputs.build).toEqual({
+        context: APP_CONTEXT,
+        dockerfile: path.join(APP_CONTEXT, "Dockerfile"),
+        args: {},
+      });
+      expect(image.inputs.skipPush).toBe(true);
+    });
+
+    it("runs the release and the web service from the same image ID", () => {
+      const imageId = container(capture, "release-job").inputs.image;
+      expect(imageId).toMatch(/^sha256:/);
+      expect(container(capture, "web-server").inputs.image).toBe(imageId);
+    });
+
+    it("puts the databases on an internal network, each with its own volume and no published ports", () => {
+      const internal = capture.one(NETWORK, "riverside-internal");
+      expect(internal.inputs.internal).toBe(true);
+      for (const [role, host, user] of [
+        ["db-server", "app-db", "app"],
+        ["audit-db-server", "audit-db", "audit"],
+      ]) {
+        const db = container(capture, role);
+        expect(db.inputs.image).toBe("postgres:16.10-bookworm");
+        expect(db.inputs.ports).toBeUndefined();
+        expect(db.inputs.networksAdvanced).toEqual([{ name: "riverside-internal-0000000", aliases: [host] }]);
+        expect(db.inputs.restart).toBe("unless-stopped");
+        expect(db.inputs.wait).toBe(true);
+        expect(db.inputs.healthcheck).toMatchObject({
+          tests: ["CMD-SHELL", expect.stringContaining("pg_isready")],
+          startPeriod: "30s",
+        });
+        expect(envOf(db)).toEqual(expect.arrayContaining([`POSTGRES_USER=${user}`, `POSTGRES_DB=${user}`]));
+        expect(db.secretPaths).toEqual(["envs"]);
+        expect(db.inputs.volumes).toEqual([
+          { volumeName: expect.any(String), containerPath: "/var/lib/postgresql/data" },
+        ]);
+      }
+      const passwords = [container(capture, "db-server"), container(capture, "audit-db-server")].map((db) =>
+        envValue(db, "POSTGRES_PASSWORD"),
+      );
+      expect(passwords[0]).not.toBe(passwords[1]);
+    });
+
+    it("protects both database containers and volumes, and retains the volumes on delete", () => {
+      for (const name of ["riverside-db-data", "riverside-audit-db-data"]) {
+        const volume = capture.one(VOLUME, name);
+        expect(volume.protect).toBe(true);
+        expect(volume.retainOnDelete).toBe(true);
+      }
+      expect(container(capture, "db-server").protect).toBe(true);
+      expect(container(capture, "audit-db-server").protect).toBe(true);
+      expect(container(capture, "web-server").protect).toBe(false);
+    });
+
+    it("runs the release once as a gated one-shot container with the ordered steps", () => {
+      const job = container(capture, "release-job");
+      expect(job.inputs).toMatchObject({
+        attach: true,
+        mustRun: false,
+        rm: false,
+        logs: true,
+        restart: "no",
+      });
+      expect(job.inputs.entrypoints).toEqual(["/bin/sh", "-c"]);
+      const script = (job.inputs.command as string[])[0];
+      expect(script.indexOf("migrate --noinput")).toBeLessThan(script.indexOf("migrate --database=audit"));
+      expect(script.indexOf("lockdown_audit_db")).toBeLessThan(script.indexOf("manage.py seed"));
+      expect(script).toContain("step 5/5 security-check (on failure: abort)");
+      expect(job.inputs.ports).toBeUndefined();
+    });
+
+    it("starts gunicorn on $PORT explicitly, hardened, limited, healthchecked and rotated", () => {
+      const web = container(capture, "web-server");
+      expect(web.inputs.entrypoints).toEqual(["/bin/sh", "-c"]);
+      expect((web.inputs.command as string[])[0]).toBe(
+        'exec gunicorn --bind "0.0.0.0:${PORT}" --workers 2 --threads 4 --timeout 60 --graceful-timeout 30 ' +
+          "--access-logfile - --error-logfile - config.wsgi:application",
+      );
+      expect(web.inputs).toMatchObject({
+        user: "10001:10001",
+        readOnly: true,
+        tmpfs: { "/tmp": expect.stringContaining("rw") },
+        capabilities: { drops: ["ALL"] },
+        securityOpts: ["no-new-privileges:true"],
+        cpus: "1",
+        memory: 1024,
+        restart: "unless-stopped",
+        wait: true,
+        logDriver: "json-file",
+        logOpts: { "max-size": "10m", "max-file": "5" },
+      });
+      expect(web.inputs.stopTimeout as number).toBeGreaterThanOrEqual(30);
+      expect(web.inputs.ports).toBeUndefined();
+      const probe = (web.inputs.healthcheck as { tests: string[] }).tests;
+      expect(probe.slice(0, 3)).toEqual(["CMD", "python", "-c"]);
+      expect(probe[3]).toContain("/readyz/");
+      expect(probe[3]).toContain('"Host": "riverside.example.org"');
+    });
+
+    it("gives the app its settings in plain env and every credential as a secret entry", () => {
+      const web = container(capture, "web-server");
+      expect(envOf(web)).toEqual(
+        expect.arrayContaining([
+          "DJANGO_SETTINGS_MODULE=config.settings.production",
+          "DEBUG=False",
+          "ALLOWED_HOSTS=riverside.example.org",
+          "CSRF_TRUSTED_ORIGINS=https://riverside.example.org",
+          "PORT=8000",
+          "LANG=C.UTF-8",
+        ]),
+      );
+      // The credentials make the whole envs property secret in the engine.
+      expect(web.secretPaths).toEqual(["envs"]);
+      expect(container(capture, "release-job").secretPaths).toEqual(["envs"]);
+      expect(envValue(web, "DATABASE_URL")).toMatch(
+        /^postgres:\/\/app:[A-Za-z0-9]{32}@app-db:5432\/app\?connect_timeout=10$/,
+      );
+      expect(envValue(web, "AUDIT_DATABASE_URL")).toMatch(
+        /^postgres:\/\/audit:.+@audit-db:5432\/audit\?connect_timeout=10$/,
+      );
+      expect(envValue(web, "SECRET_KEY")!.length).toBeGreaterThanOrEqual(50);
+      expect(envValue(web, "FIELD_ENCRYPTION_KEY")).toMatch(/^[A-Za-z0-9_-]{43}=$/);
+      expect(envOf(container(capture, "release-job"))).toEqual(envOf(web));
+    });
+
+    it("publishes only the proxy's 80 and 443, with Caddy serving the domain over TLS", () => {
+      const published = capture.ofType(CONTAINER).filter((c) => c.inputs.ports !== undefined);
+      expect(published.map((c) => c.name)).toEqual(["riverside-proxy-server"]);
+      const proxy = published[0];
+      expect(proxy.inputs.image).toBe("caddy:2.10.2-alpine");
+      expect(proxy.inputs.ports).toEqual([
+        { internal: 80, external: 80 },
+        { internal: 443, external: 443 },
+      ]);
+      expect(envValue(proxy, "CADDYFILE")).toContain("riverside.example.org {");
+      expect(envValue(proxy, "CADDYFILE")).toContain("reverse_proxy web:8000");
+      expect(capture.one(NETWORK, "riverside-edge").inputs.internal).toBeUndefined();
+    });
+
+    it("chains databases -> release -> web -> proxy", () => {
+      const [db, auditDb, release, web, proxy] = [
+        "db-server",
+        "audit-db-server",
+        "release-job",
+        "web-server",
+        "proxy-server",
+      ].map((role) => container(capture, role));
+      expect(capture.dependsOn(release, db)).toBe(true);
+      expect(capture.dependsOn(release, auditDb)).toBe(true);
+      expect(capture.dependsOn(web, release)).toBe(true);
+      expect(capture.dependsOn(proxy, web)).toBe(true);
+      // The web service consumes the release's gated output, not only an ordering edge.
+      expect(web.propertyDependencies.image).toContain(release.urn);
+    });
+
+    it("exposes URLs, digest and database names, and keeps connection strings secret", async () => {
+      expect(await valueOf(instance.url)).toBe("https://riverside.example.org");
+      expect(await valueOf(instance.healthUrl)).toBe("https://riverside.example.org/healthz/");
+      expect(await valueOf(instance.imageDigest)).toMatch(/^sha256:/);
+      expect(await valueOf(instance.appDatabaseName)).toBe("app");
+      expect(await valueOf(instance.auditDatabaseName)).toBe("audit");
+      for (const secret of [instance.databaseUrl, instance.auditDatabaseUrl]) {
+        expect(await pulumi.isSecret(secret)).toBe(true);
+      }
+      expect(await pulumi.isSecret(instance.url)).toBe(false);
+    });
+
+    it("parents every resource under the instance and names it after the instance", () => {
+      const children = capture.resources.filter((r) => r.type !== "agency-deploy:docker:AgencyInstance");
+      for (const r of children) {
+        expect(r.parent).not.toBe("");
+        expect(r.name.startsWith("riverside-")).toBe(true);
+      }
+    });
+  });
+
+  it("leaves data unprotected only when protectData is false", async () => {
+    await deploy(capture, args({ protectData: false }));
+    for (const r of [...capture.ofType(VOLUME), ...capture.ofType(CONTAINER)]) expect(r.protect).toBe(false);
+  });
+
+  it("pulls a pushed image by reference instead of building, and runs its image ID", async () => {
+    await deploy(capture, args({ image: { ref: "ghcr.io/riverside/app:1.4.2" } }));
+    expect(capture.ofType(IMAGE)).toEqual([]);
+    const remote = capture.one("docker:index/remoteImage:RemoteImage", "riverside-app-image");
+    expect(remote.inputs.name).toBe("ghcr.io/riverside/app:1.4.2");
+    expect(container(capture, "web-server").inputs.image).toMatch(/^sha256:/);
+  });
+
+  it("serves localhost with Caddy's internal CA", async () => {
+    await deploy(capture, args({ domains: ["localhost"] }));
+    expect(envValue(container(capture, "proxy-server"), "CADDYFILE")).toContain("tls internal");
+  });
+
+  it("runs no proxy when it is disabled", async () => {
+    await deploy(capture, args({ proxy: { enabled: false } }));
+    expect(capture.ofType(CONTAINER).map((c) => c.name)).not.toContain("riverside-proxy-server");
+    expect(capture.ofType(CONTAINER).filter((c) => c.inputs.ports !== undefined)).toEqual([]);
+  });
+
+  it("uses the configured PostgreSQL major and gunicorn tuning", async () => {
+    await deploy(
+      capture,
+      args({ postgres: { version: 17 }, gunicorn: { workers: 5, timeout: 120, gracefulTimeout: 90 } }),
+    );
+    expect(container(capture, "db-server").inputs.image).toBe("postgres:17.6-bookworm");
+    const web = container(capture, "web-server");
+    expect((web.inputs.command as string[])[0]).toContain(
+      "--workers 5 --threads 4 --timeout 120 --graceful-timeout 90",
+    );
+    expect(web.inputs.stopTimeout as number).toBeGreaterThanOrEqual(90);
+  });
+
+  it("targets a remote Docker host through its own provider", async () => {
+    await deploy(capture, args({ docker: { host: "ssh://deploy@riverside.example.org" } }));
+    expect(capture.one("pulumi:providers:docker", "riverside-docker").inputs.host).toBe(
+      "ssh://deploy@riverside.example.org",
+    );
+  });
+});
+
+describe("DockerAgencyInstance with invalid configuration", () => {
+  const table: [string, AgencyInstanceArgs, string][] = [
+    ["a bad slug", args({ agency: "Riverside Food Bank" }), "agency-deploy:agency must be a lowercase slug"],
+    ["no domains", args({ domains: [] }), "agency-deploy:domains must list at least one domain"],
+    [
+      "a bad hostname",
+      args({ domains: ["ok.example.org", "not a host"] }),
+      "agency-deploy:domains[1] must be a hostname",
+    ],
+    ["an unknown mode", args({ mode: "staging" }), 'agency-deploy:mode must be "production" or "demo"'],
+    ["an unknown target", args({ target: "k8s" }), 'agency-deploy:target must be "docker" or "azure"'],
+    [
+      "both image context and ref",
+      args({ image: { context: APP_CONTEXT, ref: "app:1" } }),
+      "agency-deploy:image must set exactly one",
+    ],
+    [
+      "a missing build context",
+      args({ image: { context: "no/such/dir" } }),
+      "agency-deploy:image.context is not a directory",
+    ],
+    [
+      "a missing Dockerfile",
+      args({ image: { context: APP_CONTEXT, dockerfile: "Nope" } }),
+      "agency-deploy:image.dockerfile does not exist",
+    ],
+    [
+      "a secret build arg",
+      args({ image: { context: APP_CONTEXT, buildArgs: { API_TOKEN: "x" } } }),
+      "agency-deploy:image.buildArgs.API_TOKEN looks like a secret",
+    ],
+    [
+      "a managed env var",
+      args({ env: { DEBUG: "True" } }),
+      "agency-deploy:env.DEBUG is managed by agency-deploy",
+    ],
+    [
+      "a secret in plain env",
+      args({ env: { SMTP_PASSWORD: "x" } }),
+      "agency-deploy:env.SMTP_PASSWORD looks like a secret",
+    ],
+    ["zero workers", args({ gunicorn: { workers: 0 } }), "agency-deploy:gunicorn.workers must be at least 1"],
+    [
+      "graceful timeout above timeout",
+      args({ gunicorn: { timeout: 30, gracefulTimeout: 60 } }),
+      "agency-deploy:gunicorn.gracefulTimeout must not exceed gunicorn.timeout",
+    ],
+    [
+      "an unsupported PostgreSQL",
+      args({ postgres: { version: 9 } }),
+      "agency-deploy:postgres.version must be at least 13",
+    ],
+    [
+      "a release step with a bad onFailure",
+      args({ release: { steps: [{ name: "migrate", command: ["x"], onFailure: "ignore" }] } }),
+      'agency-deploy:release.steps[0].onFailure must be "abort" or "warn"',
+    ],
+    [
+      "a rotation value that is not a generation",
+      args({ rotation: { secretKey: "2026-01" } }),
+      "agency-deploy:rotation.secretKey must be a generation number",
+    ],
+    [
+      "an unknown setting",
+      { ...args(), colour: "blue" } as AgencyInstanceArgs,
+      "agency-deploy has unknown setting(s): colour",
+    ],
+    [
+      "memory below the minimum",
+      args({ resources: { memoryMb: 64 } }),
+      "agency-deploy:resources.memoryMb must be at least 128",
+    ],
+  ];
+
+  it.each(table)("rejects %s with a clear error and registers nothing", async (_what, bad, message) => {
+    const capture = installCapture();
+    let error: unknown;
+    try {
+      new DockerAgencyInstance("riverside", bad);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(message);
+    await capture.settled();
+    expect(capture.resources).toEqual([]);
+  });
+
+  it("reports every problem at once", () => {
+    installCapture();
+    expect(() => new DockerAgencyInstance("x", args({ agency: "X", domains: [], mode: "live" }))).toThrow(
+      expect.objectContaining({
+        issues: expect.arrayContaining([
+          expect.objectContaining({ key: "agency-deploy:agency" }),
+          expect.objectContaining({ key: "agency-deploy:domains" }),
+          expect.objectContaining({ key: "agency-deploy:mode" }),
+        ]),
+      }),
+    );
+  });
+});

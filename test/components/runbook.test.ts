@@ -1,0 +1,150 @@
+import { azureRunbook, AzureRunbookFacts, dockerRunbook, DockerRunbookFacts } from "../../components/runbook";
+import { restoreProcedure } from "../../components/azure/sizing";
+
+const docker: DockerRunbookFacts = {
+  agency: "riverside",
+  stack: "riverside-food-bank",
+  mode: "production",
+  rotation: { secretKey: "2", fieldEncryptionKey: "0", databasePasswords: "1" },
+  backupContainer: "riverside-backup",
+  preReleaseBackupContainer: "riverside-pre-release-backup",
+  webContainer: "riverside-web-server-1f2e3d4",
+  backupStorage: "Docker volume riverside-backups-9a8b7c6",
+  backupDir: "/backups",
+  scriptsDir: "/run/agency-deploy",
+  builtFromContext: false,
+  databaseContainerUrns: [
+    "urn:pulumi:riverside-food-bank::agency-deploy::agency-deploy:docker:AgencyInstance$agency-deploy:docker:AppDatabase$docker:index/container:Container::riverside-db-server",
+  ],
+  protectData: true,
+};
+
+const restore = restoreProcedure("rg-riverside", "riverside-pg-x1y2", 14, true);
+const azure: AzureRunbookFacts = {
+  agency: "riverside",
+  stack: "riverside-azure",
+  mode: "production",
+  rotation: { secretKey: "0", fieldEncryptionKey: "3", databasePasswords: "0" },
+  resourceGroup: "rg-riverside",
+  postgresServer: "riverside-pg-x1y2",
+  webApp: "riverside-web",
+  releaseJob: "riverside-release",
+  retentionDays: 14,
+  geoRedundantBackup: true,
+  restoreCommand: restore.command,
+  protectData: true,
+};
+
+describe("dockerRunbook", () => {
+  const { markdown, commands } = dockerRunbook(docker);
+
+  it("backs up now by running backup.sh inside the backup container", () => {
+    expect(markdown).toContain(
+      "docker exec -e BACKUP_LABEL=manual riverside-backup /run/agency-deploy/backup.sh",
+    );
+  });
+
+  it("shows the automatic pre-release backup and where to see it", () => {
+    expect(markdown).toContain("docker logs riverside-pre-release-backup");
+    expect(commands.backupBeforeMigration).toMatch(/^automatic before every release/);
+  });
+
+  it("restores both databases with the web service stopped, without printing a connection string", () => {
+    const steps = commands.restore!.split(" && ");
+    expect(steps).toEqual([
+      "docker exec riverside-backup ls -1t /backups   # pick APP_DUMP and AUDIT_DUMP (same timestamp)",
+      "docker stop riverside-web-server-1f2e3d4",
+      `docker exec riverside-backup sh -c '/run/agency-deploy/restore.sh /backups/APP_DUMP "$DATABASE_URL"'`,
+      `docker exec riverside-backup sh -c '/run/agency-deploy/restore.sh /backups/AUDIT_DUMP "$AUDIT_DATABASE_URL"'`,
+      "docker start riverside-web-server-1f2e3d4",
+    ]);
+  });
+
+  it("drills a restore with restore-drill.sh", () => {
+    expect(markdown).toContain("docker exec riverside-backup /run/agency-deploy/restore-drill.sh");
+  });
+
+  it("rolls back by reading the previous digest, restoring the pre-release dumps and re-deploying it", () => {
+    expect(commands.rollback).toContain("pulumi stack history -s riverside-food-bank");
+    expect(commands.rollback).toContain(".outputs.imageDigest");
+    expect(commands.rollback).toContain("/run/agency-deploy/restore.sh");
+    expect(commands.rollback).toMatch(
+      /pulumi config set --path 'agency-deploy:image.ref' PREVIOUS_DIGEST -s riverside-food-bank && pulumi up -s riverside-food-bank$/,
+    );
+  });
+
+  it("rotates each key by bumping its generation by one", () => {
+    expect(commands.keyRotation).toBe(
+      "pulumi config set --path 'agency-deploy:rotation.secretKey' 3 -s riverside-food-bank && " +
+        "pulumi config set --path 'agency-deploy:rotation.fieldEncryptionKey' 1 -s riverside-food-bank && " +
+        "pulumi up -s riverside-food-bank",
+    );
+    expect(markdown).toContain("SECRET_KEY_FALLBACKS");
+    expect(markdown).toContain("pulumi config set --path 'agency-deploy:rotation.databasePasswords' 2");
+  });
+
+  it("lifts the protection of the database containers for a password rotation", () => {
+    expect(markdown).toContain(
+      `pulumi state unprotect -s riverside-food-bank --yes '${docker.databaseContainerUrns[0]}'`,
+    );
+  });
+
+  it("offers a manual pre-release backup when the automatic one is off", () => {
+    const { commands: c } = dockerRunbook({ ...docker, preReleaseBackupContainer: undefined });
+    expect(c.backupBeforeMigration).toBe(
+      "docker exec -e BACKUP_LABEL=pre-release riverside-backup /run/agency-deploy/backup.sh   # before pulumi up -s riverside-food-bank",
+    );
+  });
+
+  it("leaves restore and backup-before-migration out (gaps) when backups are off", () => {
+    const { markdown: m, commands: c } = dockerRunbook({
+      ...docker,
+      backupContainer: undefined,
+      preReleaseBackupContainer: undefined,
+    });
+    expect(c.restore).toBeUndefined();
+    expect(c.backupBeforeMigration).toBeUndefined();
+    expect(c.keyRotation).toBeDefined();
+    expect(m).toContain("Not available: `agency-deploy:backup.enabled`");
+  });
+
+  it("re-deploys from source when the image is built from a context", () => {
+    const { commands: c } = dockerRunbook({ ...docker, builtFromContext: true });
+    expect(c.rollback).not.toContain("image.ref");
+  });
+});
+
+describe("azureRunbook", () => {
+  const { markdown, commands } = azureRunbook(azure);
+
+  it("takes an on-demand backup of the instance's server", () => {
+    expect(markdown).toContain(
+      "az postgres flexible-server backup create --resource-group rg-riverside --name riverside-pg-x1y2 --backup-name BACKUP_NAME",
+    );
+  });
+
+  it("restores to a point in time into a new server", () => {
+    expect(commands.restore).toBe(
+      'az postgres flexible-server restore --resource-group rg-riverside --name riverside-pg-x1y2-restored --source-server riverside-pg-x1y2 --restore-time "RESTORE_TIME"',
+    );
+    expect(markdown).toContain("for 14 days, geo-redundant");
+    expect(markdown).toContain("az postgres flexible-server geo-restore --resource-group rg-riverside");
+  });
+
+  it("relies on point-in-time restore before migrations and shows the release executions", () => {
+    expect(commands.backupBeforeMigration).toContain(
+      "az containerapp job execution list --resource-group rg-riverside --name riverside-release",
+    );
+  });
+
+  it("rolls back to previousImageDigest after restoring to the release's start", () => {
+    expect(commands.rollback).toContain("pulumi stack output previousImageDigest -s riverside-azure");
+    expect(commands.rollback).toContain('--restore-time "RELEASE_START_TIME"');
+  });
+
+  it("rotates all three secrets by one generation", () => {
+    expect(commands.keyRotation).toContain("'agency-deploy:rotation.secretKey' 1");
+    expect(commands.keyRotation).toContain("'agency-deploy:rotation.fieldEncryptionKey' 4");
+    expect(commands.keyRotation).toContain("'agency-deploy:rotation.databasePasswords' 1");
+  });
+});
