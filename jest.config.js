@@ -6,5 +6,7 @@ module.exports = {
   // tsc type-checks the whole tree once (npm test); jest only transpiles.
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   modulePathIgnorePatterns: ["<rootDir>/dist/"],
+  // Suites that run the compiled pack and CLI get a dist/ built from the current sources.
+  globalSetup: "<rootDir>/test/support/global-setup.ts",
   testTimeout: 60000,
 };

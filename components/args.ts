@@ -68,12 +68,24 @@ export interface PostgresArgs {
   version?: number;
 }
 
-/** Limits of the web container. */
-export interface ResourcesArgs {
-  /** CPUs. Default 1. */
+/** CPU and memory limits of one kind of container. */
+export interface ContainerLimitsArgs {
   cpu?: number;
-  /** Memory limit in MiB. Default 1024. */
   memoryMb?: number;
+}
+
+/** Limits of the containers: the web service's (also the release job's) and, on Docker, the others. */
+export interface ResourcesArgs {
+  /** CPUs of the web container. Default 1. */
+  cpu?: number;
+  /** Memory limit of the web container in MiB. Default 1024. */
+  memoryMb?: number;
+  /** Docker: each database container. Default 1 CPU, 1024 MiB. */
+  database?: ContainerLimitsArgs;
+  /** Docker: the backup and password-rotation containers. Default 0.5 CPU, 512 MiB. */
+  backup?: ContainerLimitsArgs;
+  /** Docker: the TLS proxy. Default 0.5 CPU, 256 MiB. */
+  proxy?: ContainerLimitsArgs;
 }
 
 /** The TLS-terminating reverse proxy. */
@@ -127,9 +139,29 @@ export interface AzureArgs {
   storageGb?: number;
   backupRetentionDays?: number;
   geoRedundantBackup?: boolean;
+  /** Delegated subnet for PostgreSQL; public access is disabled when set. */
   postgresSubnetId?: string;
+  /**
+   * Private DNS zone (privatelink.postgres.database.azure.com) linked to the VNet; required with
+   * `postgresSubnetId`.
+   */
+  postgresPrivateDnsZoneId?: string;
+  /**
+   * Infrastructure subnet of the Container Apps environment; required with `postgresSubnetId`
+   * (the apps must be in the VNet to reach the server).
+   */
+  containerAppsSubnetId?: string;
+  /** Web replicas always running: default 1 in production (at least 1), 0 allowed in demo. */
   minReplicas?: number;
+  /** Default 2. */
   maxReplicas?: number;
+  /**
+   * vCPU per web and release replica, a multiple of 0.25 from 0.25 to 4 (default 0.5); Container
+   * Apps allots 2 GiB of memory per vCPU.
+   */
+  cpu?: number;
+  /** Seconds the release job may run before it is stopped and the deployment fails (default 1800). */
+  releaseTimeoutSeconds?: number;
 }
 
 /** Everything one agency instance needs; every field but `agency`, `domains` and `image` has a default. */

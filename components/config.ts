@@ -134,10 +134,26 @@ const postgresSchema = z
   })
   .strict();
 
+/** CPU and memory limits of one kind of container; the defaults suit a small agency's VPS. */
+const containerLimitsSchema = (cpu: number, memoryMb: number) =>
+  z
+    .object({
+      cpu: z.number().positive().max(64).default(cpu),
+      memoryMb: z.number().int().min(128).max(262144).default(memoryMb),
+    })
+    .strict();
+
 const resourcesSchema = z
   .object({
+    /** The web service and the release job (both run the app). */
     cpu: z.number().positive().max(64).default(1),
     memoryMb: z.number().int().min(128).max(262144).default(1024),
+    /** Each PostgreSQL container (app and audit). */
+    database: containerLimitsSchema(1, 1024).prefault({}),
+    /** The backup service, the pre-release backup and the password rotation job. */
+    backup: containerLimitsSchema(0.5, 512).prefault({}),
+    /** The Caddy TLS proxy. */
+    proxy: containerLimitsSchema(0.5, 256).prefault({}),
   })
   .strict();
 
@@ -166,7 +182,10 @@ const backupSchema = z
     retentionDays: z.number().int().min(1).default(30),
     /** Take a backup as the first release step (default: on in production). */
     beforeRelease: z.boolean().optional(),
-    /** Host directory for backups; a protected Docker volume when unset. */
+    /**
+     * Host directory for backups; a protected Docker volume when unset. The backup containers run
+     * as the postgres image's user (uid 999), so the directory must be writable by uid 999.
+     */
     hostPath: z.string().startsWith("/", "must be an absolute path").optional(),
   })
   .strict();
@@ -330,7 +349,9 @@ function issueMessage(issue: z.core.$ZodIssue): string {
  * @throws ConfigError listing every problem with its key.
  */
 export function parseInstanceSettings(raw: unknown, namespace = CONFIG_NAMESPACE): InstanceSettings {
-  const result = instanceSchema.safeParse(raw);
+  // reportInput: tells a missing value ("is required") from one of the wrong type ("must be string").
+  // The input stays inside the issue; messages never quote it, as it may be a secret.
+  const result = instanceSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => ({

@@ -45,6 +45,8 @@ export interface DockerRunbookFacts extends CommonFacts {
   backupContainer?: string;
   /** The latest pre-release backup container; absent when `backup.beforeRelease` is off. */
   preReleaseBackupContainer?: string;
+  /** The one-shot job that applies rotated database passwords (`ALTER ROLE`). */
+  passwordRotationContainer: string;
   webContainer: string;
   /** Where dumps are kept, for people ("Docker volume ..." or "host directory ..."). */
   backupStorage?: string;
@@ -53,9 +55,6 @@ export interface DockerRunbookFacts extends CommonFacts {
   scriptsDir: string;
   /** Whether the image is built from a context (else pulled by reference). */
   builtFromContext: boolean;
-  /** URNs of the database containers (protected unless protectData is false). */
-  databaseContainerUrns: string[];
-  protectData: boolean;
 }
 
 export interface AzureRunbookFacts extends CommonFacts {
@@ -71,6 +70,15 @@ export interface AzureRunbookFacts extends CommonFacts {
 }
 
 const fence = (lines: string[]): string => ["```sh", ...lines, "```"].join("\n");
+/**
+ * Steps as one `&&` line for the report: comment lines dropped and trailing comments cut, since a
+ * `#` would turn every later step of the line into a comment.
+ */
+const oneLine = (steps: string[]): string =>
+  steps
+    .filter((step) => !step.startsWith("#"))
+    .map((step) => step.replace(/\s+#\s.*$/, ""))
+    .join(" && ");
 const key = (name: string): string => `${CONFIG_NAMESPACE}:${name}`;
 const next = (generation: string): number => Number(generation) + 1;
 
@@ -90,17 +98,12 @@ const ROTATION_EFFECTS = [
     "signed links stay valid until the next rotation drops it.",
   "- `FIELD_ENCRYPTION_KEY`: the new key encrypts; the previous one stays in `FIELD_ENCRYPTION_KEY_FALLBACKS` " +
     "and still decrypts (MultiFernet). Re-save encrypted rows before rotating again: the next rotation drops it.",
-  "- Database passwords: no fallback. The new password is applied to both databases and every connection " +
-    "string in the same `pulumi up`.",
+  "- Database passwords: a role has one password at a time, so there is no fallback. The new password is " +
+    "applied to both databases and every connection string in the same `pulumi up`.",
 ];
 
-/** Reading the image a previous update deployed, from the stack's own history. */
-function previousDigestCommands(stack: string): string[] {
-  return [
-    `pulumi stack history -s ${stack}   # note the version (N) of the last good update`,
-    `pulumi stack export -s ${stack} --version N | jq -r '.deployment.resources[] | select(.type == "pulumi:pulumi:Stack") | .outputs.imageDigest'`,
-  ];
-}
+/** The stack output naming the image released before the current one (kept by the deployment). */
+const previousDigest = (stack: string): string => `pulumi stack output previousImageDigest -s ${stack}`;
 
 export function dockerRunbook(facts: DockerRunbookFacts): Runbook {
   const { stack, backupDir, scriptsDir } = facts;
@@ -171,57 +174,62 @@ export function dockerRunbook(facts: DockerRunbookFacts): Runbook {
         "table's row count and drops the scratch databases; a non-zero exit means the backups cannot be trusted.",
       fence([`docker exec ${backup} ${scriptsDir}/restore-drill.sh`]),
     );
-    commands.restore = restoreSteps.join(" && ");
+    commands.restore = oneLine(restoreSteps);
   } else {
     sections.push("## Restore", `Not available: \`${key("backup.enabled")}\` is off on this stack.`);
   }
 
+  // A local build has no registry to pull from: tag the previous image ID so the provider finds it locally.
+  const rollbackTag = `${facts.agency}-app:rollback`;
   const redeploy = facts.builtFromContext
     ? [
-        "# the image is built from the app source: check out the previous release's source, then",
+        `docker tag "$(${previousDigest(stack)})" ${rollbackTag}`,
+        `pulumi config rm --path '${key("image.context")}' -s ${stack}`,
+        `pulumi config set --path '${key("image.ref")}' ${rollbackTag} -s ${stack}`,
         `pulumi up -s ${stack}`,
       ]
-    : [`pulumi config set --path '${key("image.ref")}' PREVIOUS_DIGEST -s ${stack}`, `pulumi up -s ${stack}`];
+    : [
+        `pulumi config set --path '${key("image.ref")}' "$(${previousDigest(stack)})" -s ${stack}`,
+        `pulumi up -s ${stack}`,
+      ];
+  const restoreBeforeRedeploy = restoreSteps?.filter((step) => !step.startsWith("docker start "));
   const rollback = [
-    ...previousDigestCommands(stack),
-    ...(restoreSteps === undefined
+    `${previousDigest(stack)}   # the image released before the current one`,
+    ...(restoreBeforeRedeploy === undefined
       ? []
       : [
           "# restore the pre-release dumps of the failed release (APP_DUMP/AUDIT_DUMP = *-pre-release-*):",
-          ...restoreSteps,
+          ...restoreBeforeRedeploy,
         ]),
     ...redeploy,
   ];
   sections.push(
     "## Rollback",
     "A failed release step leaves the web service on the previous image; a release that succeeded but " +
-      "misbehaves needs the previous image back. Read the previous image digest from the stack's history " +
-      "(the `imageDigest` output of the last good update), restore the pre-release backup the failed release " +
-      "took (its migrations may have changed the schema), then re-deploy the previous image.",
+      "misbehaves needs the previous image back. Every deployment keeps the image released before the current " +
+      "one as the stack output `previousImageDigest`. Restore the pre-release backup the bad release took " +
+      "(its migrations may have changed the schema), then re-deploy the previous image" +
+      (facts.builtFromContext
+        ? " (built locally: its image ID is tagged, so the provider finds it without a registry; if it was " +
+          "pruned, check out the previous release's source and `pulumi up` instead). "
+        : ". ") +
+      "Undo the `image` config change to release forward again.",
     fence(rollback),
   );
-  commands.rollback = rollback.filter((line) => !line.startsWith("#")).join(" && ");
+  commands.rollback = oneLine(rollback);
 
-  const passwordNote = facts.protectData
-    ? [
-        "The database containers are protected, and a new password replaces them (their volumes, also " +
-          "protected, keep the data). Lift the protection of the containers for that one update; `pulumi up` " +
-          "protects them again:",
-        fence([
-          rotation.passwords,
-          ...facts.databaseContainerUrns.map((urn) => `pulumi state unprotect -s ${stack} --yes '${urn}'`),
-          `pulumi up -s ${stack}`,
-        ]),
-      ]
-    : [fence([rotation.passwords, `pulumi up -s ${stack}`])];
   sections.push(
     "## Key rotation",
     "Each secret has a generation number in config; increase it by one and run `pulumi up`:",
     fence([rotation.secretKey, rotation.fieldKey, `pulumi up -s ${stack}`]),
     ...ROTATION_EFFECTS,
     "",
-    "Database passwords:",
-    ...passwordNote,
+    "Database passwords: the database containers keep running (they are protected, and PostgreSQL reads its " +
+      "env only when it creates a database). Before the backups and the release, a one-shot job logs in with " +
+      "the previous password and sets the new one (`ALTER ROLE`); if it fails, nothing after it changes. New " +
+      "connections of the old web container fail from then until the new one is healthy, so rotate in a " +
+      "quiet hour:",
+    fence([rotation.passwords, `pulumi up -s ${stack}`, `docker logs ${facts.passwordRotationContainer}`]),
   );
   commands.keyRotation = `${rotation.secretKey} && ${rotation.fieldKey} && pulumi up -s ${stack}`;
 

@@ -6,9 +6,10 @@
  * after its number (`<name>-secret-key-g3`), so bumping `rotation.secretKey` from 2 to 3 creates
  * g3, keeps g2 (now the fallback) and deletes g1. Django signs with SECRET_KEY and still accepts
  * SECRET_KEY_FALLBACKS; the app encrypts with FIELD_ENCRYPTION_KEY and decrypts with it or any of
- * FIELD_ENCRYPTION_KEY_FALLBACKS (MultiFernet order: current first). Database passwords have no
- * fallback: the database containers apply the current password to their role on every start
- * (see docker/database.ts), so the old one is never needed again.
+ * FIELD_ENCRYPTION_KEY_FALLBACKS (MultiFernet order: current first). A database role has one
+ * password at a time, so the app only ever gets the current one; on request
+ * (`keepPreviousDatabasePasswords`, Docker) the previous generation is kept for the job that logs
+ * in with it to apply the new one (`ALTER ROLE`, see docker/password-rotation.ts).
  *
  * Every value leaving this component is wrapped in pulumi.secret: the random provider marks
  * `result` secret itself, but mocks and derived values (URLs, env entries) would otherwise leak.
@@ -32,6 +33,11 @@ export interface RotationGenerationsArgs {
 
 export interface AgencySecretsArgs {
   rotation: RotationGenerationsArgs;
+  /**
+   * Keep the previous database password generation (`previous*DatabasePassword`) for a target
+   * that applies a new password with the old one (Docker); Azure sets passwords as server admin.
+   */
+  keepPreviousDatabasePasswords?: boolean;
 }
 
 /** The generations alive for one secret: the current one, and the previous one when there is one. */
@@ -77,6 +83,10 @@ export class AgencySecrets extends pulumi.ComponentResource {
   readonly fieldEncryptionKeyFallbacks: pulumi.Output<string[]>;
   readonly appDatabasePassword: pulumi.Output<string>;
   readonly auditDatabasePassword: pulumi.Output<string>;
+  /** The app role's previous password generation, when kept; undefined before the first rotation. */
+  readonly previousAppDatabasePassword?: pulumi.Output<string>;
+  /** The audit role's previous password generation, when kept; undefined before the first rotation. */
+  readonly previousAuditDatabasePassword?: pulumi.Output<string>;
 
   constructor(name: string, args: AgencySecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything.
@@ -122,6 +132,10 @@ export class AgencySecrets extends pulumi.ComponentResource {
     );
     this.appDatabasePassword = pulumi.secret(password("app", passwordGens.current));
     this.auditDatabasePassword = pulumi.secret(password("audit", passwordGens.current));
+    if (args.keepPreviousDatabasePasswords === true && passwordGens.previous !== undefined) {
+      this.previousAppDatabasePassword = pulumi.secret(password("app", passwordGens.previous));
+      this.previousAuditDatabasePassword = pulumi.secret(password("audit", passwordGens.previous));
+    }
 
     this.registerOutputs({
       secretKey: this.secretKey,
@@ -130,6 +144,8 @@ export class AgencySecrets extends pulumi.ComponentResource {
       fieldEncryptionKeyFallbacks: this.fieldEncryptionKeyFallbacks,
       appDatabasePassword: this.appDatabasePassword,
       auditDatabasePassword: this.auditDatabasePassword,
+      previousAppDatabasePassword: this.previousAppDatabasePassword,
+      previousAuditDatabasePassword: this.previousAuditDatabasePassword,
     });
   }
 }

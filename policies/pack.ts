@@ -163,17 +163,13 @@ function locationLine(finding: Finding, urn: string | undefined): string {
   return line === undefined ? "" : `\n${line}`;
 }
 
+/** What Analyze and AnalyzeStack both tell about a resource; only AnalyzeStack knows its graph. */
+function resourceCore(r: Pick<PolicyResource, "type" | "name" | "urn" | "props" | "opts">) {
+  return { type: r.type, name: r.name, urn: r.urn, props: r.props, protect: r.opts?.protect === true };
+}
+
 function resourceFromArgs(args: ResourceValidationArgs): Resource {
-  return {
-    type: args.type,
-    name: args.name,
-    urn: args.urn,
-    props: args.props,
-    protect: args.opts?.protect === true,
-    parent: args.opts?.parent,
-    dependencies: [],
-    propertyDependencies: {},
-  };
+  return { ...resourceCore(args), parent: args.opts?.parent, dependencies: [], propertyDependencies: {} };
 }
 
 function resourceFromPolicyResource(r: PolicyResource): Resource {
@@ -182,11 +178,7 @@ function resourceFromPolicyResource(r: PolicyResource): Resource {
     propertyDependencies[prop] = deps.map((d) => d.urn);
   }
   return {
-    type: r.type,
-    name: r.name,
-    urn: r.urn,
-    props: r.props,
-    protect: r.opts?.protect === true,
+    ...resourceCore(r),
     parent: r.parent?.urn,
     dependencies: (r.dependencies ?? []).map((d) => d.urn),
     propertyDependencies,

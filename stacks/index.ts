@@ -9,6 +9,7 @@ const instance = deployAgency(pulumi.runtime.allConfig());
 export const url = instance.url;
 export const healthUrl = instance.healthUrl;
 export const imageDigest = instance.imageDigest;
+export const previousImageDigest = instance.previousImageDigest;
 export const appDatabaseName = instance.appDatabaseName;
 export const auditDatabaseName = instance.auditDatabaseName;
 export const databaseUrl = instance.databaseUrl;

@@ -15,6 +15,8 @@ export interface InstanceOutputs {
   url: pulumi.Output<string>;
   healthUrl: pulumi.Output<string>;
   imageDigest: pulumi.Output<string>;
+  /** The image released before this one: the rollback target. */
+  previousImageDigest: pulumi.Output<string>;
   appDatabaseName: pulumi.Output<string>;
   auditDatabaseName: pulumi.Output<string>;
   databaseUrl: pulumi.Output<string>;

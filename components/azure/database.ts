@@ -15,6 +15,7 @@ import { Foundation } from "./foundation";
 import {
   APP_DATABASE,
   AUDIT_DATABASE,
+  AUDIT_ROLE,
   backupRetentionDays,
   databaseUrl,
   POSTGRES_ADMIN_LOGIN,
@@ -34,7 +35,13 @@ export interface Databases {
   auditDatabase: dbforpostgresql.Database;
   /** The last resource of the serialised chain: depend on it to see the databases ready. */
   ready: pulumi.Resource;
+  /** The server's host name, as libpq's PGHOST. */
+  host: pulumi.Output<string>;
+  /** The server admin's password (secret): the app's login, and the one that creates the audit role. */
+  adminPassword: pulumi.Output<string>;
+  /** The app database as the server admin. */
   databaseUrl: pulumi.Output<string>;
+  /** The audit database as AUDIT_ROLE, which the release job creates before the audit migrations. */
   auditDatabaseUrl: pulumi.Output<string>;
   restore: pulumi.Output<RestoreProcedure>;
 }
@@ -43,6 +50,7 @@ export function createDatabases(
   name: string,
   settings: InstanceSettings,
   foundation: Foundation,
+  auditRolePassword: pulumi.Input<string>,
   parent: pulumi.Resource,
 ): Databases {
   const azure = settings.azure;
@@ -132,11 +140,11 @@ export function createDatabases(
     { ...dataOpts, dependsOn: [appDatabase] },
   );
 
-  const url = (database: string) =>
+  const url = (login: string, password: pulumi.Input<string>, database: string) =>
     pulumi.secret(
       pulumi
-        .all([server.fullyQualifiedDomainName, adminPassword])
-        .apply(([host, password]) => databaseUrl(POSTGRES_ADMIN_LOGIN, password, host, database)),
+        .all([server.fullyQualifiedDomainName, password])
+        .apply(([host, secret]) => databaseUrl(login, secret, host, database)),
     );
 
   return {
@@ -145,8 +153,10 @@ export function createDatabases(
     appDatabase,
     auditDatabase,
     ready: auditDatabase,
-    databaseUrl: url(APP_DATABASE),
-    auditDatabaseUrl: url(AUDIT_DATABASE),
+    host: server.fullyQualifiedDomainName,
+    adminPassword,
+    databaseUrl: url(POSTGRES_ADMIN_LOGIN, adminPassword, APP_DATABASE),
+    auditDatabaseUrl: url(AUDIT_ROLE, auditRolePassword, AUDIT_DATABASE),
     restore: pulumi
       .all([resourceGroupName, serverName])
       .apply(([rg, server]) => restoreProcedure(rg, server, retentionDays, azure.geoRedundantBackup)),

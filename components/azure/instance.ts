@@ -8,8 +8,12 @@
  *    which holds "Key Vault Secrets User" before any app or job exists;
  *  - the server requires TLS, keeps point-in-time backups, is not open to the internet, and its
  *    configuration is applied before the databases are created, one change at a time;
+ *  - the audit database has its own login: the release job creates it as the server admin (an
+ *    init container, the only place the admin password goes besides the app's DATABASE_URL)
+ *    before any release step, and sets its password again after every rotation;
  *  - the release job runs the ordered release steps against both databases and must succeed
- *    before the web app changes; it runs again whenever the image or the steps change;
+ *    before the web app changes; it runs again whenever the image, the steps or the database
+ *    password generation change;
  *  - the web app serves HTTPS only, is probed, and keeps at least one replica in production.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -18,6 +22,7 @@ import { parseInstanceSettings, InstanceSettings } from "../config";
 import { azureRunbook, Runbook, RunbookCommands } from "../runbook";
 import { imageSource } from "../image";
 import { AgencySecrets, generationsOf, joinKeyList } from "../secrets";
+import { auditRoleSecrets, auditRoleStep } from "./audit-role";
 import { containerShape } from "./containers";
 import { createDatabases } from "./database";
 import { createFoundation } from "./foundation";
@@ -63,17 +68,27 @@ export class AzureAgencyInstance extends pulumi.ComponentResource {
     const foundation = createFoundation(name, settings, this);
     const secrets = new AgencySecrets(`${name}-secrets`, { rotation: settings.rotation }, { parent: this });
     const image = createImage(name, settings.agency, source, foundation, this);
-    const databases = createDatabases(name, settings, foundation, this);
+    const databases = createDatabases(name, settings, foundation, secrets.auditDatabasePassword, this);
 
-    const vault = createVault(name, foundation, vaultSecrets(settings, secrets, databases), this);
+    const appSecrets = vaultSecrets(settings, secrets, databases);
+    const roleSecrets = auditRoleSecrets(databases.adminPassword, secrets.auditDatabasePassword);
+    const vault = createVault(name, foundation, [...appSecrets, ...roleSecrets], this);
+    const referencesTo = (specs: VaultSecretSpec[]) =>
+      vault.references.filter((ref) => specs.some((spec) => spec.secretName === ref.secretName));
     const defaultHost = pulumi.interpolate`${foundation.names.webApp}.${foundation.environment.defaultDomain}`;
     const hosts = defaultHost.apply((host) => publicHosts(settings, host));
     const shape = containerShape(
       settings,
       hosts,
-      vault.references,
+      referencesTo(appSecrets),
       foundation.identity.id,
       image.registryServer,
+    );
+    const auditRole = auditRoleStep(
+      settings,
+      databases.host,
+      referencesTo(roleSecrets),
+      foundation.identity.id,
     );
     const access = [vault.readAccess, ...(image.pullAccess === undefined ? [] : [image.pullAccess])];
 
@@ -83,6 +98,7 @@ export class AzureAgencyInstance extends pulumi.ComponentResource {
       foundation,
       image.ref,
       shape,
+      auditRole,
       [...access, databases.ready],
       this,
     );

@@ -75,6 +75,8 @@ export function globalNames(agency: string, suffix: string): GlobalNames {
 export const APP_DATABASE = "app";
 export const AUDIT_DATABASE = "audit";
 export const POSTGRES_ADMIN_LOGIN = "agencyadmin";
+/** The audit database's own login, created by the release job (audit-role.ts); never the admin. */
+export const AUDIT_ROLE = "agencyaudit";
 /** Seconds libpq waits for a connection before failing (DB-3). */
 export const CONNECT_TIMEOUT_SECONDS = 10;
 

@@ -5,10 +5,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
+import * as inputs from "@pulumi/azure-native/types/input";
 import type * as azure from "@pulumi/azure-native/types/input";
 import { InstanceSettings } from "../config";
 import { APP_PORT, ContainerShape } from "./containers";
 import { Foundation } from "./foundation";
+import { nestedInputs } from "./nested-inputs";
 import { minReplicas } from "./sizing";
 
 /** `exec` so gunicorn is PID 1 and receives SIGTERM; logs to stdout/stderr. */
@@ -68,6 +70,33 @@ export function createWebApp(
   dependsOn: pulumi.Input<pulumi.Resource>[],
   parent: pulumi.Resource,
 ): app.ContainerApp {
+  const configuration: azure.app.ConfigurationArgs = {
+    activeRevisionsMode: "Single",
+    ingress: {
+      external: true,
+      targetPort: APP_PORT,
+      transport: "auto",
+      allowInsecure: false,
+      traffic: [{ latestRevision: true, weight: 100 }],
+    },
+    secrets: shape.secrets,
+    registries: shape.registries,
+  };
+  const template: azure.app.TemplateArgs = {
+    containers: [
+      {
+        name: "web",
+        image,
+        command: gunicornCommand(settings),
+        env: shape.env,
+        resources: shape.resources,
+        probes: webProbes(settings),
+      },
+    ],
+    scale: { minReplicas: minReplicas(settings), maxReplicas: settings.azure.maxReplicas },
+    // Replicas get gunicorn's graceful timeout plus a margin to finish requests on shutdown.
+    terminationGracePeriodSeconds: settings.gunicorn.gracefulTimeout + 10,
+  };
   return new app.ContainerApp(
     `${name}-web`,
     {
@@ -76,35 +105,19 @@ export function createWebApp(
       containerAppName: foundation.names.webApp,
       managedEnvironmentId: foundation.environment.id,
       identity: shape.identity,
-      configuration: {
-        activeRevisionsMode: "Single",
-        ingress: {
-          external: true,
-          targetPort: APP_PORT,
-          transport: "auto",
-          allowInsecure: false,
-          traffic: [{ latestRevision: true, weight: 100 }],
-        },
-        secrets: shape.secrets,
-        registries: shape.registries,
-      },
-      template: {
-        containers: [
-          {
-            name: "web",
-            image,
-            command: gunicornCommand(settings),
-            env: shape.env,
-            resources: shape.resources,
-            probes: webProbes(settings),
-          },
-        ],
-        scale: { minReplicas: minReplicas(settings), maxReplicas: settings.azure.maxReplicas },
-        // Replicas get gunicorn's graceful timeout plus a margin to finish requests on shutdown.
-        terminationGracePeriodSeconds: settings.gunicorn.gracefulTimeout + 10,
-      },
+      configuration,
+      template,
       tags: foundation.tags,
     },
-    { parent, dependsOn },
+    {
+      parent,
+      dependsOn,
+      transformations: [
+        nestedInputs({
+          configuration: inputs.app.configurationArgsProvideDefaults(configuration),
+          template: inputs.app.templateArgsProvideDefaults(template),
+        }),
+      ],
+    },
   );
 }

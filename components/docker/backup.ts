@@ -11,8 +11,14 @@
  * whose root filesystem is read-only ("container rootfs is marked read-only", moby/moby#43015),
  * and a read-only root is the point of the hardening.
  *
- * The containers run as root with every capability dropped: the backup volume (or host path) is
- * created root-owned, and root without CAP_DAC_OVERRIDE can write only where the mode bits allow.
+ * The containers run as the image's own unprivileged user (POSTGRES_IMAGE_USER, 999:999) with
+ * every capability dropped. The backup volume is mounted at the image's data directory
+ * (postgresDataPath: /var/lib/postgresql/data, or /var/lib/postgresql from 18), which the image
+ * creates owned by that user: Docker initialises an empty named volume from the image's directory
+ * at the mount point, contents and ownership alike (moby's copyExistingContents, which copies the
+ * directory's uid, gid and mode), so the volume is the user's own without a root `chown` step.
+ * Mounting at exactly the image's VOLUME path also keeps Docker from adding an anonymous volume
+ * to every backup container. A configured host path must be writable by uid 999 (README).
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -20,11 +26,14 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { InstanceSettings } from "../config";
-import { postgresImage } from "./database";
-import { containerLogging } from "./hardening";
+import { POSTGRES_IMAGE_USER, postgresDataPath, postgresImage } from "./database";
+import { after, exitGate, jobFailure } from "./gate";
+import { containerLogging, type ContainerLimits, resourceLimits } from "./hardening";
 
-/** Where backups live inside the backup containers. */
-export const BACKUP_DIR = "/backups";
+/** Where backups live inside the backup containers: the postgres image's data directory (see above). */
+export function backupDirectory(postgresVersion: number): string {
+  return postgresDataPath(postgresVersion);
+}
 /** Where the bootstrap writes the scripts inside the backup containers (a tmpfs). */
 export const SCRIPTS_DIR = "/run/agency-deploy";
 export const BACKUP_SCRIPTS = ["backup.sh", "restore.sh", "restore-drill.sh", "backup-scheduler.sh"] as const;
@@ -45,34 +54,49 @@ export function scriptsDirectory(): string {
   return found;
 }
 
-/** The scripts' text, read once per construction. */
+/** Scripts' text by file name, read once per construction. */
+export function readScripts<Name extends string>(
+  names: readonly Name[],
+  dir: string = scriptsDirectory(),
+): Record<Name, string> {
+  const entries = names.map((script) => [script, fs.readFileSync(path.join(dir, script), "utf8")]);
+  return Object.fromEntries(entries) as Record<Name, string>;
+}
+
+/** The backup scripts' text. */
 export function readBackupScripts(dir: string = scriptsDirectory()): Record<BackupScript, string> {
-  const entries = BACKUP_SCRIPTS.map((script) => [script, fs.readFileSync(path.join(dir, script), "utf8")]);
-  return Object.fromEntries(entries) as Record<BackupScript, string>;
+  return readScripts(BACKUP_SCRIPTS, dir);
 }
 
 /**
- * A `sh -c` script that writes every backup script into SCRIPTS_DIR (executable), then `exec`s
- * `run` (argv, already shell-safe) so the script becomes the container's main process.
+ * A `sh -c` script that writes each script into SCRIPTS_DIR (executable), then runs the `run`
+ * commands (already shell-safe) in order, stopping at the first failure; the last one is
+ * `exec`ed so it becomes the container's main process and its exit code the container's.
  */
-export function bootstrapScript(scripts: Record<BackupScript, string>, run: string): string {
+export function bootstrapScript(scripts: Readonly<Record<string, string>>, run: readonly string[]): string {
+  if (run.length === 0) throw new Error("bootstrapScript needs a command to run");
+  const names = Object.keys(scripts);
   const lines = ["set -eu", `mkdir -p ${SCRIPTS_DIR}`];
-  for (const script of BACKUP_SCRIPTS) {
+  for (const script of names) {
     const text = scripts[script];
     if (text.includes(HEREDOC_END)) throw new Error(`${script} must not contain the line ${HEREDOC_END}`);
     lines.push(`cat > ${SCRIPTS_DIR}/${script} <<'${HEREDOC_END}'`, text.replace(/\n$/, ""), HEREDOC_END);
   }
-  lines.push(`chmod 0755 ${BACKUP_SCRIPTS.map((s) => `${SCRIPTS_DIR}/${s}`).join(" ")}`, `exec ${run}`);
+  lines.push(`chmod 0755 ${names.map((s) => `${SCRIPTS_DIR}/${s}`).join(" ")}`);
+  lines.push(...run.slice(0, -1), `exec ${run[run.length - 1]}`);
   return lines.join("\n");
 }
 
-/** Read-only root; an exec-able tmpfs for the scripts, a noexec one for /tmp; no capabilities. */
+/**
+ * The postgres image's unprivileged user, a read-only root, an exec-able tmpfs for the scripts, a
+ * noexec one for /tmp, no capabilities, no privilege gain.
+ */
 export function backupRuntime(): Pick<
   docker.ContainerArgs,
   "readOnly" | "tmpfs" | "capabilities" | "securityOpts" | "user"
 > {
   return {
-    user: "root",
+    user: POSTGRES_IMAGE_USER,
     readOnly: true,
     tmpfs: {
       [SCRIPTS_DIR]: "rw,nosuid,nodev,size=1m,mode=0755",
@@ -88,7 +112,7 @@ export function backupBeforeRelease(settings: InstanceSettings): boolean {
   return settings.backup.beforeRelease ?? settings.mode === "production";
 }
 
-/** Where dumps are kept: a protected named volume, or the configured host directory. */
+/** Where dumps are kept: a protected named volume, or the configured host directory, at backupDirectory(). */
 export interface BackupStorage {
   /** The mount every backup container uses. */
   mount: docker.types.input.ContainerVolume;
@@ -104,9 +128,10 @@ export function backupStorage(
   settings: InstanceSettings,
   opts: pulumi.CustomResourceOptions,
 ): BackupStorage {
+  const containerPath = backupDirectory(settings.postgres.version);
   if (settings.backup.hostPath !== undefined) {
     return {
-      mount: { hostPath: settings.backup.hostPath, containerPath: BACKUP_DIR },
+      mount: { hostPath: settings.backup.hostPath, containerPath },
       description: pulumi.output(`host directory ${settings.backup.hostPath}`),
     };
   }
@@ -116,7 +141,7 @@ export function backupStorage(
     { ...opts, protect: settings.protectData, retainOnDelete: settings.protectData },
   );
   return {
-    mount: { volumeName: volume.name, containerPath: BACKUP_DIR },
+    mount: { volumeName: volume.name, containerPath },
     volume,
     description: pulumi.interpolate`Docker volume ${volume.name}`,
   };
@@ -133,6 +158,8 @@ export interface BackupContainerArgs {
   storage: docker.types.input.ContainerVolume;
   retentionCount: number;
   retentionDays: number;
+  /** CPU and memory caps (`resources.backup`). */
+  limits: ContainerLimits;
 }
 
 /** The env the scripts read; the connection URLs as secret entries. */
@@ -141,7 +168,7 @@ export function backupEnvironment(
   extra: Record<string, string>,
 ): pulumi.Input<string>[] {
   return [
-    `BACKUP_DIR=${BACKUP_DIR}`,
+    `BACKUP_DIR=${backupDirectory(args.postgresVersion)}`,
     `RETENTION_COUNT=${args.retentionCount}`,
     `RETENTION_DAYS=${args.retentionDays}`,
     ...Object.entries(extra).map(([key, value]) => `${key}=${value}`),
@@ -151,11 +178,11 @@ export function backupEnvironment(
 }
 
 /** Healthy while both databases answer and the backup directory is writable. */
-export function backupHealthcheck(): docker.types.input.ContainerHealthcheck {
+export function backupHealthcheck(backupDir: string): docker.types.input.ContainerHealthcheck {
   return {
     tests: [
       "CMD-SHELL",
-      `pg_isready -q -d "$DATABASE_URL" && pg_isready -q -d "$AUDIT_DATABASE_URL" && test -w ${BACKUP_DIR}`,
+      `pg_isready -q -d "$DATABASE_URL" && pg_isready -q -d "$AUDIT_DATABASE_URL" && test -w ${backupDir}`,
     ],
     interval: "60s",
     timeout: "10s",
@@ -175,7 +202,7 @@ export class BackupService extends pulumi.ComponentResource {
 
   constructor(name: string, args: BackupServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     const image = postgresImage(args.postgresVersion);
-    const script = bootstrapScript(readBackupScripts(), `${SCRIPTS_DIR}/backup-scheduler.sh`);
+    const script = bootstrapScript(readBackupScripts(), [`${SCRIPTS_DIR}/backup-scheduler.sh`]);
     super("agency-deploy:docker:BackupService", name, {}, opts);
     const pulled = new docker.RemoteImage(
       `${name}-image`,
@@ -193,7 +220,7 @@ export class BackupService extends pulumi.ComponentResource {
         envs: backupEnvironment(args, { BACKUP_SCHEDULE: args.schedule }),
         networksAdvanced: [{ name: args.network }],
         volumes: [args.storage],
-        healthcheck: backupHealthcheck(),
+        healthcheck: backupHealthcheck(backupDirectory(args.postgresVersion)),
         wait: true,
         waitTimeout: 180,
         restart: "unless-stopped",
@@ -201,6 +228,7 @@ export class BackupService extends pulumi.ComponentResource {
         init: true,
         stopTimeout: 30,
         ...backupRuntime(),
+        ...resourceLimits(args.limits),
         ...containerLogging(),
       },
       // dependsOn does not flow from a component to its children: forward it (healthy databases).
@@ -232,7 +260,7 @@ export class PreReleaseBackup extends pulumi.ComponentResource {
 
   constructor(name: string, args: PreReleaseBackupArgs, opts?: pulumi.ComponentResourceOptions) {
     const image = postgresImage(args.postgresVersion);
-    const script = bootstrapScript(readBackupScripts(), `${SCRIPTS_DIR}/backup.sh`);
+    const script = bootstrapScript(readBackupScripts(), [`${SCRIPTS_DIR}/backup.sh`]);
     const stepsDigest = crypto.createHash("sha256").update(args.releaseScript).digest("hex");
     super("agency-deploy:docker:PreReleaseBackup", name, {}, opts);
     const pulled = new docker.RemoteImage(
@@ -260,6 +288,7 @@ export class PreReleaseBackup extends pulumi.ComponentResource {
         logs: true,
         restart: "no",
         ...backupRuntime(),
+        ...resourceLimits(args.limits),
         ...containerLogging(),
       },
       {
@@ -270,20 +299,22 @@ export class PreReleaseBackup extends pulumi.ComponentResource {
       },
     );
     this.exitCode = this.container.exitCode;
-    this.succeeded = this.container.exitCode.apply((exitCode) => {
-      if (exitCode !== 0) {
-        throw new pulumi.RunError(
-          `${name}: the pre-release backup exited with code ${exitCode}; the release was not run. ` +
-            "See the backup container's logs (docker logs) and fix the database connection or backup storage",
-        );
-      }
-      return exitCode;
-    });
+    this.succeeded = exitGate(this.exitCode, (exitCode) => preReleaseBackupFailure(name, exitCode));
     this.registerOutputs({ exitCode: this.exitCode });
   }
 
   /** `value`, resolved only after the backup succeeded: consume it to run after a good backup. */
   after<T>(value: pulumi.Input<T>): pulumi.Output<T> {
-    return pulumi.all([this.succeeded, value]).apply(([, resolved]) => resolved as T);
+    return after(this.succeeded, value);
   }
+}
+
+/** Why the release did not run, for a pre-release backup that exited with `exitCode`. */
+export function preReleaseBackupFailure(name: string, exitCode: number): string | undefined {
+  return jobFailure(
+    `${name}: the pre-release backup`,
+    exitCode,
+    "the release was not run and the web service was not changed",
+    `See \`docker logs ${name}\` and fix the database connection or the backup storage (writable by uid 999)`,
+  );
 }

@@ -2,19 +2,22 @@
  * AppDatabase and AuditDatabase: one PostgreSQL container each, with its own volume, role and
  * password, reachable only on the instance's internal network (no published ports).
  *
- * Guarantees: a pinned image tag; `pg_isready` healthcheck with a start period, and `wait` so
- * nothing that depends on a database starts before it is healthy; a restart policy; the container
- * and its volume protected from `pulumi destroy` (and the volume retained on delete) unless the
- * instance opts out with `protectData: false`.
+ * Guarantees: a pinned image tag run as the image's own unprivileged user; a `pg_isready`
+ * healthcheck with a start period, and `wait` so nothing that depends on a database starts before
+ * it is healthy; a restart policy; CPU and memory caps; the container and its volume protected
+ * from `pulumi destroy` (and the volume retained on delete) unless the instance opts out with
+ * `protectData: false`.
  *
- * The official image only reads POSTGRES_PASSWORD when it initialises an empty volume, so a
- * rotated password would never reach an existing database. The container therefore starts
- * PostgreSQL through a small wrapper that sets the role's password to the current generation over
- * the local socket (trust inside the container) before the healthcheck may pass.
+ * Password rotation: the official image reads POSTGRES_USER, POSTGRES_DB and POSTGRES_PASSWORD
+ * only when it initialises an empty volume, so a new password in the env would never reach an
+ * existing database, yet a changed env replaces the container, and replacing a protected
+ * container fails the update. The env is therefore left out of the diff (`ignoreChanges`), and
+ * DatabasePasswordRotation (password-rotation.ts) applies a new password with `ALTER ROLE` before
+ * the release.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import { containerLogging } from "./hardening";
+import { containerLogging, type ContainerLimits, resourceLimits } from "./hardening";
 
 /** Pinned PostgreSQL images per major version; bump deliberately (CS-3, DB-8). */
 export const POSTGRES_IMAGES: Readonly<Record<number, string>> = {
@@ -28,7 +31,13 @@ export const POSTGRES_IMAGES: Readonly<Record<number, string>> = {
 export const POSTGRES_PORT = 5432;
 /** Seconds a database gets to finish a fast shutdown (checkpoint) before it is killed. */
 export const POSTGRES_STOP_TIMEOUT = 60;
-const CREDENTIALS_MARKER = "/var/run/postgresql/credentials-applied";
+/**
+ * The official Debian-based images' `postgres` user and group (`groupadd --gid=999`,
+ * `useradd --uid=999` in docker-library/postgres' bookworm and trixie Dockerfiles). Their
+ * entrypoint supports running as that user directly; every pinned image above is Debian-based
+ * (alpine images use 70:70 instead).
+ */
+export const POSTGRES_IMAGE_USER = "999:999";
 
 export function postgresImage(version: number): string {
   const image = POSTGRES_IMAGES[version];
@@ -41,38 +50,10 @@ export function postgresDataPath(version: number): string {
   return version >= 18 ? "/var/lib/postgresql" : "/var/lib/postgresql/data";
 }
 
-/** Start PostgreSQL, apply the current password to the role, then mark the credentials applied. */
-export function postgresStartScript(): string {
-  return [
-    "set -eu",
-    `rm -f ${CREDENTIALS_MARKER}`,
-    "docker-entrypoint.sh postgres &",
-    "pid=$!",
-    // Fast shutdown on docker stop (SIGINT is the image's own stop signal).
-    `trap 'kill -INT "$pid" 2>/dev/null || true' TERM INT`,
-    'until pg_isready -q -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"; do',
-    '  if ! kill -0 "$pid" 2>/dev/null; then wait "$pid"; exit $?; fi',
-    "  sleep 1",
-    "done",
-    'psql -v ON_ERROR_STOP=1 -q -h /var/run/postgresql -U "$POSTGRES_USER" -d "$POSTGRES_DB" -v pw="$POSTGRES_PASSWORD" <<\'SQL\'',
-    "ALTER ROLE CURRENT_USER PASSWORD :'pw';",
-    "SQL",
-    `touch ${CREDENTIALS_MARKER}`,
-    "status=0",
-    'wait "$pid" || status=$?',
-    // A trapped signal interrupts wait; wait again until PostgreSQL has finished shutting down.
-    'if kill -0 "$pid" 2>/dev/null; then wait "$pid" || status=$?; fi',
-    'exit "$status"',
-  ].join("\n");
-}
-
-/** Healthy only when the server accepts TCP connections and the current password is in force. */
+/** Healthy only when the server accepts TCP connections (initdb's temporary server listens on the socket only). */
 export function postgresHealthcheck(): docker.types.input.ContainerHealthcheck {
   return {
-    tests: [
-      "CMD-SHELL",
-      `pg_isready -q -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" && test -f ${CREDENTIALS_MARKER}`,
-    ],
+    tests: ["CMD-SHELL", 'pg_isready -q -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"'],
     interval: "10s",
     timeout: "5s",
     retries: 5,
@@ -106,6 +87,8 @@ export interface DatabaseArgs {
   password: pulumi.Input<string>;
   /** Protect the container and volume from destroy and replacement; retain the volume on delete. */
   protectData: boolean;
+  /** CPU and memory caps (`resources.database`). */
+  limits: ContainerLimits;
 }
 
 interface DatabaseRole {
@@ -150,7 +133,9 @@ abstract class PostgresDatabase extends pulumi.ComponentResource {
       {
         // The pulled image's name (the pinned tag): orders the pull first and keeps the tag visible.
         image: pulled.name,
-        command: ["sh", "-c", postgresStartScript()],
+        // The image's own user: the volume is initialised with its ownership (the image's data
+        // directory is owned by it), so the entrypoint needs no root step down (gosu).
+        user: POSTGRES_IMAGE_USER,
         envs: [
           `POSTGRES_USER=${role.database}`,
           `POSTGRES_DB=${role.database}`,
@@ -165,9 +150,12 @@ abstract class PostgresDatabase extends pulumi.ComponentResource {
         stopTimeout: POSTGRES_STOP_TIMEOUT,
         destroyGraceSeconds: POSTGRES_STOP_TIMEOUT,
         securityOpts: ["no-new-privileges:true"],
+        ...resourceLimits(args.limits),
         ...containerLogging(),
       },
-      { ...dataOpts, retainOnDelete: undefined },
+      // The env is read only by initdb (see the header): a new password must not replace the
+      // protected container. DatabasePasswordRotation applies it to the running server instead.
+      { ...dataOpts, retainOnDelete: undefined, ignoreChanges: ["envs"] },
     );
     this.url = pulumi.secret(
       pulumi.output(args.password).apply((password) => databaseUrl(this.endpoint, password)),

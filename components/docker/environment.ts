@@ -2,30 +2,13 @@
  * The application's environment: what Django needs to start safely, assembled in one place so
  * the release and the web service see exactly the same settings.
  *
- * Plain entries (settings module, DEBUG=False, hosts, origins, port, locale, extra env) stay
- * plain strings; every credential entry is its own secret Output. The SDK lifts secretness to the
- * whole `envs` property when it is sent to the engine, so state and previews never show a credential.
+ * Plain entries (the target-neutral `plainEnvironment`) stay plain strings; every credential entry
+ * is its own secret Output. The SDK lifts secretness to the whole `envs` property when it is sent to the engine, so state and previews never show a credential.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { InstanceSettings } from "../config";
+import { plainEnvironment } from "../environment";
 import { joinKeyList } from "../secrets";
-
-/** The port gunicorn binds inside the container ($PORT). */
-export const APP_PORT = 8000;
-
-/** Non-secret env, in a fixed order. */
-export function plainEnvironment(settings: InstanceSettings): Record<string, string> {
-  return {
-    DJANGO_SETTINGS_MODULE: settings.django.settingsModule,
-    DEBUG: "False",
-    ALLOWED_HOSTS: settings.domains.join(","),
-    CSRF_TRUSTED_ORIGINS: settings.domains.map((domain) => `https://${domain}`).join(","),
-    PORT: String(APP_PORT),
-    LANG: "C.UTF-8",
-    LC_ALL: "C.UTF-8",
-    ...settings.env,
-  };
-}
 
 /** Credential values as the app reads them. */
 export interface AppCredentials {

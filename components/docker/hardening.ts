@@ -1,6 +1,7 @@
 /**
- * Runtime settings every long-running or one-shot app container shares: bounded json-file logs
- * (HC-3) and the CS-7 hardening (read-only root, tmpfs /tmp, no capabilities, no privilege gain).
+ * Runtime settings every long-running or one-shot container shares: bounded json-file logs
+ * (HC-3), the CS-7 hardening (read-only root, tmpfs /tmp, no capabilities, no privilege gain) and
+ * CPU and memory caps (HC-8).
  */
 import type * as docker from "@pulumi/docker";
 
@@ -20,4 +21,15 @@ export function hardenedRuntime(): Pick<
     capabilities: { drops: ["ALL"] },
     securityOpts: ["no-new-privileges:true"],
   };
+}
+
+/** A container's CPU and memory caps (HC-8), as configured under `resources.*`. */
+export interface ContainerLimits {
+  cpu: number;
+  memoryMb: number;
+}
+
+/** Docker's hard caps: `cpus` (a decimal string) and `memory` (MB). */
+export function resourceLimits(limits: ContainerLimits): Pick<docker.ContainerArgs, "cpus" | "memory"> {
+  return { cpus: String(limits.cpu), memory: limits.memoryMb };
 }

@@ -6,4 +6,5 @@ export { AppDatabase, AuditDatabase, databaseUrl, postgresImage, POSTGRES_IMAGES
 export { ReleasePhase } from "./release";
 export { WebService, gunicornCommand } from "./web";
 export { Proxy, caddyfile, CADDY_IMAGE } from "./proxy";
-export { plainEnvironment, credentialEnvironment } from "./environment";
+export { plainEnvironment } from "../environment";
+export { credentialEnvironment } from "./environment";

@@ -1,7 +1,9 @@
 /**
  * DockerAgencyInstance: one agency's complete instance on one Docker host.
  *
- * Dependency chain: both databases healthy -> release succeeded -> web healthy -> proxy.
+ * Dependency chain: both databases healthy -> current passwords applied -> pre-release backup
+ * succeeded -> release succeeded -> web healthy -> proxy; each "succeeded" is a gate on a one-shot
+ * job's exit code, so nothing after a failed job changes.
  * Networks: an internal network (no route out, no published ports) for the databases, the
  * release and the web service; a proxy network shared by the web service and Caddy, the only
  * container publishing ports. Configuration is validated before anything is registered.
@@ -15,8 +17,8 @@ import { releaseScript } from "../release";
 import { dockerRunbook, Runbook, RunbookCommands } from "../runbook";
 import { AgencySecrets } from "../secrets";
 import {
-  BACKUP_DIR,
   backupBeforeRelease,
+  backupDirectory,
   backupStorage,
   BackupService,
   PreReleaseBackup,
@@ -24,6 +26,8 @@ import {
 } from "./backup";
 import { AppDatabase, AuditDatabase } from "./database";
 import { containerEnvironment } from "./environment";
+import { DatabasePasswordRotation } from "./password-rotation";
+import { previousImage } from "./previous-deployment";
 import { Proxy } from "./proxy";
 import { ReleasePhase } from "./release";
 import { WEB_HOST, WebService } from "./web";
@@ -41,6 +45,8 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
   readonly healthUrl: pulumi.Output<string>;
   /** Digest (image ID for local builds) of the image the instance runs. */
   readonly imageDigest: pulumi.Output<string>;
+  /** The image released before this one ("" before the second release): what a rollback re-deploys. */
+  readonly previousImageDigest: pulumi.Output<string>;
   readonly appDatabaseName: pulumi.Output<string>;
   readonly auditDatabaseName: pulumi.Output<string>;
   /** Connection string of the app database (secret). */
@@ -69,7 +75,11 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
     };
     const network: pulumi.CustomResourceOptions = { parent: this, provider };
 
-    const secrets = new AgencySecrets(`${name}-secrets`, { rotation: settings.rotation }, { parent: this });
+    const secrets = new AgencySecrets(
+      `${name}-secrets`,
+      { rotation: settings.rotation, keepPreviousDatabasePasswords: true },
+      { parent: this },
+    );
     const image = new AppImage(`${name}-app`, { source }, child);
 
     const internal = new docker.Network(`${name}-internal`, { internal: true, driver: "bridge" }, network);
@@ -79,6 +89,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
       postgresVersion: settings.postgres.version,
       network: internal.name,
       protectData: settings.protectData,
+      limits: settings.resources.database,
     };
     const appDb = new AppDatabase(`${name}-db`, { ...dbArgs, password: secrets.appDatabasePassword }, child);
     const auditDb = new AuditDatabase(
@@ -96,8 +107,32 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
       fieldEncryptionKeyFallbacks: secrets.fieldEncryptionKeyFallbacks,
     });
 
-    // Backups: scheduled, and before every release (a failed pre-release backup aborts the release).
+    // A rotated database password reaches the running servers here, before anything uses it.
     const databasesHealthy = [appDb.container, auditDb.container];
+    const rotation = new DatabasePasswordRotation(
+      `${name}-password-rotation`,
+      {
+        postgresVersion: settings.postgres.version,
+        network: internal.name,
+        logins: [
+          {
+            endpoint: appDb.endpoint,
+            password: secrets.appDatabasePassword,
+            previousPassword: secrets.previousAppDatabasePassword,
+          },
+          {
+            endpoint: auditDb.endpoint,
+            password: secrets.auditDatabasePassword,
+            previousPassword: secrets.previousAuditDatabasePassword,
+          },
+        ],
+        limits: settings.resources.backup,
+      },
+      { ...child, dependsOn: databasesHealthy },
+    );
+    const credentialsReady = [...databasesHealthy, rotation.container];
+
+    // Backups: scheduled, and before every release (a failed pre-release backup aborts the release).
     const beforeRelease = backupBeforeRelease(settings);
     const storage =
       settings.backup.enabled || beforeRelease
@@ -106,18 +141,19 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
     const backupArgs = storage && {
       postgresVersion: settings.postgres.version,
       network: internal.name,
-      databaseUrl: appDb.url,
-      auditDatabaseUrl: auditDb.url,
+      databaseUrl: rotation.after(appDb.url),
+      auditDatabaseUrl: rotation.after(auditDb.url),
       storage: storage.mount,
       retentionCount: settings.backup.retentionCount,
       retentionDays: settings.backup.retentionDays,
+      limits: settings.resources.backup,
     };
     const backup =
       backupArgs && settings.backup.enabled
         ? new BackupService(
             `${name}-backup`,
             { ...backupArgs, schedule: settings.backup.schedule },
-            { ...child, dependsOn: databasesHealthy },
+            { ...child, dependsOn: credentialsReady },
           )
         : undefined;
     const preRelease =
@@ -129,19 +165,20 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
               releaseImageId: image.imageId,
               releaseScript: releaseScript(settings.release.steps),
             },
-            { ...child, dependsOn: databasesHealthy },
+            { ...child, dependsOn: credentialsReady },
           )
         : undefined;
 
     const release = new ReleasePhase(
       `${name}-release`,
       {
-        imageId: preRelease ? preRelease.after(image.imageId) : image.imageId,
+        imageId: rotation.after(preRelease ? preRelease.after(image.imageId) : image.imageId),
         steps: settings.release.steps,
         envs,
         networks: [internal.name],
+        limits: settings.resources,
       },
-      { ...child, dependsOn: [...databasesHealthy, ...(preRelease ? [preRelease.container] : [])] },
+      { ...child, dependsOn: [...credentialsReady, ...(preRelease ? [preRelease.container] : [])] },
     );
 
     const web = new WebService(
@@ -162,6 +199,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
           network: edge.name,
           httpPort: settings.docker.httpPort,
           httpsPort: settings.docker.httpsPort,
+          limits: settings.resources.proxy,
         },
         { ...child, dependsOn: [web.container] },
       );
@@ -171,6 +209,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
     this.url = pulumi.output(url);
     this.healthUrl = pulumi.output(`${url}${settings.django.healthPath}`);
     this.imageDigest = image.digest;
+    this.previousImageDigest = previousImage(`${name}-previous-deployment`, image.digest, { parent: this });
     this.appDatabaseName = pulumi.output(appDb.endpoint.database);
     this.auditDatabaseName = pulumi.output(auditDb.endpoint.database);
     this.databaseUrl = pulumi.secret(appDb.url);
@@ -179,12 +218,11 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
       .all([
         backup?.container.name,
         preRelease?.container.name,
+        rotation.container.name,
         web.container.name,
         storage?.description,
-        appDb.container.urn,
-        auditDb.container.urn,
       ])
-      .apply(([backupContainer, preReleaseContainer, webContainer, storageDescription, appUrn, auditUrn]) =>
+      .apply(([backupContainer, preReleaseContainer, rotationContainer, webContainer, storageDescription]) =>
         dockerRunbook({
           agency: settings.agency,
           stack: pulumi.getStack(),
@@ -192,14 +230,13 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
           rotation: settings.rotation,
           backupContainer,
           preReleaseBackupContainer: preReleaseContainer,
-          // The engine names the web container; a preview of a new one (or mocks) has no name yet.
+          passwordRotationContainer: rotationContainer,
+          // The provider auto-names the web container; mocks without its auto-naming leave it unset.
           webContainer: webContainer ?? `${name}-web-server-<suffix>`,
           backupStorage: storageDescription,
-          backupDir: BACKUP_DIR,
+          backupDir: backupDirectory(settings.postgres.version),
           scriptsDir: SCRIPTS_DIR,
           builtFromContext: source.build !== undefined,
-          databaseContainerUrns: [appUrn, auditUrn],
-          protectData: settings.protectData,
         }),
       );
     this.runbook = runbook.apply((r) => r.markdown);
@@ -208,6 +245,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
       url: this.url,
       healthUrl: this.healthUrl,
       imageDigest: this.imageDigest,
+      previousImageDigest: this.previousImageDigest,
       appDatabaseName: this.appDatabaseName,
       auditDatabaseName: this.auditDatabaseName,
       databaseUrl: this.databaseUrl,

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import { containerLogging } from "./hardening";
+import { containerLogging, type ContainerLimits, resourceLimits } from "./hardening";
 
 /** Pinned Caddy image; bump deliberately. */
 export const CADDY_IMAGE = "caddy:2.10.2-alpine";
@@ -66,6 +66,8 @@ export interface ProxyArgs {
   network: pulumi.Input<string>;
   httpPort: number;
   httpsPort: number;
+  /** CPU and memory caps (`resources.proxy`). */
+  limits: ContainerLimits;
 }
 
 export class Proxy extends pulumi.ComponentResource {
@@ -104,6 +106,7 @@ export class Proxy extends pulumi.ComponentResource {
         tmpfs: { "/tmp": "rw,noexec,nosuid,nodev,size=16m", "/config": "rw,noexec,nosuid,nodev,size=16m" },
         capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE"] },
         securityOpts: ["no-new-privileges:true"],
+        ...resourceLimits(args.limits),
         ...containerLogging(),
       },
       // dependsOn does not flow from a component to its children: forward it to the container.

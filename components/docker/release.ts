@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { ReleaseStep } from "../config";
 import { releaseFailure, releaseScript } from "../release";
-import { containerLogging, hardenedRuntime } from "./hardening";
+import { containerLogging, type ContainerLimits, hardenedRuntime, resourceLimits } from "./hardening";
 
 /** The app image's unprivileged user (uid:gid). */
 export const APP_USER = "10001:10001";
@@ -27,6 +27,8 @@ export interface ReleasePhaseArgs {
   envs: pulumi.Input<string>[];
   /** Networks the release joins (the internal database network). */
   networks: pulumi.Input<string>[];
+  /** CPU and memory caps: the web service's (`resources.cpu`, `resources.memoryMb`), as both run the app. */
+  limits: ContainerLimits;
 }
 
 export class ReleasePhase extends pulumi.ComponentResource {
@@ -58,6 +60,7 @@ export class ReleasePhase extends pulumi.ComponentResource {
         logs: true,
         restart: "no",
         ...hardenedRuntime(),
+        ...resourceLimits(args.limits),
         ...containerLogging(),
       },
       // Release output is the app's own logging; keep it out of plaintext state in case it echoes config.

@@ -12,8 +12,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { InstanceSettings } from "../config";
 import { shellQuote } from "../release";
-import { APP_PORT } from "./environment";
-import { containerLogging, hardenedRuntime } from "./hardening";
+import { APP_PORT } from "../environment";
+import { containerLogging, hardenedRuntime, resourceLimits } from "./hardening";
 import { APP_USER } from "./release";
 
 /** Seconds docker waits after SIGTERM beyond gunicorn's graceful timeout before SIGKILL. */
@@ -91,8 +91,7 @@ export class WebService extends pulumi.ComponentResource {
         wait: true,
         waitTimeout: 180,
         restart: "unless-stopped",
-        cpus: String(settings.resources.cpu),
-        memory: settings.resources.memoryMb,
+        ...resourceLimits(settings.resources),
         stopSignal: "SIGTERM",
         stopTimeout,
         destroyGraceSeconds: stopTimeout,

@@ -9,6 +9,8 @@
 #      RETENTION_COUNT, RETENTION_DAYS     keep at most N dumps per database, none older than D days;
 #                                          the newest dump of each database is always kept
 set -eu
+# Dumps hold every row of both databases: readable by the backup user only.
+umask 077
 
 : "${DATABASE_URL:?DATABASE_URL is required}"
 : "${AUDIT_DATABASE_URL:?AUDIT_DATABASE_URL is required}"

@@ -2,10 +2,24 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
 import { buildReport, formatReport, type ReliabilityReport, type RunbookCommands } from "../report";
-import { checkStack, componentOutputs, MODES, type Mode, type StackCheck } from "../offline/check";
-import { listStacks, loadProject } from "../offline/project";
+import { contextDirectory } from "../offline/app-context";
+import {
+  checkStack,
+  componentOutputs,
+  effectiveConfig,
+  MODES,
+  type CheckOptions,
+  type Mode,
+  type StackCheck,
+} from "../offline/check";
+import { getConfigValue, parseAssignments } from "../offline/config-overrides";
+import { ProgramConfigError } from "../offline/program";
+import { listStacks, loadProject, type StackConfig } from "../offline/project";
+import { UsageError } from "../offline/usage-error";
+import { fleetExitCode, fleetRow, renderFleet, type FleetEntry } from "./fleet";
 import { packageRoot } from "./package-root";
-import { FORMATS, writeReport, type Format } from "./report-output";
+import { FORMATS, reportDate, writeReport, type Format } from "./report-output";
+import { EXIT_STATUS_HELP } from "./exit-status";
 import type { Terminal } from "./terminal";
 
 export interface CheckCommandOptions {
@@ -58,92 +72,129 @@ function reportOf(check: StackCheck): ReliabilityReport {
     mode: check.mode,
     runbook: runbookCommands(check),
     sourceRoot: process.cwd(),
+    date: reportDate(),
   });
 }
 
-/** The one-table fleet summary that heads an --all-stacks report. */
-export function fleetTable(reports: ReliabilityReport[]): string {
-  const rows = reports.map((r) => {
-    const fail = r.categories.reduce((n, c) => n + c.fail, 0);
-    const warning = r.categories.reduce((n, c) => n + c.warning, 0);
-    return `| ${r.stack ?? ""} | ${r.mode ?? ""} | ${r.verdict} | ${fail} | ${warning} | ${r.totals.mandatory} |`;
+const INSTANCE_TYPE = /^agency-deploy:([^:]+):AgencyInstance$/;
+const TARGET_KEY = "agency-deploy:target";
+const MODE_KEY = "agency-deploy:mode";
+
+/** The target the program deployed to: from the instance component it registered, else the config. */
+function targetOf(check: StackCheck): string | undefined {
+  for (const registration of check.run.registrations) {
+    const match = INSTANCE_TYPE.exec(registration.type);
+    if (match) return match[1];
+  }
+  const configured = getConfigValue(check.config, TARGET_KEY);
+  return typeof configured === "string" ? configured : undefined;
+}
+
+function checkOptions(stack: string, options: CheckCommandOptions): CheckOptions {
+  return {
+    programDir: options.program ?? defaultProgramDir(),
+    stack,
+    policyPacks: options.policyPack.length > 0 ? options.policyPack : [defaultPolicyPack()],
+    config: options.config,
+    context: options.context,
+    mode: options.mode,
+  };
+}
+
+interface CheckedStack {
+  report: ReliabilityReport;
+  target?: string;
+}
+
+async function checkOne(
+  stack: string,
+  options: CheckCommandOptions,
+  terminal: Terminal,
+): Promise<CheckedStack> {
+  const check = await checkStack({
+    ...checkOptions(stack, options),
+    onProgress: (message) => terminal.progress(message, /registered$/.test(message)),
   });
-  return [
-    "## Fleet summary",
-    "",
-    "| Stack | Mode | Deployment Reliable | Fail | Warning | Mandatory violations |",
-    "|---|---|---|---|---|---|",
-    ...rows,
-    "",
-  ].join("\n");
+  const report = reportOf(check);
+  terminal.progress(
+    `${stack}: Deployment Reliable: ${report.verdict} (${(check.durationMs / 1000).toFixed(1)} s)`,
+  );
+  return { report, target: targetOf(check) };
 }
 
-function combine(reports: ReliabilityReport[], format: Format): string {
-  if (format === "md") {
-    return [fleetTable(reports), ...reports.map((r) => formatReport(r, "md"))].join("\n---\n\n");
-  }
-  if (format === "json") {
-    const fleet = reports.map((r) => ({
-      stack: r.stack,
-      mode: r.mode,
-      verdict: r.verdict,
-      exitCode: r.exitCode,
-    }));
-    const each = reports.map((r) => JSON.parse(formatReport(r, "json")) as unknown);
-    return JSON.stringify({ fleet, reports: each }, null, 2);
-  }
-  // SARIF: one log, one run per stack.
-  const logs = reports.map((r) => JSON.parse(formatReport(r, "sarif")) as { runs: unknown[] });
-  return JSON.stringify({ ...logs[0], runs: logs.flatMap((l) => l.runs) }, null, 2);
+function configuredString(config: StackConfig | undefined, key: string): string | undefined {
+  const value = config === undefined ? undefined : getConfigValue(config, key);
+  return typeof value === "string" ? value : undefined;
 }
 
-/** `agency-deploy check`: returns the exit status (0 pass, 1 mandatory failure). */
-export async function runCheck(options: CheckCommandOptions, terminal: Terminal): Promise<number> {
-  const programDir = options.program ?? defaultProgramDir();
-  const policyPacks = options.policyPack.length > 0 ? options.policyPack : [defaultPolicyPack()];
-  const stacks = options.allStacks ? listStacks(loadProject(programDir)) : [options.stack];
-  const reports: ReliabilityReport[] = [];
-  let failed = false;
+/**
+ * Every stack file of the program, each checked. A stack whose configuration is invalid (its file,
+ * or the program rejecting it) becomes a row saying why; any other failure stops the whole run.
+ */
+async function checkFleet(options: CheckCommandOptions, terminal: Terminal): Promise<FleetEntry[]> {
+  const project = loadProject(options.program ?? defaultProgramDir());
+  const stacks = listStacks(project);
+  if (stacks.length === 0) {
+    throw new UsageError(`--all-stacks: no Pulumi.<stack>.yaml in ${project.stackConfigDir}`);
+  }
+  const entries: FleetEntry[] = [];
   for (const stack of stacks) {
-    const check = await checkStack({
-      programDir,
-      stack,
-      policyPacks,
-      config: options.config,
-      context: options.context,
-      mode: options.mode,
-      onProgress: (message) => terminal.progress(message, /registered$/.test(message)),
-    });
-    const report = reportOf(check);
-    reports.push(report);
-    failed ||= check.mandatoryFailure || report.exitCode === 1;
-    terminal.progress(
-      `${stack}: Deployment Reliable: ${report.verdict} (${(check.durationMs / 1000).toFixed(1)} s)`,
-    );
+    let config: StackConfig | undefined;
+    try {
+      config = effectiveConfig(project, checkOptions(stack, options));
+      entries.push({ stack, ...(await checkOne(stack, options, terminal)) });
+    } catch (e) {
+      const invalid = e instanceof ProgramConfigError || (config === undefined && e instanceof UsageError);
+      if (!invalid) throw e;
+      terminal.progress(`${stack}: not checked: its configuration is invalid`);
+      const target = configuredString(config, TARGET_KEY);
+      const mode = configuredString(config, MODE_KEY);
+      entries.push({ stack, target, mode, error: e.message });
+    }
   }
+  return entries;
+}
+
+/**
+ * `agency-deploy check`: returns the exit status (0 pass, 1 mandatory failure, 2 invalid
+ * configuration of a stack under --all-stacks; a single stack's invalid configuration throws).
+ */
+export async function runCheck(options: CheckCommandOptions, terminal: Terminal): Promise<number> {
+  // Mistakes on the command line concern every stack: report them once, before any stack runs.
+  parseAssignments(options.config);
+  if (options.context !== undefined) contextDirectory(options.context);
+  if (options.allStacks) {
+    const entries = await checkFleet(options, terminal);
+    terminal.done();
+    writeReport(renderFleet(entries, options.format), options.out, terminal);
+    return fleetExitCode(entries.map(fleetRow));
+  }
+  const { report } = await checkOne(options.stack, options, terminal);
   terminal.done();
-  const text = options.allStacks
-    ? combine(reports, options.format)
-    : formatReport(reports[0], options.format);
-  writeReport(text, options.out, terminal);
-  return failed ? 1 : 0;
+  writeReport(formatReport(report, options.format), options.out, terminal);
+  return report.exitCode;
 }
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export function checkCommand(terminal: Terminal, setExit: (code: number) => void): Command {
-  return new Command("check")
-    .description(
-      "Run the program offline under Pulumi's mocks, analyze it with the policy pack(s) as `pulumi preview --policy-pack` would, and print the reliability report.",
-    )
+/** --stack and --program, which every command that runs the program takes. */
+export function withStackOptions(command: Command): Command {
+  return command
     .option("-s, --stack <name>", "stack whose Pulumi.<name>.yaml to use", "local")
-    .option("--program <dir>", "Pulumi program directory (default: ./stacks, else the bundled stacks/)")
+    .option("--program <dir>", "Pulumi program directory (default: ./stacks, else the bundled stacks/)");
+}
+
+export function checkCommand(terminal: Terminal, setExit: (code: number) => void): Command {
+  const command = new Command("check").description(
+    "Run the program offline under Pulumi's mocks, analyze it with the policy pack(s) as `pulumi preview --policy-pack` would, and print the reliability report.",
+  );
+  return withStackOptions(command)
     .option("--context <dir>", "a Django app directory that replaces the build context (image.context)")
     .option(
       "-c, --config <key=value>",
-      "override a stack config value (repeatable); KEY may omit 'agency-deploy:'",
+      "override a stack config value (repeatable); KEY may omit 'agency-deploy:' and take a .path; VALUE is JSON when it parses as JSON (2, true, [\"a\"]), else text",
       collect,
       [],
     )
@@ -156,10 +207,10 @@ export function checkCommand(terminal: Terminal, setExit: (code: number) => void
     .addOption(new Option("--mode <mode>", "override agency-deploy:mode").choices(MODES))
     .addOption(new Option("-f, --format <format>", "report format").choices(FORMATS).default("md"))
     .option("-o, --out <file>", "write the report to a file instead of stdout")
-    .option("--all-stacks", "check every Pulumi.<stack>.yaml and add a fleet summary")
-    .addHelpText(
-      "after",
-      "\nExit status: 0 when no mandatory policy failed, 1 when one did, 2 for bad usage or invalid configuration.",
+    .option(
+      "--all-stacks",
+      "check every Pulumi.<stack>.yaml, past any whose configuration is invalid, and end with a fleet summary",
     )
+    .addHelpText("after", EXIT_STATUS_HELP)
     .action(async (options: CheckCommandOptions) => setExit(await runCheck(options, terminal)));
 }

@@ -6,6 +6,7 @@ import { UsageError } from "../offline/usage-error";
 import { checkCommand } from "./check";
 import { reportCommand } from "./report";
 import { runbookCommand } from "./runbook";
+import { DEBUG_ENV, debugEnabled, EXIT, EXIT_STATUS_HELP, internalErrorMessage } from "./exit-status";
 import * as fs from "fs";
 import * as path from "path";
 import { packageRoot } from "./package-root";
@@ -15,6 +16,14 @@ function packageVersion(): string {
   const manifest = path.join(packageRoot(), "package.json");
   return (JSON.parse(fs.readFileSync(manifest, "utf8")) as { version: string }).version;
 }
+
+const ENVIRONMENT_HELP = [
+  "",
+  "Environment:",
+  "  NO_COLOR=1              no colour on a terminal (progress and errors go to stderr, the report to stdout)",
+  "  SOURCE_DATE_EPOCH=N     date the report N seconds after 1970, for reproducible reports",
+  `  ${DEBUG_ENV}=1   stack traces with internal errors and program crashes`,
+].join("\n");
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit status. */
 export async function main(argv: string[], terminal: Terminal = processTerminal()): Promise<number> {
@@ -27,6 +36,7 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
       "Check an agency-deploy Pulumi program against the deployment-reliability policy pack, offline or from a real preview.",
     )
     .version(packageVersion())
+    .addHelpText("after", `${EXIT_STATUS_HELP}\n${ENVIRONMENT_HELP}`)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   for (const command of [
@@ -40,35 +50,40 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      // Commander has already printed its message (or the help text).
-      return e.code === "commander.helpDisplayed" ||
-        e.code === "commander.version" ||
-        e.code === "commander.help"
-        ? 0
-        : 2;
-    }
-    if (e instanceof UsageError) {
-      terminal.error(e.message);
-      return 2;
-    }
-    if (e instanceof PolicyPackError) {
-      terminal.error(e.message);
-      return 2;
-    }
-    if (e instanceof ProgramError) {
-      terminal.error(process.env.AGENCY_DEPLOY_DEBUG && e.detail ? `${e.message}\n${e.detail}` : e.message);
-      return 2;
-    }
-    terminal.error(
-      e instanceof Error ? (process.env.AGENCY_DEPLOY_DEBUG ? (e.stack ?? e.message) : e.message) : String(e),
-    );
-    return 3;
+    return reportFailure(e, terminal);
   }
 }
 
+/** The exit status for what `main` threw, after telling the user (see exit-status.ts). */
+function reportFailure(e: unknown, terminal: Terminal): number {
+  if (e instanceof CommanderError) {
+    // Commander has already printed its message (or the help text).
+    const helpOrVersion = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(e.code);
+    return helpOrVersion ? EXIT.pass : EXIT.usage;
+  }
+  if (e instanceof UsageError || e instanceof PolicyPackError) {
+    terminal.error(e.message);
+    return EXIT.usage;
+  }
+  if (e instanceof ProgramError) {
+    // The program is the user's: its crash is theirs to fix, and its stack trace is noise to most.
+    terminal.error(debugEnabled() && e.detail ? `${e.message}\n${e.detail}` : e.message);
+    return EXIT.usage;
+  }
+  terminal.error(internalErrorMessage(e));
+  return EXIT.internal;
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
+  const terminal = processTerminal();
+  // A fault outside main's promise (an emitter's callback) must not exit 1, which reads as a verdict.
+  const crash = (e: unknown): void => {
+    terminal.error(internalErrorMessage(e));
+    process.exit(EXIT.internal);
+  };
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
+  main(process.argv.slice(2), terminal).then((code) => {
     process.exitCode = code;
-  });
+  }, crash);
 }

@@ -17,3 +17,16 @@ export function writeReport(text: string, out: string | undefined, terminal: Ter
     throw new UsageError(`cannot write --out ${out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 }
+
+/**
+ * The report's date: SOURCE_DATE_EPOCH (seconds since 1970, the reproducible-builds convention)
+ * when set, so a report committed or compared in CI does not change with the day; else today.
+ */
+export function reportDate(env: NodeJS.ProcessEnv = process.env): Date | undefined {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || epoch === "") return undefined;
+  if (!/^\d+$/.test(epoch)) {
+    throw new UsageError(`SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got "${epoch}"`);
+  }
+  return new Date(Number(epoch) * 1000);
+}

@@ -1,24 +1,44 @@
+import * as fs from "fs";
+import { text } from "stream/consumers";
 import { Command, Option } from "commander";
-import { buildReport, EventStreamError, formatReport, readEngineEvents } from "../report";
+import { buildReport, EventStreamError, formatReport, parseEngineEvents } from "../report";
 import { UsageError } from "../offline/usage-error";
-import { FORMATS, writeReport, type Format } from "./report-output";
+import { FORMATS, reportDate, writeReport, type Format } from "./report-output";
+import { EXIT_STATUS_HELP } from "./exit-status";
 import type { Terminal } from "./terminal";
 
 export interface ReportCommandOptions {
+  /** A file of NDJSON engine events, or "-" for standard input (a preview piped in). */
   events: string;
   format: Format;
   out?: string;
 }
 
+async function readEvents(source: string, stdin: NodeJS.ReadableStream): Promise<string> {
+  try {
+    return source === "-" ? await text(stdin) : fs.readFileSync(source, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== undefined) throw new UsageError(`cannot read --events ${source}: ${code}`);
+    throw e;
+  }
+}
+
 /** `agency-deploy report`: the report from a real preview's events; returns the gate's exit status. */
-export function runReport(options: ReportCommandOptions, terminal: Terminal): number {
+export async function runReport(
+  options: ReportCommandOptions,
+  terminal: Terminal,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<number> {
+  const events = await readEvents(options.events, stdin);
   let report;
   try {
-    report = buildReport(readEngineEvents(options.events), { sourceRoot: process.cwd() });
+    report = buildReport(parseEngineEvents(events, options.events === "-" ? "stdin" : options.events), {
+      sourceRoot: process.cwd(),
+      date: reportDate(),
+    });
   } catch (e) {
     if (e instanceof EventStreamError) throw new UsageError(`invalid events file: ${e.message}`);
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== undefined) throw new UsageError(`cannot read --events ${options.events}: ${code}`);
     throw e;
   }
   writeReport(formatReport(report, options.format), options.out, terminal);
@@ -30,12 +50,9 @@ export function reportCommand(terminal: Terminal, setExit: (code: number) => voi
     .description(
       "Render the reliability report from NDJSON engine events: `PULUMI_ENABLE_STREAMING_JSON_PREVIEW=1 pulumi preview --json --policy-pack policies`, an --event-log file, or Automation API events.",
     )
-    .requiredOption("-e, --events <file>", "NDJSON file of engine events")
+    .requiredOption("-e, --events <file>", 'NDJSON file of engine events, or "-" to read them from stdin')
     .addOption(new Option("-f, --format <format>", "report format").choices(FORMATS).default("md"))
     .option("-o, --out <file>", "write the report to a file instead of stdout")
-    .addHelpText(
-      "after",
-      "\nExit status: 0 when no mandatory policy failed, 1 when one did, 2 for an invalid events file.",
-    )
-    .action((options: ReportCommandOptions) => setExit(runReport(options, terminal)));
+    .addHelpText("after", EXIT_STATUS_HELP)
+    .action(async (options: ReportCommandOptions) => setExit(await runReport(options, terminal)));
 }

@@ -1,8 +1,9 @@
 import { Command } from "commander";
 import { componentOutputs } from "../offline/check";
 import { loadProject, loadStackConfig } from "../offline/project";
-import { runProgram } from "../offline/program";
-import { defaultProgramDir } from "./check";
+import { runStackProgram } from "../offline/program";
+import { UsageError } from "../offline/usage-error";
+import { defaultProgramDir, withStackOptions } from "./check";
 import type { Terminal } from "./terminal";
 
 export interface RunbookCommandOptions {
@@ -15,22 +16,14 @@ export async function runRunbook(options: RunbookCommandOptions, terminal: Termi
   const project = loadProject(options.program ?? defaultProgramDir());
   const config = loadStackConfig(project, options.stack);
   terminal.progress(`${options.stack}: running the program offline`);
-  const run = await runProgram({
-    pwd: project.pwd,
-    program: project.program,
-    rootDirectory: project.root,
-    project: project.name,
-    stack: options.stack,
-    config: config.values,
-    secretKeys: config.secretKeys,
-  });
+  const run = await runStackProgram(project, config);
   const runbooks = componentOutputs(run, "runbook").filter((o) => typeof o.value === "string");
   terminal.done();
   if (runbooks.length === 0) {
-    terminal.error(
+    // Exit 1 is the gate's "a mandatory policy failed"; a program without a runbook is a usage mistake.
+    throw new UsageError(
       `stack "${options.stack}" registers no resource with a \`runbook\` output; nothing to print`,
     );
-    return 1;
   }
   // An instance's runbook is also re-exported by the stack; print each distinct text once.
   const texts = [...new Set(runbooks.map((r) => r.value as string))];
@@ -39,11 +32,10 @@ export async function runRunbook(options: RunbookCommandOptions, terminal: Termi
 }
 
 export function runbookCommand(terminal: Terminal, setExit: (code: number) => void): Command {
-  return new Command("runbook")
-    .description(
-      "Print the instance's runbook (backup, restore, rollback, key rotation) for a stack, computed offline.",
-    )
-    .option("-s, --stack <name>", "stack whose Pulumi.<name>.yaml to use", "local")
-    .option("--program <dir>", "Pulumi program directory (default: ./stacks, else the bundled stacks/)")
-    .action(async (options: RunbookCommandOptions) => setExit(await runRunbook(options, terminal)));
+  const command = new Command("runbook").description(
+    "Print the instance's runbook (backup, restore, rollback, key rotation) for a stack, computed offline.",
+  );
+  return withStackOptions(command).action(async (options: RunbookCommandOptions) =>
+    setExit(await runRunbook(options, terminal)),
+  );
 }

@@ -12,17 +12,25 @@ const DIM = "\u001b[2m";
 const RED = "\u001b[31m";
 const RESET = "\u001b[0m";
 
+/** NO_COLOR (https://no-color.org): present and not empty turns colour off, whatever its value. */
+export function colourWanted(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  return stream.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === "");
+}
+
 export function processTerminal(
   stdout: NodeJS.WriteStream = process.stdout,
   stderr: NodeJS.WriteStream = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
 ): Terminal {
-  // Colour only when a person is watching and has not asked for none.
-  const tty = stderr.isTTY === true && process.env.NO_COLOR === undefined;
+  // Redraw one line in place only where a person watches (a TTY); colour needs that and no NO_COLOR.
+  const interactive = stderr.isTTY === true;
+  const colour = colourWanted(stderr, env);
+  const paint = (code: string, text: string): string => (colour ? `${code}${text}${RESET}` : text);
   let drawn = false;
   return {
     progress(message, transient = false) {
-      if (tty) {
-        stderr.write(`\r\u001b[2K${DIM}${message}${RESET}`);
+      if (interactive) {
+        stderr.write(`\r\u001b[2K${paint(DIM, message)}`);
         drawn = true;
       } else if (!transient) {
         stderr.write(`${message}\n`);
@@ -34,7 +42,7 @@ export function processTerminal(
     },
     error(message) {
       this.done();
-      stderr.write(tty ? `${RED}error:${RESET} ${message}\n` : `error: ${message}\n`);
+      stderr.write(`${paint(RED, "error:")} ${message}\n`);
     },
     stdout(text) {
       this.done();

@@ -320,87 +320,65 @@ function parseNameValue(rest: string, keyword: string, escape: string): string[]
 
 /** BuildKit `parseWords`: whitespace-separated words; quotes and escapes are kept in the word. */
 export function parseWords(rest: string, escape: string): string[] {
-  const chars = Array.from(rest);
-  const words: string[] = [];
-  let phase: "spaces" | "word" | "quote" = "spaces";
-  let word = "";
-  let quote = "";
-  let blankOk = false;
-  for (let pos = 0; pos <= chars.length; pos++) {
-    const ch = pos < chars.length ? chars[pos] : "";
-    if (phase === "spaces") {
-      if (pos === chars.length) break;
-      if (isSpace(ch)) continue;
-      phase = "word";
-    }
-    if (pos === chars.length) {
-      if (blankOk || word.length > 0) words.push(word);
-      break;
-    }
-    if (phase === "word") {
-      if (isSpace(ch)) {
-        phase = "spaces";
-        if (blankOk || word.length > 0) words.push(word);
-        word = "";
-        blankOk = false;
-        continue;
-      }
-      if (ch === "'" || ch === '"') {
-        quote = ch;
-        blankOk = true;
-        phase = "quote";
-      }
-      if (ch === escape) {
-        if (pos + 1 === chars.length) continue;
-        word += ch;
-        pos++;
-        word += chars[pos];
-        continue;
-      }
-      word += ch;
-      continue;
-    }
-    if (ch === quote) phase = "word";
-    if (ch === escape && quote !== "'") {
-      if (pos + 1 === chars.length) {
-        phase = "word";
-        continue;
-      }
-      word += ch;
-      pos++;
-      word += chars[pos];
-      continue;
-    }
-    word += ch;
-  }
-  return words;
+  return Array.from(scanWords(Array.from(rest), { escape, keepQuoting: true }), (w) => w.text);
 }
 
 /** BuildKit `extractBuilderFlags`: leading `--name[=value]` words; a lone `--` ends them and is dropped. */
 function extractBuilderFlags(line: string): { args: string; flags: string[] } {
+  const chars = Array.from(line);
   const flags: string[] = [];
+  // Flags always escape with a backslash, whatever the Dockerfile's escape directive says.
+  for (const word of scanWords(chars, { escape: "\\", keepQuoting: false })) {
+    if (chars[word.start] !== "-" || chars[word.start + 1] !== "-") {
+      return { args: chars.slice(word.start).join(""), flags };
+    }
+    if (word.text === "--") return { args: chars.slice(word.end).join(""), flags };
+    flags.push(word.text);
+  }
+  return { args: "", flags };
+}
+
+interface WordSyntax {
+  escape: string;
+  /** parseWords keeps quotes and escape characters in the word; extractBuilderFlags drops them. */
+  keepQuoting: boolean;
+}
+
+interface ScannedWord {
+  text: string;
+  /** Index of the word's first character. */
+  start: number;
+  /** Index just after the word (the space that ends it, or the end of the line). */
+  end: number;
+}
+
+/**
+ * The word splitter BuildKit's parseWords and extractBuilderFlags share: whitespace ends a word
+ * outside quotes, a quoted empty string is still a word, and the escape character takes the next
+ * character literally (inside single quotes only when quoting is dropped, as in BuildKit).
+ */
+function* scanWords(chars: readonly string[], { escape, keepQuoting }: WordSyntax): Generator<ScannedWord> {
   let phase: "spaces" | "word" | "quote" = "spaces";
   let word = "";
   let quote = "";
   let blankOk = false;
-  for (let pos = 0; pos <= line.length; pos++) {
-    const ch = pos < line.length ? line[pos] : "";
+  let start = 0;
+  for (let pos = 0; pos <= chars.length; pos++) {
+    const ch = pos < chars.length ? chars[pos] : "";
     if (phase === "spaces") {
-      if (pos === line.length) break;
+      if (pos === chars.length) return;
       if (isSpace(ch)) continue;
-      if (ch !== "-" || pos + 1 === line.length || line[pos + 1] !== "-")
-        return { args: line.slice(pos), flags };
       phase = "word";
+      start = pos;
     }
-    if (pos === line.length) {
-      if (word !== "--" && (blankOk || word.length > 0)) flags.push(word);
-      break;
+    if (pos === chars.length) {
+      if (blankOk || word.length > 0) yield { text: word, start, end: pos };
+      return;
     }
     if (phase === "word") {
       if (isSpace(ch)) {
         phase = "spaces";
-        if (word === "--") return { args: line.slice(pos), flags };
-        if (blankOk || word.length > 0) flags.push(word);
+        if (blankOk || word.length > 0) yield { text: word, start, end: pos };
         word = "";
         blankOk = false;
         continue;
@@ -409,31 +387,22 @@ function extractBuilderFlags(line: string): { args: string; flags: string[] } {
         quote = ch;
         blankOk = true;
         phase = "quote";
-        continue;
+        if (!keepQuoting) continue;
       }
-      let c = ch;
-      if (c === "\\") {
-        if (pos + 1 === line.length) continue;
-        pos++;
-        c = line[pos];
-      }
-      word += c;
-      continue;
-    }
-    if (ch === quote) {
+    } else if (ch === quote) {
       phase = "word";
-      continue;
+      if (!keepQuoting) continue;
     }
-    let c = ch;
-    if (c === "\\") {
-      if (pos + 1 === line.length) {
+    const escapes = ch === escape && (phase === "word" || quote !== "'" || !keepQuoting);
+    if (escapes) {
+      if (pos + 1 === chars.length) {
         phase = "word";
         continue;
       }
       pos++;
-      c = line[pos];
+      word += keepQuoting ? ch + chars[pos] : chars[pos];
+      continue;
     }
-    word += c;
+    word += ch;
   }
-  return { args: "", flags };
 }

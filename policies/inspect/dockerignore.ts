@@ -26,9 +26,27 @@ export function readIgnorePatterns(text: string, file: string): IgnorePattern[] 
   return patterns;
 }
 
+/**
+ * The same pattern with runs of `**` collapsed: `**` + `/**` and `***` match what `**` matches, but
+ * the library compiles each `**` to a backtracking group, so a line of many costs exponential time.
+ */
+export function collapseStarStars(pattern: string): string {
+  return pattern.replace(/\*{3,}/g, "**").replace(/\*\*(?:\/\*\*)+/g, "**");
+}
+
+/**
+ * Separate `**` runs a line may hold. Each one more multiplies the library's backtracking (`**a**a**a`
+ * against a deep path); real files use one or two. A line beyond this is left out of matching.
+ */
+const MAX_STAR_STARS = 6;
+
 /** A matcher for the patterns; `ignores(path)` follows Docker (last matching pattern wins). */
 export function ignoreMatcher(patterns: IgnorePattern[]): (relative: string) => boolean {
-  const matcher = ignore().add(patterns.map((p) => (p.negated ? `!${p.pattern}` : p.pattern)));
+  const matcher = ignore().add(
+    patterns
+      .map((p) => `${p.negated ? "!" : ""}${collapseStarStars(p.pattern)}`)
+      .filter((line) => line.split("**").length - 1 <= MAX_STAR_STARS),
+  );
   return (relative) => {
     try {
       return matcher.ignores(relative);

@@ -71,7 +71,9 @@ export function readShell(
   };
   const shebang = /^#!.*\s-[a-zA-Z]*e/.exec(text.split("\n", 1)[0] ?? "");
   if (shebang) facts.errexit = { enabled: true, location: at(1) };
-  const tree = parseWithBudget(parser, text);
+  // A NUL byte means a binary, not a script; tree-sitter-bash's scanner is also quadratic on runs of
+  // them and does not consult the parse budget inside one token.
+  const tree = text.includes("\0") ? null : parseWithBudget(parser, text);
   if (!tree) {
     facts.syntaxErrors.push(at(1));
     return facts;

@@ -80,11 +80,8 @@ function dockerfileTarget(file: string, mode: string): string | undefined {
   return PRODUCTION_STAGES.find((s) => stages.includes(s));
 }
 
-/**
- * Read what an app directory declares: the settings module manage.py defaults to, the WSGI
- * module, the Dockerfile, and (in production) a stage named for production use.
- */
-export function discoverApp(dir: string, mode: string): AppDeclarations {
+/** The --context directory as an absolute path; a UsageError naming it when it cannot be read. */
+export function contextDirectory(dir: string): string {
   const context = path.resolve(dir);
   try {
     if (!fs.statSync(context).isDirectory()) throw new UsageError(`--context ${dir} is not a directory`);
@@ -96,6 +93,15 @@ export function discoverApp(dir: string, mode: string): AppDeclarations {
       `--context ${dir} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
     );
   }
+  return context;
+}
+
+/**
+ * Read what an app directory declares: the settings module manage.py defaults to, the WSGI
+ * module, the Dockerfile, and (in production) a stage named for production use.
+ */
+export function discoverApp(dir: string, mode: string): AppDeclarations {
+  const context = contextDirectory(dir);
   const settings = settingsModule(context);
   const declarations: AppDeclarations = {
     context,

@@ -4,7 +4,7 @@ import { discoverApp } from "./app-context";
 import { getConfigValue, parseAssignments, setConfigValue } from "./config-overrides";
 import { buildEventStream, hasMandatoryViolation, type EngineEvent, type PackAnalysis } from "./events";
 import { loadProject, loadStackConfig, type PulumiProject, type StackConfig } from "./project";
-import { runProgram } from "./program";
+import { runStackProgram } from "./program";
 import type { ProgramRun, WireValue } from "./registration";
 import { engineResources, type EngineResource } from "./resource-graph";
 import { UsageError } from "./usage-error";
@@ -127,16 +127,9 @@ export async function checkStack(options: CheckOptions): Promise<StackCheck> {
     let registered = 0;
     // The program and the packs do not depend on each other until analysis: start them together.
     const [runResult, packsResult] = await Promise.allSettled([
-      runProgram({
-        pwd: project.pwd,
-        program: project.program,
-        rootDirectory: project.root,
-        project: project.name,
-        stack: options.stack,
-        config: config.values,
-        secretKeys: config.secretKeys,
-        onRegistration: () => progress(`${options.stack}: ${++registered} resources registered`),
-      }),
+      runStackProgram(project, config, () =>
+        progress(`${options.stack}: ${++registered} resources registered`),
+      ),
       startPacks(options.policyPacks, engine, context, options.onPackOutput),
     ]);
     if (runResult.status === "rejected") {

@@ -1,7 +1,9 @@
 import { fork } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { debugEnabled } from "../cli/exit-status";
 import type { HostMessage, ProgramFailure, ProgramJob } from "./program-host";
+import type { PulumiProject, StackConfig } from "./project";
 import type { ProgramRun, Registration } from "./registration";
 import { UsageError } from "./usage-error";
 
@@ -38,13 +40,23 @@ export interface RunProgramOptions {
   onRegistration?: (registration: Registration) => void;
 }
 
+/**
+ * Pulumi's runtime formats a stack trace for every promise it makes (for its leak report), through
+ * ts-node's source maps: with Node's default depth of 10 frames that is half the time of a program
+ * run. One frame keeps where an error was thrown; Pulumi's own source positions of resources set
+ * their depth themselves. AGENCY_DEPLOY_DEBUG=1 or PULUMI_DEBUG_PROMISE_LEAKS keep the default.
+ */
+function stackTraceArgs(): string[] {
+  return debugEnabled() || process.env.PULUMI_DEBUG_PROMISE_LEAKS ? [] : ["--stack-trace-limit=1"];
+}
+
 // Under jest (or ts-node) this module is TypeScript, and so is its sibling host.
 function hostEntry(): { file: string; execArgv: string[] } {
   const compiled = path.join(__dirname, "program-host.js");
-  if (fs.existsSync(compiled)) return { file: compiled, execArgv: [] };
+  if (fs.existsSync(compiled)) return { file: compiled, execArgv: stackTraceArgs() };
   return {
     file: path.join(__dirname, "program-host.ts"),
-    execArgv: ["-r", "ts-node/register/transpile-only"],
+    execArgv: [...stackTraceArgs(), "-r", "ts-node/register/transpile-only"],
   };
 }
 
@@ -115,5 +127,23 @@ export function runProgram(options: RunProgramOptions): Promise<ProgramRun> {
       resolve({ project: job.project, stack: job.stack, organization: job.organization, registrations });
     });
     child.send(job);
+  });
+}
+
+/** Run `project`'s program for `config.stack` where and as `pulumi preview -s <stack>` would. */
+export function runStackProgram(
+  project: PulumiProject,
+  config: StackConfig,
+  onRegistration?: (registration: Registration) => void,
+): Promise<ProgramRun> {
+  return runProgram({
+    pwd: project.pwd,
+    program: project.program,
+    rootDirectory: project.root,
+    project: project.name,
+    stack: config.stack,
+    config: config.values,
+    secretKeys: config.secretKeys,
+    onRegistration,
   });
 }

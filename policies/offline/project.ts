@@ -64,7 +64,10 @@ function programLocation(
   if (main === undefined || main === "") return { pwd: root, program: "." };
   if (path.isAbsolute(main)) throw new UsageError(`${file}: project 'main' must be a relative path`);
   const target = path.resolve(root, main);
-  if (!target.startsWith(root)) throw new UsageError(`${file}: project 'main' must be a subfolder`);
+  const inside = path.relative(root, target);
+  if (inside === ".." || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) {
+    throw new UsageError(`${file}: project 'main' must be a subfolder`);
+  }
   let stat: fs.Stats;
   try {
     stat = fs.statSync(target);

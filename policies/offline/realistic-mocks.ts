@@ -83,6 +83,15 @@ const AZURE_NAMESPACES: Record<string, string> = {
   insights: "Microsoft.Insights",
 };
 
+// The SDK sends an object holding a secret (a Key Vault secret's `properties`) as one secret
+// value; computed fields belong inside it. The runner marks the output secret again.
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+function unwrapSecret(value: unknown): unknown {
+  const v = (value ?? {}) as Props;
+  return v[SECRET_SIG_KEY] === SECRET_SIG ? (v.value ?? {}) : v;
+}
+
 function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
 }
@@ -125,16 +134,24 @@ function azureOutputs(type: string, name: string, inputs: Props): { id: string; 
     state.defaultDomain = `${digestOf(group).slice(0, 10)}.westeurope.azurecontainerapps.io`;
     state.staticIp = "20.50.0.10";
   }
+  if (module === "containerregistry" && kind === "Registry") {
+    // ACR login servers are the registry name, lowercased, under azurecr.io.
+    state.loginServer = `${resourceName.toLowerCase()}.azurecr.io`;
+  }
+  if (module === "operationalinsights" && kind === "Workspace") {
+    state.customerId = uuidFrom(`${id}:customer`);
+  }
   if (module === "keyvault" && kind === "Vault") {
     state.properties = {
-      ...((inputs.properties ?? {}) as Props),
+      ...(unwrapSecret(inputs.properties) as Props),
       vaultUri: `https://${resourceName}.vault.azure.net/`,
     };
   }
   if (module === "keyvault" && kind === "Secret") {
     state.properties = {
-      ...((inputs.properties ?? {}) as Props),
-      secretUri: `https://vault.vault.azure.net/secrets/${resourceName}`,
+      ...(unwrapSecret(inputs.properties) as Props),
+      // Versionless URI of the secret in its own vault.
+      secretUri: `https://${String(inputs.vaultName)}.vault.azure.net/secrets/${resourceName}`,
     };
   }
   if (module === "managedidentity") {
@@ -192,6 +209,9 @@ function dockerOutputs(type: string, name: string, inputs: Props): { id: string;
         id,
         state: {
           ...inputs,
+          // The provider auto-names a container without a `name`: the logical name, a dash and 7 hex.
+          name:
+            typeof inputs.name === "string" ? inputs.name : `${name}-${digestOf(seed, "name").slice(0, 7)}`,
           exitCode: 0,
           containerLogs: "",
           hostname: id.slice(0, 12),
@@ -290,6 +310,11 @@ export function realisticOutputs(args: pulumi.runtime.MockResourceArgs): pulumi.
   const pkg = args.type.split(":")[0];
   if (args.type.startsWith("pulumi:providers:"))
     return { id: digestOf(args.type, args.name), state: { ...inputs } };
+  // A StackReference reads a stack's last outputs; offline there is no earlier deployment to read.
+  if (args.type === "pulumi:pulumi:StackReference") {
+    const stack = typeof inputs.name === "string" ? inputs.name : args.name;
+    return { id: stack, state: { ...inputs, name: stack, outputs: {}, secretOutputNames: [] } };
+  }
   if (pkg === "docker") return dockerOutputs(args.type, args.name, inputs);
   if (pkg === "azure-native") return azureOutputs(args.type, args.name, inputs);
   if (pkg === "random") return randomOutputs(args.type, args.name, inputs);
@@ -310,6 +335,31 @@ export function realisticCall(args: pulumi.runtime.MockCallArgs): pulumi.runtime
         subscriptionId: SUBSCRIPTION,
         tenantId: TENANT,
       };
+    case "azure-native:operationalinsights:getSharedKeys": {
+      // Workspace keys are 64 random bytes, base64.
+      const seed = `${String(inputs.resourceGroupName)}/${String(inputs.workspaceName)}`;
+      return {
+        primarySharedKey: bytesFrom(`${seed}:primary`, 64).toString("base64"),
+        secondarySharedKey: bytesFrom(`${seed}:secondary`, 64).toString("base64"),
+      };
+    }
+    case "azure-native:containerregistry:listRegistryCredentials": {
+      // The admin user is named after the registry; ACR always issues two passwords.
+      const registry = String(inputs.registryName);
+      return {
+        username: registry,
+        passwords: ["password", "password2"].map((name) => ({
+          name,
+          value: charsFrom(`${registry}:${name}`, 52, `${UPPER}${LOWER}${DIGITS}+/`),
+        })),
+      };
+    }
+    case "azure-native:authorization:getClientToken": {
+      // An ARM access token is a JWT: header.payload.signature, base64url.
+      const part = (seed: string, length: number) =>
+        bytesFrom(`client-token:${seed}`, length).toString("base64url");
+      return { token: `${part("header", 48)}.${part("payload", 600)}.${part("signature", 256)}` };
+    }
     case "docker:index/getRegistryImage:getRegistryImage":
       return { ...inputs, sha256Digest: `sha256:${digestOf(String(inputs.name), "registry")}` };
     case "docker:index/getRemoteImage:getRemoteImage":

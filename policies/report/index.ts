@@ -96,4 +96,4 @@ export {
 } from "./model";
 export { redactSecrets } from "./redact";
 export { renderJson } from "./json";
-export { renderSarif, SARIF_SCHEMA_URI, toSarif } from "./sarif";
+export { notCheckedSarifRun, renderSarif, SARIF_SCHEMA_URI, sarifLog, toSarif, toSarifRun } from "./sarif";

@@ -109,30 +109,53 @@ function result(item: ReportItem, ruleIndex: number, finding: ReportFinding): Sa
   };
 }
 
-export function toSarif(report: ReliabilityReport): Sarif.Log {
+/** One SARIF run: the report of one stack. */
+export function toSarifRun(report: ReliabilityReport): Sarif.Run {
   const rules = report.items.map(rule);
   const results = report.items.flatMap((item, ruleIndex) =>
     item.findings.map((finding) => result(item, ruleIndex, finding)),
   );
   return {
-    $schema: SARIF_SCHEMA_URI,
-    version: "2.1.0",
-    runs: [
+    tool: { driver: { name: TOOL_NAME, informationUri: INFORMATION_URI, rules } },
+    invocations: [{ executionSuccessful: true, exitCode: report.exitCode }],
+    results,
+    properties: {
+      verdict: report.verdict,
+      date: report.date,
+      ...(report.stack !== undefined ? { stack: report.stack } : {}),
+      ...(report.project !== undefined ? { project: report.project } : {}),
+      ...(report.mode !== undefined ? { mode: report.mode } : {}),
+      policyPacks: report.policyPacks.map((p) => (p.version !== "" ? `${p.name}@${p.version}` : p.name)),
+    },
+  };
+}
+
+/**
+ * The run of a stack that could not be checked (its configuration is invalid): no `results`,
+ * and the reason as the invocation's error notification (SARIF 3.20.21), so a fleet log keeps
+ * one run per stack.
+ */
+export function notCheckedSarifRun(stack: string, reason: string, exitCode = 2): Sarif.Run {
+  return {
+    tool: { driver: { name: TOOL_NAME, informationUri: INFORMATION_URI, rules: [] } },
+    invocations: [
       {
-        tool: { driver: { name: TOOL_NAME, informationUri: INFORMATION_URI, rules } },
-        invocations: [{ executionSuccessful: true, exitCode: report.exitCode }],
-        results,
-        properties: {
-          verdict: report.verdict,
-          date: report.date,
-          ...(report.stack !== undefined ? { stack: report.stack } : {}),
-          ...(report.project !== undefined ? { project: report.project } : {}),
-          ...(report.mode !== undefined ? { mode: report.mode } : {}),
-          policyPacks: report.policyPacks.map((p) => (p.version !== "" ? `${p.name}@${p.version}` : p.name)),
-        },
+        executionSuccessful: false,
+        exitCode,
+        toolExecutionNotifications: [{ level: "error", message: { text: reason } }],
       },
     ],
+    // Absent, not empty: an empty array would claim the stack was checked and found clean (3.14.23).
+    properties: { stack },
   };
+}
+
+export function sarifLog(runs: Sarif.Run[]): Sarif.Log {
+  return { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs };
+}
+
+export function toSarif(report: ReliabilityReport): Sarif.Log {
+  return sarifLog([toSarifRun(report)]);
 }
 
 export function renderSarif(report: ReliabilityReport): string {

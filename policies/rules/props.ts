@@ -65,3 +65,46 @@ export function envList(value: unknown): Record<string, string> {
   }
   return env;
 }
+
+/**
+ * A shape a property is expected to have. Readers above turn a wrong shape into undefined, which a
+ * rule cannot tell from "not set"; `unexpectedShape` tells them apart so the rule can say it could
+ * not read the value instead of blaming a missing setting.
+ */
+export interface Shape {
+  /** What the value should be, for a message: "a string", "a list". */
+  label: string;
+  accepts(value: unknown): boolean;
+}
+
+export const STRING: Shape = { label: "a string", accepts: (v) => typeof v === "string" };
+/** What `num` reads: a finite number, or a string that holds one. */
+export const NUMBER: Shape = { label: "a number", accepts: (v) => num(v) !== undefined };
+export const BOOLEAN: Shape = { label: "true or false", accepts: (v) => typeof v === "boolean" };
+export const LIST: Shape = { label: "a list", accepts: Array.isArray };
+export const OBJECT: Shape = { label: "an object", accepts: (v) => record(v) !== undefined };
+
+/** A string that also matches `pattern` (a version number, a bounded reference). */
+export function patterned(label: string, pattern: RegExp): Shape {
+  return { label, accepts: (v) => typeof v === "string" && pattern.test(v) };
+}
+
+/** The shape a value has, for a message; never the value itself (it may be a secret). */
+export function shapeOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "string") return `a string of ${value.length} characters`;
+  if (typeof value === "object") return "an object";
+  return `a ${typeof value}`;
+}
+
+/**
+ * How the value at `path` misses its expected shape ("a string instead of a list"), or undefined
+ * when it is absent (undefined), unknown during preview, or one of the `expected` shapes. Null is
+ * present: a program that sends null where a value belongs did not leave the setting out.
+ */
+export function unexpectedShape(value: unknown, path: string, ...expected: Shape[]): string | undefined {
+  const v = at(value, path);
+  if (v === undefined || isUnknown(v) || expected.some((shape) => shape.accepts(v))) return undefined;
+  return `${shapeOf(v)} instead of ${expected.map((shape) => shape.label).join(" or ")}`;
+}

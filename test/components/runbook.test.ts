@@ -8,15 +8,12 @@ const docker: DockerRunbookFacts = {
   rotation: { secretKey: "2", fieldEncryptionKey: "0", databasePasswords: "1" },
   backupContainer: "riverside-backup",
   preReleaseBackupContainer: "riverside-pre-release-backup",
+  passwordRotationContainer: "riverside-password-rotation",
   webContainer: "riverside-web-server-1f2e3d4",
   backupStorage: "Docker volume riverside-backups-9a8b7c6",
-  backupDir: "/backups",
+  backupDir: "/var/lib/postgresql/data",
   scriptsDir: "/run/agency-deploy",
   builtFromContext: false,
-  databaseContainerUrns: [
-    "urn:pulumi:riverside-food-bank::agency-deploy::agency-deploy:docker:AgencyInstance$agency-deploy:docker:AppDatabase$docker:index/container:Container::riverside-db-server",
-  ],
-  protectData: true,
 };
 
 const restore = restoreProcedure("rg-riverside", "riverside-pg-x1y2", 14, true);
@@ -49,13 +46,19 @@ describe("dockerRunbook", () => {
     expect(commands.backupBeforeMigration).toMatch(/^automatic before every release/);
   });
 
+  it("keeps comments out of the one-line commands, where they would swallow the steps after them", () => {
+    expect(commands.restore).not.toContain("#");
+    expect(commands.rollback).not.toContain("#");
+    expect(markdown).toContain("# pick APP_DUMP and AUDIT_DUMP (same timestamp)");
+  });
+
   it("restores both databases with the web service stopped, without printing a connection string", () => {
     const steps = commands.restore!.split(" && ");
     expect(steps).toEqual([
-      "docker exec riverside-backup ls -1t /backups   # pick APP_DUMP and AUDIT_DUMP (same timestamp)",
+      "docker exec riverside-backup ls -1t /var/lib/postgresql/data",
       "docker stop riverside-web-server-1f2e3d4",
-      `docker exec riverside-backup sh -c '/run/agency-deploy/restore.sh /backups/APP_DUMP "$DATABASE_URL"'`,
-      `docker exec riverside-backup sh -c '/run/agency-deploy/restore.sh /backups/AUDIT_DUMP "$AUDIT_DATABASE_URL"'`,
+      `docker exec riverside-backup sh -c '/run/agency-deploy/restore.sh /var/lib/postgresql/data/APP_DUMP "$DATABASE_URL"'`,
+      `docker exec riverside-backup sh -c '/run/agency-deploy/restore.sh /var/lib/postgresql/data/AUDIT_DUMP "$AUDIT_DATABASE_URL"'`,
       "docker start riverside-web-server-1f2e3d4",
     ]);
   });
@@ -64,13 +67,18 @@ describe("dockerRunbook", () => {
     expect(markdown).toContain("docker exec riverside-backup /run/agency-deploy/restore-drill.sh");
   });
 
-  it("rolls back by reading the previous digest, restoring the pre-release dumps and re-deploying it", () => {
-    expect(commands.rollback).toContain("pulumi stack history -s riverside-food-bank");
-    expect(commands.rollback).toContain(".outputs.imageDigest");
-    expect(commands.rollback).toContain("/run/agency-deploy/restore.sh");
-    expect(commands.rollback).toMatch(
-      /pulumi config set --path 'agency-deploy:image.ref' PREVIOUS_DIGEST -s riverside-food-bank && pulumi up -s riverside-food-bank$/,
-    );
+  it("rolls back by restoring the pre-release dumps, then re-deploying the previousImageDigest output", () => {
+    const steps = commands.rollback!.split(" && ");
+    expect(steps[0]).toMatch(/^pulumi stack output previousImageDigest -s riverside-food-bank/);
+    expect(steps).toContain("docker stop riverside-web-server-1f2e3d4");
+    expect(steps.filter((step) => step.includes("/run/agency-deploy/restore.sh"))).toHaveLength(2);
+    // pulumi up replaces the stopped web container; starting the new release on the old schema would not help.
+    expect(steps).not.toContain("docker start riverside-web-server-1f2e3d4");
+    expect(steps.slice(-2)).toEqual([
+      `pulumi config set --path 'agency-deploy:image.ref' "$(pulumi stack output previousImageDigest -s riverside-food-bank)" -s riverside-food-bank`,
+      "pulumi up -s riverside-food-bank",
+    ]);
+    expect(commands.rollback).not.toContain("pulumi stack history");
   });
 
   it("rotates each key by bumping its generation by one", () => {
@@ -83,10 +91,10 @@ describe("dockerRunbook", () => {
     expect(markdown).toContain("pulumi config set --path 'agency-deploy:rotation.databasePasswords' 2");
   });
 
-  it("lifts the protection of the database containers for a password rotation", () => {
-    expect(markdown).toContain(
-      `pulumi state unprotect -s riverside-food-bank --yes '${docker.databaseContainerUrns[0]}'`,
-    );
+  it("rotates database passwords without touching the protected database containers", () => {
+    expect(markdown).not.toContain("pulumi state unprotect");
+    expect(markdown).toContain("`ALTER ROLE`");
+    expect(markdown).toContain("docker logs riverside-password-rotation");
   });
 
   it("offers a manual pre-release backup when the automatic one is off", () => {
@@ -108,9 +116,14 @@ describe("dockerRunbook", () => {
     expect(m).toContain("Not available: `agency-deploy:backup.enabled`");
   });
 
-  it("re-deploys from source when the image is built from a context", () => {
+  it("re-deploys a locally built previous image by tagging its ID, as the provider finds local images first", () => {
     const { commands: c } = dockerRunbook({ ...docker, builtFromContext: true });
-    expect(c.rollback).not.toContain("image.ref");
+    expect(c.rollback!.split(" && ").slice(-4)).toEqual([
+      'docker tag "$(pulumi stack output previousImageDigest -s riverside-food-bank)" riverside-app:rollback',
+      "pulumi config rm --path 'agency-deploy:image.context' -s riverside-food-bank",
+      "pulumi config set --path 'agency-deploy:image.ref' riverside-app:rollback -s riverside-food-bank",
+      "pulumi up -s riverside-food-bank",
+    ]);
   });
 });
 

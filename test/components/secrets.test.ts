@@ -153,6 +153,23 @@ describe("AgencySecrets", () => {
     expect(capture.ofType(PASSWORD).map((r) => r.name)).not.toContain("s-app-db-password-g0");
   });
 
+  it("keeps the previous database passwords, secret, for a target that applies the new one with them", async () => {
+    const before = new AgencySecrets("s", rotation("0", "0", "0"));
+    const [oldApp, oldAudit] = [
+      await valueOf(before.appDatabasePassword),
+      await valueOf(before.auditDatabasePassword),
+    ];
+    expect(before.previousAppDatabasePassword).toBeUndefined();
+    capture = installCapture();
+    const after = new AgencySecrets("s", { ...rotation("0", "0", "1"), keepPreviousDatabasePasswords: true });
+    await capture.settled();
+    expect(await valueOf(after.previousAppDatabasePassword!)).toBe(oldApp);
+    expect(await valueOf(after.previousAuditDatabasePassword!)).toBe(oldAudit);
+    expect(await pulumi.isSecret(after.previousAppDatabasePassword!)).toBe(true);
+    expect(await valueOf(after.appDatabasePassword)).not.toBe(oldApp);
+    expect(capture.ofType(PASSWORD).map((r) => r.name)).toContain("s-app-db-password-g0");
+  });
+
   it("registers nothing when a rotation value is not a generation number", async () => {
     expect(() => new AgencySecrets("s", rotation("next"))).toThrow(/non-negative integer/);
     await capture.settled();

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
-import { installCapture, ResourceCapture } from "./capture";
+import { installCapture, MockOutputs, ResourceCapture } from "./capture";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings") as {
@@ -35,7 +35,9 @@ export function azureOutputs(args: MockResourceArgs): Record<string, unknown> {
     case "azure-native:keyvault:Secret":
       return {
         name: inputs.secretName,
-        properties: { secretUri: `https://vault.vault.azure.net/secrets/${String(inputs.secretName)}` },
+        properties: {
+          secretUri: `https://${String(inputs.vaultName)}.vault.azure.net/secrets/${String(inputs.secretName)}`,
+        },
       };
     case "azure-native:dbforpostgresql:Server":
       return {
@@ -91,8 +93,10 @@ export function azureInvoke(args: MockCallArgs): Record<string, unknown> {
  * Install the capture with Azure outputs and invokes. The shared capture answers invokes by
  * echoing their inputs, so the installed monitor's `call` is replaced here.
  */
-export function installAzureCapture(options: { preview?: boolean; stack?: string } = {}): ResourceCapture {
-  const capture = installCapture({ ...options, outputs: azureOutputs });
+export function installAzureCapture(
+  options: { preview?: boolean; stack?: string; outputs?: MockOutputs } = {},
+): ResourceCapture {
+  const capture = installCapture({ ...options, outputs: options.outputs ?? azureOutputs });
   const monitor = settings.getMonitor();
   Object.assign(monitor, { mocks: { newResource: monitor.mocks.newResource, call: azureInvoke } });
   return capture;

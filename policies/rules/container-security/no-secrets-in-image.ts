@@ -4,7 +4,14 @@
  * `COPY . .` when the build context sends them), and no secret passed as a build arg.
  */
 import { isUnknown, record } from "../props";
-import { inContext, violation, type Finding, type Resource, type ResourceRule } from "../rule";
+import {
+  inContext,
+  NOT_APPLICABLE,
+  violation,
+  type Finding,
+  type Resource,
+  type ResourceRule,
+} from "../rule";
 import type { BuildContextFacts } from "../../inspect/facts";
 import { imageFacts, noDockerfile, stageChain } from "../shared/image-facts";
 import { bakesSecret, isSecretFile, SECRET_NAME, URL_WITH_PASSWORD } from "../shared/secret-names";
@@ -17,7 +24,8 @@ export const noSecretsInImage: ResourceRule = {
   async check(resource, ctx) {
     const findings = buildArgFindings(resource);
     const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "dockerignore", "context"]);
-    if (!facts) return [...findings, ...notes];
+    // Only a built Image has build args: a pulled official image has nothing to judge here.
+    if (!facts) return notes === NOT_APPLICABLE ? notes : [...findings, ...notes];
     if (!facts.dockerfile) return [...findings, ...noDockerfile(facts, notes)];
     return [...findings, ...notes, ...dockerfileFindings(facts)];
   },

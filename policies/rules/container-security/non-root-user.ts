@@ -3,9 +3,10 @@
  * `0:*`), a Dockerfile without USER fails (root is the default), and no container overrides
  * its user to root.
  */
-import { at, isUnknown, str } from "../props";
+import { at, isUnknown, STRING, str } from "../props";
 import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type ResourceRule } from "../rule";
 import { imageFacts, noDockerfile, runningStage } from "../shared/image-facts";
+import { misshapen } from "../shared/shapes";
 import { DOCKER } from "../types";
 
 export function isRootUser(user: string): boolean {
@@ -26,6 +27,8 @@ export const nonRootUser: ResourceRule = {
           }),
         ];
       }
+      const odd = misshapen(resource, { user: STRING });
+      if (odd.length > 0) return odd;
       const user = str(resource.props, "user");
       if (user === undefined) return NOT_APPLICABLE;
       return isRootUser(user)

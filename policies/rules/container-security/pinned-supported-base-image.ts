@@ -14,7 +14,8 @@ import {
   type ResourceRule,
 } from "../rule";
 import { imageFacts, noDockerfile } from "../shared/image-facts";
-import { parseImageRef, type ImageRef } from "../shared/image-ref";
+import { IMAGE_REFERENCE, parseImageRef, type ImageRef } from "../shared/image-ref";
+import { misshapen } from "../shared/shapes";
 import { DOCKER } from "../types";
 import { endOfLife, runtimeOfImage } from "./eol";
 
@@ -30,6 +31,8 @@ export const pinnedSupportedBaseImage: ResourceRule = {
             property: "name",
           }),
         ];
+      const odd = misshapen(resource, { name: IMAGE_REFERENCE });
+      if (odd.length > 0) return odd;
       const ref = parseImageRef(str(resource.props, "name"));
       return ref ? judge(ref, `Image ${ref.name}`, { property: "name" }) : [];
     }

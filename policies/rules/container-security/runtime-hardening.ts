@@ -8,8 +8,9 @@
  * and lock files under /var/run/postgresql, so a read-only root with no capabilities is not
  * what its image supports.
  */
-import { at, bool, isUnknown, list, str } from "../props";
+import { at, bool, BOOLEAN, isUnknown, list, LIST, OBJECT, str, STRING } from "../props";
 import { unverifiable, violation, type Finding, type Resource, type ResourceRule } from "../rule";
+import { misshapen, unreadable } from "../shared/shapes";
 import { workloadsOf } from "../shared/workloads";
 import { DOCKER } from "../types";
 
@@ -53,6 +54,23 @@ export const runtimeHardening: ResourceRule = {
       findings.push(
         unverifiable(`the ${p} setting of ${name} is not known until the deployment runs.`, { property: p }),
       );
+    const odd = misshapen(resource, {
+      readOnly: BOOLEAN,
+      privileged: BOOLEAN,
+      networkMode: STRING,
+      pidMode: STRING,
+      ipcMode: STRING,
+      usernsMode: STRING,
+      capabilities: OBJECT,
+      "capabilities.adds": LIST,
+      "capabilities.drops": LIST,
+      securityOpts: LIST,
+      volumes: LIST,
+      mounts: LIST,
+    });
+    findings.push(...odd);
+    // Unknown or unreadable: the setting can be neither faulted as missing nor passed.
+    const undecided = new Set([...unknown, ...unreadable(odd)]);
 
     if (bool(props, "privileged") === true) {
       findings.push(
@@ -73,7 +91,7 @@ export const runtimeHardening: ResourceRule = {
     }
     findings.push(...socketFindings(resource));
     const opts = list(props, "securityOpts").map((o) => (typeof o === "string" ? o.replace(/\s/g, "") : ""));
-    if (!unknown.includes("securityOpts") && !opts.some((o) => /^no-new-privileges(?:[:=]true)?$/.test(o))) {
+    if (!undecided.has("securityOpts") && !opts.some((o) => /^no-new-privileges(?:[:=]true)?$/.test(o))) {
       findings.push(
         violation(
           `Container ${name} lets its processes gain new privileges (setuid programs). Add securityOpts: ["no-new-privileges:true"].`,
@@ -92,7 +110,7 @@ export const runtimeHardening: ResourceRule = {
       }
     }
     if (workloadsOf(resource)[0]?.role === "database") return findings;
-    if (!unknown.includes("readOnly") && bool(props, "readOnly") !== true) {
+    if (!undecided.has("readOnly") && bool(props, "readOnly") !== true) {
       findings.push(
         violation(
           `Container ${name} can modify its own files. Set readOnly: true and give it a tmpfs for /tmp.`,
@@ -101,7 +119,8 @@ export const runtimeHardening: ResourceRule = {
       );
     }
     if (
-      !unknown.includes("capabilities") &&
+      !undecided.has("capabilities") &&
+      !undecided.has("capabilities.drops") &&
       !list(props, "capabilities.drops").map(capability).includes("ALL")
     ) {
       findings.push(

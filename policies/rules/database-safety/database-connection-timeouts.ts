@@ -3,26 +3,24 @@
  * connect timeout: `connect_timeout` in the URL the deployment supplies, or in the settings'
  * DATABASES OPTIONS for that alias.
  */
-import { list, str } from "../props";
-import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
+import {
+  inContext,
+  NOT_APPLICABLE,
+  unverifiable,
+  violation,
+  type Finding,
+  type Resource,
+  type StackRule,
+} from "../rule";
 import { workloadFacts } from "../shared/start-plan";
-import { propertyOf, workloads, type Workload } from "../shared/workloads";
+import { propertyOf, resolvedEnv, workloads, type Workload } from "../shared/workloads";
 
 const URL_VARIABLES: Record<string, string> = { DATABASE_URL: "default", AUDIT_DATABASE_URL: "audit" };
 
-/** The URL a workload receives in `variable`, following an Azure secretRef to the app's own secret. */
-function urlValue(app: Workload, variable: string): string | undefined {
-  const env = app.env[variable];
-  if (env?.kind === "value") return env.value;
-  if (env?.kind !== "secret-ref") return undefined;
-  const container = list(app.resource.props, "template.containers")[
-    Number(/\[(\d+)\]/.exec(app.path)?.[1] ?? 0)
-  ];
-  const ref = list(container, "env")
-    .map((e) => (str(e, "name") === variable ? str(e, "secretRef") : undefined))
-    .find((r) => r !== undefined);
-  const secret = list(app.resource.props, "configuration.secrets").find((s) => str(s, "name") === ref);
-  return str(secret, "value");
+/** The URL a workload receives in `variable`, following an Azure secretRef to its secret's value. */
+function urlValue(app: Workload, variable: string, resources: readonly Resource[]): string | undefined {
+  const env = resolvedEnv(app, variable, resources);
+  return env?.kind === "value" ? env.value : undefined;
 }
 
 export const databaseConnectionTimeouts: StackRule = {
@@ -36,7 +34,7 @@ export const databaseConnectionTimeouts: StackRule = {
       const pending = Object.keys(URL_VARIABLES).filter((variable) => {
         if (app.env[variable] === undefined) return false;
         judged = true;
-        const url = urlValue(app, variable);
+        const url = urlValue(app, variable, resources);
         return url === undefined || !/[?&]connect_timeout=\d/.test(url);
       });
       if (pending.length === 0) continue;
@@ -46,7 +44,7 @@ export const databaseConnectionTimeouts: StackRule = {
           ? found.facts.settings.modules.find((m) => m.module === found.facts.settings.runtimeModule)
           : undefined;
       for (const variable of pending) {
-        const url = urlValue(app, variable);
+        const url = urlValue(app, variable, resources);
         const alias = module?.databases.find(
           (a) => a.env.some((e) => e.name === variable) || a.alias === URL_VARIABLES[variable],
         );

@@ -4,9 +4,16 @@
  * audit database down (a `lockdown_audit_db`-style step after the audit migration).
  * Credentials are compared, never shown.
  */
-import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
+import {
+  NOT_APPLICABLE,
+  unverifiable,
+  violation,
+  type Finding,
+  type Resource,
+  type StackRule,
+} from "../rule";
 import { applicationPlans } from "../shared/start-plan";
-import { propertyOf, withRole, workloads, type Workload } from "../shared/workloads";
+import { propertyOf, resolvedEnv, withRole, workloads, type Workload } from "../shared/workloads";
 
 function credentials(url: string): { user: string; password: string; host: string } | undefined {
   try {
@@ -21,9 +28,16 @@ function credentials(url: string): { user: string; password: string; host: strin
   }
 }
 
-function envValue(w: Workload, name: string): string | undefined {
-  const value = w.env[name];
+/** The value in the stack, following an Azure secretRef to the Key Vault secret it reads. */
+function envValue(w: Workload, name: string, resources: readonly Resource[]): string | undefined {
+  const value = resolvedEnv(w, name, resources);
   return value?.kind === "value" ? value.value : undefined;
+}
+
+/** Not readable here: unknown until the deployment runs, or a secret kept outside this stack. */
+function unreadable(w: Workload, name: string, resources: readonly Resource[]): boolean {
+  const kind = resolvedEnv(w, name, resources)?.kind;
+  return kind === "unknown" || kind === "secret-ref";
 }
 
 export const separateAuditCredentials: StackRule = {
@@ -41,10 +55,13 @@ export const separateAuditCredentials: StackRule = {
         urn: app.resource.urn,
         property: propertyOf(app, app.platform === "docker" ? "envs" : "env"),
       };
-      const main = envValue(app, "DATABASE_URL");
-      const audit = envValue(app, "AUDIT_DATABASE_URL");
+      const main = envValue(app, "DATABASE_URL", resources);
+      const audit = envValue(app, "AUDIT_DATABASE_URL", resources);
       if (main === undefined || audit === undefined) {
-        if (app.platform === "docker" || app.env.DATABASE_URL?.kind === "unknown") {
+        const unread = ["DATABASE_URL", "AUDIT_DATABASE_URL"].some((name) =>
+          unreadable(app, name, resources),
+        );
+        if (app.platform === "docker" || unread) {
           findings.push(
             unverifiable(
               `the database URLs of ${app.resource.name} are not known before the deployment runs, so their credentials cannot be compared.`,
@@ -68,7 +85,7 @@ export const separateAuditCredentials: StackRule = {
     }
     const passwords = withRole(resources, "database").map((d) => ({
       d,
-      pw: envValue(d, "POSTGRES_PASSWORD"),
+      pw: envValue(d, "POSTGRES_PASSWORD", resources),
     }));
     const shared = passwords.filter(
       (p) => p.pw !== undefined && passwords.some((q) => q !== p && q.pw === p.pw),

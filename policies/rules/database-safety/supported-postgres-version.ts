@@ -3,7 +3,7 @@
  * instances: the Azure server's `version`, and the tag of a PostgreSQL image a docker stack pulls
  * or runs.
  */
-import { at, isUnknown, str } from "../props";
+import { at, isUnknown, patterned, str } from "../props";
 import {
   NOT_APPLICABLE,
   unverifiable,
@@ -14,10 +14,14 @@ import {
 } from "../rule";
 import { endOfLife, runtimeOfImage } from "../container-security/eol";
 import { parseImageRef } from "../shared/image-ref";
+import { misshapen } from "../shared/shapes";
 import { AZURE, DOCKER } from "../types";
 
 /** The oldest major a new instance should start on. */
 export const MINIMUM_POSTGRES_MAJOR = 16;
+
+/** Azure's `version` is a major ("16"), possibly with a minor; anything else cannot be judged. */
+const SERVER_VERSION = patterned('a version number such as "16"', /^\d+(\.\d+)*$/);
 
 const POSTGRES_REPO = /(^|\/)(postgres|postgresql|postgis|timescaledb[a-z-]*|pgvector)$/i;
 
@@ -33,6 +37,8 @@ export const supportedPostgresVersion: ResourceRule = {
             property: "version",
           }),
         ];
+      const odd = misshapen(resource, { version: SERVER_VERSION });
+      if (odd.length > 0) return odd;
       const version = str(resource.props, "version");
       if (version === undefined) {
         return [

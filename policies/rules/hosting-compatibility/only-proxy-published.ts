@@ -6,9 +6,10 @@
  * Container Apps ingress is the platform's proxy: an external ingress is fine on 80/443 (HTTP
  * transport), extra externally mapped ports or a TCP ingress on another port are not.
  */
-import { at, bool, isUnknown, list, num, record, str } from "../props";
+import { at, bool, BOOLEAN, isUnknown, list, LIST, num, NUMBER, OBJECT, record, str, STRING } from "../props";
 import { unverifiable, violation, type Finding, type Resource, type ResourceRule } from "../rule";
 import { AZURE, DOCKER } from "../types";
+import { misshapen } from "../shared/shapes";
 import { workloadsOf } from "../shared/workloads";
 
 const WEB_PORTS = new Set([80, 443]);
@@ -25,7 +26,7 @@ export const onlyProxyPublished: ResourceRule = {
 function dockerPorts(resource: Resource): Finding[] {
   const props = resource.props;
   const isProxy = workloadsOf(resource)[0]?.role === "proxy";
-  const findings: Finding[] = [];
+  const findings = misshapen(resource, { ports: LIST, networkMode: STRING, publishAllPorts: BOOLEAN });
   const who = isProxy ? `The proxy "${resource.name}"` : `The container "${resource.name}"`;
   if (str(props.networkMode) === "host") {
     findings.push(
@@ -73,9 +74,16 @@ function dockerPorts(resource: Resource): Finding[] {
 }
 
 function azureIngress(resource: Resource): Finding[] {
+  const configuration = misshapen(resource, { configuration: OBJECT });
+  if (configuration.length > 0) return configuration;
   const ingress = record(resource.props, "configuration.ingress");
-  if (ingress === undefined) return [];
-  const findings: Finding[] = [];
+  if (ingress === undefined) return misshapen(resource, { "configuration.ingress": OBJECT });
+  const findings = misshapen(
+    resource,
+    { transport: STRING, external: BOOLEAN, exposedPort: NUMBER, additionalPortMappings: LIST },
+    ingress,
+    "configuration.ingress",
+  );
   const transport = (str(ingress, "transport") ?? "auto").toLowerCase();
   const exposed = num(ingress, "exposedPort");
   if (

@@ -6,7 +6,7 @@
  * per-container allocation (the platform default when none is given), so there only an explicit
  * zero or unreadable value is a finding.
  */
-import { at, isUnknown, list, num, str } from "../props";
+import { at, isUnknown, list, LIST, num, NUMBER, OBJECT, str, STRING } from "../props";
 import {
   NOT_APPLICABLE,
   unverifiable,
@@ -15,6 +15,7 @@ import {
   type Resource,
   type ResourceRule,
 } from "../rule";
+import { misshapen, unreadable } from "../shared/shapes";
 import { AZURE, DOCKER } from "../types";
 
 export const resourceLimits: ResourceRule = {
@@ -28,9 +29,12 @@ export const resourceLimits: ResourceRule = {
 
 function dockerLimits(resource: Resource): Finding[] {
   const props = resource.props;
-  const findings: Finding[] = [];
   const where = (property: string) => ({ urn: resource.urn, property });
-  if (isUnknown(props.memory)) {
+  const findings = misshapen(resource, { memory: NUMBER, cpus: NUMBER, cpuQuota: NUMBER });
+  const odd = unreadable(findings);
+  if (odd.has("memory")) {
+    // Already reported as unreadable: neither a limit nor its absence can be told.
+  } else if (isUnknown(props.memory)) {
     findings.push(
       unverifiable(`the memory limit of "${resource.name}" is not known until deployment`, where("memory")),
     );
@@ -42,13 +46,13 @@ function dockerLimits(resource: Resource): Finding[] {
       ),
     );
   }
-  const cpus = str(props.cpus);
-  const quota = num(props.cpuQuota) ?? 0;
-  if (isUnknown(props.cpus) || isUnknown(props.cpuQuota)) {
+  if (odd.has("cpus") || odd.has("cpuQuota")) {
+    // Already reported as unreadable.
+  } else if (isUnknown(props.cpus) || isUnknown(props.cpuQuota)) {
     findings.push(
       unverifiable(`the CPU limit of "${resource.name}" is not known until deployment`, where("cpus")),
     );
-  } else if (!((cpus !== undefined && Number(cpus) > 0) || quota > 0)) {
+  } else if (!((num(props.cpus) ?? 0) > 0 || (num(props.cpuQuota) ?? 0) > 0)) {
     findings.push(
       violation(
         `The container "${resource.name}" has no CPU limit (set "cpus"): it can take every CPU of the server.`,
@@ -60,11 +64,25 @@ function dockerLimits(resource: Resource): Finding[] {
 }
 
 function azureLimits(resource: Resource): Finding[] | typeof NOT_APPLICABLE {
+  // The template is checked first: inside an unreadable one, its containers read as absent.
+  const template = misshapen(resource, { template: OBJECT });
+  const shape = template.length > 0 ? template : misshapen(resource, { "template.containers": LIST });
+  if (shape.length > 0) return shape;
   const containers = list(resource.props, "template.containers");
   if (containers.length === 0) return NOT_APPLICABLE;
   const findings: Finding[] = [];
   containers.forEach((container, index) => {
     const property = `template.containers[${index}].resources`;
+    const odd = misshapen(
+      resource,
+      { resources: OBJECT, "resources.cpu": NUMBER, "resources.memory": STRING },
+      container,
+      `template.containers[${index}]`,
+    );
+    if (odd.length > 0) {
+      findings.push(...odd);
+      return;
+    }
     const cpu = at(container, "resources.cpu");
     const memory = at(container, "resources.memory");
     if (isUnknown(cpu) || isUnknown(memory)) {

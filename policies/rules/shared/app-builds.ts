@@ -17,6 +17,7 @@ import {
   type RuleContext,
 } from "../rule";
 import { DOCKER } from "../types";
+import { buildShapeFindings } from "./image-facts";
 import { imageResourcesOf, workloads, type Workload } from "./workloads";
 
 export interface InspectedBuild {
@@ -39,9 +40,21 @@ export async function appBuilds(resources: readonly Resource[], ctx: RuleContext
   const inspected: InspectedBuild[] = [];
   const opaque: Finding[] = [];
   const linked = new Set<Workload>();
+  // One pass over the workloads (not one per image): a fleet stack has hundreds of each.
+  const usersOf = new Map<Resource, Workload[]>();
+  for (const workload of all) {
+    for (const image of imageResourcesOf(workload, resources)) {
+      usersOf.set(image, [...(usersOf.get(image) ?? []), workload]);
+    }
+  }
   for (const image of resources.filter((r) => r.type === DOCKER.image)) {
-    const users = all.filter((w) => imageResourcesOf(w, resources).includes(image));
+    const users = usersOf.get(image) ?? [];
     users.forEach((w) => linked.add(w));
+    const odd = buildShapeFindings(image);
+    if (odd.length > 0) {
+      opaque.push(...odd);
+      continue;
+    }
     const settingsModule = runtimeSettingsModule(users);
     const facts = await ctx.buildContext(image, settingsModule);
     if (facts === undefined) {

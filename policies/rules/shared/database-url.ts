@@ -22,7 +22,7 @@ import {
   type RuleResult,
 } from "../rule";
 import { workloadFacts } from "./start-plan";
-import { propertyOf, workloads, type Workload } from "./workloads";
+import { misshapenAt, propertyOf, workloads, type Workload } from "./workloads";
 
 export async function judgeDatabaseUrl(
   variable: string,
@@ -39,7 +39,9 @@ export async function judgeDatabaseUrl(
 
   for (const app of apps) {
     const value = app.env[variable];
-    if (value === undefined) missing.push(app);
+    const unreadableEnv = misshapenAt(app, app.platform === "docker" ? "envs" : "env");
+    if (value === undefined && unreadableEnv.length > 0) findings.push(...unreadableEnv);
+    else if (value === undefined) missing.push(app);
     else if (value.kind === "value" && app.platform === "azure") {
       findings.push(
         violation(

@@ -2,14 +2,26 @@
  * Build-context facts for a docker Image resource, or the reason they are unavailable as
  * "could not verify" findings: a pulled RemoteImage, an Image without a local context (a pushed
  * reference), a context unknown during preview, or a reader that could not decide a topic.
+ * A pulled Docker Official Image is no app build at all: the build-context checks do not apply.
  */
 import type { BuildContextFacts, DockerStage, InspectTopic } from "../../inspect/facts";
-import { at, isUnknown } from "../props";
-import { inContext, unverifiable, type Finding, type Resource, type RuleContext } from "../rule";
+import { at, isUnknown, OBJECT, str, STRING } from "../props";
+import {
+  inContext,
+  NOT_APPLICABLE,
+  unverifiable,
+  type Finding,
+  type Resource,
+  type RuleContext,
+  type RuleResult,
+} from "../rule";
 import { DOCKER } from "../types";
+import { isDockerOfficialImage } from "./official-images";
+import { misshapen } from "./shapes";
 
+/** Without facts, `notes` is what the rule reports: why it could not verify, or not applicable. */
 export type ImageFacts =
-  { facts: BuildContextFacts; notes: Finding[] } | { facts: undefined; notes: Finding[] };
+  { facts: BuildContextFacts; notes: Finding[] } | { facts: undefined; notes: RuleResult };
 
 export async function imageFacts(
   image: Resource,
@@ -17,6 +29,7 @@ export async function imageFacts(
   topics: readonly InspectTopic[],
 ): Promise<ImageFacts> {
   if (image.type === DOCKER.remoteImage) {
+    if (isDockerOfficialImage(str(image.props, "name"))) return { facts: undefined, notes: NOT_APPLICABLE };
     return {
       facts: undefined,
       notes: [
@@ -27,6 +40,8 @@ export async function imageFacts(
       ],
     };
   }
+  const odd = buildShapeFindings(image);
+  if (odd.length > 0) return { facts: undefined, notes: odd };
   if (isUnknown(at(image.props, "build.context"))) {
     return {
       facts: undefined,
@@ -53,6 +68,18 @@ export async function imageFacts(
     .filter((u) => topics.includes(u.topic))
     .map((u) => unverifiable(u.reason, u.location ? inContext(facts, u.location) : { file: facts.context }));
   return { facts, notes };
+}
+
+/**
+ * A build whose context, Dockerfile path or target is set but unreadable: the build-context reader
+ * would otherwise fall back to the default Dockerfile and judge a file the image is not built from.
+ */
+export function buildShapeFindings(image: Resource): Finding[] {
+  if (image.type !== DOCKER.image) return [];
+  const build = misshapen(image, { build: OBJECT });
+  return build.length > 0
+    ? build
+    : misshapen(image, { "build.context": STRING, "build.dockerfile": STRING, "build.target": STRING });
 }
 
 /** The stage that runs, or undefined when the Dockerfile has none. */

@@ -8,21 +8,24 @@
  * bind uses `$PORT` is itself what HC-1 judges.
  */
 import { parse as parseShell } from "shell-quote";
+import type { ServerStart } from "../../inspect/facts";
 
-export type ServerKind = "gunicorn" | "uvicorn" | "daphne" | "hypercorn" | "waitress" | "runserver";
+export type ServerKind = ServerStart["server"];
 
-export interface ServerCommand {
+/** The same options an entrypoint's server start carries (inspect/facts.ts), read from a command. */
+export interface ServerCommand extends Pick<
+  ServerStart,
+  | "bind"
+  | "usesPortVariable"
+  | "literalPort"
+  | "workers"
+  | "threads"
+  | "timeout"
+  | "gracefulTimeout"
+  | "accessLogfile"
+  | "errorLogfile"
+> {
   server: ServerKind;
-  /** The bind address as written (`0.0.0.0:${PORT}`), null when the command sets none. */
-  bind: string | null;
-  usesPortVariable: boolean;
-  literalPort: number | null;
-  workers: string | null;
-  threads: string | null;
-  timeout: string | null;
-  gracefulTimeout: string | null;
-  accessLogfile: string | null;
-  errorLogfile: string | null;
   /** `-c/--config` file: options missing from the command may be set there. */
   configFile: string | null;
   /** The command goes through a shell, so `$VAR` references are expanded at start. */

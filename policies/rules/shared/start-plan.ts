@@ -15,8 +15,9 @@ import {
 } from "../rule";
 import { bool, list } from "../props";
 import { AZURE } from "../types";
+import { buildShapeFindings } from "./image-facts";
 import { readStartScript, type OnFailure, type ScriptStep, type StepKind } from "./start-script";
-import { imageResourcesOf, propertyOf, workloads, type Workload } from "./workloads";
+import { imageResourcesOf, misshapenAt, propertyOf, workloads, type Workload } from "./workloads";
 
 export interface PlannedStep extends Omit<ScriptStep, "line"> {
   location: Location;
@@ -39,6 +40,8 @@ export async function workloadFacts(
   const settings = workload.env.DJANGO_SETTINGS_MODULE;
   const settingsModule = settings?.kind === "value" ? settings.value : undefined;
   for (const image of images) {
+    // An unreadable build setting would make the reader judge the default Dockerfile instead.
+    if (buildShapeFindings(image).length > 0) continue;
     const facts = await ctx.buildContext(image, settingsModule);
     if (facts) return { facts };
   }
@@ -85,6 +88,9 @@ export async function startPlan(
     if (script.opaque)
       problem = unverifiable(`${workload.resource.name}: ${script.opaque}.`, commandLocation);
   }
+  // A start command set but unreadable was read as "none": what runs is not known.
+  const [unreadableCommand] = misshapenAt(workload, "entrypoints", "command", "args");
+  if (unreadableCommand !== undefined) problem = unreadableCommand;
   return { workload, steps, unverifiable: problem };
 }
 
@@ -172,9 +178,16 @@ export function stepsOf(
   return plans.flatMap((plan) => plan.steps.filter((s) => s.kind === kind).map((step) => ({ plan, step })));
 }
 
+// Rules ask dependsOn for many pairs of one stack; index the stack once per resource list.
+const urnIndexes = new WeakMap<readonly Resource[], Map<string, Resource>>();
+
 /** Whether `from` depends on `on`, directly or through other resources of the stack (dependsOn, inputs, parents' children). */
 export function dependsOn(resources: readonly Resource[], from: Resource, on: Resource): boolean {
-  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  let byUrn = urnIndexes.get(resources);
+  if (byUrn === undefined) {
+    byUrn = new Map(resources.map((r) => [r.urn, r]));
+    urnIndexes.set(resources, byUrn);
+  }
   const seen = new Set<string>();
   const queue = [from.urn];
   while (queue.length > 0) {

@@ -6,8 +6,9 @@
  * its healthcheck and whether it is a one-shot. Names only break ties (which database is the audit
  * one), so stacks not built with our components are judged the same way.
  */
-import { at, bool, isUnknown, list, str, UNKNOWN } from "../props";
-import type { Resource } from "../rule";
+import { at, bool, isUnknown, list, LIST, str, UNKNOWN } from "../props";
+import type { Finding, Resource } from "../rule";
+import { misshapen } from "./shapes";
 import { AZURE, DOCKER } from "../types";
 import { commandWords, serverInCommand } from "./server-command";
 
@@ -30,12 +31,23 @@ export interface Workload {
   env: Record<string, EnvValue>;
   /** Known env values only: what substitution and URL parsing can use. */
   knownEnv: Record<string, string>;
+  /**
+   * "Could not verify" findings for its env and start command when set but of the wrong shape:
+   * read as empty above, they must not be judged as "not set".
+   */
+  misshapen: Finding[];
   role: WorkloadRole;
 }
 
 /** `envs`/`healthcheck.tests` etc. of a workload as a property path for a finding location. */
 export function propertyOf(workload: Workload, property: string): string {
   return workload.path === "" ? property : `${workload.path}.${property}`;
+}
+
+/** The workload's shape findings for these properties (`envs`, `command`...), if any is unreadable. */
+export function misshapenAt(workload: Workload, ...properties: string[]): Finding[] {
+  const paths = new Set(properties.map((p) => propertyOf(workload, p)));
+  return workload.misshapen.filter((f) => paths.has(f.location?.property ?? ""));
 }
 
 export function workloadsOf(resource: Resource): Workload[] {
@@ -79,8 +91,23 @@ function dockerWorkload(resource: Resource): Workload {
     script: [argv.join(" "), ...uploads].join("\n"),
     env,
     knownEnv: knownValues(env),
+    misshapen: misshapen(resource, { envs: LIST, entrypoints: LIST, command: LIST, uploads: LIST }),
   };
   return { ...base, role: dockerRole(base, props) };
+}
+
+/**
+ * A leaf read that treats a value unknown during preview as absent. The policy SDK's property
+ * proxy throws on reading an unknown; a new image's digest or a new host name is unknown in a
+ * real preview, and must not hide the rest of the container from the rules.
+ */
+function leaf<T>(read: () => T, whenUnknown?: T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof Error && error.constructor.name === "UnknownValueError") return whenUnknown;
+    throw error;
+  }
 }
 
 function azureWorkloads(resource: Resource): Workload[] {
@@ -89,10 +116,10 @@ function azureWorkloads(resource: Resource): Workload[] {
     const argv = [...strings(at(container, "command")), ...strings(at(container, "args"))];
     const env: Record<string, EnvValue> = {};
     for (const entry of list(container, "env")) {
-      const name = str(entry, "name");
+      const name = leaf(() => str(entry, "name"));
       if (name === undefined) continue;
-      const value = at(entry, "value");
-      if (str(entry, "secretRef") !== undefined) env[name] = { kind: "secret-ref" };
+      const value = leaf(() => at(entry, "value"));
+      if (leaf(() => str(entry, "secretRef")) !== undefined) env[name] = { kind: "secret-ref" };
       else if (typeof value === "string" && !isUnknown(value)) env[name] = { kind: "value", value };
       else env[name] = { kind: "unknown" };
     }
@@ -100,11 +127,17 @@ function azureWorkloads(resource: Resource): Workload[] {
       resource,
       platform: "azure" as const,
       path: `template.containers[${index}]`,
-      image: str(container, "image"),
+      image: leaf(() => str(container, "image")),
       argv,
       script: argv.join(" "),
       env,
       knownEnv: knownValues(env),
+      misshapen: misshapen(
+        resource,
+        { env: LIST, command: LIST, args: LIST },
+        container,
+        `template.containers[${index}]`,
+      ),
     };
     return { ...base, role: azureRole(base, resource, index) };
   });
@@ -144,6 +177,8 @@ function startsServer(w: WorkloadBase): boolean {
 function dockerRole(w: WorkloadBase, props: Record<string, unknown>): WorkloadRole {
   const repo = imageRepository(w.image);
   if (runsBackups(w)) return "backup";
+  // A one-shot on a PostgreSQL image (a password rotation with psql) is a client, not a database.
+  if (DATABASE_IMAGE.test(repo) && bool(props.attach) === true && w.argv.length > 0) return "other";
   const healthcheck = strings(at(props, "healthcheck.tests")).join(" ");
   if (DATABASE_IMAGE.test(repo) || (/\bpg_isready\b/.test(healthcheck) && !startsServer(w)))
     return "database";
@@ -190,7 +225,7 @@ export function urlHost(value: string | undefined): string | undefined {
 
 /** The docker Image / RemoteImage resources a workload's image comes from. */
 export function imageResourcesOf(workload: Workload, resources: readonly Resource[]): Resource[] {
-  const images = resources.filter((r) => r.type === DOCKER.image || r.type === DOCKER.remoteImage);
+  const images = imageResources(resources);
   const wired = new Set([
     ...(workload.resource.propertyDependencies[workload.platform === "docker" ? "image" : "template"] ?? []),
   ]);
@@ -205,7 +240,70 @@ export function imageResourcesOf(workload: Workload, resources: readonly Resourc
   return images.filter((image) => deps.has(image.urn));
 }
 
+// Rules ask for the images of every workload of a stack; filter the stack once per resource list.
+const imagesOfStack = new WeakMap<readonly Resource[], Resource[]>();
+
+function imageResources(resources: readonly Resource[]): Resource[] {
+  let images = imagesOfStack.get(resources);
+  if (images === undefined) {
+    images = resources.filter((r) => r.type === DOCKER.image || r.type === DOCKER.remoteImage);
+    imagesOfStack.set(resources, images);
+  }
+  return images;
+}
+
 function sameImage(a: string, b: string): boolean {
   const strip = (s: string) => s.split("@")[0];
   return strip(a) === strip(b) || strip(b).startsWith(`${strip(a)}@`);
+}
+
+/**
+ * What an env var of a workload holds in this stack, following an Azure `secretRef` to the app's
+ * own secret value or to the Key Vault secret (in the same stack) its `keyVaultUrl` names. Rules
+ * compare such values; they never show them. A reference to a vault secret outside the stack
+ * stays a `secret-ref`; one whose URL is not known before the deployment is `unknown`.
+ */
+export function resolvedEnv(
+  workload: Workload,
+  name: string,
+  resources: readonly Resource[],
+): EnvValue | undefined {
+  const value = workload.env[name];
+  if (value?.kind !== "secret-ref" || workload.platform !== "azure") return value;
+  const container = list(workload.resource.props, "template.containers")[
+    Number(/\[(\d+)\]/.exec(workload.path)?.[1] ?? 0)
+  ];
+  const ref = list(container, "env")
+    .map((e) => (leaf(() => str(e, "name")) === name ? leaf(() => str(e, "secretRef")) : undefined))
+    .find((r) => r !== undefined);
+  const secret = list(workload.resource.props, "configuration.secrets").find(
+    (s) => leaf(() => str(s, "name")) === ref,
+  );
+  const own = leaf(() => str(secret, "value"));
+  if (own !== undefined) return { kind: "value", value: own };
+  const url = leaf(() => at(secret, "keyVaultUrl"), UNKNOWN);
+  if (typeof url !== "string" || isUnknown(url)) return url === undefined ? value : { kind: "unknown" };
+  const target = vaultSecretName(url);
+  const stored = resources.find(
+    (r) =>
+      r.type === AZURE.keyVaultSecret &&
+      target !== undefined &&
+      leaf(() => str(r.props, "secretName")) === target.secret &&
+      [target.vault, undefined].includes(leaf(() => str(r.props, "vaultName"))),
+  );
+  if (stored === undefined) return value;
+  const storedValue = leaf(() => str(stored.props, "properties.value"));
+  return storedValue === undefined ? { kind: "unknown" } : { kind: "value", value: storedValue };
+}
+
+/** `https://<vault>.vault.azure.net/secrets/<name>[/<version>]` -> vault and secret names. */
+function vaultSecretName(url: string): { vault: string; secret: string } | undefined {
+  try {
+    const parsed = new URL(url);
+    const [, kind, secret] = parsed.pathname.split("/");
+    if (kind !== "secrets" || secret === undefined || secret === "") return undefined;
+    return { vault: parsed.hostname.split(".")[0], secret };
+  } catch {
+    return undefined;
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
 import { applicationPlans, dependsOn, serves } from "../shared/start-plan";
-import { propertyOf } from "../shared/workloads";
+import { misshapenAt, propertyOf } from "../shared/workloads";
 
 export const migrationsBeforeServing: StackRule = {
   id: "SR-1",
@@ -17,6 +17,10 @@ export const migrationsBeforeServing: StackRule = {
     const runners = plans.filter(
       (p) => !serves(p) && p.steps.some((s) => s.kind === "migrate" && !s.conditional),
     );
+    // A one-shot whose command cannot be read may be the migration runner.
+    const unreadableRunners = plans
+      .filter((p) => !serves(p))
+      .flatMap((p) => misshapenAt(p.workload, "entrypoints", "command", "args"));
     const findings: Finding[] = [];
     for (const web of webs) {
       const migrate = web.steps.findIndex((s) => s.kind === "migrate");
@@ -41,6 +45,8 @@ export const migrationsBeforeServing: StackRule = {
         );
       } else if (web.unverifiable) {
         findings.push(web.unverifiable);
+      } else if (unreadableRunners.length > 0) {
+        findings.push(...unreadableRunners.filter((f) => !findings.includes(f)));
       } else {
         findings.push(
           violation(

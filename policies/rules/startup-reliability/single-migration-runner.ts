@@ -2,12 +2,16 @@
  * SR-8 single-migration-runner (high): exactly one thing applies migrations. Two runners (a
  * release job and a web service that also migrates at start), or a migrating service with more
  * than one replica, race each other on the schema.
+ *
+ * Runners only race when they migrate the same database: a program of many agency instances has
+ * one release job per instance, each on its own database (see mayShare). What cannot be told
+ * apart is assumed shared, so an unknown never hides a race.
  */
 import { num } from "../props";
-import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
-import { applicationPlans, serves } from "../shared/start-plan";
+import { NOT_APPLICABLE, violation, type Finding, type Resource, type StackRule } from "../rule";
+import { applicationPlans, dependsOn, serves, type StartPlan } from "../shared/start-plan";
 import { AZURE } from "../types";
-import type { Workload } from "../shared/workloads";
+import { resolvedEnv, workloads, type Workload } from "../shared/workloads";
 
 /** Container Apps' default maximum replicas when `template.scale` sets none. */
 const CONTAINER_APPS_DEFAULT_MAX_REPLICAS = 10;
@@ -36,10 +40,11 @@ export const singleMigrationRunner: StackRule = {
         );
       }
     }
-    const distinct = new Set(runners.map((p) => p.workload.resource.urn));
-    if (distinct.size > 1) {
-      const names = runners.map((p) => p.workload.resource.name).join(", ");
-      const extra = runners.find(serves) ?? runners[1];
+    for (const group of byDatabase(runners, resources)) {
+      const distinct = new Set(group.map((p) => p.workload.resource.urn));
+      if (distinct.size < 2) continue;
+      const names = group.map((p) => p.workload.resource.name).join(", ");
+      const extra = group.find(serves) ?? group[1];
       findings.push(
         violation(
           `Migrations are applied by more than one service (${names}), and they can run at the same time. Keep migrate only in the release job.`,
@@ -50,3 +55,65 @@ export const singleMigrationRunner: StackRule = {
     return findings;
   },
 };
+
+interface Target {
+  /** Host, port and name of a known DATABASE_URL. */
+  url?: string;
+  /** Database resources the runner waits for. */
+  databases: Set<string>;
+}
+
+/** Runners grouped so that two runners that may migrate the same database share a group. */
+function byDatabase(runners: readonly StartPlan[], resources: readonly Resource[]): StartPlan[][] {
+  const databases = [
+    ...workloads(resources)
+      .filter((w) => w.role === "database")
+      .map((w) => w.resource),
+    ...resources.filter((r) => r.type === AZURE.postgresServer || r.type === AZURE.postgresDatabase),
+  ];
+  const targets = runners.map((plan) => targetOf(plan.workload, databases, resources));
+  const groups: StartPlan[][] = [];
+  const groupOf: number[] = [];
+  runners.forEach((plan, i) => {
+    const j = runners.findIndex((_, k) => k < i && mayShare(targets[k], targets[i]));
+    if (j === -1) {
+      groupOf[i] = groups.push([plan]) - 1;
+    } else {
+      groupOf[i] = groupOf[j];
+      groups[groupOf[j]].push(plan);
+    }
+  });
+  return groups;
+}
+
+/**
+ * Either sign that two runners migrate different databases is enough: they wait for disjoint
+ * database resources (the same `app-db` alias on each instance's own network), or their known
+ * URLs differ (two databases on one server).
+ */
+function mayShare(a: Target, b: Target): boolean {
+  if (a.databases.size > 0 && b.databases.size > 0 && ![...a.databases].some((db) => b.databases.has(db))) {
+    return false;
+  }
+  return a.url === undefined || b.url === undefined || a.url === b.url;
+}
+
+function targetOf(
+  workload: Workload,
+  databases: readonly Resource[],
+  resources: readonly Resource[],
+): Target {
+  const waitsFor = new Set(
+    databases.filter((db) => dependsOn(resources, workload.resource, db)).map((db) => db.urn),
+  );
+  const url = resolvedEnv(workload, "DATABASE_URL", resources);
+  if (url?.kind !== "value") return { databases: waitsFor };
+  try {
+    const parsed = new URL(url.value);
+    return parsed.host === ""
+      ? { databases: waitsFor }
+      : { url: `${parsed.host.toLowerCase()}${parsed.pathname}`, databases: waitsFor };
+  } catch {
+    return { databases: waitsFor };
+  }
+}

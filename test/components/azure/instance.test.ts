@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { AgencyInstanceArgs } from "../../../components/args";
@@ -5,12 +6,13 @@ import { AzureAgencyInstance } from "../../../components/azure";
 import { ConfigError } from "../../../components/config";
 import { CapturedResource, ResourceCapture, valueOf } from "../../support/capture";
 import {
+  azureOutputs,
   installAzureCapture,
   FAKE_ARM_TOKEN,
   FAKE_REGISTRY_PASSWORD,
   FAKE_WORKSPACE_KEY,
 } from "../../support/azure-capture";
-import { FIXTURES_DIR } from "../../support/paths";
+import { FIXTURES_DIR, REPO_ROOT } from "../../support/paths";
 
 const T = {
   rg: "azure-native:resources:ResourceGroup",
@@ -132,8 +134,10 @@ describe("AzureAgencyInstance", () => {
     const names = d.capture.ofType(T.secret).map((s) => s.inputs.secretName);
     expect(names.sort()).toEqual([
       "audit-database-url",
+      "audit-role-password",
       "database-url",
       "field-encryption-key",
+      "postgres-admin-password",
       "secret-key",
     ]);
   });
@@ -336,6 +340,129 @@ describe("AzureAgencyInstance", () => {
     });
   });
 
+  describe("audit role", () => {
+    type Env = { name: string; value?: string; secretRef?: string };
+    const vaultValue = (deployed: Deployed, secretName: string) =>
+      (deployed.one(T.secret, `riverside-${secretName}`).inputs.properties as { value: string }).value;
+    const initContainers = (deployed: Deployed) =>
+      (
+        deployed.one(T.job, "riverside-release").inputs.template as {
+          initContainers: Array<{
+            name: string;
+            image: string;
+            command: string[];
+            env: Env[];
+            resources: object;
+          }>;
+        }
+      ).initContainers;
+
+    it("generates the audit role's password as a secret, apart from the admin's", () => {
+      const password = d.one(T.password, "riverside-secrets-audit-db-password-g0");
+      expect(password.inputs).toMatchObject({ length: 32, special: false, keepers: { generation: "0" } });
+      const stored = d.one(T.secret, "riverside-audit-role-password");
+      expect(stored.secretPaths).toContain("properties");
+      expect(vaultValue(d, "audit-role-password")).toMatch(/^[A-Za-z0-9]{32}$/);
+      expect(vaultValue(d, "audit-role-password")).not.toBe(vaultValue(d, "postgres-admin-password"));
+      expect(d.one(T.secret, "riverside-postgres-admin-password").secretPaths).toContain("properties");
+    });
+
+    it("stores an audit URL that logs in as the audit role with its own password", () => {
+      const audit = vaultValue(d, "audit-database-url");
+      const password = vaultValue(d, "audit-role-password");
+      expect(audit).toBe(
+        `postgres://agencyaudit:${password}@riverside-pg-abc123.postgres.database.azure.com:5432/audit` +
+          "?sslmode=require&connect_timeout=10",
+      );
+      expect(vaultValue(d, "database-url")).toContain(
+        `agencyadmin:${vaultValue(d, "postgres-admin-password")}@`,
+      );
+    });
+
+    it("is set up by an init container of the release job, before any release step", () => {
+      const [init, ...others] = initContainers(d);
+      expect(others).toEqual([]);
+      expect(init.name).toBe("audit-role");
+      expect(init.image).toBe("postgres:16.10-bookworm");
+      expect(init.command).toEqual([
+        "/bin/sh",
+        "-c",
+        fs.readFileSync(path.join(REPO_ROOT, "components", "scripts", "audit-role.sh"), "utf8"),
+      ]);
+      expect(init.resources).toEqual({ cpu: 0.25, memory: "0.5Gi" });
+      expect(init.env).toEqual([
+        { name: "PGHOST", value: "riverside-pg-abc123.postgres.database.azure.com" },
+        { name: "PGPORT", value: "5432" },
+        { name: "PGUSER", value: "agencyadmin" },
+        { name: "PGDATABASE", value: "audit" },
+        { name: "PGSSLMODE", value: "require" },
+        { name: "AUDIT_ROLE", value: "agencyaudit" },
+        { name: "AUDIT_DATABASE", value: "audit" },
+        { name: "APP_DATABASE", value: "app" },
+        { name: "APP_ROLE", value: "agencyadmin" },
+        { name: "PGPASSWORD", secretRef: "postgres-admin-password" },
+        { name: "AUDIT_ROLE_PASSWORD", secretRef: "audit-role-password" },
+      ]);
+      // The audit migration and the lockdown are release steps, in the container after it.
+      const release = (
+        d.one(T.job, "riverside-release").inputs.template as { containers: Array<{ command: string[] }> }
+      ).containers;
+      expect(release).toHaveLength(1);
+      expect(release[0].command[2]).toContain("migrate --database=audit");
+    });
+
+    it("reads the admin and audit role passwords through the identity, in the job only", () => {
+      const vaultName = String(d.one(T.vault, "riverside-vault").inputs.vaultName);
+      const jobSecrets = (
+        d.one(T.job, "riverside-release").inputs.configuration as { secrets: Array<Record<string, string>> }
+      ).secrets;
+      for (const name of ["postgres-admin-password", "audit-role-password"]) {
+        expect(jobSecrets).toContainEqual({
+          name,
+          keyVaultUrl: `https://${vaultName}.vault.azure.net/secrets/${name}`,
+          identity: "riverside-identity-id",
+        });
+        expect(
+          d.capture.dependsOn(d.one(T.job, "riverside-release"), d.one(T.secret, `riverside-${name}`)),
+        ).toBe(true);
+      }
+      const webSecrets = (
+        d.one(T.web, "riverside-web").inputs.configuration as { secrets: Array<{ name: string }> }
+      ).secrets.map((secret) => secret.name);
+      expect(webSecrets).not.toContain("postgres-admin-password");
+      expect(webSecrets).not.toContain("audit-role-password");
+      for (const resource of [d.one(T.web, "riverside-web"), d.one(T.job, "riverside-release")]) {
+        expect(envOf(resource).map((e) => e.name)).not.toContain("PGPASSWORD");
+      }
+    });
+
+    it("gives the web app an AUDIT_DATABASE_URL that reads the audit role's URL from the vault", () => {
+      const web = d.one(T.web, "riverside-web");
+      const ref = envOf(web).find((e) => e.name === "AUDIT_DATABASE_URL")?.secretRef;
+      const secret = (
+        web.inputs.configuration as { secrets: Array<{ name: string; keyVaultUrl: string }> }
+      ).secrets.find((s) => s.name === ref);
+      expect(secret?.keyVaultUrl).toMatch(/\/secrets\/audit-database-url$/);
+      expect(vaultValue(d, "audit-database-url")).toMatch(/^postgres:\/\/agencyaudit:/);
+    });
+
+    it("runs the release again, with the new password, when the database passwords rotate", async () => {
+      const digest = (deployed: Deployed) =>
+        String(deployed.one(T.execution, "riverside-release-execution").inputs.stepsDigest);
+      const same = await deploy();
+      expect(digest(same)).toBe(digest(d));
+      const rotated = await deploy(baseArgs({ rotation: { databasePasswords: "1" } }));
+      expect(digest(rotated)).not.toBe(digest(d));
+      expect(rotated.capture.ofType(T.password).map((p) => p.name)).toContain(
+        "riverside-secrets-audit-db-password-g1",
+      );
+      expect(vaultValue(rotated, "audit-role-password")).not.toBe(vaultValue(d, "audit-role-password"));
+      expect(vaultValue(rotated, "audit-database-url")).toContain(
+        `agencyaudit:${vaultValue(rotated, "audit-role-password")}@`,
+      );
+    });
+  });
+
   describe("dependency chain", () => {
     it("grants Key Vault and registry access before the release job and the web app exist", () => {
       const job = d.one(T.job, "riverside-release");
@@ -443,13 +570,15 @@ describe("AzureAgencyInstance", () => {
         { name: "DATABASE_URL", secretRef: "database-url" },
         { name: "AUDIT_DATABASE_URL", secretRef: "audit-database-url" },
       ];
+      const vaultName = String(d.one(T.vault, "riverside-vault").inputs.vaultName);
       for (const resource of [d.one(T.web, "riverside-web"), d.one(T.job, "riverside-release")]) {
         expect(envOf(resource)).toEqual(expected);
         const configuration = resource.inputs.configuration as { secrets: Array<Record<string, string>> };
-        expect(configuration.secrets).toHaveLength(4);
+        // The job also holds its init container's two secrets (see "audit role").
+        expect(configuration.secrets).toHaveLength(resource.type === T.job ? 6 : 4);
         for (const secret of configuration.secrets) {
           expect(Object.keys(secret).sort()).toEqual(["identity", "keyVaultUrl", "name"]);
-          expect(secret.keyVaultUrl).toBe(`https://vault.vault.azure.net/secrets/${secret.name}`);
+          expect(secret.keyVaultUrl).toBe(`https://${vaultName}.vault.azure.net/secrets/${secret.name}`);
           expect(secret.identity).toBe("riverside-identity-id");
         }
         expect(resource.inputs.identity).toEqual({
@@ -478,6 +607,55 @@ describe("AzureAgencyInstance", () => {
       for (const resource of [d.one(T.web, "riverside-web"), d.one(T.job, "riverside-release")]) {
         const text = JSON.stringify(resource.inputs);
         for (const value of secretValues) expect(text).not.toContain(value);
+      }
+    });
+  });
+
+  describe("during preview of a new image", () => {
+    // A new registry's login server (so the image reference) and a new environment's host name
+    // are unknown until `up`.
+    let preview: ResourceCapture;
+    beforeAll(async () => {
+      preview = installAzureCapture({
+        preview: true,
+        outputs: (args) => {
+          if (args.type === T.registry) return { name: args.inputs.registryName };
+          return args.type === T.env ? {} : azureOutputs(args);
+        },
+      });
+      new AzureAgencyInstance("riverside", baseArgs());
+      await preview.settled();
+    });
+
+    it("keeps the web app's probes, scale, resources and ingress known: only the unknown leaves are", () => {
+      const web = preview.one(T.web, "riverside-web");
+      const template = web.inputs.template as {
+        containers: Array<Record<string, unknown>>;
+        scale: unknown;
+      };
+      expect(pulumi.isUnknown(template.containers[0].image)).toBe(true);
+      expect(template.containers[0].probes).toHaveLength(3);
+      expect(template.containers[0].resources).toEqual({ cpu: 0.5, memory: "1Gi" });
+      expect(template.scale).toEqual({ minReplicas: 1, maxReplicas: 2 });
+      expect(web.inputs.configuration).toMatchObject({
+        activeRevisionsMode: "Single",
+        ingress: { external: true, allowInsecure: false, targetPort: 8000, transport: "auto" },
+      });
+      const [registry] = (web.inputs.configuration as { registries: Array<Record<string, unknown>> })
+        .registries;
+      expect(pulumi.isUnknown(registry.server)).toBe(true);
+      expect(registry.identity).toBe("riverside-identity-id");
+      const env = template.containers[0].env as Array<{ name: string; value?: string }>;
+      expect(env.find((e) => e.name === "DEBUG")?.value).toBe("False");
+      expect(pulumi.isUnknown(env.find((e) => e.name === "ALLOWED_HOSTS")?.value)).toBe(true);
+    });
+
+    it("keeps the release job's configuration known and links both apps to the image they run", () => {
+      const job = preview.one(T.job, "riverside-release");
+      expect(job.inputs.configuration).toMatchObject({ triggerType: "Manual", replicaRetryLimit: 0 });
+      const image = preview.one(T.image, "riverside-image");
+      for (const app of [job, preview.one(T.web, "riverside-web")]) {
+        expect(app.propertyDependencies.template).toContain(image.urn);
       }
     });
   });

@@ -45,7 +45,7 @@ const secretEnvNames = (r: CapturedResource) =>
 describe("bootstrapScript", () => {
   it("writes every backup script verbatim and executable, then execs the command", () => {
     const scripts = readBackupScripts();
-    const script = bootstrapScript(scripts, `${SCRIPTS_DIR}/backup.sh`);
+    const script = bootstrapScript(scripts, [`${SCRIPTS_DIR}/backup.sh`]);
     for (const name of BACKUP_SCRIPTS) {
       expect(script).toContain(
         `cat > ${SCRIPTS_DIR}/${name} <<'AGENCY_DEPLOY_SCRIPT_END'\n${scripts[name].trimEnd()}`,
@@ -57,7 +57,7 @@ describe("bootstrapScript", () => {
 
   it("refuses a script that would end the heredoc early", () => {
     const scripts = { ...readBackupScripts(), "backup.sh": "echo\nAGENCY_DEPLOY_SCRIPT_END\n" };
-    expect(() => bootstrapScript(scripts, "true")).toThrow(/backup.sh must not contain/);
+    expect(() => bootstrapScript(scripts, ["true"])).toThrow(/backup.sh must not contain/);
   });
 });
 
@@ -82,7 +82,7 @@ describe("DockerAgencyInstance backups (production defaults)", () => {
         "BACKUP_SCHEDULE=0 2 * * *",
         "RETENTION_COUNT=14",
         "RETENTION_DAYS=30",
-        "BACKUP_DIR=/backups",
+        "BACKUP_DIR=/var/lib/postgresql/data",
       ]),
     );
   });
@@ -104,7 +104,7 @@ describe("DockerAgencyInstance backups (production defaults)", () => {
     expect(volume.retainOnDelete).toBe(true);
     const backup = c.one(CONTAINER, "riverside-backup-scheduler");
     expect(backup.inputs.volumes).toEqual([
-      { volumeName: "riverside-backups-0000000", containerPath: "/backups" },
+      { volumeName: "riverside-backups-0000000", containerPath: "/var/lib/postgresql/data" },
     ]);
   });
 
@@ -124,6 +124,17 @@ describe("DockerAgencyInstance backups (production defaults)", () => {
     expect(backup.inputs.healthcheck).toMatchObject({
       tests: ["CMD-SHELL", expect.stringContaining('pg_isready -q -d "$DATABASE_URL"')],
     });
+  });
+
+  it("runs both backup containers as the postgres image's own user (999:999), never root, with small caps", () => {
+    for (const name of ["riverside-backup-scheduler", "riverside-pre-release-backup-job"]) {
+      const r = c.one(CONTAINER, name);
+      expect(r.inputs).toMatchObject({ user: "999:999", cpus: "0.5", memory: 512 });
+      // The image's data directory: owned by that user, and the image's VOLUME (no anonymous volume).
+      expect(r.inputs.volumes).toEqual([
+        { volumeName: "riverside-backups-0000000", containerPath: "/var/lib/postgresql/data" },
+      ]);
+    }
   });
 
   it("starts the backup service only after both databases are healthy", () => {
@@ -170,8 +181,20 @@ describe("DockerAgencyInstance backup options", () => {
     await deploy(c, args({ backup: { hostPath: "/srv/backups/riverside" } }));
     expect(c.ofType(VOLUME).map((r) => r.name)).not.toContain("riverside-backups");
     expect(c.one(CONTAINER, "riverside-backup-scheduler").inputs.volumes).toEqual([
-      { hostPath: "/srv/backups/riverside", containerPath: "/backups" },
+      { hostPath: "/srv/backups/riverside", containerPath: "/var/lib/postgresql/data" },
     ]);
+  });
+
+  it("mounts backups at PostgreSQL 18's data directory, one level up, and takes configured caps", async () => {
+    const c = capture();
+    await deploy(c, args({ postgres: { version: 18 }, resources: { backup: { cpu: 1, memoryMb: 768 } } }));
+    const scheduler = c.one(CONTAINER, "riverside-backup-scheduler");
+    expect(scheduler.inputs.image).toBe("postgres:18.0-trixie");
+    expect(scheduler.inputs.volumes).toEqual([
+      { volumeName: "riverside-backups-0000000", containerPath: "/var/lib/postgresql" },
+    ]);
+    expect(envOf(scheduler)).toContain("BACKUP_DIR=/var/lib/postgresql");
+    expect(scheduler.inputs).toMatchObject({ cpus: "1", memory: 768 });
   });
 
   it("leaves the backup volume unprotected only when protectData is false", async () => {

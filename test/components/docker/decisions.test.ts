@@ -4,15 +4,13 @@ import { parseInstanceSettings } from "../../../components/config";
 import {
   databaseUrl,
   postgresDataPath,
+  postgresHealthcheck,
   postgresImage,
-  postgresStartScript,
+  POSTGRES_IMAGE_USER,
   POSTGRES_IMAGES,
 } from "../../../components/docker/database";
-import {
-  containerEnvironment,
-  credentialEnvironment,
-  plainEnvironment,
-} from "../../../components/docker/environment";
+import { containerEnvironment, credentialEnvironment } from "../../../components/docker/environment";
+import { plainEnvironment } from "../../../components/environment";
 import { caddyfile, isLocalDomain } from "../../../components/docker/proxy";
 import { gunicornCommand, httpProbe } from "../../../components/docker/web";
 import { publicUrl } from "../../../components/docker/instance";
@@ -35,11 +33,15 @@ describe("PostgreSQL decisions", () => {
     expect(postgresDataPath(16)).toBe("/var/lib/postgresql/data");
     expect(postgresDataPath(18)).toBe("/var/lib/postgresql");
   });
-  it("renders a start script that sh accepts and that applies the password without putting it in SQL text", () => {
-    const script = postgresStartScript();
-    expect(spawnSync("sh", ["-n", "-c", script]).status).toBe(0);
-    expect(script).toContain("ALTER ROLE CURRENT_USER PASSWORD :'pw';");
-    expect(script).toContain("docker-entrypoint.sh postgres &");
+  it("runs the images as their own postgres user (uid and gid 999 in the Debian-based images)", () => {
+    expect(POSTGRES_IMAGE_USER).toBe("999:999");
+    for (const image of Object.values(POSTGRES_IMAGES)) expect(image).toMatch(/-(bookworm|trixie)$/);
+  });
+  it("is healthy only once the server listens on TCP, not during initdb's socket-only start", () => {
+    expect(postgresHealthcheck().tests).toEqual([
+      "CMD-SHELL",
+      'pg_isready -q -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"',
+    ]);
   });
   it("URL-encodes credentials and sets a connect timeout", () => {
     const url = databaseUrl({ host: "app-db", port: 5432, database: "app", user: "app" }, "p@ss/w:rd");

@@ -219,6 +219,35 @@ describe("DockerAgencyInstance", () => {
       expect(await pulumi.isSecret(instance.url)).toBe(false);
     });
 
+    it("caps the CPU and memory of every container it creates (HC-8)", () => {
+      const limits = Object.fromEntries(
+        capture.ofType(CONTAINER).map((r) => [r.name, [r.inputs.cpus, r.inputs.memory]]),
+      );
+      expect(limits).toEqual({
+        "riverside-db-server": ["1", 1024],
+        "riverside-audit-db-server": ["1", 1024],
+        "riverside-password-rotation-job": ["0.5", 512],
+        "riverside-backup-scheduler": ["0.5", 512],
+        "riverside-pre-release-backup-job": ["0.5", 512],
+        "riverside-release-job": ["1", 1024],
+        "riverside-web-server": ["1", 1024],
+        "riverside-proxy-server": ["0.5", 256],
+      });
+    });
+
+    it("runs no container as root: the app as 10001, the databases and jobs as postgres (999)", () => {
+      const users = Object.fromEntries(capture.ofType(CONTAINER).map((r) => [r.name, r.inputs.user]));
+      expect(users).toMatchObject({
+        "riverside-db-server": "999:999",
+        "riverside-audit-db-server": "999:999",
+        "riverside-password-rotation-job": "999:999",
+        "riverside-backup-scheduler": "999:999",
+        "riverside-pre-release-backup-job": "999:999",
+        "riverside-release-job": "10001:10001",
+        "riverside-web-server": "10001:10001",
+      });
+    });
+
     it("parents every resource under the instance and names it after the instance", () => {
       const children = capture.resources.filter((r) => r.type !== "agency-deploy:docker:AgencyInstance");
       for (const r of children) {
@@ -263,6 +292,25 @@ describe("DockerAgencyInstance", () => {
       "--workers 5 --threads 4 --timeout 120 --graceful-timeout 90",
     );
     expect(web.inputs.stopTimeout as number).toBeGreaterThanOrEqual(90);
+  });
+
+  it("takes each kind of container's caps from resources.*", async () => {
+    await deploy(
+      capture,
+      args({
+        resources: {
+          cpu: 2,
+          memoryMb: 2048,
+          database: { cpu: 1.5, memoryMb: 3072 },
+          proxy: { memoryMb: 128 },
+        },
+      }),
+    );
+    expect(container(capture, "db-server").inputs).toMatchObject({ cpus: "1.5", memory: 3072 });
+    expect(container(capture, "audit-db-server").inputs).toMatchObject({ cpus: "1.5", memory: 3072 });
+    expect(container(capture, "release-job").inputs).toMatchObject({ cpus: "2", memory: 2048 });
+    expect(container(capture, "web-server").inputs).toMatchObject({ cpus: "2", memory: 2048 });
+    expect(container(capture, "proxy-server").inputs).toMatchObject({ cpus: "0.5", memory: 128 });
   });
 
   it("targets a remote Docker host through its own provider", async () => {
@@ -344,6 +392,11 @@ describe("DockerAgencyInstance with invalid configuration", () => {
       "memory below the minimum",
       args({ resources: { memoryMb: 64 } }),
       "agency-deploy:resources.memoryMb must be at least 128",
+    ],
+    [
+      "a database without CPU",
+      args({ resources: { database: { cpu: 0 } } }),
+      "agency-deploy:resources.database.cpu",
     ],
   ];
 

@@ -8,6 +8,7 @@ function release(name: string) {
     steps: defaultReleaseSteps("production"),
     envs: ["DEBUG=False"],
     networks: ["internal"],
+    limits: { cpu: 1, memoryMb: 1024 },
   });
 }
 
@@ -17,7 +18,8 @@ describe("ReleasePhase", () => {
     expect(await valueOf(release("ok").imageId)).toBe("sha256:abc");
   });
   // The failure path (exit code -> message naming the step) is releaseFailure, tested in
-  // test/components/release.test.ts; a rejected Output would crash the jest worker here.
+  // test/components/release.test.ts; a rejected Output fails jest's test, so failed gates are
+  // deployed end to end in a process of their own (gate.test.ts).
 
   it("keeps the release logs out of plaintext state", async () => {
     const capture = installCapture();

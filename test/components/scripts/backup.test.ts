@@ -78,6 +78,13 @@ describe("backup.sh", () => {
     expect(header).toBe("PGDMP"); // pg_dump's custom-format magic
   });
 
+  it("keeps the dumps readable by the backup user only", () => {
+    expect(run("backup.sh", [], backupEnv()).status).toBe(0);
+    for (const dump of [...dumps("app"), ...dumps("audit")]) {
+      expect(fs.statSync(path.join(backupDir, dump)).mode & 0o077).toBe(0);
+    }
+  });
+
   it("fails the run, leaves no partial dump and never prints a password when a database is unreachable", () => {
     const env = backupEnv({ AUDIT_DATABASE_URL: server.url("audit_user", "wrong-password", "audit") });
     const result = run("backup.sh", [], env);

@@ -7,7 +7,7 @@ import {
   type PackAnalysis,
 } from "../../../policies/offline/events";
 import { loadProject, loadStackConfig } from "../../../policies/offline/project";
-import { runProgram } from "../../../policies/offline/program";
+import { runStackProgram } from "../../../policies/offline/program";
 import {
   SECRET_SIG,
   SIG_KEY,
@@ -25,17 +25,8 @@ const project = loadProject(PROGRAM);
 let engine: EngineHost;
 let pack: PolicyPackProcess;
 
-async function runStack(stack: string): Promise<ProgramRun> {
-  const config = loadStackConfig(project, stack);
-  return runProgram({
-    pwd: project.pwd,
-    program: project.program,
-    rootDirectory: project.root,
-    project: project.name,
-    stack,
-    config: config.values,
-    secretKeys: config.secretKeys,
-  });
+function runStack(stack: string): Promise<ProgramRun> {
+  return runStackProgram(project, loadStackConfig(project, stack));
 }
 
 async function analyze(run: ProgramRun): Promise<{ resources: EngineResource[]; events: EngineEvent[] }> {

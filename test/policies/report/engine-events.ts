@@ -2,13 +2,22 @@
  * Builders for engine events in the exact shape the engine writes them (see the
  * pulumi-eventstreams test data), so unit tests read as the run they describe.
  */
-import type { ReportCatalogue } from "../../../policies/report";
+import {
+  buildReport,
+  type ReliabilityReport,
+  type ReportCatalogue,
+  type ReportOptions,
+} from "../../../policies/report";
 
 export const STACK_URN_PREFIX = "urn:pulumi:local::agency-deploy::";
 
 export function urnOf(type: string, name: string): string {
   return `${STACK_URN_PREFIX}${type}::${name}`;
 }
+
+/** The two resources the unit tests report on. */
+export const WEB = urnOf("docker:index/container:Container", "acme-web");
+export const IMAGE = urnOf("docker:index/image:Image", "acme-image");
 
 export interface ViolationSpec {
   policy: string;
@@ -38,6 +47,17 @@ export function policyEvent(spec: ViolationSpec): object {
   };
 }
 
+/** A policy summary's payload: `passed` and `failed` appear only when non-empty, as the engine writes them. */
+function summaryPayload(passed: string[], failed: string[], pack: string): object {
+  return {
+    policyPackName: pack,
+    policyPackVersion: "0.1.0",
+    policyPackVersionTag: "0.1.0",
+    ...(passed.length > 0 ? { passed } : {}),
+    ...(failed.length > 0 ? { failed } : {}),
+  };
+}
+
 export function analyzeSummary(
   urn: string,
   passed: string[],
@@ -47,14 +67,7 @@ export function analyzeSummary(
   return {
     sequence: 0,
     timestamp: 0,
-    policyAnalyzeSummaryEvent: {
-      resourceUrn: urn,
-      policyPackName: pack,
-      policyPackVersion: "0.1.0",
-      policyPackVersionTag: "0.1.0",
-      ...(passed.length > 0 ? { passed } : {}),
-      ...(failed.length > 0 ? { failed } : {}),
-    },
+    policyAnalyzeSummaryEvent: { resourceUrn: urn, ...summaryPayload(passed, failed, pack) },
   };
 }
 
@@ -63,17 +76,7 @@ export function stackSummary(
   failed: string[] = [],
   pack = "deployment-reliability",
 ): object {
-  return {
-    sequence: 0,
-    timestamp: 0,
-    policyAnalyzeStackSummaryEvent: {
-      policyPackName: pack,
-      policyPackVersion: "0.1.0",
-      policyPackVersionTag: "0.1.0",
-      ...(passed.length > 0 ? { passed } : {}),
-      ...(failed.length > 0 ? { failed } : {}),
-    },
-  };
+  return { sequence: 0, timestamp: 0, policyAnalyzeStackSummaryEvent: summaryPayload(passed, failed, pack) };
 }
 
 export function summaryEvent(
@@ -193,3 +196,15 @@ export const TEST_CATALOGUE: ReportCatalogue = {
     },
   ],
 };
+
+/** The small catalogue and a fixed date, so a report does not change with the day or the checklist. */
+export const TEST_OPTIONS: ReportOptions = { catalogue: TEST_CATALOGUE, date: "2026-01-02" };
+
+/** The report of `events`, closed by the run's summary event, with TEST_OPTIONS under `options`. */
+export function testReport(
+  events: readonly object[],
+  options: ReportOptions = {},
+  result = "succeeded",
+): ReliabilityReport {
+  return buildReport(ndjson([...events, summaryEvent(result)]), { ...TEST_OPTIONS, ...options });
+}

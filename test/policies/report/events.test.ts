@@ -8,10 +8,9 @@ import {
   stripColorTags,
 } from "../../../policies/report";
 import { TESTDATA_DIR } from "../../support/paths";
-import { ndjson, policyEvent, summaryEvent, urnOf } from "./engine-events";
+import { ndjson, policyEvent, summaryEvent, WEB } from "./engine-events";
 
 const STREAMS = join(TESTDATA_DIR, "pulumi-eventstreams");
-const WEB = urnOf("docker:index/container:Container", "acme-web");
 
 test("reads policy events, summaries and the run summary from a real engine stream", () => {
   const stream = readEngineEvents(join(STREAMS, "TestSimpleAnalyzeResourceFailure.ndjson"));

@@ -1,7 +1,5 @@
 import { buildReport, renderJson, type JsonReport } from "../../../policies/report";
-import { analyzeSummary, ndjson, policyEvent, summaryEvent, TEST_CATALOGUE, urnOf } from "./engine-events";
-
-const IMAGE = urnOf("docker:index/image:Image", "acme-image");
+import { analyzeSummary, IMAGE, ndjson, policyEvent, summaryEvent, TEST_CATALOGUE } from "./engine-events";
 
 test("the JSON has issue 4's shape: verdict, mode, stack, policyPacks, categories and items with findings", () => {
   const events = ndjson([

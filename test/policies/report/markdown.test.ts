@@ -1,19 +1,9 @@
-import { buildReport, numberFindings, renderMarkdown, type ReportOptions } from "../../../policies/report";
-import {
-  analyzeSummary,
-  ndjson,
-  policyEvent,
-  stackSummary,
-  summaryEvent,
-  TEST_CATALOGUE,
-  urnOf,
-} from "./engine-events";
+import { numberFindings, renderMarkdown, type ReportOptions } from "../../../policies/report";
+import { analyzeSummary, IMAGE, policyEvent, stackSummary, testReport, WEB } from "./engine-events";
 
-const WEB = urnOf("docker:index/container:Container", "acme-web");
-const IMAGE = urnOf("docker:index/image:Image", "acme-image");
-const OPTIONS: ReportOptions = { catalogue: TEST_CATALOGUE, date: "2026-01-02", mode: "production" };
+const OPTIONS: ReportOptions = { mode: "production", sourceRoot: "/ctx" };
 
-const EVENTS = ndjson([
+const EVENTS = [
   { preludeEvent: { config: {} } },
   policyEvent({
     policy: "minimal-packages",
@@ -36,10 +26,10 @@ const EVENTS = ndjson([
   policyEvent({ policy: "audit-database-url-secret", urn: WEB }),
   analyzeSummary(WEB, ["security-check-warns-in-demo"]),
   stackSummary([]),
-  summaryEvent("failed"),
-]);
+];
+const report = (options: ReportOptions = {}) => testReport(EVENTS, { ...OPTIONS, ...options }, "failed");
 
-const markdown = renderMarkdown(buildReport(EVENTS, { ...OPTIONS, sourceRoot: "/ctx" }));
+const markdown = renderMarkdown(report());
 
 test("sections come in REPORT.md's order", () => {
   const headings = markdown.split("\n").filter((line) => line.startsWith("#"));
@@ -145,8 +135,7 @@ test("without a runbook every procedure is a gap", () => {
 
 test("a runbook the deployment provides is listed with its commands", () => {
   const withRunbook = renderMarkdown(
-    buildReport(EVENTS, {
-      ...OPTIONS,
+    report({
       runbook: {
         backupBeforeMigration: "docker exec acme-db pg_dump -Fc app > backup.dump",
         restore: "agency-restore acme",
@@ -161,19 +150,17 @@ test("a runbook the deployment provides is listed with its commands", () => {
 });
 
 test("the markdown is deterministic for an injected date", () => {
-  expect(renderMarkdown(buildReport(EVENTS, { ...OPTIONS, sourceRoot: "/ctx" }))).toBe(markdown);
+  expect(renderMarkdown(report())).toBe(markdown);
 });
 
 test("a run with no findings says so and recommends nothing", () => {
-  const clean = renderMarkdown(
-    buildReport(ndjson([analyzeSummary(WEB, ["non-root-user"]), summaryEvent()]), OPTIONS),
-  );
+  const clean = renderMarkdown(testReport([analyzeSummary(WEB, ["non-root-user"])], OPTIONS));
   expect(clean).toContain("### Findings\n\nNo findings.");
   expect(clean).toContain("Deployment Reliable: Yes");
   expect(clean).toContain("### Recommendations\n\nNone: every item passed or did not apply.");
 });
 
 test("numbering restarts at 001 for each severity", () => {
-  const labels = numberFindings(buildReport(EVENTS, OPTIONS).items).map((f) => f.label);
+  const labels = numberFindings(report().items).map((f) => f.label);
   expect(labels).toEqual(["CRITICAL-001", "HIGH-001", "HIGH-002", "HIGH-003", "HIGH-004", "LOW-001"]);
 });

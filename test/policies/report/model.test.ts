@@ -1,22 +1,17 @@
-import { buildReport, verdictOf, type ReportItem, type ReportOptions } from "../../../policies/report";
+import { buildReport, verdictOf, type ReportItem } from "../../../policies/report";
 import { CHECKLIST } from "../../../policies/checklist";
 import {
   analyzeSummary,
+  IMAGE,
   ndjson,
   policyEvent,
   stackSummary,
   summaryEvent,
   TEST_CATALOGUE,
-  urnOf,
+  TEST_OPTIONS,
+  testReport as report,
+  WEB,
 } from "./engine-events";
-
-const WEB = urnOf("docker:index/container:Container", "acme-web");
-const IMAGE = urnOf("docker:index/image:Image", "acme-image");
-const OPTIONS: ReportOptions = { catalogue: TEST_CATALOGUE, date: "2026-01-02" };
-
-function report(events: object[], options: ReportOptions = {}) {
-  return buildReport(ndjson([...events, summaryEvent()]), { ...OPTIONS, ...options });
-}
 
 function item(events: object[], policy: string): ReportItem {
   const found = report(events).items.find((i) => i.policy === policy);
@@ -244,7 +239,7 @@ describe("run facts", () => {
   test("pack versions come from the events, without the summary's 'v' prefix", () => {
     const r = buildReport(
       ndjson([summaryEvent("succeeded", { "deployment-reliability": "v0.2.0", other: "" })]),
-      OPTIONS,
+      TEST_OPTIONS,
     );
     expect(r.policyPacks).toEqual([
       { name: "deployment-reliability", version: "0.2.0" },

@@ -1,32 +1,22 @@
 /**
- * SARIF output against the official SARIF 2.1.0 JSON schema (rtm.5, the release the OASIS
- * standard was published with), as shipped in Microsoft's @microsoft/jest-sarif package,
- * validated with ajv; plus the spec's rules the schema cannot express.
+ * SARIF output against the official SARIF 2.1.0 JSON schema (see sarif-schema.ts), plus the
+ * spec's rules the schema cannot express.
  */
 import { readdirSync } from "fs";
 import { join } from "path";
-import AjvDraft04 from "ajv-draft-04";
-import addFormats from "ajv-formats";
 import type * as Sarif from "sarif";
 import { buildReport, readEngineEvents, toSarif } from "../../../policies/report";
 import { TESTDATA_DIR } from "../../support/paths";
-import { analyzeSummary, ndjson, policyEvent, summaryEvent, TEST_CATALOGUE, urnOf } from "./engine-events";
-import sarifSchema from "@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json";
-
-// The schema's `language` pattern has a stray `]` that is only legal without the `u` flag;
-// `strict: false` lets its draft-04 idioms (e.g. `default` beside `$ref`) through.
-const ajv = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false });
-addFormats(ajv);
-const validateSarif = ajv.compile(sarifSchema);
-
-function expectValidSarif(log: Sarif.Log): void {
-  const valid = validateSarif(log);
-  expect(validateSarif.errors ?? []).toEqual([]);
-  expect(valid).toBe(true);
-}
-
-const WEB = urnOf("docker:index/container:Container", "acme-web");
-const IMAGE = urnOf("docker:index/image:Image", "acme-image");
+import {
+  analyzeSummary,
+  IMAGE,
+  ndjson,
+  policyEvent,
+  summaryEvent,
+  TEST_CATALOGUE,
+  WEB,
+} from "./engine-events";
+import { expectValidSarif, validateSarif } from "./sarif-schema";
 
 const sample = buildReport(
   ndjson([

@@ -33,9 +33,11 @@ describe("CS-2 no-secrets-in-image", () => {
     expect(JSON.stringify(violations)).not.toMatch(/hunter2|u:pw/);
   });
 
-  it("cannot verify a pulled image", async () => {
-    expect(
-      kinds(await noSecretsInImage.check(resource(DOCKER.remoteImage, "pg", { name: "postgres:16" }), ctx)),
-    ).toEqual(["unverifiable"]);
+  it("cannot verify a pulled app image and does not apply to an official one", async () => {
+    const pulled = (name: string) => resource(DOCKER.remoteImage, "pg", { name });
+    expect(kinds(await noSecretsInImage.check(pulled("ghcr.io/agency/app:1.2"), ctx))).toEqual([
+      "unverifiable",
+    ]);
+    expect(await noSecretsInImage.check(pulled("postgres:16"), ctx)).toBe("not-applicable");
   });
 });

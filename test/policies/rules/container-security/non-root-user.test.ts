@@ -44,7 +44,9 @@ describe("CS-1 non-root-user", () => {
 
   it("cannot verify pulled images, pushed references or unknown users", async () => {
     expect(
-      kinds(await nonRootUser.check(resource(DOCKER.remoteImage, "pg", { name: "postgres:16" }), ctx)),
+      kinds(
+        await nonRootUser.check(resource(DOCKER.remoteImage, "app", { name: "ghcr.io/agency/app:1.2" }), ctx),
+      ),
     ).toEqual(["unverifiable"]);
     expect(
       kinds(await nonRootUser.check(resource(DOCKER.image, "pushed", { imageName: "ghcr.io/x/app:1" }), ctx)),

@@ -1,5 +1,5 @@
 import { dataSurvivesDestroy as rule } from "../../../../policies/rules/recovery/data-survives-destroy";
-import { AZURE } from "../../../../policies/rules/types";
+import { AZURE, DOCKER } from "../../../../policies/rules/types";
 import { postgres, volume } from "../../../support/app-stack";
 import { context, resource } from "../../../support/resources";
 
@@ -20,6 +20,16 @@ describe("data-survives-destroy", () => {
         location: expect.objectContaining({ property: "volumes" }),
       }),
     ]);
+  });
+  it("does not take a one-shot psql job on the PostgreSQL image (a password rotation) for a database", () => {
+    const rotation = resource(DOCKER.container, "password-rotation-job", {
+      image: "postgres:16.10-bookworm",
+      entrypoints: ["/bin/sh", "-c"],
+      command: ["psql -c 'ALTER ROLE app PASSWORD ...'"],
+      attach: true,
+      mustRun: false,
+    });
+    expect(rule.check([postgres("app-db"), volume("app-db-data"), rotation], context())).toEqual([]);
   });
   it("faults an unprotected Azure PostgreSQL server and passes a protected one", () => {
     const server = (protect: boolean) => resource(AZURE.postgresServer, "pg", { version: "16" }, { protect });

@@ -9,7 +9,7 @@ import { startupSelfContained } from "../../../../policies/rules/startup-reliabi
 import type { StackRule } from "../../../../policies/rules/rule";
 import { AZURE } from "../../../../policies/rules/types";
 import { BAD_APP, builtImage, kinds, violationsAt } from "../../../support/app-images";
-import { dockerStack } from "../../../support/app-stacks";
+import { dockerStack, URLS } from "../../../support/app-stacks";
 import { context, resource } from "../../../support/resources";
 
 const production = context("production");
@@ -99,6 +99,58 @@ describe("release-step rules (SR-2..SR-8)", () => {
       },
     });
     expect(kinds(await singleMigrationRunner.check([app], production))).toEqual(["violation"]);
+  });
+
+  it("SR-8 lets each instance of a fleet migrate its own database, and fails two runners on one", async () => {
+    const stack = dockerStack();
+    const release = stack.find((r) => r.name === "x-release");
+    if (release === undefined) throw new Error("the sample stack has no release job");
+    const secondRelease = (databaseUrl: string) =>
+      resource(
+        release.type,
+        "y-release",
+        {
+          ...release.props,
+          envs: [`DATABASE_URL=${databaseUrl}`, ...URLS.filter((e) => !e.startsWith("DATABASE_URL="))],
+        },
+        {
+          dependencies: [...release.dependencies],
+          propertyDependencies: { image: [...(release.propertyDependencies.image ?? [])] },
+        },
+      );
+    const otherInstance = secondRelease("postgres://app:pw-three@other-db:5432/app?connect_timeout=10");
+    expect(await singleMigrationRunner.check([...stack, otherInstance], production)).toEqual([]);
+    const sameDatabase = secondRelease("postgres://app:pw-one@app-db:5432/app");
+    expect(kinds(await singleMigrationRunner.check([...stack, sameDatabase], production))).toEqual([
+      "violation",
+    ]);
+  });
+
+  it("SR-8 tells instances apart by the databases they wait for when DATABASE_URL is not known", async () => {
+    const stack = dockerStack();
+    const release = stack.find((r) => r.name === "x-release");
+    const appDb = stack.find((r) => r.name === "x-app-db-server");
+    if (release === undefined || appDb === undefined) throw new Error("the sample stack changed");
+    const otherDb = { ...appDb, name: "y-app-db-server", urn: appDb.urn.replace("x-app", "y-app") };
+    const urlUnknown = (waitsFor: string) =>
+      resource(
+        release.type,
+        "y-release",
+        { ...release.props, envs: URLS.filter((e) => !e.startsWith("DATABASE_URL=")) },
+        {
+          dependencies: [waitsFor],
+          propertyDependencies: { image: [...(release.propertyDependencies.image ?? [])] },
+        },
+      );
+    const withoutUrl = stack.map((r) =>
+      r === release ? { ...r, props: { ...r.props, envs: URLS.slice(1) } } : r,
+    );
+    expect(
+      await singleMigrationRunner.check([...withoutUrl, otherDb, urlUnknown(otherDb.urn)], production),
+    ).toEqual([]);
+    expect(
+      kinds(await singleMigrationRunner.check([...withoutUrl, urlUnknown(appDb.urn)], production)),
+    ).toEqual(["violation"]);
   });
 
   it("find the bad app's planted entrypoint defects at their lines", async () => {

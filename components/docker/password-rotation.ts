@@ -1,0 +1,137 @@
+/**
+ * DatabasePasswordRotation: a one-shot job, run before the backups and the release, that makes
+ * each database role's password the current generation's.
+ *
+ * The database containers ignore changes to their env (database.ts: the image reads
+ * POSTGRES_PASSWORD only at initdb, and a replacement would fail on the protected container), so
+ * a bumped `rotation.databasePasswords` reaches the servers only through this job:
+ * rotate-password.sh logs in with the current password (nothing to do) or else with the previous
+ * generation's (kept by AgencySecrets) and runs `ALTER ROLE CURRENT_USER PASSWORD`. The job's env
+ * carries both passwords, so a new generation replaces the container and the job runs again.
+ *
+ * Its exit code is gated like the release's: a failed rotation fails the deployment before the
+ * pre-release backup, the release and the web service change. Between the `ALTER ROLE` and the
+ * new web container the old one holds the old password: new connections fail for that window.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as docker from "@pulumi/docker";
+import { backupRuntime, bootstrapScript, readScripts, SCRIPTS_DIR } from "./backup";
+import { type DatabaseEndpoint, postgresImage } from "./database";
+import { after, exitGate, jobFailure } from "./gate";
+import { containerLogging, type ContainerLimits, resourceLimits } from "./hardening";
+
+export const ROTATION_SCRIPT = "rotate-password.sh";
+
+/** One role whose password the job applies. */
+export interface RotatedLogin {
+  endpoint: DatabaseEndpoint;
+  /** The current generation's password (secret). */
+  password: pulumi.Input<string>;
+  /** The previous generation's password (secret); absent before the first rotation. */
+  previousPassword?: pulumi.Input<string>;
+}
+
+export interface DatabasePasswordRotationArgs {
+  /** PostgreSQL major version: the job runs the databases' own image (psql). */
+  postgresVersion: number;
+  /** The internal database network. */
+  network: pulumi.Input<string>;
+  logins: RotatedLogin[];
+  /** CPU and memory caps (`resources.backup`). */
+  limits: ContainerLimits;
+}
+
+/** `app-db` -> `APP_DB`: the env prefix of one login's passwords. */
+export function loginEnvPrefix(endpoint: DatabaseEndpoint): string {
+  return endpoint.host.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+}
+
+/**
+ * One rotate-password.sh run per login: where to log in is plain text in the command, the
+ * passwords are expanded from the container's env by the shell, never written into the command.
+ */
+export function rotationCommands(endpoints: readonly DatabaseEndpoint[]): string[] {
+  return endpoints.map((endpoint) => {
+    const prefix = loginEnvPrefix(endpoint);
+    return [
+      `PGHOST=${endpoint.host}`,
+      `PGPORT=${endpoint.port}`,
+      `PGUSER=${endpoint.user}`,
+      `PGDATABASE=${endpoint.database}`,
+      `CURRENT_PASSWORD="$${prefix}_PASSWORD"`,
+      `PREVIOUS_PASSWORD="\${${prefix}_PREVIOUS_PASSWORD:-}"`,
+      `${SCRIPTS_DIR}/${ROTATION_SCRIPT}`,
+    ].join(" ");
+  });
+}
+
+/** Why nothing after the rotation ran, for a rotation job that exited with `exitCode`. */
+export function passwordRotationFailure(name: string, exitCode: number): string | undefined {
+  return jobFailure(
+    `${name}: the database password rotation`,
+    exitCode,
+    "the backups, the release and the web service were not changed",
+    `See \`docker logs ${name}\`; raise agency-deploy:rotation.databasePasswords by one at a time`,
+  );
+}
+
+export class DatabasePasswordRotation extends pulumi.ComponentResource {
+  readonly container: docker.Container;
+  readonly exitCode: pulumi.Output<number>;
+  private readonly succeeded: pulumi.Output<number>;
+
+  constructor(name: string, args: DatabasePasswordRotationArgs, opts?: pulumi.ComponentResourceOptions) {
+    const image = postgresImage(args.postgresVersion);
+    const script = bootstrapScript(
+      readScripts([ROTATION_SCRIPT]),
+      rotationCommands(args.logins.map((login) => login.endpoint)),
+    );
+    super("agency-deploy:docker:DatabasePasswordRotation", name, {}, opts);
+    const pulled = new docker.RemoteImage(
+      `${name}-image`,
+      { name: image, keepLocally: true },
+      { parent: this },
+    );
+    const envs = args.logins.flatMap((login) => {
+      const prefix = loginEnvPrefix(login.endpoint);
+      const entries = [pulumi.secret(pulumi.interpolate`${prefix}_PASSWORD=${login.password}`)];
+      if (login.previousPassword !== undefined) {
+        entries.push(
+          pulumi.secret(pulumi.interpolate`${prefix}_PREVIOUS_PASSWORD=${login.previousPassword}`),
+        );
+      }
+      return entries;
+    });
+    this.container = new docker.Container(
+      `${name}-job`,
+      {
+        // A fixed name (the component's) so the runbook's `docker logs` command stays exact.
+        name,
+        image: pulled.name,
+        entrypoints: ["/bin/sh", "-c"],
+        command: [script],
+        envs,
+        networksAdvanced: [{ name: args.network }],
+        attach: true,
+        mustRun: false,
+        rm: false,
+        logs: true,
+        restart: "no",
+        ...backupRuntime(),
+        ...resourceLimits(args.limits),
+        ...containerLogging(),
+      },
+      // dependsOn does not flow from a component to its children: forward it (healthy databases).
+      // A fixed name cannot exist twice: replace by deleting first.
+      { parent: this, dependsOn: opts?.dependsOn, deleteBeforeReplace: true },
+    );
+    this.exitCode = this.container.exitCode;
+    this.succeeded = exitGate(this.exitCode, (exitCode) => passwordRotationFailure(name, exitCode));
+    this.registerOutputs({ exitCode: this.exitCode });
+  }
+
+  /** `value`, resolved only after every role has the current password. */
+  after<T>(value: pulumi.Input<T>): pulumi.Output<T> {
+    return after(this.succeeded, value);
+  }
+}
