@@ -5,13 +5,7 @@
  * must finish within a bound: a catastrophic regular expression or parser backtrack shows as
  * seconds; ordinary work on a shared 2-core machine stays far below it.
  */
-import type {
-  PolicyResource,
-  ReportViolation,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  StackValidationPolicy,
-} from "@pulumi/policy";
+import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import fc from "fast-check";
 import { memoryContext } from "../../policies/inspect/context-files";
 import { readDockerfile } from "../../policies/inspect/dockerfile";
@@ -23,6 +17,13 @@ import { RULES } from "../../policies/rules";
 import { UNKNOWN } from "../../policies/rules/props";
 import { AZURE, DOCKER } from "../../policies/rules/types";
 import { BAD_APP, SAMPLE_APP } from "../support/app-images";
+import {
+  isResourcePolicy,
+  NotApplicable,
+  resourceArgs,
+  stackArgs,
+  type Policy,
+} from "../support/policy-harness";
 
 /** The same guard as inspect/fuzz.test.ts: a catastrophic case costs seconds, not hundreds of ms. */
 const PER_INPUT_MS = 500;
@@ -189,15 +190,6 @@ describe("inspectors under hostile runs", () => {
   });
 });
 
-type Policy = ResourceValidationPolicy | StackValidationPolicy;
-const isResourcePolicy = (p: Policy): p is ResourceValidationPolicy => "validateResource" in p;
-
-class NotApplicable extends Error {}
-
-function notApplicable(): never {
-  throw new NotApplicable();
-}
-
 const report = (() => undefined) as unknown as ReportViolation;
 
 interface Generated {
@@ -205,25 +197,8 @@ interface Generated {
   props: Record<string, unknown>;
 }
 
-function resourceArgs({ type, props }: Generated, i: number): ResourceValidationArgs {
-  return {
-    type,
-    props,
-    urn: `urn:pulumi:fuzz::agency-deploy::${type}::r${i}`,
-    name: `r${i}`,
-    opts: {
-      protect: false,
-      ignoreChanges: [],
-      aliases: [],
-      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-      additionalSecretOutputs: [],
-    },
-    stackTags: new Map(),
-    isType: () => false,
-    asType: () => undefined,
-    getConfig: <T extends object>() => ({}) as T,
-    notApplicable,
-  };
+function generatedArgs({ type, props }: Generated, i: number): ResourceValidationArgs {
+  return resourceArgs({ type, props, name: `r${i}` });
 }
 
 async function validate(policy: Policy, resources: Generated[]): Promise<void> {
@@ -231,24 +206,16 @@ async function validate(policy: Policy, resources: Generated[]): Promise<void> {
     if (isResourcePolicy(policy)) {
       const validation = policy.validateResource;
       if (validation === undefined || Array.isArray(validation)) throw new Error("one validator per policy");
-      await validation(resourceArgs(resources[0], 0), report);
+      await validation(generatedArgs(resources[0], 0), report);
     } else {
-      const all = resources.map((r, i) => resourceArgs(r, i));
+      const all = resources.map((r, i) => generatedArgs(r, i));
       const stack = all.map((r, i) => ({
         ...r,
         // Every resource depends on the one before it, so graph walks have something to walk.
         dependencies: i > 0 ? [all[i - 1]] : [],
         propertyDependencies: i > 0 ? { image: [all[i - 1]] } : {},
       })) as unknown as PolicyResource[];
-      await policy.validateStack(
-        {
-          resources: stack,
-          stackTags: new Map(),
-          getConfig: <T extends object>() => ({}) as T,
-          notApplicable,
-        },
-        report,
-      );
+      await policy.validateStack(stackArgs(stack), report);
     }
   } catch (error) {
     if (!(error instanceof NotApplicable)) throw error;

@@ -4,13 +4,7 @@
  * Where the checklist item applies, its policy answers with an advisory "could not verify" finding
  * for that item; it never throws and never passes silently. Unknown types are not judged at all.
  */
-import type {
-  PolicyResource,
-  ReportViolation,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  StackValidationPolicy,
-} from "@pulumi/policy";
+import type { PolicyResource } from "@pulumi/policy";
 import { CHECKLIST } from "../../policies/checklist";
 import { buildPolicies } from "../../policies/pack";
 import { COULD_NOT_VERIFY } from "../../policies/protocol";
@@ -20,18 +14,16 @@ import { AZURE, DOCKER } from "../../policies/rules/types";
 import { dockerStack } from "../support/app-stacks";
 import { webProps } from "../support/app-stack";
 import { SAMPLE_APP } from "../support/app-images";
+import {
+  isResourcePolicy,
+  NotApplicable,
+  reporter,
+  resourceArgs,
+  stackArgs,
+  type Policy,
+  type Reported,
+} from "../support/policy-harness";
 import { resource } from "../support/resources";
-
-type Policy = ResourceValidationPolicy | StackValidationPolicy;
-const isResourcePolicy = (p: Policy): p is ResourceValidationPolicy => "validateResource" in p;
-
-interface Reported {
-  message: string;
-  urn?: string;
-  enforcementLevel?: string;
-}
-
-class NotApplicable extends Error {}
 
 const POLICIES = buildPolicies(RULES, "production");
 
@@ -39,35 +31,6 @@ function policyOf(id: string): Policy {
   const index = CHECKLIST.findIndex((item) => item.id === id);
   if (index < 0) throw new Error(`no checklist item ${id}`);
   return POLICIES[index];
-}
-
-function reporter(into: Reported[]): ReportViolation {
-  // The pack reports with both forms of reportViolation (see policies/pack.ts).
-  return ((message: string | Reported, urn?: string) =>
-    into.push(typeof message === "string" ? { message, urn } : message)) as ReportViolation;
-}
-
-function resourceArgs(r: Resource): ResourceValidationArgs {
-  return {
-    type: r.type,
-    props: r.props,
-    urn: r.urn,
-    name: r.name,
-    opts: {
-      protect: r.protect,
-      ignoreChanges: [],
-      aliases: [],
-      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-      additionalSecretOutputs: [],
-    },
-    stackTags: new Map(),
-    isType: () => false,
-    asType: () => undefined,
-    getConfig: <T extends object>() => ({}) as T,
-    notApplicable: () => {
-      throw new NotApplicable();
-    },
-  };
 }
 
 /** A rule Resource as AnalyzeStack shows it: dependencies and parents as resources, not URNs. */
@@ -97,17 +60,7 @@ async function validate(
       await validation(resourceArgs(subject), reporter(reported));
     } else {
       const resources = stack.map((r) => policyResource(r, stack));
-      await policy.validateStack(
-        {
-          resources,
-          stackTags: new Map(),
-          getConfig: <T extends object>() => ({}) as T,
-          notApplicable: () => {
-            throw new NotApplicable();
-          },
-        },
-        reporter(reported),
-      );
+      await policy.validateStack(stackArgs(resources), reporter(reported));
     }
   } catch (error) {
     if (error instanceof NotApplicable) return "n/a";

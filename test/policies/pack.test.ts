@@ -1,11 +1,4 @@
-import type {
-  PolicyResource,
-  ReportViolation,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  StackValidationArgs,
-  StackValidationPolicy,
-} from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import * as fc from "fast-check";
 import { CATEGORIES, CHECKLIST } from "../../policies/checklist";
 import { buildPolicies } from "../../policies/pack";
@@ -13,60 +6,22 @@ import { COULD_NOT_VERIFY } from "../../policies/protocol";
 import { RULES } from "../../policies/rules";
 import type { Rule } from "../../policies/rules/rule";
 import { AZURE, DOCKER } from "../../policies/rules/types";
-
-type Policy = ResourceValidationPolicy | StackValidationPolicy;
-const isResourcePolicy = (p: Policy): p is ResourceValidationPolicy => "validateResource" in p;
-
-class NotApplicable extends Error {}
-
-interface Reported {
-  message: string;
-  urn?: string;
-  enforcementLevel?: string;
-}
-
-function reporter(into: Reported[]): ReportViolation {
-  // The pack uses both forms of reportViolation (see policies/pack.ts).
-  return ((message: string | Reported, urn?: string) =>
-    into.push(typeof message === "string" ? { message, urn } : message)) as ReportViolation;
-}
+import {
+  isResourcePolicy,
+  NotApplicable,
+  reporter,
+  resourceArgs as validationArgs,
+  stackArgs,
+  type Policy,
+  type Reported,
+} from "../support/policy-harness";
 
 function resourceArgs(
   type: string,
   props: Record<string, unknown>,
   config: object = {},
 ): ResourceValidationArgs {
-  return {
-    type,
-    props,
-    urn: `urn:pulumi:test::agency-deploy::${type}::r`,
-    name: "r",
-    opts: {
-      protect: false,
-      ignoreChanges: [],
-      aliases: [],
-      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-      additionalSecretOutputs: [],
-    },
-    stackTags: new Map(),
-    isType: () => false,
-    asType: () => undefined,
-    getConfig: <T extends object>() => config as T,
-    notApplicable: () => {
-      throw new NotApplicable();
-    },
-  };
-}
-
-function stackArgs(resources: PolicyResource[], config: object = {}): StackValidationArgs {
-  return {
-    resources,
-    stackTags: new Map(),
-    getConfig: <T extends object>() => config as T,
-    notApplicable: () => {
-      throw new NotApplicable();
-    },
-  };
+  return validationArgs({ type, props }, config);
 }
 
 async function validate(policy: Policy, args: ResourceValidationArgs): Promise<Reported[] | "n/a"> {

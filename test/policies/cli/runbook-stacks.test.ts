@@ -1,25 +1,14 @@
 import * as path from "path";
 import { main } from "../../../policies/cli/main";
-import type { Terminal } from "../../../policies/cli/terminal";
 import { REPO_ROOT } from "../../support/paths";
+import { capturedTerminal } from "./captured-terminal";
 
 const STACKS = path.join(REPO_ROOT, "stacks");
 
 /** `agency-deploy runbook --stack NAME` on the bundled program, offline. */
 async function runbook(stack: string): Promise<{ code: number; out: string; err: string }> {
-  const t = {
-    out: "",
-    err: "",
-    progress: () => undefined,
-    done: () => undefined,
-    error(message: string) {
-      t.err += `error: ${message}\n`;
-    },
-    stdout(text: string) {
-      t.out += text;
-    },
-  };
-  const code = await main(["runbook", "--program", STACKS, "--stack", stack], t as Terminal);
+  const t = capturedTerminal();
+  const code = await main(["runbook", "--program", STACKS, "--stack", stack], t);
   return { code, out: t.out, err: t.err };
 }
 
