@@ -27,7 +27,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { InstanceSettings } from "../config";
 import { POSTGRES_IMAGE_USER, postgresDataPath, postgresImage } from "./database";
-import { after, exitGate, jobFailure } from "./gate";
+import { after, exitGate, jobFailure, ONE_SHOT_JOB } from "./gate";
 import { containerLogging, type ContainerLimits, resourceLimits } from "./hardening";
 
 /** Where backups live inside the backup containers: the postgres image's data directory (see above). */
@@ -282,11 +282,7 @@ export class PreReleaseBackup extends pulumi.ComponentResource {
           { label: "agency-deploy.release-image", value: args.releaseImageId },
           { label: "agency-deploy.release-steps", value: stepsDigest },
         ],
-        attach: true,
-        mustRun: false,
-        rm: false,
-        logs: true,
-        restart: "no",
+        ...ONE_SHOT_JOB,
         ...backupRuntime(),
         ...resourceLimits(args.limits),
         ...containerLogging(),

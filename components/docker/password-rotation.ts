@@ -17,7 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { backupRuntime, bootstrapScript, readScripts, SCRIPTS_DIR } from "./backup";
 import { type DatabaseEndpoint, postgresImage } from "./database";
-import { after, exitGate, jobFailure } from "./gate";
+import { after, exitGate, jobFailure, ONE_SHOT_JOB } from "./gate";
 import { containerLogging, type ContainerLimits, resourceLimits } from "./hardening";
 
 export const ROTATION_SCRIPT = "rotate-password.sh";
@@ -112,11 +112,7 @@ export class DatabasePasswordRotation extends pulumi.ComponentResource {
         command: [script],
         envs,
         networksAdvanced: [{ name: args.network }],
-        attach: true,
-        mustRun: false,
-        rm: false,
-        logs: true,
-        restart: "no",
+        ...ONE_SHOT_JOB,
         ...backupRuntime(),
         ...resourceLimits(args.limits),
         ...containerLogging(),

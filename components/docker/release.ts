@@ -2,9 +2,7 @@
  * ReleasePhase on Docker: a one-shot container from the application image that runs the release
  * script once per image and step list, before the web service changes.
  *
- * `attach: true` makes the provider wait for the container to exit but ignores its exit code, and
- * `mustRun: true` would fail on an exited container; so the container is `attach: true,
- * mustRun: false, rm: false, logs: true` and its `exitCode` is gated explicitly: `imageId` only
+ * It runs as a one-shot job (ONE_SHOT_JOB) and its `exitCode` is gated explicitly: `imageId` only
  * resolves when every abort step succeeded, and otherwise fails the deployment naming the step.
  * The web service runs `imageId`, so it cannot start on a failed release. The container is
  * replaced (and so the release runs again) whenever the image ID or the script changes.
@@ -13,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { ReleaseStep } from "../config";
 import { releaseFailure, releaseScript } from "../release";
+import { after, exitGate, ONE_SHOT_JOB } from "./gate";
 import { containerLogging, type ContainerLimits, hardenedRuntime, resourceLimits } from "./hardening";
 
 /** The app image's unprivileged user (uid:gid). */
@@ -54,11 +53,7 @@ export class ReleasePhase extends pulumi.ComponentResource {
         envs: args.envs,
         user: APP_USER,
         networksAdvanced: args.networks.map((network) => ({ name: network })),
-        attach: true,
-        mustRun: false,
-        rm: false,
-        logs: true,
-        restart: "no",
+        ...ONE_SHOT_JOB,
         ...hardenedRuntime(),
         ...resourceLimits(args.limits),
         ...containerLogging(),
@@ -67,11 +62,11 @@ export class ReleasePhase extends pulumi.ComponentResource {
       { parent: this, dependsOn: opts?.dependsOn, additionalSecretOutputs: ["containerLogs"] },
     );
     this.exitCode = this.container.exitCode;
-    this.imageId = pulumi.all([this.container.exitCode, args.imageId]).apply(([exitCode, imageId]) => {
+    const succeeded = exitGate(this.exitCode, (exitCode) => {
       const failure = releaseFailure(exitCode, steps);
-      if (failure !== undefined) throw new pulumi.RunError(`${name}: ${failure}`);
-      return imageId;
+      return failure === undefined ? undefined : `${name}: ${failure}`;
     });
+    this.imageId = after(succeeded, args.imageId);
     // imageId stays out of the registered outputs: a failed release must fail through its
     // consumer (the web service) with the step's message, not through this component's outputs.
     this.registerOutputs({ exitCode: this.exitCode });

@@ -193,6 +193,20 @@ function wireStruct(value: WireObject): Struct {
   return Struct.fromJavaScript(visible as Parameters<typeof Struct.fromJavaScript>[0]);
 }
 
+/** The fields Analyze and AnalyzeStack send alike for one resource (two message types, same setters). */
+function describeResource(
+  message: analyzerproto.AnalyzeRequest | analyzerproto.AnalyzerResource,
+  resource: EngineResource,
+): void {
+  const r = resource.registration;
+  message.setUrn(r.urn);
+  message.setType(r.type);
+  message.setName(r.name);
+  message.setProperties(wireStruct(r.inputs));
+  message.setOptions(resourceOptions(r));
+  if (resource.provider) message.setProvider(providerResource(resource.provider));
+}
+
 function resourceOptions(r: Registration): analyzerproto.AnalyzerResourceOptions {
   const o = r.options;
   const opts = new analyzerproto.AnalyzerResourceOptions();
@@ -406,14 +420,8 @@ export class PolicyPackProcess {
 
   /** Analyze one resource, as the engine does when it steps through the resource. */
   async analyze(resource: EngineResource): Promise<AnalyzeResult> {
-    const r = resource.registration;
     const req = new analyzerproto.AnalyzeRequest();
-    req.setUrn(r.urn);
-    req.setType(r.type);
-    req.setName(r.name);
-    req.setProperties(wireStruct(r.inputs));
-    req.setOptions(resourceOptions(r));
-    if (resource.provider) req.setProvider(providerResource(resource.provider));
+    describeResource(req, resource);
     return toResult(await unary(this.client.analyze.bind(this.client), req), this.project.version);
   }
 
@@ -423,12 +431,7 @@ export class PolicyPackProcess {
     for (const resource of resources) {
       const r = resource.registration;
       const res = new analyzerproto.AnalyzerResource();
-      res.setUrn(r.urn);
-      res.setType(r.type);
-      res.setName(r.name);
-      res.setProperties(wireStruct(r.inputs));
-      res.setOptions(resourceOptions(r));
-      if (resource.provider) res.setProvider(providerResource(resource.provider));
+      describeResource(res, resource);
       res.setParent(r.parent);
       res.setDependenciesList(r.dependencies);
       for (const [key, urns] of Object.entries(r.propertyDependencies)) {

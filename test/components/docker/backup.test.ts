@@ -1,4 +1,3 @@
-import * as path from "path";
 import type { AgencyInstanceArgs } from "../../../components/args";
 import {
   BACKUP_SCRIPTS,
@@ -7,21 +6,11 @@ import {
   SCRIPTS_DIR,
 } from "../../../components/docker/backup";
 import { DockerAgencyInstance } from "../../../components/docker/instance";
-import { FIXTURES_DIR } from "../../support/paths";
+import { riversideArgs } from "../../support/docker-instance";
 import { CapturedResource, installCapture, ResourceCapture, valueOf } from "../../support/capture";
 
 const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";
-const APP_CONTEXT = path.join(FIXTURES_DIR, "docker-instance", "app");
-
-function args(overrides: Partial<AgencyInstanceArgs> = {}): AgencyInstanceArgs {
-  return {
-    agency: "riverside",
-    domains: ["riverside.example.org"],
-    image: { context: APP_CONTEXT },
-    ...overrides,
-  };
-}
 
 // Containers get their engine name back, as the provider's auto-naming would.
 const capture = (): ResourceCapture =>
@@ -29,7 +18,7 @@ const capture = (): ResourceCapture =>
     outputs: (a) => (a.type === CONTAINER ? { name: a.inputs.name ?? `${a.name}-abc1234` } : {}),
   });
 
-async function deploy(c: ResourceCapture, a: AgencyInstanceArgs = args()) {
+async function deploy(c: ResourceCapture, a: AgencyInstanceArgs = riversideArgs()) {
   const instance = new DockerAgencyInstance("riverside", a);
   await valueOf(instance.runbook);
   await c.settled();
@@ -165,20 +154,20 @@ describe("DockerAgencyInstance backups (production defaults)", () => {
 describe("DockerAgencyInstance backup options", () => {
   it("takes no pre-release backup by default in demo mode, but still backs up on schedule", async () => {
     const c = capture();
-    await deploy(c, args({ mode: "demo" }));
+    await deploy(c, riversideArgs({ mode: "demo" }));
     expect(c.ofType(CONTAINER).map((r) => r.name)).not.toContain("riverside-pre-release-backup-job");
     expect(c.one(CONTAINER, "riverside-backup-scheduler")).toBeDefined();
   });
 
   it("takes a pre-release backup in demo mode when backup.beforeRelease is set", async () => {
     const c = capture();
-    await deploy(c, args({ mode: "demo", backup: { beforeRelease: true } }));
+    await deploy(c, riversideArgs({ mode: "demo", backup: { beforeRelease: true } }));
     expect(c.one(CONTAINER, "riverside-pre-release-backup-job")).toBeDefined();
   });
 
   it("bind-mounts backup.hostPath instead of creating a volume", async () => {
     const c = capture();
-    await deploy(c, args({ backup: { hostPath: "/srv/backups/riverside" } }));
+    await deploy(c, riversideArgs({ backup: { hostPath: "/srv/backups/riverside" } }));
     expect(c.ofType(VOLUME).map((r) => r.name)).not.toContain("riverside-backups");
     expect(c.one(CONTAINER, "riverside-backup-scheduler").inputs.volumes).toEqual([
       { hostPath: "/srv/backups/riverside", containerPath: "/var/lib/postgresql/data" },
@@ -187,7 +176,10 @@ describe("DockerAgencyInstance backup options", () => {
 
   it("mounts backups at PostgreSQL 18's data directory, one level up, and takes configured caps", async () => {
     const c = capture();
-    await deploy(c, args({ postgres: { version: 18 }, resources: { backup: { cpu: 1, memoryMb: 768 } } }));
+    await deploy(
+      c,
+      riversideArgs({ postgres: { version: 18 }, resources: { backup: { cpu: 1, memoryMb: 768 } } }),
+    );
     const scheduler = c.one(CONTAINER, "riverside-backup-scheduler");
     expect(scheduler.inputs.image).toBe("postgres:18.0-trixie");
     expect(scheduler.inputs.volumes).toEqual([
@@ -199,7 +191,7 @@ describe("DockerAgencyInstance backup options", () => {
 
   it("leaves the backup volume unprotected only when protectData is false", async () => {
     const c = capture();
-    await deploy(c, args({ protectData: false }));
+    await deploy(c, riversideArgs({ protectData: false }));
     const volume = c.one(VOLUME, "riverside-backups");
     expect(volume.protect).toBe(false);
     expect(volume.retainOnDelete).toBe(false);
@@ -207,7 +199,7 @@ describe("DockerAgencyInstance backup options", () => {
 
   it("runs no backup containers when backups and pre-release backups are off", async () => {
     const c = capture();
-    await deploy(c, args({ backup: { enabled: false, beforeRelease: false } }));
+    await deploy(c, riversideArgs({ backup: { enabled: false, beforeRelease: false } }));
     const names = c.ofType(CONTAINER).map((r) => r.name);
     expect(names).not.toContain("riverside-backup-scheduler");
     expect(names).not.toContain("riverside-pre-release-backup-job");

@@ -3,25 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AgencyInstanceArgs } from "../../../components/args";
 import { ConfigError } from "../../../components/config";
 import { DockerAgencyInstance } from "../../../components/docker/instance";
-import { FIXTURES_DIR } from "../../support/paths";
+import { APP_CONTEXT, riversideArgs } from "../../support/docker-instance";
 import { CapturedResource, installCapture, ResourceCapture, valueOf } from "../../support/capture";
 
 const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";
 const NETWORK = "docker:index/network:Network";
 const IMAGE = "docker:index/image:Image";
-const APP_CONTEXT = path.join(FIXTURES_DIR, "docker-instance", "app");
 
-function args(overrides: Partial<AgencyInstanceArgs> = {}): AgencyInstanceArgs {
-  return {
-    agency: "riverside",
-    domains: ["riverside.example.org"],
-    image: { context: APP_CONTEXT },
-    ...overrides,
-  };
-}
-
-async function deploy(capture: ResourceCapture, a: AgencyInstanceArgs = args()) {
+async function deploy(capture: ResourceCapture, a: AgencyInstanceArgs = riversideArgs()) {
   const instance = new DockerAgencyInstance("riverside", a);
   await valueOf(instance.url);
   await capture.settled();
@@ -258,12 +248,12 @@ describe("DockerAgencyInstance", () => {
   });
 
   it("leaves data unprotected only when protectData is false", async () => {
-    await deploy(capture, args({ protectData: false }));
+    await deploy(capture, riversideArgs({ protectData: false }));
     for (const r of [...capture.ofType(VOLUME), ...capture.ofType(CONTAINER)]) expect(r.protect).toBe(false);
   });
 
   it("pulls a pushed image by reference instead of building, and runs its image ID", async () => {
-    await deploy(capture, args({ image: { ref: "ghcr.io/riverside/app:1.4.2" } }));
+    await deploy(capture, riversideArgs({ image: { ref: "ghcr.io/riverside/app:1.4.2" } }));
     expect(capture.ofType(IMAGE)).toEqual([]);
     const remote = capture.one("docker:index/remoteImage:RemoteImage", "riverside-app-image");
     expect(remote.inputs.name).toBe("ghcr.io/riverside/app:1.4.2");
@@ -271,12 +261,12 @@ describe("DockerAgencyInstance", () => {
   });
 
   it("serves localhost with Caddy's internal CA", async () => {
-    await deploy(capture, args({ domains: ["localhost"] }));
+    await deploy(capture, riversideArgs({ domains: ["localhost"] }));
     expect(envValue(container(capture, "proxy-server"), "CADDYFILE")).toContain("tls internal");
   });
 
   it("runs no proxy when it is disabled", async () => {
-    await deploy(capture, args({ proxy: { enabled: false } }));
+    await deploy(capture, riversideArgs({ proxy: { enabled: false } }));
     expect(capture.ofType(CONTAINER).map((c) => c.name)).not.toContain("riverside-proxy-server");
     expect(capture.ofType(CONTAINER).filter((c) => c.inputs.ports !== undefined)).toEqual([]);
   });
@@ -284,7 +274,10 @@ describe("DockerAgencyInstance", () => {
   it("uses the configured PostgreSQL major and gunicorn tuning", async () => {
     await deploy(
       capture,
-      args({ postgres: { version: 17 }, gunicorn: { workers: 5, timeout: 120, gracefulTimeout: 90 } }),
+      riversideArgs({
+        postgres: { version: 17 },
+        gunicorn: { workers: 5, timeout: 120, gracefulTimeout: 90 },
+      }),
     );
     expect(container(capture, "db-server").inputs.image).toBe("postgres:17.6-bookworm");
     const web = container(capture, "web-server");
@@ -297,7 +290,7 @@ describe("DockerAgencyInstance", () => {
   it("takes each kind of container's caps from resources.*", async () => {
     await deploy(
       capture,
-      args({
+      riversideArgs({
         resources: {
           cpu: 2,
           memoryMb: 2048,
@@ -314,7 +307,7 @@ describe("DockerAgencyInstance", () => {
   });
 
   it("targets a remote Docker host through its own provider", async () => {
-    await deploy(capture, args({ docker: { host: "ssh://deploy@riverside.example.org" } }));
+    await deploy(capture, riversideArgs({ docker: { host: "ssh://deploy@riverside.example.org" } }));
     expect(capture.one("pulumi:providers:docker", "riverside-docker").inputs.host).toBe(
       "ssh://deploy@riverside.example.org",
     );
@@ -323,79 +316,95 @@ describe("DockerAgencyInstance", () => {
 
 describe("DockerAgencyInstance with invalid configuration", () => {
   const table: [string, AgencyInstanceArgs, string][] = [
-    ["a bad slug", args({ agency: "Riverside Food Bank" }), "agency-deploy:agency must be a lowercase slug"],
-    ["no domains", args({ domains: [] }), "agency-deploy:domains must list at least one domain"],
+    [
+      "a bad slug",
+      riversideArgs({ agency: "Riverside Food Bank" }),
+      "agency-deploy:agency must be a lowercase slug",
+    ],
+    ["no domains", riversideArgs({ domains: [] }), "agency-deploy:domains must list at least one domain"],
     [
       "a bad hostname",
-      args({ domains: ["ok.example.org", "not a host"] }),
+      riversideArgs({ domains: ["ok.example.org", "not a host"] }),
       "agency-deploy:domains[1] must be a hostname",
     ],
-    ["an unknown mode", args({ mode: "staging" }), 'agency-deploy:mode must be "production" or "demo"'],
-    ["an unknown target", args({ target: "k8s" }), 'agency-deploy:target must be "docker" or "azure"'],
+    [
+      "an unknown mode",
+      riversideArgs({ mode: "staging" }),
+      'agency-deploy:mode must be "production" or "demo"',
+    ],
+    [
+      "an unknown target",
+      riversideArgs({ target: "k8s" }),
+      'agency-deploy:target must be "docker" or "azure"',
+    ],
     [
       "both image context and ref",
-      args({ image: { context: APP_CONTEXT, ref: "app:1" } }),
+      riversideArgs({ image: { context: APP_CONTEXT, ref: "app:1" } }),
       "agency-deploy:image must set exactly one",
     ],
     [
       "a missing build context",
-      args({ image: { context: "no/such/dir" } }),
+      riversideArgs({ image: { context: "no/such/dir" } }),
       "agency-deploy:image.context is not a directory",
     ],
     [
       "a missing Dockerfile",
-      args({ image: { context: APP_CONTEXT, dockerfile: "Nope" } }),
+      riversideArgs({ image: { context: APP_CONTEXT, dockerfile: "Nope" } }),
       "agency-deploy:image.dockerfile does not exist",
     ],
     [
       "a secret build arg",
-      args({ image: { context: APP_CONTEXT, buildArgs: { API_TOKEN: "x" } } }),
+      riversideArgs({ image: { context: APP_CONTEXT, buildArgs: { API_TOKEN: "x" } } }),
       "agency-deploy:image.buildArgs.API_TOKEN looks like a secret",
     ],
     [
       "a managed env var",
-      args({ env: { DEBUG: "True" } }),
+      riversideArgs({ env: { DEBUG: "True" } }),
       "agency-deploy:env.DEBUG is managed by agency-deploy",
     ],
     [
       "a secret in plain env",
-      args({ env: { SMTP_PASSWORD: "x" } }),
+      riversideArgs({ env: { SMTP_PASSWORD: "x" } }),
       "agency-deploy:env.SMTP_PASSWORD looks like a secret",
     ],
-    ["zero workers", args({ gunicorn: { workers: 0 } }), "agency-deploy:gunicorn.workers must be at least 1"],
+    [
+      "zero workers",
+      riversideArgs({ gunicorn: { workers: 0 } }),
+      "agency-deploy:gunicorn.workers must be at least 1",
+    ],
     [
       "graceful timeout above timeout",
-      args({ gunicorn: { timeout: 30, gracefulTimeout: 60 } }),
+      riversideArgs({ gunicorn: { timeout: 30, gracefulTimeout: 60 } }),
       "agency-deploy:gunicorn.gracefulTimeout must not exceed gunicorn.timeout",
     ],
     [
       "an unsupported PostgreSQL",
-      args({ postgres: { version: 9 } }),
+      riversideArgs({ postgres: { version: 9 } }),
       "agency-deploy:postgres.version must be at least 13",
     ],
     [
       "a release step with a bad onFailure",
-      args({ release: { steps: [{ name: "migrate", command: ["x"], onFailure: "ignore" }] } }),
+      riversideArgs({ release: { steps: [{ name: "migrate", command: ["x"], onFailure: "ignore" }] } }),
       'agency-deploy:release.steps[0].onFailure must be "abort" or "warn"',
     ],
     [
       "a rotation value that is not a generation",
-      args({ rotation: { secretKey: "2026-01" } }),
+      riversideArgs({ rotation: { secretKey: "2026-01" } }),
       "agency-deploy:rotation.secretKey must be a generation number",
     ],
     [
       "an unknown setting",
-      { ...args(), colour: "blue" } as AgencyInstanceArgs,
+      { ...riversideArgs(), colour: "blue" } as AgencyInstanceArgs,
       "agency-deploy has unknown setting(s): colour",
     ],
     [
       "memory below the minimum",
-      args({ resources: { memoryMb: 64 } }),
+      riversideArgs({ resources: { memoryMb: 64 } }),
       "agency-deploy:resources.memoryMb must be at least 128",
     ],
     [
       "a database without CPU",
-      args({ resources: { database: { cpu: 0 } } }),
+      riversideArgs({ resources: { database: { cpu: 0 } } }),
       "agency-deploy:resources.database.cpu",
     ],
   ];
@@ -416,7 +425,9 @@ describe("DockerAgencyInstance with invalid configuration", () => {
 
   it("reports every problem at once", () => {
     installCapture();
-    expect(() => new DockerAgencyInstance("x", args({ agency: "X", domains: [], mode: "live" }))).toThrow(
+    expect(
+      () => new DockerAgencyInstance("x", riversideArgs({ agency: "X", domains: [], mode: "live" })),
+    ).toThrow(
       expect.objectContaining({
         issues: expect.arrayContaining([
           expect.objectContaining({ key: "agency-deploy:agency" }),

@@ -1,27 +1,16 @@
 import { spawnSync } from "child_process";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgencyInstanceArgs } from "../../../components/args";
 import { DockerAgencyInstance } from "../../../components/docker/instance";
 import { loginEnvPrefix, rotationCommands } from "../../../components/docker/password-rotation";
-import { FIXTURES_DIR } from "../../support/paths";
+import { riversideArgs } from "../../support/docker-instance";
 import { CapturedResource, installCapture, ResourceCapture, valueOf } from "../../support/capture";
 
 const CONTAINER = "docker:index/container:Container";
-const APP_CONTEXT = path.join(FIXTURES_DIR, "docker-instance", "app");
 const JOB = "riverside-password-rotation-job";
 
-function args(overrides: Partial<AgencyInstanceArgs> = {}): AgencyInstanceArgs {
-  return {
-    agency: "riverside",
-    domains: ["riverside.example.org"],
-    image: { context: APP_CONTEXT },
-    ...overrides,
-  };
-}
-
 /** Deploys, recording each resource's ignoreChanges (capture sees no options beyond protect/deps). */
-async function deploy(c: ResourceCapture, a: AgencyInstanceArgs = args()) {
+async function deploy(c: ResourceCapture, a: AgencyInstanceArgs = riversideArgs()) {
   const ignoreChanges: Record<string, string[] | undefined> = {};
   const record: pulumi.ResourceTransformation = ({ name, props, opts }) => {
     ignoreChanges[name] = opts.ignoreChanges;
@@ -120,7 +109,7 @@ describe("DockerAgencyInstance database password rotation", () => {
 
   it("after a rotation, applies the new generation with the previous one, and the app gets only the new one", async () => {
     const c = installCapture();
-    await deploy(c, args({ rotation: { databasePasswords: "1" } }));
+    await deploy(c, riversideArgs({ rotation: { databasePasswords: "1" } }));
     const job = c.one(CONTAINER, JOB);
     expect(envOf(job).map((e) => e.split("=")[0])).toEqual([
       "APP_DB_PASSWORD",
