@@ -14,16 +14,16 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EngineHost, PolicyPackProcess, type StackContext } from "../policies/offline/analyzer";
-import { effectiveConfig } from "../policies/offline/check";
-import { runProgram } from "../policies/offline/program";
-import { loadProject } from "../policies/offline/project";
-import { engineResources, type EngineResource } from "../policies/offline/resource-graph";
+import { EngineHost, PolicyPackProcess, type StackContext } from "../policies/command/offline/analyzer";
+import { effectiveConfig } from "../policies/command/offline/check";
+import { runProgram } from "../policies/command/offline/program";
+import { loadProject } from "../policies/command/offline/project";
+import { engineResources, type EngineResource } from "../policies/command/offline/resource-graph";
 import { runTree, type TreeRun } from "./process-tree";
 import { formatBytes, formatMs, median, timed } from "./stats";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
-const CLI = path.join(REPO_ROOT, "dist", "policies", "cli", "main.js");
+const CLI = path.join(REPO_ROOT, "dist", "policies", "command", "cli", "main.js");
 const PACK = path.join(REPO_ROOT, "policies");
 const BASELINE_PACK = path.join(__dirname, "baseline-pack");
 const STACKS = path.join(REPO_ROOT, "stacks");

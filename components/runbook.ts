@@ -12,7 +12,7 @@ import { CONFIG_NAMESPACE } from "./config";
 
 /**
  * The four procedures the report asks for. Same shape as `RunbookCommands` in
- * policies/report/model.ts; declared here so the library does not depend on the policy pack.
+ * policies/command/report/model.ts; declared here so the library does not depend on the policy pack.
  */
 export interface RunbookCommands {
   backupBeforeMigration?: string;

@@ -2,9 +2,9 @@
 // module does that and nothing else.
 import { PolicyPack } from "@pulumi/policy";
 import { modeFromStackConfig } from "./mode";
-import { buildPolicies } from "./pack";
+import { buildPolicies } from "./pack/policies";
 import { PACK_NAME } from "./protocol";
-import { RULES } from "./rules";
+import { RULES } from "./pack/rules";
 
 new PolicyPack(PACK_NAME, {
   description: "The deployment-reliability checklist for agency-deploy Django instances (Docker and Azure).",

@@ -6,9 +6,9 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { checkStack, type StackCheck } from "../../policies/offline/check";
-import { buildReport, toJsonReport, type JsonReport } from "../../policies/report";
-import { AZURE } from "../../policies/rules/types";
+import { checkStack, type StackCheck } from "../../policies/command/offline/check";
+import { buildReport, toJsonReport, type JsonReport } from "../../policies/command/report";
+import { AZURE } from "../../policies/pack/rules/types";
 import { REPO_ROOT } from "../support/paths";
 
 const PACK_DIR = path.join(REPO_ROOT, "policies");

@@ -1,9 +1,9 @@
 /** Docker Image resources over the shared app contexts, for rule tests. */
 import * as path from "path";
-import { DOCKER } from "../../policies/rules/types";
+import { DOCKER } from "../../policies/pack/rules/types";
 import { REPO_ROOT, FIXTURES_DIR } from "./paths";
 import { resource } from "./resources";
-import type { Finding, RuleResult } from "../../policies/rules/rule";
+import type { Finding, RuleResult } from "../../policies/pack/rules/rule";
 
 export const BAD_APP = path.join(FIXTURES_DIR, "apps", "bad-app");
 export const SAMPLE_APP = path.join(REPO_ROOT, "stacks", "sample-app");

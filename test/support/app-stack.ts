@@ -3,8 +3,8 @@
  * a context, a web container wired to it (propertyDependencies.image), optional databases, proxy
  * and backup. Props follow @pulumi/docker v5 input names. `web` overrides merge into the web props.
  */
-import type { Resource } from "../../policies/rules/rule";
-import { DOCKER } from "../../policies/rules/types";
+import type { Resource } from "../../policies/pack/rules/rule";
+import { DOCKER } from "../../policies/pack/rules/types";
 import { builtImage } from "./app-images";
 import { resource } from "./resources";
 

@@ -4,8 +4,8 @@
  */
 import { defaultReleaseSteps, type Mode, type ReleaseStep } from "../../components/config";
 import { releaseScript } from "../../components/release";
-import type { Resource } from "../../policies/rules/rule";
-import { DOCKER } from "../../policies/rules/types";
+import type { Resource } from "../../policies/pack/rules/rule";
+import { DOCKER } from "../../policies/pack/rules/types";
 import { SAMPLE_APP } from "./app-images";
 import { resource } from "./resources";
 

@@ -28,7 +28,7 @@ export interface Reported {
   enforcementLevel?: string;
 }
 
-/** A reportViolation that keeps what it is given; the pack uses both of its forms (see policies/pack.ts). */
+/** A reportViolation that keeps what it is given; the pack uses both of its forms (see policies/pack/policies.ts). */
 export function reporter(into: Reported[]): ReportViolation {
   return ((message: string | Reported, urn?: string) =>
     into.push(typeof message === "string" ? { message, urn } : message)) as ReportViolation;

@@ -3,8 +3,8 @@
  * `context(mode)` gives a RuleContext whose build-context facts come from the real inspectors.
  */
 import type { Mode } from "../../policies/mode";
-import { buildContext } from "../../policies/pack";
-import type { Resource, RuleContext } from "../../policies/rules/rule";
+import { buildContext } from "../../policies/pack/policies";
+import type { Resource, RuleContext } from "../../policies/pack/rules/rule";
 
 export interface ResourceOptions {
   dependencies?: string[];

@@ -4,8 +4,8 @@
  * file:line, an app that runs a pushed image cannot be verified, and a stack that runs no
  * application is not applicable. Call it inside the rule's `describe`.
  */
-import type { StackRule } from "../../policies/rules/rule";
-import { DOCKER } from "../../policies/rules/types";
+import type { StackRule } from "../../policies/pack/rules/rule";
+import { DOCKER } from "../../policies/pack/rules/types";
 import { BAD_APP, SAMPLE_APP, violationsAt } from "./app-images";
 import { appStack } from "./app-stack";
 import { context, resource } from "./resources";

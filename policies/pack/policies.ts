@@ -1,0 +1,209 @@
+/**
+ * Turns the checklist and its rules into CrossGuard policies: one policy per checklist
+ * item, one validator per policy that branches on the resource type (so the engine's
+ * passed / not-applicable summaries are right), enforcement from severity and mode.
+ *
+ * No policy ever throws: a value unknown during preview, a malformed property or a bug in
+ * a rule becomes an advisory "could not verify" finding with the reason.
+ */
+import type {
+  EnforcementLevel,
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { CHECKLIST, type ChecklistItem } from "./checklist";
+import { defaultEnforcement, isMode, type Mode } from "../mode";
+import { COULD_NOT_VERIFY, formatLocationLine } from "../protocol";
+import { str } from "./rules/props";
+import {
+  NOT_APPLICABLE,
+  unverifiable,
+  type Finding,
+  type Resource,
+  type RuleContext,
+  type RuleResult,
+  type Rule,
+} from "./rules/rule";
+import { DOCKER } from "./rules/types";
+import type { BuildContextFacts } from "./inspect/facts";
+import * as path from "path";
+
+/** Per-policy config: `{ "<policy>": { "mode": "demo" } }` overrides the stack's mode. */
+interface PolicyConfig {
+  mode?: string;
+}
+
+/**
+ * The object form of reportViolation. @pulumi/policy's server accepts it at run time
+ * (makeReportViolationFun) to set enforcement per violation, but its typings only declare
+ * the string form; "could not verify" must stay advisory under a mandatory policy.
+ */
+interface ViolationInfo {
+  message: string;
+  urn?: string;
+  enforcementLevel?: EnforcementLevel;
+}
+
+export function buildPolicies(
+  rules: readonly Rule[],
+  stackMode: Mode,
+): (ResourceValidationPolicy | StackValidationPolicy)[] {
+  return CHECKLIST.map((item) => {
+    const matching = rules.filter((r) => r.id === item.id);
+    if (matching.length !== 1) {
+      throw new Error(`checklist item ${item.id} needs exactly one rule, found ${matching.length}`);
+    }
+    return policyFor(item, matching[0], stackMode);
+  });
+}
+
+function policyFor(
+  item: ChecklistItem,
+  rule: Rule,
+  stackMode: Mode,
+): ResourceValidationPolicy | StackValidationPolicy {
+  const base = {
+    name: item.policy,
+    description: item.description,
+    severity: item.severity,
+    enforcementLevel: defaultEnforcement(item.severity, stackMode),
+    remediationSteps: item.fix,
+    tags: [item.id, item.category],
+    configSchema: { properties: { mode: { type: "string" as const, enum: ["production", "demo"] } } },
+  };
+  if (rule.scope === "resource") {
+    return {
+      ...base,
+      validateResource: async (args: ResourceValidationArgs, report: ReportViolation) => {
+        if (!rule.types.includes(args.type)) args.notApplicable(`applies to ${rule.types.join(", ")}`);
+        const mode = effectiveMode(args.getConfig<PolicyConfig>(), stackMode);
+        const resource = resourceFromArgs(args);
+        const result = await judge(() => rule.check(resource, contextFor(mode)));
+        if (result === NOT_APPLICABLE) args.notApplicable();
+        emit(result, { item, report, defaultUrn: args.urn, stackMode, mode });
+      },
+    };
+  }
+  return {
+    ...base,
+    validateStack: async (args: StackValidationArgs, report: ReportViolation) => {
+      const mode = effectiveMode(args.getConfig<PolicyConfig>(), stackMode);
+      const resources = args.resources.map(resourceFromPolicyResource);
+      const result = await judge(() => rule.check(resources, contextFor(mode)));
+      if (result === NOT_APPLICABLE) args.notApplicable();
+      emit(result, { item, report, defaultUrn: undefined, stackMode, mode });
+    },
+  };
+}
+
+function effectiveMode(config: PolicyConfig | undefined, stackMode: Mode): Mode {
+  return isMode(config?.mode) ? config.mode : stackMode;
+}
+
+/** Runs a rule; anything it throws (an unknown value, an odd shape, a bug) becomes "could not verify". */
+async function judge(check: () => RuleResult | Promise<RuleResult>): Promise<RuleResult> {
+  try {
+    return await check();
+  } catch (error) {
+    return [unverifiable(reasonOf(error))];
+  }
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof Error) {
+    // @pulumi/policy's proxy throws UnknownValueError for values unknown during preview.
+    if (error.constructor.name === "UnknownValueError") return error.message;
+    return `the rule could not read this resource (${error.message})`;
+  }
+  return "the rule could not read this resource";
+}
+
+interface EmitOptions {
+  item: ChecklistItem;
+  report: ReportViolation;
+  defaultUrn: string | undefined;
+  stackMode: Mode;
+  mode: Mode;
+}
+
+function emit(findings: Finding[], { item, report, defaultUrn, stackMode, mode }: EmitOptions): void {
+  for (const finding of findings) {
+    const urn = finding.location?.urn ?? defaultUrn;
+    const message = messageFor(item, finding, urn);
+    if (finding.kind === "unverifiable") {
+      reportWithLevel(report, { message, urn, enforcementLevel: "advisory" });
+    } else if (mode !== stackMode) {
+      // A pack-config mode override changes the level this violation carries.
+      reportWithLevel(report, { message, urn, enforcementLevel: defaultEnforcement(item.severity, mode) });
+    } else {
+      report(finding.message + locationLine(finding, urn), urn);
+    }
+  }
+}
+
+function reportWithLevel(report: ReportViolation, info: ViolationInfo): void {
+  (report as unknown as (info: ViolationInfo) => void)(info);
+}
+
+/** Same shape as the string form (description, then detail) so every violation reads alike. */
+function messageFor(item: ChecklistItem, finding: Finding, urn: string | undefined): string {
+  const detail = finding.kind === "unverifiable" ? `${COULD_NOT_VERIFY} ${finding.message}` : finding.message;
+  return `${item.description}\n${detail}${locationLine(finding, urn)}`;
+}
+
+/** The machine-readable last line the report parses (policies/protocol.ts). */
+function locationLine(finding: Finding, urn: string | undefined): string {
+  const loc = finding.location;
+  if (loc === undefined) return "";
+  const line = formatLocationLine({ file: loc.file, line: loc.line, urn, property: loc.property });
+  return line === undefined ? "" : `\n${line}`;
+}
+
+/** What Analyze and AnalyzeStack both tell about a resource; only AnalyzeStack knows its graph. */
+function resourceCore(r: Pick<PolicyResource, "type" | "name" | "urn" | "props" | "opts">) {
+  return { type: r.type, name: r.name, urn: r.urn, props: r.props, protect: r.opts?.protect === true };
+}
+
+function resourceFromArgs(args: ResourceValidationArgs): Resource {
+  return { ...resourceCore(args), parent: args.opts?.parent, dependencies: [], propertyDependencies: {} };
+}
+
+function resourceFromPolicyResource(r: PolicyResource): Resource {
+  const propertyDependencies: Record<string, string[]> = {};
+  for (const [prop, deps] of Object.entries(r.propertyDependencies ?? {})) {
+    propertyDependencies[prop] = deps.map((d) => d.urn);
+  }
+  return {
+    ...resourceCore(r),
+    parent: r.parent?.urn,
+    dependencies: (r.dependencies ?? []).map((d) => d.urn),
+    propertyDependencies,
+  };
+}
+
+function contextFor(mode: Mode): RuleContext {
+  return { mode, buildContext };
+}
+
+/** Facts of a docker Image's local build context; undefined for pushed or remote images. */
+export async function buildContext(
+  image: Resource,
+  settingsModule?: string,
+): Promise<BuildContextFacts | undefined> {
+  if (image.type !== DOCKER.image) return undefined;
+  const context = str(image.props, "build.context");
+  if (context === undefined) return undefined;
+  const dockerfile = str(image.props, "build.dockerfile");
+  // Loaded on first use: pack start-up (GetAnalyzerInfo) must not pay for parsers.
+  const { inspectBuildContext } = await import("./inspect/index");
+  return inspectBuildContext({
+    context: path.resolve(context),
+    dockerfile: dockerfile === undefined ? undefined : path.resolve(context, dockerfile),
+    target: str(image.props, "build.target"),
+    settingsModule,
+  });
+}

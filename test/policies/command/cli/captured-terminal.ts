@@ -1,0 +1,23 @@
+import type { Terminal } from "../../../../policies/command/cli/terminal";
+
+/** A Terminal that keeps what the CLI wrote: the report (`out`) and its errors (`err`), no progress. */
+export interface CapturedTerminal extends Terminal {
+  out: string;
+  err: string;
+}
+
+export function capturedTerminal(): CapturedTerminal {
+  const t: CapturedTerminal = {
+    out: "",
+    err: "",
+    progress: () => undefined,
+    done: () => undefined,
+    error(message: string) {
+      t.err += `error: ${message}\n`;
+    },
+    stdout(text: string) {
+      t.out += text;
+    },
+  };
+  return t;
+}

@@ -1,0 +1,26 @@
+import { debugOff as rule } from "../../../../../policies/pack/rules/configuration-hygiene/debug-off";
+import { DOCKER } from "../../../../../policies/pack/rules/types";
+import { context, resource } from "../../../../support/resources";
+import { itJudgesTheAppBuild } from "../../../../support/rule-harness";
+
+describe("debug-off", () => {
+  itJudgesTheAppBuild(rule, ["konote/settings.py:10"]);
+});
+
+describe("debug-off on deployed values", () => {
+  const web = (debug: string) =>
+    resource(DOCKER.container, "web", {
+      image: "ghcr.io/a/b:1",
+      command: ["gunicorn", "x.wsgi"],
+      envs: [`DEBUG=${debug}`],
+    });
+  it("faults DEBUG=True on a web container in production, not in demo", async () => {
+    const prod = await rule.check([web("True")], context("production"));
+    const demo = await rule.check([web("True")], context("demo"));
+    const violations = (r: typeof prod) =>
+      r === "not-applicable" ? [] : r.filter((f) => f.kind === "violation");
+    expect(violations(prod)).toHaveLength(1);
+    expect(violations(prod)[0].message).not.toContain('True"');
+    expect(violations(demo)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,41 @@
+import { orderedRelease as rule } from "../../../../../policies/pack/rules/recovery/ordered-release";
+import { DOCKER } from "../../../../../policies/pack/rules/types";
+import { BAD_APP, SAMPLE_APP, violationsAt } from "../../../../support/app-images";
+import { appStack } from "../../../../support/app-stack";
+import { context, resource, urnOf } from "../../../../support/resources";
+
+const release = (script: string) =>
+  resource(DOCKER.container, "release", {
+    image: "ghcr.io/a/b:1",
+    command: ["sh", "-c", script],
+    attach: true,
+  });
+
+describe("ordered-release", () => {
+  it("passes a release that migrates both databases, then seeds", async () => {
+    const ok = release(
+      "python manage.py migrate && python manage.py migrate --database=audit && python manage.py seed",
+    );
+    expect(await rule.check([ok], context())).toEqual([]);
+  });
+  it("faults a release that seeds before migrating", async () => {
+    const bad = release("python manage.py seed; python manage.py migrate");
+    expect(await rule.check([bad], context())).toEqual([expect.objectContaining({ kind: "violation" })]);
+  });
+  it("accepts seeds in a container that depends on the migrating release", async () => {
+    const migrate = release("python manage.py migrate");
+    const seed = resource(
+      DOCKER.container,
+      "seed",
+      { image: "ghcr.io/a/b:1", command: ["python", "manage.py", "seed"], attach: true },
+      {
+        dependencies: [urnOf(DOCKER.container, "release")],
+      },
+    );
+    expect(await rule.check([migrate, seed], context())).toEqual([]);
+  });
+  it("passes bad-app's entrypoint (it migrates before seeding) and the sample app (no seeds at start)", async () => {
+    expect(violationsAt(await rule.check(appStack(BAD_APP, { envs: [] }), context()), BAD_APP)).toEqual([]);
+    expect(violationsAt(await rule.check(appStack(SAMPLE_APP), context()), SAMPLE_APP)).toEqual([]);
+  });
+});

@@ -1,0 +1,49 @@
+import { defaultReleaseSteps } from "../../../../../components/config";
+import { releaseScript } from "../../../../../components/release";
+import { readStartScript } from "../../../../../policies/pack/rules/shared/start-script";
+
+const summary = async (argv: string[]) =>
+  (await readStartScript(argv)).steps.map((s) => `${s.kind}:${s.onFailure}`);
+
+describe("readStartScript", () => {
+  it("reads the components' release script: abort steps abort, warn steps warn", async () => {
+    expect(await summary(["sh", "-c", releaseScript(defaultReleaseSteps("demo"))])).toEqual([
+      "migrate:aborts",
+      "migrate:aborts",
+      "lockdown:aborts",
+      "seed:warns",
+      "check:warns",
+    ]);
+  });
+
+  it("follows errexit, || handlers and the && exemption", async () => {
+    expect(
+      await summary([
+        "sh",
+        "-c",
+        "set -e\npython manage.py migrate || true\npython manage.py seed || echo WARN >&2\nexec gunicorn app.wsgi",
+      ]),
+    ).toEqual(["migrate:silent", "seed:warns", "server:aborts"]);
+    expect(await summary(["sh", "-c", "python manage.py migrate && gunicorn app.wsgi"])).toEqual([
+      "migrate:aborts",
+      "server:aborts",
+    ]);
+    expect(
+      await summary([
+        "sh",
+        "-c",
+        "set -e; python manage.py migrate && python manage.py seed; gunicorn app.wsgi",
+      ]),
+    ).toEqual(["migrate:continues", "seed:aborts", "server:aborts"]);
+    expect(
+      await summary(["sh", "-ec", "if ! python manage.py startup_check; then echo bad >&2; exit 1; fi"]),
+    ).toEqual(["check:aborts"]);
+    expect(await summary(["python", "manage.py", "migrate", "--database=audit"])).toEqual(["migrate:aborts"]);
+  });
+
+  it("reports steps hidden in shell functions as unreadable", async () => {
+    expect(
+      (await readStartScript(["sh", "-c", "run() { python manage.py migrate; }\nrun"])).opaque,
+    ).not.toBeNull();
+  });
+});

@@ -1,6 +1,0 @@
-import { allowedHostsRestricted as rule } from "../../../../policies/rules/configuration-hygiene/allowed-hosts-restricted";
-import { itJudgesTheAppBuild } from "../../../support/rule-harness";
-
-describe("allowed-hosts-restricted", () => {
-  itJudgesTheAppBuild(rule, ["konote/settings.py:11"]);
-});

@@ -1,6 +1,0 @@
-import { httpsSettings as rule } from "../../../../policies/rules/configuration-hygiene/https-settings";
-import { itJudgesTheAppBuild } from "../../../support/rule-harness";
-
-describe("https-settings", () => {
-  itJudgesTheAppBuild(rule, ["konote/settings.py"]);
-});

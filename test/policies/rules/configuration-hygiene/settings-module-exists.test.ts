@@ -1,6 +1,0 @@
-import { settingsModuleExists as rule } from "../../../../policies/rules/configuration-hygiene/settings-module-exists";
-import { itJudgesTheAppBuild } from "../../../support/rule-harness";
-
-describe("settings-module-exists", () => {
-  itJudgesTheAppBuild(rule, ["Dockerfile:18"]);
-});

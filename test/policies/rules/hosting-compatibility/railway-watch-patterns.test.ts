@@ -1,6 +1,0 @@
-import { railwayWatchPatterns as rule } from "../../../../policies/rules/hosting-compatibility/railway-watch-patterns";
-import { itJudgesTheAppBuild } from "../../../support/rule-harness";
-
-describe("railway-watch-patterns", () => {
-  itJudgesTheAppBuild(rule, ["railway.json:6"]);
-});

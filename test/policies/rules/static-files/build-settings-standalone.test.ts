@@ -1,6 +1,0 @@
-import { buildSettingsStandalone as rule } from "../../../../policies/rules/static-files/build-settings-standalone";
-import { itJudgesTheAppBuild } from "../../../support/rule-harness";
-
-describe("build-settings-standalone", () => {
-  itJudgesTheAppBuild(rule, ["entrypoint.sh:10"]);
-});

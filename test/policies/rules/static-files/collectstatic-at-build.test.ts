@@ -1,6 +1,0 @@
-import { collectstaticAtBuild as rule } from "../../../../policies/rules/static-files/collectstatic-at-build";
-import { itJudgesTheAppBuild } from "../../../support/rule-harness";
-
-describe("collectstatic-at-build", () => {
-  itJudgesTheAppBuild(rule, ["entrypoint.sh:10"]);
-});

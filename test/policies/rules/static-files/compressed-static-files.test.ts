@@ -1,6 +1,0 @@
-import { compressedStaticFiles as rule } from "../../../../policies/rules/static-files/compressed-static-files";
-import { itJudgesTheAppBuild } from "../../../support/rule-harness";
-
-describe("compressed-static-files", () => {
-  itJudgesTheAppBuild(rule, ["konote/settings.py:28"]);
-});
