@@ -6,6 +6,7 @@
  * (`agency-deploy:domains[0] must be a hostname`), and nothing is registered
  * with the engine until the whole configuration is valid.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
 /** The Pulumi project name, and so the namespace of every config key. */
@@ -35,6 +36,18 @@ export const MANAGED_ENV = [
   "FIELD_ENCRYPTION_KEY_FALLBACKS",
   "PORT",
 ] as const;
+
+/**
+ * An identifier a consumer may pass from another resource (`pulumi.Input<string>`): a non-empty
+ * string, or an Output or Promise, checked by the resource it reaches.
+ */
+const resourceInput = z.union([
+  z.string().min(1),
+  z.custom<pulumi.Output<string> | Promise<string>>(
+    (value) => pulumi.Output.isInstance(value) || value instanceof Promise,
+    "must be a string",
+  ),
+]);
 
 const releaseStepSchema = z
   .object({
@@ -193,7 +206,7 @@ const backupSchema = z
 const dockerSchema = z
   .object({
     /** Docker host for the provider, e.g. ssh://deploy@agency.example.org; the local engine when unset. */
-    host: z.string().min(1).optional(),
+    host: resourceInput.optional(),
     httpPort: z.number().int().min(1).max(65535).default(80),
     httpsPort: z.number().int().min(1).max(65535).default(443),
   })
@@ -203,7 +216,7 @@ const azureSchema = z
   .object({
     location: z.string().min(1).default("westeurope"),
     /** Deploy into an existing resource group instead of creating one. */
-    resourceGroupName: z.string().min(1).optional(),
+    resourceGroupName: resourceInput.optional(),
     postgresSku: z.string().min(1).default("Standard_B1ms"),
     postgresTier: z.enum(["Burstable", "GeneralPurpose", "MemoryOptimized"]).default("Burstable"),
     storageGb: z.number().int().min(32).default(32),
@@ -211,13 +224,13 @@ const azureSchema = z
     backupRetentionDays: z.number().int().min(7).max(35).optional(),
     geoRedundantBackup: z.boolean().default(false),
     /** Delegated subnet for PostgreSQL; public access is disabled when set. */
-    postgresSubnetId: z.string().min(1).optional(),
+    postgresSubnetId: resourceInput.optional(),
     minReplicas: z.number().int().min(0).max(30).optional(),
     maxReplicas: z.number().int().min(1).max(30).default(2),
     /** Private DNS zone (privatelink.postgres.database.azure.com) linked to the VNet; needed with postgresSubnetId. */
-    postgresPrivateDnsZoneId: z.string().min(1).optional(),
+    postgresPrivateDnsZoneId: resourceInput.optional(),
     /** Infrastructure subnet of the Container Apps environment; needed to reach a VNet-only PostgreSQL server. */
-    containerAppsSubnetId: z.string().min(1).optional(),
+    containerAppsSubnetId: resourceInput.optional(),
     /** vCPU per web and release replica; Container Apps allots 2 GiB of memory per vCPU. */
     cpu: z
       .number()
@@ -306,16 +319,29 @@ export type InstanceSettings = Omit<z.output<typeof instanceSchema>, "release"> 
 };
 
 export interface ConfigIssue {
-  /** The full config key, e.g. `agency-deploy:domains[0]`. */
+  /** The full config key, e.g. `agency-deploy:domains[0]` (or argument path, `args.domains[0]`). */
   key: string;
+  /** The setting's path in the settings (`["domains", 0]`), from which either key is written. */
+  path?: readonly PropertyKey[];
   message: string;
 }
 
-/** Invalid configuration: every problem, each naming its key. */
+/** Invalid configuration (or component arguments): every problem, each naming its key. */
 export class ConfigError extends Error {
-  constructor(readonly issues: ConfigIssue[]) {
-    super(`Invalid configuration:\n${issues.map((i) => `  - ${i.key} ${i.message}`).join("\n")}`);
+  constructor(
+    readonly issues: ConfigIssue[],
+    heading = "Invalid configuration",
+  ) {
+    super(`${heading}:\n${issues.map((i) => `  - ${i.key} ${i.message}`).join("\n")}`);
     this.name = "ConfigError";
+  }
+
+  /** The same problems, each keyed by `keyOf(path)` (issues without a path keep their key). */
+  rekeyed(keyOf: (path: readonly PropertyKey[]) => string, heading?: string): ConfigError {
+    const issues = this.issues.map((issue) =>
+      issue.path === undefined ? issue : { ...issue, key: keyOf(issue.path) },
+    );
+    return new ConfigError(issues, heading);
   }
 }
 
@@ -344,6 +370,11 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+/** `["domains", 0]` -> `args.domains[0]`: where a value passed in code sits in a component's args. */
+export function argsKey(path: readonly PropertyKey[]): string {
+  return configKey(path, "args").replace(/^args:/, "args.");
+}
+
 /**
  * Validate raw settings (parsed Pulumi config or component args).
  * @throws ConfigError listing every problem with its key.
@@ -356,12 +387,26 @@ export function parseInstanceSettings(raw: unknown, namespace = CONFIG_NAMESPACE
     throw new ConfigError(
       result.error.issues.map((issue) => ({
         key: configKey(issue.path, namespace),
+        path: issue.path,
         message: issueMessage(issue),
       })),
     );
   }
   const cfg = result.data;
   return { ...cfg, release: { steps: cfg.release.steps ?? defaultReleaseSteps(cfg.mode) } };
+}
+
+/**
+ * Run a component's validation (written with config keys) on the args it was given in code, so
+ * that each problem names its argument path (`args.mode`) and the message names the component.
+ */
+export function validateArgs<T>(component: string, validate: () => T): T {
+  try {
+    return validate();
+  } catch (err) {
+    if (err instanceof ConfigError) throw err.rekeyed(argsKey, `Invalid arguments of ${component}`);
+    throw err;
+  }
 }
 
 /**

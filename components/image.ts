@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import { ConfigError, InstanceSettings, SECRET_LIKE_NAME, configKey } from "./config";
+import { ConfigError, ConfigIssue, InstanceSettings, SECRET_LIKE_NAME, configKey } from "./config";
 
 export type ImageSettings = InstanceSettings["image"];
 
@@ -60,21 +60,34 @@ export function imageSource(
   if (image.ref !== undefined) return { ref: image.ref };
   if (image.context === undefined) {
     throw new ConfigError([
-      { key: configKey(["image"]), message: "must set exactly one of image.context or image.ref" },
+      {
+        key: configKey(["image"]),
+        path: ["image"],
+        message: "must set exactly one of image.context or image.ref",
+      },
     ]);
   }
-  const issues = Object.keys(image.buildArgs)
+  const issues: ConfigIssue[] = Object.keys(image.buildArgs)
     .filter((name) => SECRET_LIKE_NAME.test(name))
     .map((name) => ({
       key: configKey(["image", "buildArgs", name]),
+      path: ["image", "buildArgs", name],
       message: "looks like a secret; build args are stored in the image history. Use runtime env instead",
     }));
   const context = path.resolve(rootDir, image.context);
   const dockerfile = path.resolve(context, image.dockerfile);
   if (!fs.existsSync(context) || !fs.statSync(context).isDirectory()) {
-    issues.push({ key: configKey(["image", "context"]), message: `is not a directory: ${context}` });
+    issues.push({
+      key: configKey(["image", "context"]),
+      path: ["image", "context"],
+      message: `is not a directory: ${context}`,
+    });
   } else if (!fs.existsSync(dockerfile)) {
-    issues.push({ key: configKey(["image", "dockerfile"]), message: `does not exist: ${dockerfile}` });
+    issues.push({
+      key: configKey(["image", "dockerfile"]),
+      path: ["image", "dockerfile"],
+      message: `does not exist: ${dockerfile}`,
+    });
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return {

@@ -27,12 +27,17 @@ export function azureSettingsIssues(settings: InstanceSettings): ConfigIssue[] {
   if (settings.mode === "production" && azure.minReplicas === 0) {
     issues.push({
       key: configKey(["azure", "minReplicas"]),
+      path: ["azure", "minReplicas"],
       message:
         "must be at least 1 in production (a scaled-to-zero app fails its first requests while starting)",
     });
   }
   if (azure.minReplicas !== undefined && azure.minReplicas > azure.maxReplicas) {
-    issues.push({ key: configKey(["azure", "minReplicas"]), message: "must not exceed azure.maxReplicas" });
+    issues.push({
+      key: configKey(["azure", "minReplicas"]),
+      path: ["azure", "minReplicas"],
+      message: "must not exceed azure.maxReplicas",
+    });
   }
   return issues;
 }

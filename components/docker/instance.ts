@@ -11,10 +11,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { AgencyInstanceArgs } from "../args";
-import { InstanceSettings, parseInstanceSettings } from "../config";
-import { AppImage, ImageSource, imageSource } from "../image";
+import { InstanceSettings, parseInstanceSettings, validateArgs } from "../config";
+import { AppImage, imageSource } from "../image";
 import { releaseScript } from "../release";
 import { dockerRunbook, Runbook, RunbookCommands } from "../runbook";
+import { AgencyInstanceOutputs, instanceOutputs } from "../outputs";
 import { AgencySecrets } from "../secrets";
 import {
   backupBeforeRelease,
@@ -38,7 +39,12 @@ export function publicUrl(settings: InstanceSettings): string {
   return `https://${settings.domains[0]}${port}`;
 }
 
-export class DockerAgencyInstance extends pulumi.ComponentResource {
+/**
+ * One agency's complete instance on one Docker host: generated secrets, the app image, the app and
+ * audit PostgreSQL databases, backups, the release phase, the gunicorn web service and the Caddy
+ * TLS proxy.
+ */
+export class DockerAgencyInstance extends pulumi.ComponentResource implements AgencyInstanceOutputs {
   /** Public URL of the instance. */
   readonly url: pulumi.Output<string>;
   /** URL of the liveness endpoint. */
@@ -47,7 +53,9 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
   readonly imageDigest: pulumi.Output<string>;
   /** The image released before this one ("" before the second release): what a rollback re-deploys. */
   readonly previousImageDigest: pulumi.Output<string>;
+  /** Name of the app database. */
   readonly appDatabaseName: pulumi.Output<string>;
+  /** Name of the audit database. */
   readonly auditDatabaseName: pulumi.Output<string>;
   /** Connection string of the app database (secret). */
   readonly databaseUrl: pulumi.Output<string>;
@@ -60,8 +68,10 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
 
   constructor(name: string, args: AgencyInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate everything before registering anything.
-    const settings = parseInstanceSettings(args);
-    const source: ImageSource = imageSource(settings.agency, settings.image);
+    const { settings, source } = validateArgs("DockerAgencyInstance", () => {
+      const valid = parseInstanceSettings(args);
+      return { settings: valid, source: imageSource(valid.agency, valid.image) };
+    });
     super("agency-deploy:docker:AgencyInstance", name, {}, opts);
 
     // A remote Docker host gets its own provider; components hand it down to their containers.
@@ -241,17 +251,6 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
       );
     this.runbook = runbook.apply((r) => r.markdown);
     this.runbookCommands = runbook.apply((r) => r.commands);
-    this.registerOutputs({
-      url: this.url,
-      healthUrl: this.healthUrl,
-      imageDigest: this.imageDigest,
-      previousImageDigest: this.previousImageDigest,
-      appDatabaseName: this.appDatabaseName,
-      auditDatabaseName: this.auditDatabaseName,
-      databaseUrl: this.databaseUrl,
-      auditDatabaseUrl: this.auditDatabaseUrl,
-      runbook: this.runbook,
-      runbookCommands: this.runbookCommands,
-    });
+    this.registerOutputs(instanceOutputs(this));
   }
 }

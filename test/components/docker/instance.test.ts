@@ -314,98 +314,95 @@ describe("DockerAgencyInstance", () => {
   });
 });
 
-describe("DockerAgencyInstance with invalid configuration", () => {
+describe("DockerAgencyInstance with invalid args", () => {
   const table: [string, AgencyInstanceArgs, string][] = [
-    [
-      "a bad slug",
-      riversideArgs({ agency: "Riverside Food Bank" }),
-      "agency-deploy:agency must be a lowercase slug",
-    ],
-    ["no domains", riversideArgs({ domains: [] }), "agency-deploy:domains must list at least one domain"],
+    ["a bad slug", riversideArgs({ agency: "Riverside Food Bank" }), "args.agency must be a lowercase slug"],
+    ["no domains", riversideArgs({ domains: [] }), "args.domains must list at least one domain"],
     [
       "a bad hostname",
       riversideArgs({ domains: ["ok.example.org", "not a host"] }),
-      "agency-deploy:domains[1] must be a hostname",
+      "args.domains[1] must be a hostname",
     ],
     [
       "an unknown mode",
+      // @ts-expect-error -- a value the type refuses, as another language could still send it
       riversideArgs({ mode: "staging" }),
-      'agency-deploy:mode must be "production" or "demo"',
+      'args.mode must be "production" or "demo"',
     ],
     [
       "an unknown target",
+      // @ts-expect-error -- a value the type refuses, as another language could still send it
       riversideArgs({ target: "k8s" }),
-      'agency-deploy:target must be "docker" or "azure"',
+      'args.target must be "docker" or "azure"',
     ],
     [
       "both image context and ref",
       riversideArgs({ image: { context: APP_CONTEXT, ref: "app:1" } }),
-      "agency-deploy:image must set exactly one",
+      "args.image must set exactly one",
     ],
     [
       "a missing build context",
       riversideArgs({ image: { context: "no/such/dir" } }),
-      "agency-deploy:image.context is not a directory",
+      "args.image.context is not a directory",
     ],
     [
       "a missing Dockerfile",
       riversideArgs({ image: { context: APP_CONTEXT, dockerfile: "Nope" } }),
-      "agency-deploy:image.dockerfile does not exist",
+      "args.image.dockerfile does not exist",
     ],
     [
       "a secret build arg",
       riversideArgs({ image: { context: APP_CONTEXT, buildArgs: { API_TOKEN: "x" } } }),
-      "agency-deploy:image.buildArgs.API_TOKEN looks like a secret",
+      "args.image.buildArgs.API_TOKEN looks like a secret",
     ],
     [
       "a managed env var",
       riversideArgs({ env: { DEBUG: "True" } }),
-      "agency-deploy:env.DEBUG is managed by agency-deploy",
+      "args.env.DEBUG is managed by agency-deploy",
     ],
     [
       "a secret in plain env",
       riversideArgs({ env: { SMTP_PASSWORD: "x" } }),
-      "agency-deploy:env.SMTP_PASSWORD looks like a secret",
+      "args.env.SMTP_PASSWORD looks like a secret",
     ],
-    [
-      "zero workers",
-      riversideArgs({ gunicorn: { workers: 0 } }),
-      "agency-deploy:gunicorn.workers must be at least 1",
-    ],
+    ["zero workers", riversideArgs({ gunicorn: { workers: 0 } }), "args.gunicorn.workers must be at least 1"],
     [
       "graceful timeout above timeout",
       riversideArgs({ gunicorn: { timeout: 30, gracefulTimeout: 60 } }),
-      "agency-deploy:gunicorn.gracefulTimeout must not exceed gunicorn.timeout",
+      "args.gunicorn.gracefulTimeout must not exceed gunicorn.timeout",
     ],
     [
       "an unsupported PostgreSQL",
       riversideArgs({ postgres: { version: 9 } }),
-      "agency-deploy:postgres.version must be at least 13",
+      "args.postgres.version must be at least 13",
     ],
     [
       "a release step with a bad onFailure",
-      riversideArgs({ release: { steps: [{ name: "migrate", command: ["x"], onFailure: "ignore" }] } }),
-      'agency-deploy:release.steps[0].onFailure must be "abort" or "warn"',
+      riversideArgs({
+        // @ts-expect-error -- a value the type refuses, as another language could still send it
+        release: { steps: [{ name: "migrate", command: ["x"], onFailure: "ignore" }] },
+      }),
+      'args.release.steps[0].onFailure must be "abort" or "warn"',
     ],
     [
       "a rotation value that is not a generation",
       riversideArgs({ rotation: { secretKey: "2026-01" } }),
-      "agency-deploy:rotation.secretKey must be a generation number",
+      "args.rotation.secretKey must be a generation number",
     ],
     [
       "an unknown setting",
       { ...riversideArgs(), colour: "blue" } as AgencyInstanceArgs,
-      "agency-deploy has unknown setting(s): colour",
+      "args has unknown setting(s): colour",
     ],
     [
       "memory below the minimum",
       riversideArgs({ resources: { memoryMb: 64 } }),
-      "agency-deploy:resources.memoryMb must be at least 128",
+      "args.resources.memoryMb must be at least 128",
     ],
     [
       "a database without CPU",
       riversideArgs({ resources: { database: { cpu: 0 } } }),
-      "agency-deploy:resources.database.cpu",
+      "args.resources.database.cpu",
     ],
   ];
 
@@ -426,13 +423,14 @@ describe("DockerAgencyInstance with invalid configuration", () => {
   it("reports every problem at once", () => {
     installCapture();
     expect(
+      // @ts-expect-error -- a value the type refuses, as another language could still send it
       () => new DockerAgencyInstance("x", riversideArgs({ agency: "X", domains: [], mode: "live" })),
     ).toThrow(
       expect.objectContaining({
         issues: expect.arrayContaining([
-          expect.objectContaining({ key: "agency-deploy:agency" }),
-          expect.objectContaining({ key: "agency-deploy:domains" }),
-          expect.objectContaining({ key: "agency-deploy:mode" }),
+          expect.objectContaining({ key: "args.agency" }),
+          expect.objectContaining({ key: "args.domains" }),
+          expect.objectContaining({ key: "args.mode" }),
         ]),
       }),
     );
