@@ -15,9 +15,13 @@ import { CONFIG_NAMESPACE } from "./config";
  * policies/command/report/model.ts; declared here so the library does not depend on the policy pack.
  */
 export interface RunbookCommands {
+  /** Take a backup of both databases before a release that migrates. */
   backupBeforeMigration?: string;
+  /** Re-deploy the image released before this one. */
   rollback?: string;
+  /** Rotate the generated secrets by one generation; the previous one stays valid as a fallback. */
   keyRotation?: string;
+  /** Restore both databases from a backup. */
   restore?: string;
 }
 

@@ -16,8 +16,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
+// The provider's functions reach the module's constants as locals, declared here and exported by
+// name below: TypeScript compiles a use of an `export const` to `exports.NAME`, and Pulumi's closure
+// serialisation does not capture `exports`, so the serialised provider would read `undefined`.
+
 /** The Container Apps API version the calls use (GA; the same surface `az containerapp job start` uses). */
-export const CONTAINER_APPS_API_VERSION = "2025-07-01";
+const CONTAINER_APPS_API_VERSION = "2025-07-01";
 
 /** What the provider needs; `token` is a secret ARM bearer token, never written to outputs. */
 export interface ReleaseExecutionInputs {
@@ -236,10 +240,12 @@ export async function fetchArm(method: "GET" | "POST", url: string, token: strin
   };
 }
 
-export const systemClock: Clock = {
+const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
+
+export { CONTAINER_APPS_API_VERSION, systemClock };
 
 /** The dynamic provider: diff on job/image/steps, run on create and update, nothing to delete. */
 export const releaseExecutionProvider: pulumi.dynamic.ResourceProvider<
