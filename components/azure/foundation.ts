@@ -11,6 +11,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as resources from "@pulumi/azure-native/resources";
 import { InstanceSettings } from "../config";
+import { fromProviderOutput } from "../provider-output";
 import { GlobalNames, globalNames } from "./sizing";
 
 /** Days Log Analytics keeps logs; the first 31 are included in the ingestion price. */
@@ -49,7 +50,7 @@ export function createFoundation(
     { length: 6, special: false, upper: false, numeric: true, lower: true },
     opts,
   ).result;
-  const names = suffix.apply((s) => globalNames(settings.agency, s));
+  const names = fromProviderOutput(suffix, (s) => globalNames(settings.agency, s));
 
   const workspace = new operationalinsights.Workspace(
     `${name}-logs`,

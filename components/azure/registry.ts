@@ -10,6 +10,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import { ImageSource } from "../image";
 import { ACR_PULL, builtInRole, Foundation } from "./foundation";
+import { whenComputed } from "../provider-output";
 
 export interface PulledImage {
   /** What the job and the app run: `registry/repo@sha256:...` for a build, the reference otherwise. */
@@ -92,7 +93,9 @@ export function createImage(
     opts,
   );
   return {
-    ref: pulumi.all([imageName, image.repoDigest]).apply(([n, d]) => pinnedReference(n, d)),
+    ref: pulumi
+      .all([imageName, image.repoDigest])
+      .apply(([n, d]) => whenComputed(d, (digest) => pinnedReference(n, digest))),
     registryServer: registry.loginServer,
     pullAccess,
   };
