@@ -72,7 +72,7 @@ describe("AzureAgencyInstance", () => {
     d = await deploy();
   });
 
-  it("rejects invalid settings before registering anything, naming each key", () => {
+  it("rejects invalid args before registering anything, naming each argument path", () => {
     const capture = installAzureCapture();
     let error: unknown;
     try {
@@ -81,14 +81,14 @@ describe("AzureAgencyInstance", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues.map((i) => i.key)).toContain("agency-deploy:agency");
+    expect((error as ConfigError).issues.map((i) => i.key)).toContain("args.agency");
     expect(capture.resources).toHaveLength(0);
   });
 
   it("refuses scaling the web app to zero in production", () => {
     const capture = installAzureCapture();
     expect(() => new AzureAgencyInstance("zero", baseArgs({ azure: { minReplicas: 0 } }))).toThrow(
-      /agency-deploy:azure\.minReplicas must be at least 1 in production/,
+      /args\.azure\.minReplicas must be at least 1 in production/,
     );
     expect(capture.resources).toHaveLength(0);
   });
