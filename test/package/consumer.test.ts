@@ -1,8 +1,9 @@
 /**
  * The package as another team gets it: `npm pack`, installed into a new project, then used the way
- * the README's "Use it from your own program" says. The install is offline: the project's lockfile
- * pins agency-deploy's dependencies to the versions this repository's lockfile resolved (npm's
- * cache holds them after `npm ci`), and agency-deploy itself to the packed tarball.
+ * the README's "Use it from your own program" says: its TypeScript program is the project's
+ * index.ts. The install is offline: the project's lockfile pins agency-deploy's dependencies to the
+ * versions this repository's lockfile resolved (npm's cache holds them after `npm ci`), and
+ * agency-deploy itself to the packed tarball.
  */
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
@@ -106,6 +107,15 @@ function writeConsumerManifests(project: string, tarball: string): void {
   );
 }
 
+/** The README's consumer program: the first TypeScript block of "Use it from your own program". */
+function readmeProgram(): string {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+  const section = readme.split(/^## /m).find((part) => part.startsWith("Use it from your own program"));
+  const program = section && /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!program) throw new Error('README.md has no TypeScript block under "Use it from your own program"');
+  return program;
+}
+
 let work: string;
 let project: string;
 let packed: string[];
@@ -119,6 +129,7 @@ beforeAll(() => {
   ) as { filename: string; files: PackedFile[] }[];
   packed = result.files.map((file) => file.path);
   fs.cpSync(path.join(FIXTURES_DIR, "consumer"), project, { recursive: true });
+  fs.writeFileSync(path.join(project, "index.ts"), readmeProgram());
   writeConsumerManifests(project, path.join(work, result.filename));
   npm(["ci", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], project);
 }, 300_000);
@@ -168,7 +179,7 @@ describe("the npm tarball", () => {
 });
 
 describe("a project that installs the tarball", () => {
-  it("type-checks (strict) a program using both instances and the building blocks", () => {
+  it("type-checks (strict) the README's program and one using the building blocks", () => {
     const tsc = inProject(process.execPath, [
       path.join("node_modules", "typescript", "bin", "tsc"),
       "-p",
@@ -185,8 +196,14 @@ describe("a project that installs the tarball", () => {
     expect(check.status).toBe(0);
   }, 240_000);
 
+  it("prints the runbook of a bundled stack", () => {
+    const runbook = agencyDeploy("runbook");
+    expect(runbook.stdout).toContain("# Runbook: local");
+    expect(runbook.status).toBe(0);
+  }, 240_000);
+
   it.each(["docker", "azure"])(
-    "checks its own program for the %s target",
+    "checks the README's program for the %s target",
     (stack) => {
       const check = agencyDeploy("check", "--program", ".", "--stack", stack);
       expect(check.stdout).toContain("Deployment Reliable: Yes");
