@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { Mode } from "./args";
 
 /** The Pulumi project name, and so the namespace of every config key. */
 export const CONFIG_NAMESPACE = "agency-deploy";
@@ -58,7 +59,7 @@ const releaseStepSchema = z
   .strict();
 
 export type ReleaseStep = z.output<typeof releaseStepSchema>;
-export type Mode = "production" | "demo";
+export type { Mode } from "./args";
 
 /** The default ordered release: what must succeed before the web service changes. */
 export function defaultReleaseSteps(mode: Mode): ReleaseStep[] {
