@@ -74,7 +74,7 @@ export class AzureAgencyInstance extends pulumi.ComponentResource implements Age
   readonly runbookCommands: pulumi.Output<RunbookCommands>;
 
   constructor(name: string, args: AgencyInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
-    const { settings, source } = validateArgs("AzureAgencyInstance", () => {
+    const { settings, source } = validateArgs(`AzureAgencyInstance "${name}"`, () => {
       const valid = parseInstanceSettings(args);
       assertAzureSettings(valid);
       return { settings: valid, source: imageSource(valid.agency, valid.image) };

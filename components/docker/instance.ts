@@ -68,7 +68,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource implements Ag
 
   constructor(name: string, args: AgencyInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate everything before registering anything.
-    const { settings, source } = validateArgs("DockerAgencyInstance", () => {
+    const { settings, source } = validateArgs(`DockerAgencyInstance "${name}"`, () => {
       const valid = parseInstanceSettings(args);
       return { settings: valid, source: imageSource(valid.agency, valid.image) };
     });
