@@ -16,3 +16,6 @@ export const databaseUrl = instance.databaseUrl;
 export const auditDatabaseUrl = instance.auditDatabaseUrl;
 export const runbook = instance.runbook;
 export const runbookCommands = instance.runbookCommands;
+// Docker: read back by the next update (components/docker/job-ledger.ts, components/config.ts).
+export const jobLedger = "jobLedger" in instance ? instance.jobLedger : undefined;
+export const protectedSettings = "protectedSettings" in instance ? instance.protectedSettings : undefined;

@@ -18,7 +18,13 @@ async function deploy(capture: ResourceCapture, a: AgencyInstanceArgs = riversid
   return instance;
 }
 
-const container = (capture: ResourceCapture, role: string) => capture.one(CONTAINER, `riverside-${role}`);
+/** A container's name without the web container's per-release key. */
+const role = (name: string) => name.replace(/-web-server-[0-9a-f]{12}$/, "-web-server");
+const container = (capture: ResourceCapture, name: string) => {
+  const found = capture.ofType(CONTAINER).filter((r) => role(r.name) === `riverside-${name}`);
+  if (found.length !== 1) throw new Error(`expected one riverside-${name}, found ${found.length}`);
+  return found[0];
+};
 const envOf = (r: CapturedResource) => r.inputs.envs as string[];
 const envValue = (r: CapturedResource, name: string) =>
   envOf(r)
@@ -211,7 +217,7 @@ describe("DockerAgencyInstance", () => {
 
     it("caps the CPU and memory of every container it creates (HC-8)", () => {
       const limits = Object.fromEntries(
-        capture.ofType(CONTAINER).map((r) => [r.name, [r.inputs.cpus, r.inputs.memory]]),
+        capture.ofType(CONTAINER).map((r) => [role(r.name), [r.inputs.cpus, r.inputs.memory]]),
       );
       expect(limits).toEqual({
         "riverside-db-server": ["1", 1024],
@@ -222,11 +228,12 @@ describe("DockerAgencyInstance", () => {
         "riverside-release-job": ["1", 1024],
         "riverside-web-server": ["1", 1024],
         "riverside-proxy-server": ["0.5", 256],
+        "riverside-route-switch-job": ["0.5", 256],
       });
     });
 
     it("runs no container as root: the app as 10001, the databases and jobs as postgres (999)", () => {
-      const users = Object.fromEntries(capture.ofType(CONTAINER).map((r) => [r.name, r.inputs.user]));
+      const users = Object.fromEntries(capture.ofType(CONTAINER).map((r) => [role(r.name), r.inputs.user]));
       expect(users).toMatchObject({
         "riverside-db-server": "999:999",
         "riverside-audit-db-server": "999:999",
