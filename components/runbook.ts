@@ -47,6 +47,7 @@ export interface DockerRunbookFacts extends CommonFacts {
   preReleaseBackupContainer?: string;
   /** The one-shot job that applies rotated database passwords (`ALTER ROLE`). */
   passwordRotationContainer: string;
+  /** The web container(s), as `docker stop`/`docker start` arguments (a name or a `$(docker ps ...)`). */
   webContainer: string;
   /** Where dumps are kept, for people ("Docker volume ..." or "host directory ..."). */
   backupStorage?: string;

@@ -40,7 +40,7 @@ import { JobLedger, JobRecords } from "./job-ledger";
 import { lastDeploymentOutputs, previousImage } from "./previous-deployment";
 import { Proxy, RouteSwitch } from "./proxy";
 import { ReleasePhase } from "./release";
-import { releaseKey, WEB_HOST, WebService } from "./web";
+import { releaseKey, WEB_HOST, webContainersCommand, WebService } from "./web";
 
 /** The stack output recording the settings that would replace a protected database. */
 export const PROTECTED_SETTINGS_OUTPUT = "protectedSettings";
@@ -279,10 +279,9 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
         backup?.container.name,
         preRelease?.container.name,
         rotation.container.name,
-        web.container.name,
         storage?.description,
       ])
-      .apply(([backupContainer, preReleaseContainer, rotationContainer, webContainer, storageDescription]) =>
+      .apply(([backupContainer, preReleaseContainer, rotationContainer, storageDescription]) =>
         dockerRunbook({
           agency: settings.agency,
           stack: pulumi.getStack(),
@@ -291,7 +290,8 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
           backupContainer,
           preReleaseBackupContainer: preReleaseContainer,
           passwordRotationContainer: rotationContainer,
-          webContainer: webContainer ?? web.releaseHost,
+          // By label: the web container's name changes with every release.
+          webContainer: webContainersCommand(`${name}-web`),
           backupStorage: storageDescription,
           backupDir: backupDirectory(settings.postgres.version),
           scriptsDir: SCRIPTS_DIR,

@@ -34,6 +34,16 @@ import { APP_USER } from "./release";
 export const STOP_MARGIN_SECONDS = 10;
 /** DNS name of the web service on the instance networks. */
 export const WEB_HOST = "web";
+/** The label every release's web container carries (its value: the WebService's name). */
+export const WEB_LABEL = "agency-deploy.web";
+
+/**
+ * The web containers of the WebService `name`, for the runbook's `docker stop`/`docker start`: by
+ * label, since the container's name changes with every release.
+ */
+export function webContainersCommand(name: string): string {
+  return `$(docker ps -aq --filter label=${WEB_LABEL}=${name})`;
+}
 
 /** The gunicorn invocation, run by `sh -c` so that `$PORT` comes from the environment. */
 export function gunicornCommand(settings: InstanceSettings): string {
@@ -123,6 +133,7 @@ export class WebService extends pulumi.ComponentResource {
           name: network,
           aliases: [WEB_HOST, this.releaseHost],
         })),
+        labels: [{ label: WEB_LABEL, value: name }],
         healthcheck: webHealthcheck(settings),
         wait: true,
         waitTimeout: 180,

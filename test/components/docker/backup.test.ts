@@ -215,8 +215,8 @@ describe("DockerAgencyInstance backup options", () => {
     expect(runbook).toContain(
       "docker exec -e BACKUP_LABEL=manual riverside-backup /run/agency-deploy/backup.sh",
     );
-    // The web container is named after its release (web.ts releaseKey).
-    expect(runbook).toMatch(/^docker stop riverside-web-[0-9a-f]{12}$/m);
+    // By label: the web container is named after its release (web.ts releaseKey).
+    expect(runbook).toContain("docker stop $(docker ps -aq --filter label=agency-deploy.web=riverside-web)");
     expect(runbook).toContain("docker logs riverside-pre-release-backup");
     const commands = await valueOf(instance.runbookCommands);
     expect(Object.keys(commands).sort()).toEqual([
