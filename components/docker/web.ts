@@ -11,8 +11,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { InstanceSettings } from "../config";
-import { shellQuote } from "../release";
 import { APP_PORT } from "../environment";
+import { gunicornCommand } from "../gunicorn";
 import { containerLogging, hardenedRuntime, resourceLimits } from "./hardening";
 import { APP_USER } from "./release";
 
@@ -20,22 +20,6 @@ import { APP_USER } from "./release";
 export const STOP_MARGIN_SECONDS = 10;
 /** DNS name of the web service on the instance networks. */
 export const WEB_HOST = "web";
-
-/** The gunicorn invocation, run by `sh -c` so that `$PORT` comes from the environment. */
-export function gunicornCommand(settings: InstanceSettings): string {
-  const g = settings.gunicorn;
-  return [
-    "exec gunicorn",
-    '--bind "0.0.0.0:${PORT}"',
-    `--workers ${g.workers}`,
-    `--threads ${g.threads}`,
-    `--timeout ${g.timeout}`,
-    `--graceful-timeout ${g.gracefulTimeout}`,
-    "--access-logfile -",
-    "--error-logfile -",
-    shellQuote(settings.django.wsgiModule),
-  ].join(" ");
-}
 
 /**
  * An HTTP probe in python: GET the path on $PORT as the public host over the proxy's scheme

@@ -238,8 +238,10 @@ export class Container {
           "--uts",
           "--pid",
           "--net",
+          // The target's root and working directory: the container's own (nsenter opens a
+          // --wd=path before entering the root).
           "--root",
-          `--wd=${this.workdir}`,
+          "--wd",
           `--setuid=${this.user.uid}`,
           `--setgid=${this.user.gid}`,
           "--",
