@@ -89,8 +89,19 @@ export function bootstrapScript(scripts: Readonly<Record<string, string>>, run: 
 }
 
 /**
- * The postgres image's unprivileged user, a read-only root, an exec-able tmpfs for the scripts, a
- * noexec one for /tmp, no capabilities, no privilege gain.
+ * The scripts tmpfs: dockerd mounts every tmpfs root-owned and `noexec` unless its options say
+ * otherwise, so uid 999 could neither write the scripts nor run them. `uid=`/`gid=` make it the
+ * job user's (a `mode=1777` would be reset to 0755 when the container restarts, moby#45549) and
+ * `exec` lets the scripts run.
+ */
+export function scriptsTmpfsOptions(): string {
+  const [uid, gid] = POSTGRES_IMAGE_USER.split(":");
+  return `rw,exec,nosuid,nodev,size=1m,mode=0700,uid=${uid},gid=${gid}`;
+}
+
+/**
+ * The postgres image's unprivileged user, a read-only root, an exec-able tmpfs for the scripts
+ * owned by that user, a noexec one for /tmp, no capabilities, no privilege gain.
  */
 export function backupRuntime(): Pick<
   docker.ContainerArgs,
@@ -100,7 +111,7 @@ export function backupRuntime(): Pick<
     user: POSTGRES_IMAGE_USER,
     readOnly: true,
     tmpfs: {
-      [SCRIPTS_DIR]: "rw,nosuid,nodev,size=1m,mode=0755",
+      [SCRIPTS_DIR]: scriptsTmpfsOptions(),
       "/tmp": "rw,noexec,nosuid,nodev,size=64m",
     },
     capabilities: { drops: ["ALL"] },

@@ -57,11 +57,14 @@ export function loginEnvPrefix(endpoint: DatabaseEndpoint): string {
 /**
  * One rotate-password.sh run per login: where to log in is plain text in the command, the
  * passwords are expanded from the container's env by the shell, never written into the command.
+ * Each runs through `env`: the bootstrap `exec`s the last command, and `exec NAME=value cmd`
+ * would make sh look for a command named `NAME=value` (exit 127).
  */
 export function rotationCommands(endpoints: readonly DatabaseEndpoint[]): string[] {
   return endpoints.map((endpoint) => {
     const prefix = loginEnvPrefix(endpoint);
     return [
+      "env",
       `PGHOST=${endpoint.host}`,
       `PGPORT=${endpoint.port}`,
       `PGUSER=${endpoint.user}`,

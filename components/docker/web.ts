@@ -25,8 +25,8 @@ import * as docker from "@pulumi/docker";
 import * as crypto from "crypto";
 import type { InstanceSettings } from "../config";
 import { stableJson } from "./job-ledger";
-import { shellQuote } from "../release";
 import { APP_PORT } from "../environment";
+import { gunicornCommand } from "../gunicorn";
 import { containerLogging, hardenedRuntime, resourceLimits } from "./hardening";
 import { APP_USER } from "./release";
 
@@ -43,22 +43,6 @@ export const WEB_LABEL = "agency-deploy.web";
  */
 export function webContainersCommand(name: string): string {
   return `$(docker ps -aq --filter label=${WEB_LABEL}=${name})`;
-}
-
-/** The gunicorn invocation, run by `sh -c` so that `$PORT` comes from the environment. */
-export function gunicornCommand(settings: InstanceSettings): string {
-  const g = settings.gunicorn;
-  return [
-    "exec gunicorn",
-    '--bind "0.0.0.0:${PORT}"',
-    `--workers ${g.workers}`,
-    `--threads ${g.threads}`,
-    `--timeout ${g.timeout}`,
-    `--graceful-timeout ${g.gracefulTimeout}`,
-    "--access-logfile -",
-    "--error-logfile -",
-    shellQuote(settings.django.wsgiModule),
-  ].join(" ");
 }
 
 /**

@@ -517,8 +517,8 @@ describe("AzureAgencyInstance", () => {
       expect(container.command).toEqual([
         "/bin/sh",
         "-c",
-        "exec gunicorn config.wsgi:application --bind 0.0.0.0:${PORT} --workers 2 --threads 4 --timeout 60 " +
-          "--graceful-timeout 30 --access-logfile - --error-logfile -",
+        'exec gunicorn --bind "0.0.0.0:${PORT}" --workers 2 --threads 4 --timeout 60 --graceful-timeout 30 ' +
+          "--access-logfile - --error-logfile - --no-control-socket config.wsgi:application",
       ]);
     });
 

@@ -115,6 +115,18 @@ describe("DockerAgencyInstance backups (production defaults)", () => {
     });
   });
 
+  it("mounts the scripts tmpfs owned by the jobs' user and executable (dockerd: root-owned and noexec otherwise)", () => {
+    for (const name of [
+      "riverside-backup-scheduler",
+      "riverside-pre-release-backup-job",
+      "riverside-password-rotation-job",
+    ]) {
+      const options = (c.one(CONTAINER, name).inputs.tmpfs as Record<string, string>)[SCRIPTS_DIR].split(",");
+      expect(options).toEqual(expect.arrayContaining(["exec", "uid=999", "gid=999"]));
+      expect(options).not.toContain("noexec");
+    }
+  });
+
   it("runs both backup containers as the postgres image's own user (999:999), never root, with small caps", () => {
     for (const name of ["riverside-backup-scheduler", "riverside-pre-release-backup-job"]) {
       const r = c.one(CONTAINER, name);
