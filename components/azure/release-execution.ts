@@ -64,7 +64,13 @@ export interface ArmResponse {
   body: unknown;
 }
 
-export type ArmRequest = (method: "GET" | "POST", url: string, token: string) => Promise<ArmResponse>;
+/** One ARM call; a POST sends `body` as JSON (`{}` when absent). */
+export type ArmRequest = (
+  method: "GET" | "POST",
+  url: string,
+  token: string,
+  body?: unknown,
+) => Promise<ArmResponse>;
 
 export interface Clock {
   now(): number;
@@ -93,9 +99,14 @@ export function executionOutcome(status: string | undefined): ExecutionOutcome {
 }
 
 /** `https://management.azure.com` + `/subscriptions/.../jobs/x` + `/start` + api-version. */
-export function armUrl(endpoint: string, resourceId: string, suffix: string): string {
+export function armUrl(
+  endpoint: string,
+  resourceId: string,
+  suffix: string,
+  apiVersion: string = CONTAINER_APPS_API_VERSION,
+): string {
   const base = endpoint.replace(/\/+$/, "");
-  return `${base}${resourceId}${suffix}?api-version=${CONTAINER_APPS_API_VERSION}`;
+  return `${base}${resourceId}${suffix}?api-version=${apiVersion}`;
 }
 
 function executionName(body: unknown): string | undefined {
@@ -132,7 +143,7 @@ export interface Tokens {
 
 /** ARM calls with the release's retry policy and its current token. */
 export interface ArmSession {
-  call(method: "GET" | "POST", url: string): Promise<ArmResponse>;
+  call(method: "GET" | "POST", url: string, body?: unknown): Promise<ArmResponse>;
 }
 
 /** Throttled (429) or a transient server error (5xx): worth another try. */
@@ -159,10 +170,10 @@ export function armSession(
 ): ArmSession {
   const serverErrors = options.retryServerErrors ?? true;
   return {
-    async call(method, url) {
+    async call(method, url, body) {
       let refreshed = false;
       for (let attempt = 0; ; attempt++) {
-        const response = await request(method, url, tokens.current);
+        const response = await request(method, url, tokens.current, body);
         if (response.status === 401 && tokens.refresh !== undefined && !refreshed) {
           tokens.current = await tokens.refresh();
           refreshed = true;
@@ -407,11 +418,16 @@ export function releaseChanged(
 }
 
 /** The real HTTP transport: Node's global fetch. */
-export async function fetchArm(method: "GET" | "POST", url: string, token: string): Promise<ArmResponse> {
+export async function fetchArm(
+  method: "GET" | "POST",
+  url: string,
+  token: string,
+  payload?: unknown,
+): Promise<ArmResponse> {
   const response = await fetch(url, {
     method,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: method === "POST" ? "{}" : undefined,
+    body: method === "POST" ? JSON.stringify(payload ?? {}) : undefined,
   });
   const text = await response.text();
   let body: unknown = text;
