@@ -124,7 +124,7 @@ describe("DockerAgencyInstance", () => {
       expect(web.inputs.entrypoints).toEqual(["/bin/sh", "-c"]);
       expect((web.inputs.command as string[])[0]).toBe(
         'exec gunicorn --bind "0.0.0.0:${PORT}" --workers 2 --threads 4 --timeout 60 --graceful-timeout 30 ' +
-          "--access-logfile - --error-logfile - config.wsgi:application",
+          "--access-logfile - --error-logfile - --no-control-socket config.wsgi:application",
       );
       expect(web.inputs).toMatchObject({
         user: "10001:10001",
