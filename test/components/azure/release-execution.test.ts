@@ -421,28 +421,30 @@ describe("runRelease against a local server that answers like ARM", () => {
 });
 
 describe("azureTokenSource", () => {
-  const transport = (answers: Partial<Record<"form" | "get" | "az", unknown>>) => ({
-    calls: [] as string[],
-    postForm: async () => ({ status: 200, body: answers.form }),
-    get: async () => ({ status: 200, body: answers.get }),
-    az: async (args: string[]) => JSON.stringify(answers.az ?? {}) + (args.length > 0 ? "" : ""),
-  });
+  const transport = (answers: Partial<Record<"form" | "get" | "az", unknown>>) => {
+    const calls: string[] = [];
+    return {
+      calls,
+      postForm: async (url: string) => (calls.push(`POST ${url}`), { status: 200, body: answers.form }),
+      get: async (url: string) => (calls.push(`GET ${url}`), { status: 200, body: answers.get }),
+      az: async (args: string[]) => (calls.push(`az ${args.join(" ")}`), JSON.stringify(answers.az ?? {})),
+    };
+  };
 
   it("uses a managed identity when ARM_USE_MSI is set", async () => {
-    const source = azureTokenSource(
-      "https://management.azure.com/",
-      { ARM_USE_MSI: "true" },
-      transport({ get: { access_token: "msi" } }),
-    );
+    const msi = transport({ get: { access_token: "msi" } });
+    const source = azureTokenSource("https://management.azure.com/", { ARM_USE_MSI: "true" }, msi);
     await expect(source()).resolves.toBe("msi");
+    expect(msi.calls).toEqual([
+      "GET http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fmanagement.azure.com",
+    ]);
   });
 
   it("falls back to the az CLI's login", async () => {
-    const source = azureTokenSource(
-      "https://management.azure.com",
-      {},
-      transport({ az: { accessToken: "cli" } }),
-    );
-    await expect(source()).resolves.toBe("cli");
+    const cli = transport({ az: { accessToken: "cli" } });
+    await expect(azureTokenSource("https://management.azure.com", {}, cli)()).resolves.toBe("cli");
+    expect(cli.calls).toEqual([
+      "az account get-access-token --resource https://management.azure.com --output json",
+    ]);
   });
 });
