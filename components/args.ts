@@ -220,6 +220,16 @@ export interface AzureArgs {
   releaseTimeoutSeconds?: number;
 }
 
+/** Docker: how long each one-shot job may run before `pulumi up` fails (the provider's default is 20 minutes). */
+export interface TimeoutsArgs {
+  /** The release. Default 120. */
+  releaseMinutes?: number;
+  /** The pre-release backup. Default 120. */
+  backupMinutes?: number;
+  /** The database password rotation. Default 15. */
+  rotationMinutes?: number;
+}
+
 /** Everything one agency instance needs; every field but `agency`, `domains` and `image` has a default. */
 export interface AgencyInstanceArgs {
   /** Lowercase slug naming the agency, e.g. "riverside-food-bank". */
@@ -259,4 +269,5 @@ export interface AgencyInstanceArgs {
   docker?: DockerHostArgs;
   /** Azure settings (target "azure"). */
   azure?: AzureArgs;
+  timeouts?: TimeoutsArgs;
 }

@@ -204,6 +204,22 @@ const backupSchema = z
   })
   .strict();
 
+/**
+ * How long each one-shot job may run on Docker before `pulumi up` stops waiting for it and fails:
+ * the provider's default (20 minutes) cuts a long migration or dump off mid-run. The defaults sit
+ * well above the longest run a small agency's database should see.
+ */
+const timeoutsSchema = z
+  .object({
+    /** The release (migrations and the other steps). */
+    releaseMinutes: z.number().int().min(1).max(1440).default(120),
+    /** The pre-release backup (pg_dump of both databases). */
+    backupMinutes: z.number().int().min(1).max(1440).default(120),
+    /** The database password rotation (two `ALTER ROLE`s). */
+    rotationMinutes: z.number().int().min(1).max(1440).default(15),
+  })
+  .strict();
+
 const dockerSchema = z
   .object({
     /** Docker host for the provider, e.g. ssh://deploy@agency.example.org; the local engine when unset. */
@@ -286,6 +302,7 @@ export const instanceSchema = z
     backup: backupSchema.prefault({}),
     docker: dockerSchema.prefault({}),
     azure: azureSchema.prefault({}),
+    timeouts: timeoutsSchema.prefault({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -408,6 +425,63 @@ export function validateArgs<T>(component: string, validate: () => T): T {
     if (err instanceof ConfigError) throw err.rekeyed(argsKey, `Invalid arguments of ${component}`);
     throw err;
   }
+}
+
+/**
+ * The settings that, changed, would replace a protected database container: the provider replaces
+ * a container whose `cpus` or image changes (only `memory` is updated in place), and a protected
+ * resource cannot be replaced, so `pulumi up` would fail half-way. Recorded by every completed
+ * update (the stack output `protectedSettings`) and compared with the next one's.
+ */
+export interface ProtectedSettings {
+  /** `resources.database.cpu`. */
+  databaseCpu: number;
+  /** `postgres.version`. */
+  postgresVersion: number;
+}
+
+export function protectedSettings(settings: InstanceSettings): ProtectedSettings {
+  return { databaseCpu: settings.resources.database.cpu, postgresVersion: settings.postgres.version };
+}
+
+/**
+ * Changes to settings that would replace the protected database containers, each naming its key
+ * and the way out. None when data is not protected, or nothing was recorded yet.
+ */
+export function protectedDataChanges(
+  settings: InstanceSettings,
+  last: Partial<ProtectedSettings> | undefined,
+  namespace = CONFIG_NAMESPACE,
+): ConfigIssue[] {
+  if (!settings.protectData || last === undefined) return [];
+  const now = protectedSettings(settings);
+  const protect = configKey(["protectData"], namespace);
+  const checks: { key: (string | number)[]; was: unknown; is: number; wayOut: string }[] = [
+    {
+      key: ["resources", "database", "cpu"],
+      was: last.databaseCpu,
+      is: now.databaseCpu,
+      wayOut:
+        `set it back to ${String(last.databaseCpu)}, or run one \`pulumi up\` with ${protect} false ` +
+        "(the containers are recreated on the same data volumes, which are not replaced), then set it back to true",
+    },
+    {
+      key: ["postgres", "version"],
+      was: last.postgresVersion,
+      is: now.postgresVersion,
+      wayOut:
+        `set it back to ${String(last.postgresVersion)}: a new major version cannot read the old data directory; ` +
+        "upgrade by dumping (the runbook's backup), deploying a new stack and restoring into it",
+    },
+  ];
+  return checks
+    .filter((check) => typeof check.was === "number" && check.was !== check.is)
+    .map((check) => ({
+      key: configKey(check.key, namespace),
+      message:
+        `changed from ${String(check.was)} to ${check.is}, which would replace the protected database ` +
+        `containers and fail the update; ${check.wayOut}`,
+    }));
 }
 
 /**

@@ -7,8 +7,10 @@
  * The build context and Dockerfile are recorded as absolute paths: the policy pack reads the
  * Dockerfile and .dockerignore from `build.context` / `build.dockerfile` at preview time.
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import ignore from "@balena/dockerignore";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { ConfigError, ConfigIssue, InstanceSettings, SECRET_LIKE_NAME, configKey } from "./config";
@@ -99,6 +101,40 @@ export function imageSource(
       imageName: localImageName(agency),
     },
   };
+}
+
+/**
+ * sha256 of what `docker build` would send: every file of the context that .dockerignore keeps
+ * (Docker's own matching rules, @balena/dockerignore), by relative path and content, plus the
+ * Dockerfile, the target and the build args. The provider rebuilds the image exactly when these
+ * change, so the digest is known before the build and names what the image will contain.
+ */
+export function buildDigest(build: ImageBuild): string {
+  const ignoreFile = path.join(build.context, ".dockerignore");
+  const ignored = ignore().add(fs.existsSync(ignoreFile) ? fs.readFileSync(ignoreFile, "utf8") : "");
+  const hash = crypto.createHash("sha256");
+  const walk = (dir: string): void => {
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name);
+      const relative = path.relative(build.context, full).split(path.sep).join("/");
+      if (ignored.ignores(relative)) continue;
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile())
+        hash.update(`${relative}\u0000`).update(fs.readFileSync(full)).update("\u0000");
+    }
+  };
+  walk(build.context);
+  hash.update(fs.readFileSync(build.dockerfile));
+  hash.update(JSON.stringify({ target: build.target ?? null, args: Object.entries(build.args).sort() }));
+  return hash.digest("hex");
+}
+
+/** What the image will be, known before it is built or pulled: the reference, or the build's digest. */
+export function sourceDigest(source: ImageSource): string {
+  if (source.build !== undefined) return `build:${buildDigest(source.build)}`;
+  return `ref:${source.ref ?? ""}`;
 }
 
 export interface AppImageArgs {

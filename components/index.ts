@@ -22,6 +22,7 @@ export type {
   ReleaseStepArgs,
   ResourcesArgs,
   RotationArgs,
+  TimeoutsArgs,
 } from "./args";
 export {
   CONFIG_NAMESPACE,

@@ -6,4 +6,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { instanceOutputs } from "../components/outputs";
 import { deployAgency } from "./program";
 
-export = instanceOutputs(deployAgency(pulumi.runtime.allConfig()));
+const instance = deployAgency(pulumi.runtime.allConfig());
+
+export = {
+  ...instanceOutputs(instance),
+  // Docker: read back by the next update (components/docker/job-ledger.ts, components/config.ts).
+  jobLedger: "jobLedger" in instance ? instance.jobLedger : undefined,
+  protectedSettings: "protectedSettings" in instance ? instance.protectedSettings : undefined,
+};

@@ -22,6 +22,8 @@ export interface Foundation {
   location: string;
   subscriptionId: pulumi.Output<string>;
   tenantId: pulumi.Output<string>;
+  /** The object id of the identity running `pulumi up` (user or service principal). */
+  deployerObjectId: pulumi.Output<string>;
   names: pulumi.Output<GlobalNames>;
   workspace: operationalinsights.Workspace;
   environment: app.ManagedEnvironment;
@@ -106,6 +108,7 @@ export function createFoundation(
     location,
     subscriptionId: client.subscriptionId,
     tenantId: client.tenantId,
+    deployerObjectId: client.objectId,
     names,
     workspace,
     environment,
@@ -121,5 +124,11 @@ export function builtInRole(subscriptionId: pulumi.Input<string>, roleId: string
 
 /** Built-in role "Key Vault Secrets User": read secret contents. */
 export const KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6";
+/**
+ * Built-in role "Key Vault Secrets Officer": every data-plane action on secrets, delete included.
+ * An RBAC vault answers a secret's delete (a removed fallback, `pulumi destroy`) from the data
+ * plane, which Owner, Contributor and User Access Administrator do not reach.
+ */
+export const KEY_VAULT_SECRETS_OFFICER = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
 /** Built-in role "AcrPull": pull images. */
 export const ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d";

@@ -17,6 +17,7 @@
  *  - the web app serves HTTPS only, is probed, and keeps at least one replica in production.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
 import { AgencyInstanceArgs } from "../args";
 import { parseInstanceSettings, InstanceSettings, validateArgs } from "../config";
 import { AgencyInstanceOutputs, instanceOutputs } from "../outputs";
@@ -27,13 +28,18 @@ import { auditRoleSecrets, auditRoleStep } from "./audit-role";
 import { containerShape } from "./containers";
 import { createDatabases } from "./database";
 import { createFoundation } from "./foundation";
-import { createImage } from "./registry";
-import { createReleasePhase } from "./release-job";
+import { createImage, createRegistry } from "./registry";
+import { RegistryImport } from "./registry-import";
+import { postgresImage } from "../docker/database";
+import { ARM_ENDPOINT, createReleasePhase, RELEASE_POLL_SECONDS } from "./release-job";
 import { assertAzureSettings, publicHosts, RestoreProcedure } from "./sizing";
 import { createVault, VaultSecretSpec } from "./vault";
 import { createWebApp } from "./web";
 
 export const AZURE_INSTANCE_TYPE = "agency-deploy:azure:AgencyInstance";
+
+/** How long `pulumi up` waits for ACR to copy the init image. */
+export const REGISTRY_IMPORT_TIMEOUT_SECONDS = 600;
 
 /**
  * One agency's hardened instance on Azure: Container Apps (the web app and the release job),
@@ -83,7 +89,25 @@ export class AzureAgencyInstance extends pulumi.ComponentResource implements Age
 
     const foundation = createFoundation(name, settings, this);
     const secrets = new AgencySecrets(`${name}-secrets`, { rotation: settings.rotation }, { parent: this });
-    const image = createImage(name, settings.agency, source, foundation, this);
+    const registry = createRegistry(name, foundation, this);
+    const image = createImage(name, settings.agency, source, foundation, registry, this);
+    // The init container's psql, copied from Docker Hub into the instance's registry at deploy.
+    const postgres = postgresImage(settings.postgres.version);
+    const initImage = new RegistryImport(
+      `${name}-postgres-image`,
+      {
+        registryId: registry.registry.id,
+        loginServer: registry.registry.loginServer,
+        sourceRegistry: "docker.io",
+        sourceImage: `library/${postgres}`,
+        targetTag: postgres,
+        managementEndpoint: ARM_ENDPOINT,
+        token: pulumi.secret(authorization.getClientTokenOutput({}, { parent: this }).token),
+        timeoutSeconds: REGISTRY_IMPORT_TIMEOUT_SECONDS,
+        pollSeconds: RELEASE_POLL_SECONDS,
+      },
+      { parent: this },
+    );
     const databases = createDatabases(name, settings, foundation, secrets.auditDatabasePassword, this);
 
     const appSecrets = vaultSecrets(settings, secrets, databases);
@@ -105,6 +129,7 @@ export class AzureAgencyInstance extends pulumi.ComponentResource implements Age
       databases.host,
       referencesTo(roleSecrets),
       foundation.identity.id,
+      initImage.image,
     );
     const access = [vault.readAccess, ...(image.pullAccess === undefined ? [] : [image.pullAccess])];
 

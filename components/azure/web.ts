@@ -8,22 +8,11 @@ import * as app from "@pulumi/azure-native/app";
 import * as inputs from "@pulumi/azure-native/types/input";
 import type * as azure from "@pulumi/azure-native/types/input";
 import { InstanceSettings } from "../config";
+import { gunicornCommand } from "../gunicorn";
 import { APP_PORT, ContainerShape } from "./containers";
 import { Foundation } from "./foundation";
 import { nestedInputs } from "./nested-inputs";
 import { minReplicas } from "./sizing";
-
-/** `exec` so gunicorn is PID 1 and receives SIGTERM; logs to stdout/stderr. */
-export function gunicornCommand(settings: InstanceSettings): string[] {
-  const g = settings.gunicorn;
-  return [
-    "/bin/sh",
-    "-c",
-    `exec gunicorn ${settings.django.wsgiModule} --bind 0.0.0.0:\${PORT} --workers ${g.workers} ` +
-      `--threads ${g.threads} --timeout ${g.timeout} --graceful-timeout ${g.gracefulTimeout} ` +
-      `--access-logfile - --error-logfile -`,
-  ];
-}
 
 /**
  * Start-up, liveness and readiness probes. Probes reach the replica by IP, so they send the
@@ -87,7 +76,7 @@ export function createWebApp(
       {
         name: "web",
         image,
-        command: gunicornCommand(settings),
+        command: ["/bin/sh", "-c", gunicornCommand(settings)],
         env: shape.env,
         resources: shape.resources,
         probes: webProbes(settings),

@@ -4,7 +4,8 @@
 export { DockerAgencyInstance, publicUrl } from "./instance";
 export { AppDatabase, AuditDatabase, databaseUrl, postgresImage, POSTGRES_IMAGES } from "./database";
 export { ReleasePhase } from "./release";
-export { WebService, gunicornCommand } from "./web";
+export { WebService } from "./web";
+export { gunicornCommand } from "../gunicorn";
 export { Proxy, caddyfile, CADDY_IMAGE } from "./proxy";
 export { plainEnvironment } from "../environment";
 export { credentialEnvironment } from "./environment";

@@ -170,6 +170,37 @@ describe("AzureAgencyInstance", () => {
     expect(String(role.inputs.scope)).toBe("riverside-vault-id");
   });
 
+  it("grants the deploying identity Key Vault Secrets Officer on the vault, before any secret, so deletes work", () => {
+    const role = d.one(T.role, "riverside-vault-secrets-officer");
+    // getClientConfig's objectId: whoever runs `pulumi up`.
+    expect(role.inputs).toMatchObject({
+      principalId: "object",
+      roleDefinitionId:
+        "/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+    });
+    expect(String(role.inputs.scope)).toBe("riverside-vault-id");
+    // Scoped to this vault only; no other assignment gives the deployer a data-plane role.
+    const deployerRoles = d.capture.ofType(T.role).filter((r) => r.inputs.principalId === "object");
+    expect(deployerRoles.map((r) => r.name)).toEqual(["riverside-vault-secrets-officer"]);
+    // Secrets depend on it: created after it, and on destroy deleted before it goes.
+    for (const secret of d.capture.ofType(T.secret)) expect(d.capture.dependsOn(secret, role)).toBe(true);
+  });
+
+  it("runs the release job's init container from a copy of postgres in the instance's own registry", () => {
+    const imported = d.one("pulumi-nodejs:dynamic/agency-deploy:RegistryImport", "riverside-postgres-image");
+    expect(imported.inputs).toMatchObject({
+      sourceRegistry: "docker.io",
+      sourceImage: "library/postgres:16.10-bookworm",
+      targetTag: "postgres:16.10-bookworm",
+    });
+    const job = d.one(T.job, "riverside-release");
+    const init = (job.inputs.template as { initContainers: { image: string }[] }).initContainers[0];
+    expect(init.image).toMatch(/\.azurecr\.io\/postgres:16\.10-bookworm$/);
+    // Pulled with the identity from the instance's registry, never anonymously from Docker Hub.
+    const registries = (job.inputs.configuration as { registries: { server: string }[] }).registries;
+    expect(registries.map((r) => r.server)).toContain(init.image.split("/")[0]);
+  });
+
   it("sizes PostgreSQL 16 Burstable B1ms with auto-grow, 14-day backups and no HA in production", () => {
     const server = d.one(T.server, "riverside-postgres");
     expect(server.inputs).toMatchObject({
@@ -287,15 +318,14 @@ describe("AzureAgencyInstance", () => {
     );
   });
 
-  it("runs a pushed image reference as is, without a registry", async () => {
+  it("runs a pushed image reference as is, building nothing; its registry holds only the init image", async () => {
     const pushed = await deploy(baseArgs({ image: { ref: "ghcr.io/agency/app@sha256:" + "a".repeat(64) } }));
-    expect(pushed.capture.ofType(T.registry)).toHaveLength(0);
+    expect(pushed.capture.ofType(T.registry)).toHaveLength(1);
     expect(pushed.capture.ofType(T.image)).toHaveLength(0);
     const web = pushed.one(T.web, "riverside-web");
     expect((web.inputs.template as { containers: Array<{ image: string }> }).containers[0].image).toBe(
       "ghcr.io/agency/app@sha256:" + "a".repeat(64),
     );
-    expect((web.inputs.configuration as { registries: unknown[] }).registries).toEqual([]);
   });
 
   describe("release phase", () => {
@@ -383,7 +413,7 @@ describe("AzureAgencyInstance", () => {
       const [init, ...others] = initContainers(d);
       expect(others).toEqual([]);
       expect(init.name).toBe("audit-role");
-      expect(init.image).toBe("postgres:16.10-bookworm");
+      expect(init.image).toBe("acrriversideabc123.azurecr.io/postgres:16.10-bookworm");
       expect(init.command).toEqual([
         "/bin/sh",
         "-c",
@@ -517,8 +547,8 @@ describe("AzureAgencyInstance", () => {
       expect(container.command).toEqual([
         "/bin/sh",
         "-c",
-        "exec gunicorn config.wsgi:application --bind 0.0.0.0:${PORT} --workers 2 --threads 4 --timeout 60 " +
-          "--graceful-timeout 30 --access-logfile - --error-logfile -",
+        'exec gunicorn --bind "0.0.0.0:${PORT}" --workers 2 --threads 4 --timeout 60 --graceful-timeout 30 ' +
+          "--access-logfile - --error-logfile - --no-control-socket config.wsgi:application",
       ]);
     });
 

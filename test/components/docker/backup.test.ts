@@ -115,6 +115,18 @@ describe("DockerAgencyInstance backups (production defaults)", () => {
     });
   });
 
+  it("mounts the scripts tmpfs owned by the jobs' user and executable (dockerd: root-owned and noexec otherwise)", () => {
+    for (const name of [
+      "riverside-backup-scheduler",
+      "riverside-pre-release-backup-job",
+      "riverside-password-rotation-job",
+    ]) {
+      const options = (c.one(CONTAINER, name).inputs.tmpfs as Record<string, string>)[SCRIPTS_DIR].split(",");
+      expect(options).toEqual(expect.arrayContaining(["exec", "uid=999", "gid=999"]));
+      expect(options).not.toContain("noexec");
+    }
+  });
+
   it("runs both backup containers as the postgres image's own user (999:999), never root, with small caps", () => {
     for (const name of ["riverside-backup-scheduler", "riverside-pre-release-backup-job"]) {
       const r = c.one(CONTAINER, name);
@@ -147,6 +159,8 @@ describe("DockerAgencyInstance backups (production defaults)", () => {
     expect(job.inputs.labels).toEqual([
       { label: "agency-deploy.release-image", value: release.inputs.image },
       { label: "agency-deploy.release-steps", value: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      // The JobLedger's attempt (job-ledger.ts): a new one reruns a failed backup.
+      { label: "agency-deploy.attempt", value: expect.any(String) },
     ]);
   });
 });
@@ -213,7 +227,8 @@ describe("DockerAgencyInstance backup options", () => {
     expect(runbook).toContain(
       "docker exec -e BACKUP_LABEL=manual riverside-backup /run/agency-deploy/backup.sh",
     );
-    expect(runbook).toContain("docker stop riverside-web-server-abc1234");
+    // By label: the web container is named after its release (web.ts releaseKey).
+    expect(runbook).toContain("docker stop $(docker ps -aq --filter label=agency-deploy.web=riverside-web)");
     expect(runbook).toContain("docker logs riverside-pre-release-backup");
     const commands = await valueOf(instance.runbookCommands);
     expect(Object.keys(commands).sort()).toEqual([

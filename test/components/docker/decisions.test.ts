@@ -12,7 +12,8 @@ import {
 import { containerEnvironment, credentialEnvironment } from "../../../components/docker/environment";
 import { plainEnvironment } from "../../../components/environment";
 import { caddyfile, isLocalDomain } from "../../../components/docker/proxy";
-import { gunicornCommand, httpProbe } from "../../../components/docker/web";
+import { gunicornCommand } from "../../../components/gunicorn";
+import { httpProbe } from "../../../components/docker/web";
 import { publicUrl } from "../../../components/docker/instance";
 
 const settings = (extra: Record<string, unknown> = {}) =>
@@ -102,7 +103,7 @@ describe("gunicorn and probes", () => {
   it("binds $PORT with explicit tuning and logs to stdout/stderr", () => {
     expect(gunicornCommand(settings({ gunicorn: { workers: 3 } }))).toBe(
       'exec gunicorn --bind "0.0.0.0:${PORT}" --workers 3 --threads 4 --timeout 60 --graceful-timeout 30 ' +
-        "--access-logfile - --error-logfile - config.wsgi:application",
+        "--access-logfile - --error-logfile - --no-control-socket config.wsgi:application",
     );
   });
   it("probes over HTTP with python, as the public host behind the TLS proxy", () => {

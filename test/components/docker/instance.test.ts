@@ -18,7 +18,13 @@ async function deploy(capture: ResourceCapture, a: AgencyInstanceArgs = riversid
   return instance;
 }
 
-const container = (capture: ResourceCapture, role: string) => capture.one(CONTAINER, `riverside-${role}`);
+/** A container's name without the web container's per-release key. */
+const role = (name: string) => name.replace(/-web-server-[0-9a-f]{12}$/, "-web-server");
+const container = (capture: ResourceCapture, name: string) => {
+  const found = capture.ofType(CONTAINER).filter((r) => role(r.name) === `riverside-${name}`);
+  if (found.length !== 1) throw new Error(`expected one riverside-${name}, found ${found.length}`);
+  return found[0];
+};
 const envOf = (r: CapturedResource) => r.inputs.envs as string[];
 const envValue = (r: CapturedResource, name: string) =>
   envOf(r)
@@ -118,7 +124,7 @@ describe("DockerAgencyInstance", () => {
       expect(web.inputs.entrypoints).toEqual(["/bin/sh", "-c"]);
       expect((web.inputs.command as string[])[0]).toBe(
         'exec gunicorn --bind "0.0.0.0:${PORT}" --workers 2 --threads 4 --timeout 60 --graceful-timeout 30 ' +
-          "--access-logfile - --error-logfile - config.wsgi:application",
+          "--access-logfile - --error-logfile - --no-control-socket config.wsgi:application",
       );
       expect(web.inputs).toMatchObject({
         user: "10001:10001",
@@ -211,7 +217,7 @@ describe("DockerAgencyInstance", () => {
 
     it("caps the CPU and memory of every container it creates (HC-8)", () => {
       const limits = Object.fromEntries(
-        capture.ofType(CONTAINER).map((r) => [r.name, [r.inputs.cpus, r.inputs.memory]]),
+        capture.ofType(CONTAINER).map((r) => [role(r.name), [r.inputs.cpus, r.inputs.memory]]),
       );
       expect(limits).toEqual({
         "riverside-db-server": ["1", 1024],
@@ -222,11 +228,12 @@ describe("DockerAgencyInstance", () => {
         "riverside-release-job": ["1", 1024],
         "riverside-web-server": ["1", 1024],
         "riverside-proxy-server": ["0.5", 256],
+        "riverside-route-switch-job": ["0.5", 256],
       });
     });
 
     it("runs no container as root: the app as 10001, the databases and jobs as postgres (999)", () => {
-      const users = Object.fromEntries(capture.ofType(CONTAINER).map((r) => [r.name, r.inputs.user]));
+      const users = Object.fromEntries(capture.ofType(CONTAINER).map((r) => [role(r.name), r.inputs.user]));
       expect(users).toMatchObject({
         "riverside-db-server": "999:999",
         "riverside-audit-db-server": "999:999",
@@ -269,6 +276,86 @@ describe("DockerAgencyInstance", () => {
     await deploy(capture, riversideArgs({ proxy: { enabled: false } }));
     expect(capture.ofType(CONTAINER).map((c) => c.name)).not.toContain("riverside-proxy-server");
     expect(capture.ofType(CONTAINER).filter((c) => c.inputs.ports !== undefined)).toEqual([]);
+  });
+
+  it("names the web container after its release, beside the old one, and switches the proxy once it is healthy", async () => {
+    await deploy(capture);
+    const web = container(capture, "web-server");
+    const name = web.inputs.name as string;
+    expect(web.name).toBe(`riverside-web-server-${name.slice("riverside-web-".length)}`);
+    expect(name).toMatch(/^riverside-web-[0-9a-f]{12}$/);
+    // Every release answers to `web` (the proxy's own fallback) and to its own name.
+    const networks = web.inputs.networksAdvanced as { aliases: string[] }[];
+    for (const network of networks) expect(network.aliases).toEqual(["web", name]);
+    expect(web.inputs.wait).toBe(true);
+    // A stored failed health wait is retried by replacement, never by a no-op update.
+    expect(web.replaceOnChanges).toEqual(["*"]);
+    expect(web.inputs.labels).toEqual([{ label: "agency-deploy.web", value: "riverside-web" }]);
+
+    const proxy = container(capture, "proxy-server");
+    const routeSwitch = container(capture, "route-switch-job");
+    expect(envValue(proxy, "CADDYFILE")).toContain("reverse_proxy web:8000 {");
+    expect(envValue(routeSwitch, "CADDYFILE")).toContain(`reverse_proxy ${name}:8000 {`);
+    expect(routeSwitch.inputs.networkMode).toBe(`container:${proxy.name}-id`);
+    expect(routeSwitch.inputs.command).toEqual([expect.stringContaining("caddy reload")]);
+    expect(capture.dependsOn(routeSwitch, web)).toBe(true);
+    expect(capture.dependsOn(routeSwitch, proxy)).toBe(true);
+    // Caddy's admin endpoint and its healthcheck on IPv4 loopback (BusyBox wget tries ::1 for localhost).
+    expect(envValue(proxy, "CADDYFILE")).toContain("admin 127.0.0.1:2019");
+    expect((proxy.inputs.healthcheck as { tests: string[] }).tests).toContain(
+      "http://127.0.0.1:2019/config/",
+    );
+  });
+
+  it("a new release (here: a new env value) gets a new web container, the same settings the same one", async () => {
+    await deploy(capture);
+    const first = container(capture, "web-server").name;
+    capture = installCapture();
+    await deploy(capture);
+    expect(container(capture, "web-server").name).toBe(first);
+    capture = installCapture();
+    await deploy(capture, riversideArgs({ env: { FEATURE: "on" } }));
+    expect(container(capture, "web-server").name).not.toBe(first);
+  });
+
+  it("gives every one-shot job a configurable timeout and an attempt label, and replaces what the provider would ignore", async () => {
+    await deploy(
+      capture,
+      riversideArgs({ timeouts: { releaseMinutes: 240, backupMinutes: 90, rotationMinutes: 5 } }),
+    );
+    const timeouts = Object.fromEntries(
+      ["release-job", "pre-release-backup-job", "password-rotation-job", "route-switch-job"].map((job) => [
+        job,
+        container(capture, job).createTimeout,
+      ]),
+    );
+    expect(timeouts).toEqual({
+      "release-job": "240m",
+      "pre-release-backup-job": "90m",
+      "password-rotation-job": "5m",
+      "route-switch-job": "5m",
+    });
+    for (const job of [
+      "release-job",
+      "pre-release-backup-job",
+      "password-rotation-job",
+      "route-switch-job",
+    ]) {
+      const labels = container(capture, job).inputs.labels as { label: string }[];
+      expect(labels.map((l) => l.label)).toContain("agency-deploy.attempt");
+    }
+    for (const role of ["release-job", "backup-scheduler", "proxy-server", "route-switch-job"]) {
+      expect(container(capture, role).replaceOnChanges).toEqual(["tmpfs", "healthcheck"]);
+    }
+    // The protected databases: a replacement would fail on protection, so no replaceOnChanges.
+    expect(container(capture, "db-server").replaceOnChanges).toEqual([]);
+  });
+
+  it("defaults the job timeouts above the longest expected run (the provider's own is 20 minutes)", async () => {
+    await deploy(capture);
+    expect(container(capture, "release-job").createTimeout).toBe("120m");
+    expect(container(capture, "pre-release-backup-job").createTimeout).toBe("120m");
+    expect(container(capture, "password-rotation-job").createTimeout).toBe("15m");
   });
 
   it("uses the configured PostgreSQL major and gunicorn tuning", async () => {

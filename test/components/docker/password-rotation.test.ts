@@ -1,4 +1,7 @@
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgencyInstanceArgs } from "../../../components/args";
 import { DockerAgencyInstance } from "../../../components/docker/instance";
@@ -37,13 +40,32 @@ describe("rotationCommands", () => {
   it("runs rotate-password.sh once per role, the passwords expanded from the env, never written out", () => {
     expect(loginEnvPrefix(endpoints[1])).toBe("AUDIT_DB");
     expect(rotationCommands(endpoints)).toEqual([
-      'PGHOST=app-db PGPORT=5432 PGUSER=app PGDATABASE=app CURRENT_PASSWORD="$APP_DB_PASSWORD" ' +
+      'env PGHOST=app-db PGPORT=5432 PGUSER=app PGDATABASE=app CURRENT_PASSWORD="$APP_DB_PASSWORD" ' +
         'PREVIOUS_PASSWORD="${APP_DB_PREVIOUS_PASSWORD:-}" /run/agency-deploy/rotate-password.sh',
-      'PGHOST=audit-db PGPORT=5432 PGUSER=audit PGDATABASE=audit CURRENT_PASSWORD="$AUDIT_DB_PASSWORD" ' +
+      'env PGHOST=audit-db PGPORT=5432 PGUSER=audit PGDATABASE=audit CURRENT_PASSWORD="$AUDIT_DB_PASSWORD" ' +
         'PREVIOUS_PASSWORD="${AUDIT_DB_PREVIOUS_PASSWORD:-}" /run/agency-deploy/rotate-password.sh',
     ]);
     for (const command of rotationCommands(endpoints))
       expect(spawnSync("sh", ["-n", "-c", command]).status).toBe(0);
+  });
+
+  it("still runs the script with its env when the bootstrap execs the last command (`exec NAME=value` is exit 127)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rotation-"));
+    try {
+      fs.writeFileSync(
+        path.join(dir, "rotate-password.sh"),
+        '#!/bin/sh\necho "$PGHOST $CURRENT_PASSWORD"\n',
+        { mode: 0o755 },
+      );
+      const last = rotationCommands(endpoints).pop()!.replace("/run/agency-deploy", dir);
+      const run = spawnSync("sh", ["-c", `exec ${last}`], {
+        env: { PATH: process.env.PATH, AUDIT_DB_PASSWORD: "pw" },
+        encoding: "utf8",
+      });
+      expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 0, stdout: "audit-db pw\n" });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -120,7 +142,7 @@ describe("DockerAgencyInstance database password rotation", () => {
     const current = envValue(job, "APP_DB_PASSWORD")!;
     const previous = envValue(job, "APP_DB_PREVIOUS_PASSWORD")!;
     expect(current).not.toBe(previous);
-    const web = c.one(CONTAINER, "riverside-web-server");
+    const web = c.ofType(CONTAINER).find((r) => r.name.startsWith("riverside-web-server-"))!;
     expect(envValue(web, "DATABASE_URL")).toContain(`:${current}@app-db:5432/`);
     expect(envOf(web).join("\n")).not.toContain(previous);
     const passwords = c.ofType("random:index/randomPassword:RandomPassword").map((r) => r.name);

@@ -19,7 +19,7 @@ describe("agency-deploy runbook on the bundled stacks", () => {
     expect(out).toContain("# Runbook: local (stack `local`, Docker, production)");
     expect(out).toContain("docker exec -e BACKUP_LABEL=manual local-backup /run/agency-deploy/backup.sh");
     // The web container's name as Docker's provider generates it: the logical name, a dash, 7 hex.
-    expect(out).toMatch(/^docker stop local-web-server-[0-9a-f]{7}$/m);
+    expect(out).toContain("docker stop $(docker ps -aq --filter label=agency-deploy.web=local-web)");
     expect(out).not.toContain("<suffix>");
     expect(out).toContain("docker exec local-backup /run/agency-deploy/restore-drill.sh");
     expect(out).toContain("pulumi stack output previousImageDigest -s local");

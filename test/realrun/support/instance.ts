@@ -1,0 +1,189 @@
+/**
+ * One deployed agency instance on the suite's runner: the stack's containers started in
+ * dependency order as `pulumi up` creates them, each one-shot job (`attach: true`) waited for and
+ * gated on its exit code (the components' exitGate fails the update, so nothing after a failed
+ * job is created), each `wait: true` container waited for until its healthcheck passes.
+ *
+ * A later `deploy` of a new capture (a rotated password, a new mode) replaces only the
+ * containers whose inputs changed, honouring `ignoreChanges`, as the engine's diff does;
+ * `rerun` replaces the one-shot jobs too, as a new image digest does.
+ */
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { AppBuild } from "./app-build";
+import { Container, type ExecResult } from "./container";
+import { appImage, caddyImageModel, postgresBindir, postgresImageModel, type ImageModel } from "./images";
+import { InstanceNetwork } from "./network";
+import type { ContainerSpec, StackSpec } from "./stack";
+
+export interface DeployOptions {
+  /** Test inputs over a container's env, by logical-name suffix (e.g. "-release-job"). */
+  env?: Record<string, Record<string, string | undefined>>;
+  /** Replace the one-shot jobs even when their inputs did not change (a new image). */
+  rerun?: boolean;
+}
+
+export interface DeployResult {
+  /** Logical names of the containers this deploy started, in start order. */
+  started: string[];
+  /** Exit codes of the one-shot jobs that ran. */
+  exitCodes: Record<string, number>;
+  /** The container that failed the deployment (non-zero job, or never healthy), if any. */
+  failed?: { resource: string; reason: string };
+}
+
+function sameInputs(a: ContainerSpec, b: ContainerSpec): boolean {
+  const strip = (spec: ContainerSpec) =>
+    JSON.stringify(
+      Object.fromEntries(Object.entries(spec.inputs).filter(([key]) => !b.ignoreChanges.includes(key))),
+    );
+  return strip(a) === strip(b);
+}
+
+export class Instance {
+  readonly network = InstanceNetwork.create();
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "agency-realrun-"));
+  readonly volumesDir = path.join(this.dir, "volumes");
+  private readonly scratchDir = path.join(this.dir, "scratch");
+  private readonly current = new Map<string, { spec: ContainerSpec; container: Container }>();
+  private readonly everStarted: Container[] = [];
+
+  constructor(private readonly app: AppBuild) {
+    fs.mkdirSync(this.volumesDir);
+    fs.mkdirSync(this.scratchDir);
+  }
+
+  /** The image a container runs: the pinned postgres or caddy image, else the stack's app image. */
+  image(spec: ContainerSpec, stack: StackSpec): ImageModel {
+    const ref = spec.inputs.image;
+    if (ref.startsWith("postgres:")) {
+      const bindir = postgresBindir();
+      if (bindir === undefined)
+        throw new Error("no PostgreSQL server installed (apt-get install postgresql)");
+      return postgresImageModel(ref, bindir);
+    }
+    if (ref.startsWith("caddy:")) return caddyImageModel(ref);
+    return appImage(stack.appBuild.dockerfile, this.app);
+  }
+
+  /** Start one container of the stack (`docker run`), registering its names on the network first. */
+  start(
+    spec: ContainerSpec,
+    stack: StackSpec,
+    extra: Partial<Pick<ConstructorParameters<typeof Container>[0], "env" | "command" | "extraContent">> = {},
+  ): Container {
+    const container = new Container({
+      spec,
+      image: this.image(spec, stack),
+      network: this.network,
+      volumesDir: this.volumesDir,
+      scratchDir: this.scratchDir,
+      ...extra,
+    });
+    this.everStarted.push(container);
+    return container;
+  }
+
+  /** The current container of a resource: by logical name, else by a unique logical-name suffix. */
+  container(suffix: string): Container {
+    const exact = this.current.get(suffix);
+    if (exact) return exact.container;
+    const found = [...this.current.entries()].filter(([resource]) => resource.endsWith(suffix));
+    if (found.length !== 1)
+      throw new Error(`no single current container *${suffix} (have ${[...this.current.keys()].join(", ")})`);
+    return found[0][1].container;
+  }
+
+  /** `pulumi up` of `stack` over what is running now. */
+  async deploy(stack: StackSpec, options: DeployOptions = {}): Promise<DeployResult> {
+    // Every name resolves before any container starts, as Docker's DNS knows every container.
+    for (const spec of stack.containers) {
+      this.network.address(
+        spec.name,
+        (spec.inputs.networksAdvanced ?? []).flatMap((n) => n.aliases ?? []),
+      );
+    }
+    const result: DeployResult = { started: [], exitCodes: {} };
+    const done = new Map<string, Promise<void>>();
+    const run = async (spec: ContainerSpec): Promise<void> => {
+      await Promise.all(spec.dependsOn.map((dep) => done.get(dep)));
+      if (result.failed) return;
+      const previous = this.current.get(spec.resource);
+      const oneShot = spec.inputs.attach === true;
+      if (previous && sameInputs(previous.spec, spec) && !(oneShot && options.rerun)) return;
+      if (previous) await previous.container.stop();
+      const env = Object.entries(options.env ?? {}).find(([suffix]) => spec.resource.endsWith(suffix))?.[1];
+      const container = this.start(spec, stack, { env });
+      this.current.set(spec.resource, { spec, container });
+      result.started.push(spec.resource);
+      try {
+        if (oneShot) {
+          const code = await container.exited;
+          result.exitCodes[spec.resource] = code;
+          if (code !== 0) result.failed ??= { resource: spec.resource, reason: `exit code ${code}` };
+        } else if (spec.inputs.wait === true) {
+          await container.waitHealthy(60_000);
+        }
+      } catch (error) {
+        result.failed ??= { resource: spec.resource, reason: (error as Error).message };
+      }
+    };
+    for (const spec of stack.containers) done.set(spec.resource, run(spec));
+    await Promise.all(done.values());
+    return result;
+  }
+
+  /** Run a command of this machine inside the instance's network (psql, curl), as root. */
+  run(argv: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<ExecResult> {
+    return new Promise((resolve) => {
+      const [file, ...args] = [...this.network.enter, ...argv];
+      const child = spawn(file, args, {
+        env: { PATH: process.env.PATH, ...env },
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+      child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      child.stdin.end(input ?? "");
+    });
+  }
+
+  /** psql as `url`'s role (a postgres:// URL whose host is a container name or alias). */
+  async psql(url: string, sql: string): Promise<ExecResult> {
+    const parsed = new URL(url);
+    const host = this.network.resolve(parsed.hostname);
+    return this.run(
+      [
+        "psql",
+        "--no-psqlrc",
+        "-X",
+        "-q",
+        "-t",
+        "-A",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-h",
+        host,
+        "-p",
+        parsed.port || "5432",
+        "-U",
+        decodeURIComponent(parsed.username),
+        "-d",
+        parsed.pathname.slice(1),
+      ],
+      { PGPASSWORD: decodeURIComponent(parsed.password), PGCONNECT_TIMEOUT: "5" },
+      sql,
+    );
+  }
+
+  /** Stop every container (reverse start order) and remove the network and all state. */
+  async destroy(): Promise<void> {
+    for (const container of [...this.everStarted].reverse()) await container.stop().catch(() => undefined);
+    this.network.destroy();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
