@@ -1,6 +1,6 @@
 /**
- * The contract every checklist rule implements: a pure function from what the engine
- * shows (resources, their options and dependencies, build-context facts) to findings.
+ * The contract every checklist rule implements: a pure function from the deployment model
+ * (resources, workloads, databases, start plans) and its app facts to findings; no I/O.
  * Rules know nothing about CrossGuard, enforcement levels or report formats; pack.ts
  * turns them into policies.
  */
@@ -8,6 +8,7 @@ import * as path from "path";
 import type { BuildContextFacts, SourceLocation } from "../inspect/facts";
 import type { Mode } from "../../mode";
 import type { Severity } from "../../protocol";
+import type { Deployment } from "../deployment";
 
 /** Where a finding points: a file in the build context, or a resource property. */
 export interface Location {
@@ -59,14 +60,11 @@ export interface Resource {
   propertyDependencies: Readonly<Record<string, readonly string[]>>;
 }
 
+/** What a rule is told besides the deployment: the mode it judges for, and the date it judges on. */
 export interface RuleContext {
   mode: Mode;
-  /**
-   * Facts about a docker Image resource's build context (Dockerfile, .dockerignore, entrypoint,
-   * settings, requirements), or undefined when the image is not built from a local context.
-   * `settingsModule` is the DJANGO_SETTINGS_MODULE the deployment sets at run time, when known.
-   */
-  buildContext(image: Resource, settingsModule?: string): Promise<BuildContextFacts | undefined>;
+  /** Today, for end-of-life dates; passed in so a judgement does not depend on the clock. */
+  today: Date;
 }
 
 /** A finding location for a fact inside a build context (facts carry context-relative paths). */
@@ -119,7 +117,7 @@ export interface ResourceRule extends ChecklistItem {
   scope: "resource";
   /** The resource types the rule judges; others are not applicable. */
   types: readonly string[];
-  check(resource: Resource, ctx: RuleContext): RuleResult | Promise<RuleResult>;
+  check(resource: Resource, deployment: Deployment, ctx: RuleContext): RuleResult;
 }
 
 /** Judged once per stack with every resource, parents and dependencies (AnalyzeStack). */
@@ -127,7 +125,7 @@ export interface StackRule extends ChecklistItem {
   scope: "stack";
   /** The resource types the rule reads (documentation: a stack rule sees every resource). */
   types: readonly string[];
-  check(resources: readonly Resource[], ctx: RuleContext): RuleResult | Promise<RuleResult>;
+  check(deployment: Deployment, ctx: RuleContext): RuleResult;
 }
 
 export type Rule = ResourceRule | StackRule;

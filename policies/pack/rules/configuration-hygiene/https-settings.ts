@@ -5,7 +5,7 @@
  * value the web container is deployed with, else the code's fallback.
  */
 import { inContext, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, wholeFile, type InspectedBuild } from "../shared/app-builds";
+import { judgeBuilds, runtimeModules, wholeFile, type InspectedBuild } from "../../deployment/app-builds";
 import { settingNumber, settingTruth } from "../shared/setting-values";
 import { APP_BUILD_TYPES } from "../types";
 
@@ -22,7 +22,7 @@ export const httpsSettings: StackRule = {
   verify: "python manage.py check --deploy",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
+  check: (deployment) => judgeBuilds(deployment, ["settings"], judge),
 };
 
 function judge({ facts, workloads: users }: InspectedBuild): Finding[] {

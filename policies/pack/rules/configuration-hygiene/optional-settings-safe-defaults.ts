@@ -4,7 +4,7 @@
  */
 import type { SettingValue } from "../../inspect/facts";
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, truthy, type InspectedBuild } from "../shared/app-builds";
+import { judgeBuilds, runtimeModules, truthy, type InspectedBuild } from "../../deployment/app-builds";
 import { APP_BUILD_TYPES } from "../types";
 
 /** Setting -> what its fallback must be. */
@@ -32,7 +32,7 @@ export const optionalSettingsSafeDefaults: StackRule = {
   verify: "python manage.py check --deploy   # no warnings with only required variables set",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
+  check: (deployment) => judgeBuilds(deployment, ["settings"], judge),
 };
 
 function judge({ facts }: InspectedBuild): Finding[] {

@@ -5,7 +5,7 @@
  * exempt (they run with placeholders on purpose).
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
+import { judgeBuilds, runtimeModules, type InspectedBuild } from "../../deployment/app-builds";
 import { APP_BUILD_TYPES } from "../types";
 
 /** Variables without which the app is wrong or insecure, not merely less configured. */
@@ -30,7 +30,7 @@ export const requiredSettingsFailLoudly: StackRule = {
   verify: "env -u SECRET_KEY python manage.py check   # fails naming SECRET_KEY",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
+  check: (deployment) => judgeBuilds(deployment, ["settings"], judge),
 };
 
 function judge({ facts }: InspectedBuild): Finding[] {

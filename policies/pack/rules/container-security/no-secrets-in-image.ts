@@ -13,7 +13,7 @@ import {
   type ResourceRule,
 } from "../rule";
 import type { BuildContextFacts } from "../../inspect/facts";
-import { imageFacts, noDockerfile, stageChain } from "../shared/image-facts";
+import { noDockerfile, stageChain } from "../../deployment/image-facts";
 import { bakesSecret, isSecretFile, SECRET_NAME, URL_WITH_PASSWORD } from "../shared/secret-names";
 import { DOCKER } from "../types";
 
@@ -30,9 +30,9 @@ export const noSecretsInImage: ResourceRule = {
   related: ["SecretsUsedInArgOrEnv"],
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
-  async check(resource, ctx) {
+  check(resource, deployment) {
     const findings = buildArgFindings(resource);
-    const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "dockerignore", "context"]);
+    const { facts, notes } = deployment.imageFacts(resource, ["dockerfile", "dockerignore", "context"]);
     // Only a built Image has build args: a pulled official image has nothing to judge here.
     if (!facts) return notes === NOT_APPLICABLE ? notes : [...findings, ...notes];
     if (!facts.dockerfile) return [...findings, ...noDockerfile(facts, notes)];

@@ -5,7 +5,7 @@
  */
 import { at, isUnknown, STRING, str } from "../props";
 import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type ResourceRule } from "../rule";
-import { imageFacts, noDockerfile, runningStage } from "../shared/image-facts";
+import { noDockerfile, runningStage } from "../../deployment/image-facts";
 import { misshapen } from "../shared/shapes";
 import { DOCKER } from "../types";
 
@@ -27,7 +27,7 @@ export const nonRootUser: ResourceRule = {
   related: ["DL3002"],
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage, DOCKER.container],
-  async check(resource, ctx) {
+  check(resource, deployment) {
     if (resource.type === DOCKER.container) {
       if (isUnknown(at(resource.props, "user"))) {
         return [
@@ -49,7 +49,7 @@ export const nonRootUser: ResourceRule = {
           ]
         : [];
     }
-    const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "context"]);
+    const { facts, notes } = deployment.imageFacts(resource, ["dockerfile", "context"]);
     if (!facts) return notes;
     const stage = runningStage(facts);
     if (!stage || !facts.dockerfile) return noDockerfile(facts, notes);

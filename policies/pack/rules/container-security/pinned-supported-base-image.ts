@@ -13,7 +13,7 @@ import {
   type Location,
   type ResourceRule,
 } from "../rule";
-import { imageFacts, noDockerfile } from "../shared/image-facts";
+import { noDockerfile } from "../../deployment/image-facts";
 import { IMAGE_REFERENCE, parseImageRef, type ImageRef } from "../shared/image-ref";
 import { misshapen } from "../shared/shapes";
 import { DOCKER } from "../types";
@@ -33,7 +33,7 @@ export const pinnedSupportedBaseImage: ResourceRule = {
   related: ["DL3006", "DL3007"],
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage, DOCKER.container],
-  async check(resource, ctx) {
+  check(resource, deployment) {
     if (resource.type === DOCKER.remoteImage) {
       if (isUnknown(at(resource.props, "name")))
         return [
@@ -52,7 +52,7 @@ export const pinnedSupportedBaseImage: ResourceRule = {
       if (!ref || !runtimeOfImage(ref.name, ref.tag ?? "x")) return NOT_APPLICABLE;
       return judge(ref, `Container ${resource.name} runs ${ref.name}, which`, { property: "image" });
     }
-    const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "context"]);
+    const { facts, notes } = deployment.imageFacts(resource, ["dockerfile", "context"]);
     if (!facts) return notes;
     if (!facts.dockerfile) return noDockerfile(facts, notes);
     const findings: Finding[] = [...notes];

@@ -6,7 +6,7 @@
  * Docker expands nothing there, so that fails. `runserver` without an address binds 127.0.0.1:8000.
  */
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
-import { webServers, type WebServer } from "../shared/web-servers";
+import { type WebServer } from "../../deployment/web-servers";
 import { APP_BUILD_TYPES } from "../types";
 
 export const portRespected: StackRule = {
@@ -21,8 +21,8 @@ export const portRespected: StackRule = {
   verify: "docker run -e PORT=9000 <image>   # listens on 9000",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  async check(resources, ctx) {
-    const { servers, unknown, hasWeb } = await webServers(resources, ctx);
+  check(deployment) {
+    const { servers, unknown, hasWeb } = deployment.webServers;
     if (!hasWeb) return NOT_APPLICABLE;
     return [...unknown, ...servers.flatMap(judge)];
   },

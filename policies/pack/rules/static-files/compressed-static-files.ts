@@ -5,7 +5,7 @@
  * of the picture deliberately; that cannot be seen from the proxy's config, so it is not assumed.
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
+import { judgeBuilds, runtimeModules, type InspectedBuild } from "../../deployment/app-builds";
 import { APP_BUILD_TYPES } from "../types";
 
 export const compressedStaticFiles: StackRule = {
@@ -20,7 +20,7 @@ export const compressedStaticFiles: StackRule = {
   verify: "curl -sI -H 'Accept-Encoding: gzip' https://<domain>/static/<file>   # Content-Encoding: gzip",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
+  check: (deployment) => judgeBuilds(deployment, ["settings"], judge),
 };
 
 function judge({ facts }: InspectedBuild): Finding[] {
