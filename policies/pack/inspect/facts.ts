@@ -4,6 +4,7 @@
  *
  * Stability: this model only grows (new optional fields, new union members). Existing names keep their meaning.
  */
+import type { OutsideCallKind, ServerKind } from "./shell";
 
 /** A place in a file of the build context. `file` is relative to the context (forward slashes), `line` 1-based. */
 export interface SourceLocation {
@@ -304,8 +305,9 @@ export interface DockerignoreFacts {
 // ---------------------------------------------------------------------------------------------------------
 // Entrypoint / start command
 
+/** The shell reader's step kinds (shell.ts), and `exec` for any other command the script execs. */
 export type StartupStepKind =
-  "migrate" | "seed" | "check" | "collectstatic" | "server" | "manage" | "exec" | "backup";
+  "migrate" | "seed" | "check" | "lockdown" | "collectstatic" | "server" | "manage" | "exec" | "backup";
 
 export interface StartupStep {
   kind: StartupStepKind;
@@ -337,7 +339,7 @@ export interface SwallowedFailure {
 }
 
 export interface ServerStart {
-  server: "gunicorn" | "uvicorn" | "daphne" | "runserver" | "waitress" | "hypercorn";
+  server: ServerKind;
   command: string;
   /** `--bind` / `-b` / `--host+--port` / runserver addr:port as written (after nothing is expanded). */
   bind: string | null;
@@ -357,7 +359,7 @@ export interface ServerStart {
 }
 
 export interface OutsideCall {
-  kind: "pip-install" | "curl" | "wget" | "git" | "apt-get" | "npm";
+  kind: OutsideCallKind;
   command: string;
   location: SourceLocation;
 }
