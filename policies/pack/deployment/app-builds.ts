@@ -7,15 +7,9 @@
 import * as path from "path";
 import type { BuildContextFacts, InspectTopic } from "../inspect/facts";
 import { isUnknown, OBJECT, STRING } from "../rules/props";
-import {
-  inContext,
-  NOT_APPLICABLE,
-  unverifiable,
-  type Finding,
-  type Location,
-  type Resource,
-} from "../rules/rule";
-import { misshapen } from "../rules/shared/shapes";
+import { inContext, NOT_APPLICABLE, unverifiable } from "../rules/rule";
+import type { Finding, Location, Resource } from "../rules/rule";
+import { misshapen } from "../rules/props";
 import { DOCKER } from "../rules/types";
 import type { Deployment } from "./index";
 import type { Workload } from "./workloads";

@@ -4,14 +4,8 @@
  * `COPY . .` when the build context sends them), and no secret passed as a build arg.
  */
 import { isUnknown, record } from "../props";
-import {
-  inContext,
-  NOT_APPLICABLE,
-  violation,
-  type Finding,
-  type Resource,
-  type ResourceRule,
-} from "../rule";
+import { inContext, NOT_APPLICABLE, violation } from "../rule";
+import type { Finding, Resource, ResourceRule } from "../rule";
 import type { BuildContextFacts } from "../../inspect/facts";
 import { noDockerfile, stageChain } from "../../deployment/image-facts";
 import { bakesSecret, isSecretFile, SECRET_NAME, URL_WITH_PASSWORD } from "../shared/secret-names";
