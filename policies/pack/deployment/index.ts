@@ -177,3 +177,10 @@ export type { StartPlan, PlannedStep } from "./start-plan";
 export type { WebServer, WebServers } from "./web-servers";
 export type { EnvValue, Workload, WorkloadRole } from "./workloads";
 export type { InspectImage } from "./app-facts";
+// How the model reads image references (one parser, in inspect/), for rules that judge them.
+export {
+  isDockerOfficialImage,
+  MAX_REFERENCE_LENGTH,
+  parseImageRef,
+  type ImageRef,
+} from "../inspect/image-reference";

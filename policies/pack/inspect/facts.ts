@@ -171,6 +171,8 @@ export interface CopyFact {
   chmod: string | null;
   /** A source of `.` / `./` / `*` from the context: the whole context goes in. */
   copiesWholeContext: boolean;
+  /** The sources that name a file holding a secret (secret-files.ts). */
+  secretSources: string[];
   /** Heredoc-provided content (`COPY <<EOF /path`), not a context file. */
   fromHeredoc: boolean;
   location: SourceLocation;

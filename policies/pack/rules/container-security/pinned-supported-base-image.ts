@@ -3,13 +3,19 @@
  * (a digest is better), and a Python or PostgreSQL runtime is not past its end of life on the
  * day of the check (dates in eol.ts).
  */
-import { readProperty, str } from "../props";
+import { readProperty, str, type Shape } from "../props";
 import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
 import type { Finding, Location, ResourceRule } from "../rule";
 import { noDockerfile } from "../../deployment/image-facts";
-import { IMAGE_REFERENCE, parseImageRef, type ImageRef } from "../shared/image-ref";
+import { MAX_REFERENCE_LENGTH, parseImageRef, type ImageRef } from "../../deployment";
 import { DOCKER } from "../types";
 import { endOfLife, runtimeOfImage } from "./eol";
+
+/** A string short enough to be an image reference; what it names is parseImageRef's to judge. */
+const IMAGE_REFERENCE: Shape = {
+  label: `an image reference of at most ${MAX_REFERENCE_LENGTH} characters`,
+  accepts: (v) => typeof v === "string" && v.length <= MAX_REFERENCE_LENGTH,
+};
 
 export const pinnedSupportedBaseImage: ResourceRule = {
   id: "CS-3",

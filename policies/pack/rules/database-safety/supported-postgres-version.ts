@@ -7,7 +7,7 @@ import { at, isUnknown, patterned, readProperty, str } from "../props";
 import { NOT_APPLICABLE, unverifiable, violation } from "../rule";
 import type { Finding, Location, ResourceRule } from "../rule";
 import { endOfLife, runtimeOfImage } from "../container-security/eol";
-import { parseImageRef } from "../shared/image-ref";
+import { parseImageRef } from "../../deployment";
 import { AZURE, DOCKER } from "../types";
 
 /** The oldest major a new instance should start on. */

@@ -12,7 +12,7 @@ import type { Workload } from "../../deployment/workloads";
 import { at, isUnknown, list, str } from "../props";
 import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
 import type { Finding, RuleResult, StackRule } from "../rule";
-import { settingTruth } from "../shared/setting-values";
+import { settingTruth } from "../../deployment/setting-values";
 import { APP_BUILD_TYPES, POSTGRES_TYPES } from "../types";
 
 export const appDatabaseOutageRecovery: StackRule = {
