@@ -8,6 +8,7 @@
  * `if` conditions from errexit, `|| handler`, and `if cmd; then ...; else ...; exit N; fi`.
  */
 import type { Node, Parser } from "web-tree-sitter";
+import { parseWithBudget } from "./grammars";
 import { classifyCommand, isShell, withoutPrefixes, type StepKind } from "./shell";
 
 export type { StepKind } from "./shell";
@@ -67,7 +68,9 @@ function quote(arg: string): string {
 /** The steps an argv runs at start, in order; `parser` is tree-sitter's bash grammar (grammars.ts). */
 export function readStartCommand(argv: readonly string[], parser: Parser): StartScript {
   const { script, errexit } = scriptOf(argv);
-  const tree = parser.parse(script);
+  // As the entrypoint reader does: a NUL byte cannot be in a command (execve takes C strings), and
+  // tree-sitter-bash is quadratic on runs of them; pathological text is cut off by the parse budget.
+  const tree = script.includes("\0") ? null : parseWithBudget(parser, script);
   if (!tree) return { steps: [], errexit, opaque: "the start command could not be parsed" };
   const reader = new ScriptReader(errexit);
   reader.statements(tree.rootNode.namedChildren.filter(isNode), { conditional: false, top: true });
