@@ -1,5 +1,5 @@
 /**
- * RC-7 graceful-shutdown (low): the container's stop timeout covers the server's graceful timeout.
+ * RC-7: the container's stop timeout covers the server's graceful timeout.
  *
  * gunicorn finishes in-flight requests for `--graceful-timeout` seconds (30 by default) after
  * SIGTERM. Docker kills the container after `stopTimeout` (10 s by default) on `docker stop`, and
@@ -8,9 +8,9 @@
  * `terminationGracePeriodSeconds` (30 s by default).
  */
 import { at, isUnknown, num } from "../props";
-import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { resolveNumber } from "../shared/server-command";
-import { webServers, type WebServer } from "../shared/web-servers";
+import { unverifiable, violation, judgeWebServers, type Finding, type StackRule } from "../rule";
+import { resolveNumber, type WebServer } from "../../deployment/web-servers";
+import { APP_BUILD_TYPES } from "../types";
 
 const GUNICORN_GRACEFUL_DEFAULT = 30;
 const DOCKER_STOP_DEFAULT = 10;
@@ -18,11 +18,19 @@ const AZURE_GRACE_DEFAULT = 30;
 
 export const gracefulShutdown: StackRule = {
   id: "RC-7",
+  policy: "graceful-shutdown",
+  category: "recovery",
+  severity: "low",
+  title: "Stop timeout shorter than graceful shutdown",
+  description: "The container stop timeout covers the server's graceful timeout.",
+  impact: "In-flight requests are killed mid-write on every release.",
+  fix: "Set the stop timeout above gunicorn's --graceful-timeout.",
+  verify: "docker inspect <container> --format '{{.Config.StopTimeout}}'",
+  related: ["DL3025", "JSONArgsRecommended"],
   scope: "stack",
-  async check(resources, ctx) {
-    const { servers, unknown, hasWeb } = await webServers(resources, ctx);
-    if (!hasWeb) return NOT_APPLICABLE;
-    return [...unknown, ...servers.flatMap(judge)];
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    return judgeWebServers(deployment, judge);
   },
 };
 
