@@ -62,3 +62,10 @@ function parseLocationValue(value: string): FindingLocation {
   const named = resource.startsWith(URN_PREFIX) ? { urn: resource } : { resourceName: resource };
   return property === undefined ? named : { ...named, property };
 }
+
+/**
+ * A container label the command sets on a compose service it translates: the environment
+ * variables whose value is the default written in the compose file (`${DATABASE_URL:-postgres://...}`),
+ * comma-separated. It is what runs when the deployment forgets to set them.
+ */
+export const COMPOSE_DEFAULTED_ENV_LABEL = "agency-deploy.compose.defaulted-env";

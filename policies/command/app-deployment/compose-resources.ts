@@ -21,6 +21,7 @@
  */
 import * as path from "path";
 import { parse as parseShell } from "shell-quote";
+import { COMPOSE_DEFAULTED_ENV_LABEL } from "../../protocol";
 import type { ComposeProject } from "./compose";
 import { mountTarget, splitVolume } from "./compose-merge";
 import { entry, text, texts, type SourceLine, type YamlNode } from "./yaml-tree";
@@ -41,6 +42,8 @@ export const TYPES = {
 } as const;
 
 export const REPLICAS_LABEL = "com.docker.compose.replicas";
+/** Env names whose value is a compose-written default (see protocol.ts). */
+export const DEFAULTED_ENV_LABEL = COMPOSE_DEFAULTED_ENV_LABEL;
 
 /** (resource URN) -> property path -> where compose set it; `""` is the resource's own line. */
 export type SourceMap = Map<string, Map<string, SourceLine>>;
@@ -89,8 +92,15 @@ export function composeResources(project: ComposeProject, stack = "compose"): Co
       internal: bool(entry(spec, "internal")) ?? false,
       driver: text(entry(spec, "driver")) ?? "bridge",
     };
-    locate(urn, "", spec?.loc);
-    locate(urn, "internal", entry(spec, "internal")?.loc ?? spec?.loc);
+    // The implicit `default` network has no line of its own: point at the first service on it.
+    const firstUser = [...project.services.values()].find((s) => {
+      const joined = entry(s, "networks");
+      return joined?.kind === "map" && joined.entries.size > 0
+        ? joined.entries.has(network)
+        : network === "default";
+    });
+    locate(urn, "", spec?.loc ?? firstUser?.loc);
+    locate(urn, "internal", entry(spec, "internal")?.loc ?? spec?.loc ?? firstUser?.loc);
     run.registrations.push(registration({ urn, type: TYPES.network, name: network, parent: root, inputs }));
   }
   const volumeUrns = new Map<string, string>();
@@ -326,6 +336,13 @@ export function composeResources(project: ComposeProject, stack = "compose"): Co
     const ownLabels = entry(service, "labels");
     if (ownLabels?.kind === "map")
       for (const [label, value] of ownLabels.entries) labels.push({ label, value: text(value) ?? "" });
+    const defaulted =
+      environment?.kind === "map"
+        ? [...environment.entries]
+            .filter(([, v]) => v.kind === "scalar" && v.defaulted !== undefined)
+            .map(([k]) => k)
+        : [];
+    if (defaulted.length > 0) labels.push({ label: DEFAULTED_ENV_LABEL, value: defaulted.join(",") });
     const replicas = text(entry(entry(service, "deploy"), "replicas")) ?? text(entry(service, "scale"));
     if (replicas !== undefined) {
       labels.push({ label: REPLICAS_LABEL, value: replicas });

@@ -176,7 +176,12 @@ function loadFile(
 function interpolateTree(node: YamlNode, variables: Record<string, string>): YamlNode {
   if (node.kind === "scalar") {
     if (typeof node.value !== "string") return node;
-    return { ...node, value: interpolate(node.value, variables).value };
+    const result = interpolate(node.value, variables);
+    return {
+      ...node,
+      value: result.value,
+      ...(result.defaulted.length > 0 ? { defaulted: result.defaulted } : {}),
+    };
   }
   if (node.kind === "seq") return { ...node, items: node.items.map((i) => interpolateTree(i, variables)) };
   const entries = new Map<string, YamlNode>();
@@ -190,7 +195,8 @@ function keyValues(node: YamlNode): MapNode {
     const entries = new Map<string, YamlNode>();
     for (const [key, value] of node.entries) {
       const v = value.kind === "scalar" && value.value !== null ? String(value.value) : null;
-      entries.set(key, { ...scalarNode(v, value.loc), tag: value.tag });
+      const defaulted = value.kind === "scalar" ? value.defaulted : undefined;
+      entries.set(key, { ...scalarNode(v, value.loc), tag: value.tag, ...(defaulted ? { defaulted } : {}) });
     }
     return { ...node, entries };
   }
@@ -200,10 +206,11 @@ function keyValues(node: YamlNode): MapNode {
       const spec = text(item);
       if (spec === undefined) continue;
       const eq = spec.indexOf("=");
-      entries.set(
-        eq < 0 ? spec : spec.slice(0, eq),
-        scalarNode(eq < 0 ? null : spec.slice(eq + 1), item.loc),
-      );
+      const defaulted = item.kind === "scalar" ? item.defaulted : undefined;
+      entries.set(eq < 0 ? spec : spec.slice(0, eq), {
+        ...scalarNode(eq < 0 ? null : spec.slice(eq + 1), item.loc),
+        ...(defaulted ? { defaulted } : {}),
+      });
     }
   }
   return { kind: "map", entries, loc: node.loc, tag: node.tag };

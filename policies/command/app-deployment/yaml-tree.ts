@@ -37,6 +37,8 @@ export interface SeqNode extends Located {
 export interface ScalarNode extends Located {
   kind: "scalar";
   value: Scalar;
+  /** Variables of `${VAR:-default}` whose written default gave this value (compose interpolation). */
+  defaulted?: string[];
 }
 
 export type YamlNode = MapNode | SeqNode | ScalarNode;

@@ -298,7 +298,10 @@ function toFinding(
   if (lines.length > 1 && item.description !== undefined && lines[0]?.trim() === item.description.trim()) {
     lines = lines.slice(1);
   }
-  const message = lines.join("\n").trim();
+  // Paths under the source root read relative in the text too: reports never show this machine's paths.
+  const base = sourceRoot?.replace(/[\\/]+$/, "");
+  const joined = lines.join("\n").trim();
+  const message = base === undefined || base === "" ? joined : joined.split(`${base}/`).join("");
   const unverifiable = lines.some((line) => line.trim().toLowerCase().startsWith(COULD_NOT_VERIFY));
   const urn = location.urn ?? (violation.resourceUrn || undefined);
   const parsed = urn !== undefined ? parseUrn(urn) : undefined;

@@ -21,6 +21,8 @@ import {
   type RuleContext,
   type RuleResult,
 } from "../rule";
+import { COMPOSE_DEFAULTED_ENV_LABEL } from "../../../protocol";
+import { list, str } from "../props";
 import { workloadFacts } from "./start-plan";
 import { misshapenAt, propertyOf, workloads, type Workload } from "./workloads";
 
@@ -47,6 +49,14 @@ export async function judgeDatabaseUrl(
         violation(
           `${app.resource.name} gives ${variable} as a plain value, visible to anyone who can read the app's configuration. Store it as a Container Apps secret (or Key Vault reference) and use secretRef.`,
           { urn: app.resource.urn, property: propertyOf(app, "env") },
+        ),
+      );
+    }
+    if (composeDefaults(app).includes(variable)) {
+      findings.push(
+        violation(
+          `The compose file gives ${variable} a default (\${${variable}:-...}) that ${app.resource.name} uses whenever the deployment does not set it, so a missing setting silently connects to the wrong database (with a password written in the file). Use \${${variable}:?${variable} is required} instead.`,
+          { urn: app.resource.urn, property: `envs` },
         ),
       );
     }
@@ -152,4 +162,13 @@ function entrypointFallbacks(facts: BuildContextFacts, fallback: RegExp, variabl
           ]
         : [],
     );
+}
+
+/** Variables a translated compose service takes from a default written in the compose file. */
+function composeDefaults(app: Workload): string[] {
+  if (app.platform !== "docker") return [];
+  const label = list(app.resource.props, "labels").find(
+    (l) => str(l, "label") === COMPOSE_DEFAULTED_ENV_LABEL,
+  );
+  return (str(label, "value") ?? "").split(",").filter((name) => name !== "");
 }
