@@ -55,6 +55,8 @@ function parseLocationValue(value: string): FindingLocation {
   if (fileAndLine && !value.startsWith(URN_PREFIX)) {
     return { file: fileAndLine[1], line: Number(fileAndLine[2]) };
   }
+  // A whole file without a line (`Location: /app/config/settings.py`): absolute, no spaces.
+  if (!value.startsWith(URN_PREFIX) && /^(\/|[A-Za-z]:[\\/])\S*$/.test(value)) return { file: value };
   const space = value.search(/\s/);
   const resource = space < 0 ? value : value.slice(0, space);
   const property = space < 0 ? undefined : value.slice(space).trim() || undefined;
@@ -69,3 +71,6 @@ function parseLocationValue(value: string): FindingLocation {
  * comma-separated. It is what runs when the deployment forgets to set them.
  */
 export const COMPOSE_DEFAULTED_ENV_LABEL = "agency-deploy.compose.defaulted-env";
+
+/** The label a translated compose service carries for `deploy.replicas` / `scale`: how many containers run it. */
+export const COMPOSE_REPLICAS_LABEL = "com.docker.compose.replicas";

@@ -16,7 +16,8 @@ import {
 import { engineResources, type EngineResource } from "../offline/resource-graph";
 import { UsageError } from "../offline/usage-error";
 import { LOCATION_PREFIX, parseLocationLine } from "../../protocol";
-import { composeResources, type ComposeResources, type SourceMap } from "./compose-resources";
+import { composeResources, TYPES, type ComposeResources, type SourceMap } from "./compose-resources";
+import type { Registration } from "../offline/registration";
 import { discover, judgedLine, type Discovery } from "./discovery";
 import { platformResources } from "./platform-resources";
 import { ComposeFileError, type SourceLine } from "./yaml-tree";
@@ -57,8 +58,31 @@ export function discoverDeployment(root: string, compose?: string[]): Discovery 
 
 /** The app's own deployment as resources, or null when the repository has none (no compose, no platform file). */
 export function ownDeploymentResources(found: Discovery): ComposeResources | null {
-  if (found.composeProject !== null) return composeResources(found.composeProject);
-  return platformResources(found);
+  const own =
+    found.composeProject !== null ? composeResources(found.composeProject) : platformResources(found);
+  return own === null ? null : withComputedSettings(own, found);
+}
+
+/**
+ * When manage.py or wsgi.py computes DJANGO_SETTINGS_MODULE with a function, the process runs with
+ * the module it returns (`os.environ.setdefault` sets it before Django reads it). Discovery chose
+ * that module from the candidates; the app's containers that set none get it, so the pack reads
+ * the settings production really runs, not "could not verify".
+ */
+function withComputedSettings(own: ComposeResources, found: Discovery): ComposeResources {
+  const settings = found.django?.settings;
+  if (settings === undefined || settings === null || !settings.source.includes("computed")) return own;
+  const registrations = own.run.registrations.map((r) => {
+    if (r.type !== TYPES.container || !Array.isArray(r.inputs.envs ?? []) || !buildsApp(r)) return r;
+    const envs = (r.inputs.envs ?? []) as string[];
+    if (envs.some((e) => e.startsWith("DJANGO_SETTINGS_MODULE="))) return r;
+    return { ...r, inputs: { ...r.inputs, envs: [...envs, `DJANGO_SETTINGS_MODULE=${settings.module}`] } };
+  });
+  return { ...own, run: { ...own.run, registrations } };
+}
+
+function buildsApp(container: Registration): boolean {
+  return (container.propertyDependencies.image ?? []).length > 0;
 }
 
 export async function checkOwnDeployment(

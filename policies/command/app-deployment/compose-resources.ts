@@ -21,7 +21,7 @@
  */
 import * as path from "path";
 import { parse as parseShell } from "shell-quote";
-import { COMPOSE_DEFAULTED_ENV_LABEL } from "../../protocol";
+import { COMPOSE_DEFAULTED_ENV_LABEL, COMPOSE_REPLICAS_LABEL } from "../../protocol";
 import type { ComposeProject } from "./compose";
 import { mountTarget, splitVolume } from "./compose-merge";
 import { entry, text, texts, type SourceLine, type YamlNode } from "./yaml-tree";
@@ -41,7 +41,7 @@ export const TYPES = {
   volume: "docker:index/volume:Volume",
 } as const;
 
-export const REPLICAS_LABEL = "com.docker.compose.replicas";
+export const REPLICAS_LABEL = COMPOSE_REPLICAS_LABEL;
 /** Env names whose value is a compose-written default (see protocol.ts). */
 export const DEFAULTED_ENV_LABEL = COMPOSE_DEFAULTED_ENV_LABEL;
 

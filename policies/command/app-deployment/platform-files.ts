@@ -26,6 +26,8 @@ export interface PlatformFile {
   /** Dockerfile the platform builds (relative to the repository root). */
   dockerfile?: string;
   healthPath?: string;
+  /** The restart policy it sets, in Docker's words (`no`, `on-failure`, `always`). */
+  restart?: string;
   /** Why the file could not be read (a parse error): the platform would reject it too. */
   error?: string;
 }
@@ -76,6 +78,8 @@ export function readPlatformFile(root: string, file: string): PlatformFile | und
         result.release = located(commandText(deploy.preDeployCommand), /preDeployCommand/);
         result.dockerfile = inDir(commandText(build.dockerfilePath));
         result.healthPath = commandText(deploy.healthcheckPath);
+        const policy = commandText(deploy.restartPolicyType);
+        if (policy !== undefined) result.restart = { NEVER: "no", ALWAYS: "always" }[policy] ?? "on-failure";
         break;
       }
       case "Procfile":

@@ -21,7 +21,10 @@ import {
 import type { PlatformFile } from "./platform-files";
 
 export function platformResources(found: Discovery, stack = "platform"): ComposeResources | null {
-  const platform = found.platforms.find((p) => p.start !== undefined || p.release !== undefined);
+  // app.json alone deploys nothing (its scripts run once, for review apps).
+  const platform =
+    found.platforms.find((p) => p.start !== undefined || p.release !== undefined) ??
+    found.platforms.find((p) => !p.file.endsWith("app.json"));
   if (platform === undefined || found.dockerfile === null) return null;
   const project =
     path
@@ -68,7 +71,13 @@ export function platformResources(found: Discovery, stack = "platform"): Compose
   registrations.push({
     ...base(webUrn, TYPES.container, "web", root, {
       ...container(project, "web", platform.start?.command, env),
-      restart: "on-failure",
+      restart: platform.restart ?? "on-failure",
+      ...(platform.healthPath !== undefined
+        ? {
+            // The platform's HTTP probe of the path, written as the command the rules read.
+            healthcheck: { tests: ["CMD-SHELL", `wget -qO- "http://127.0.0.1:$PORT${platform.healthPath}"`] },
+          }
+        : {}),
     }),
     dependencies: [imageUrn, ...(releaseUrn !== undefined ? [releaseUrn] : [])],
     propertyDependencies: { image: [imageUrn] },

@@ -217,6 +217,19 @@ async function inspectEntrypoint(
         return null;
       }
       const facts = await readEntrypointScript(text, { file: start.file }, start.startCommand);
+      // `exec "$@"` runs the image's CMD: its steps (the server) follow the script's.
+      if (start.cmd !== undefined && /"\$@"|\$@|\$\*/.test(text)) {
+        const cmd = await readEntrypointScript(start.cmd.text, start.cmd.location, start.startCommand);
+        return {
+          ...facts,
+          steps: [...facts.steps, ...cmd.steps],
+          swallowedFailures: [...facts.swallowedFailures, ...cmd.swallowedFailures],
+          servers: [...facts.servers, ...cmd.servers],
+          outsideCalls: [...facts.outsideCalls, ...cmd.outsideCalls],
+          logFiles: [...facts.logFiles, ...cmd.logFiles],
+          resolvedFrom: start.instruction,
+        };
+      }
       return { ...facts, resolvedFrom: start.instruction };
     }
     const where = start.instruction ?? { file: dockerfile.file, line: 1 };
