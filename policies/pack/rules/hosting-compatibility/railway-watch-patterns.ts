@@ -13,7 +13,7 @@ import { judgeBuilds, type InspectedBuild } from "../shared/app-builds";
 export const railwayWatchPatterns: StackRule = {
   id: "HC-4",
   scope: "stack",
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["railway"], judge),
+  check: (resources, ctx) => judgeBuilds(resources, ctx, ["railway"], judge, { djangoOnly: false }),
 };
 
 function judge({ facts }: InspectedBuild): Finding[] {

@@ -25,6 +25,8 @@ export interface InspectedBuild {
   facts: BuildContextFacts;
   /** Workloads that run this image. */
   workloads: Workload[];
+  /** The context holds a Django project (not a Flask app or other Python server). */
+  django: boolean;
 }
 
 export interface AppBuilds {
@@ -69,8 +71,8 @@ export async function appBuilds(resources: readonly Resource[], ctx: RuleContext
       );
       continue;
     }
-    if (!isDjangoContext(facts)) continue;
-    inspected.push({ image, facts, workloads: users });
+    if (!isAppContext(facts)) continue;
+    inspected.push({ image, facts, workloads: users, django: isDjangoContext(facts) });
   }
   for (const workload of all) {
     if (!APP_ROLES.has(workload.role) || linked.has(workload)) continue;
@@ -95,9 +97,39 @@ export function runtimeSettingsModule(users: readonly Workload[]): string | unde
   return undefined;
 }
 
-/** A context that holds a Django project (other images, e.g. a custom proxy, are not judged here). */
-function isDjangoContext(facts: BuildContextFacts): boolean {
+/** A context that holds the application (other images, e.g. a custom proxy, are not judged here). */
+function isAppContext(facts: BuildContextFacts): boolean {
   return facts.django.managePy.length > 0 || facts.settings.modules.length > 0 || facts.entrypoint !== null;
+}
+
+/** A context that holds a Django project: manage.py, a settings module, Django installed, or manage.py run at start. */
+export function isDjangoContext(facts: BuildContextFacts): boolean {
+  return (
+    facts.django.managePy.length > 0 ||
+    facts.settings.modules.some((m) => m.exists) ||
+    facts.requirements.installed.some((r) => r.name === "django") ||
+    (facts.entrypoint?.steps.some((s) => s.manageCommand !== null) ?? false)
+  );
+}
+
+/**
+ * Every application image of the stack is built here and none holds a Django project (a Flask
+ * app, a static site): the Django items (migrate, the security check, settings, the audit
+ * database) do not apply. False when any image cannot be inspected: then it cannot be told.
+ */
+export async function runsNoDjango(resources: readonly Resource[], ctx: RuleContext): Promise<boolean> {
+  const apps = workloads(resources).filter((w) => APP_ROLES.has(w.role));
+  if (apps.length === 0) return false;
+  let inspected = 0;
+  for (const app of apps) {
+    for (const image of imageResourcesOf(app, resources)) {
+      if (buildShapeFindings(image).length > 0) return false;
+      const facts = await ctx.buildContext(image, runtimeSettingsModule([app]));
+      if (facts === undefined || isDjangoContext(facts)) return false;
+      inspected++;
+    }
+  }
+  return inspected > 0;
 }
 
 /** The inspector's "could not decide" notes on the given topics, as findings with file:line. */
@@ -149,8 +181,13 @@ export async function judgeBuilds(
   ctx: RuleContext,
   topics: readonly InspectTopic[],
   judge: (build: InspectedBuild) => Finding[],
+  options: { djangoOnly?: boolean } = {},
 ): Promise<Finding[] | typeof NOT_APPLICABLE> {
-  const { inspected, opaque } = await appBuilds(resources, ctx);
+  const builds = await appBuilds(resources, ctx);
+  const opaque = builds.opaque;
+  // Settings, static files and seeds are Django's: a Flask app's build is not judged on them.
+  const inspected =
+    options.djangoOnly === false ? builds.inspected : builds.inspected.filter((b) => b.django);
   if (inspected.length === 0 && opaque.length === 0) return NOT_APPLICABLE;
   return [...opaque, ...inspected.flatMap((build) => [...contextGaps(build.facts, topics), ...judge(build)])];
 }

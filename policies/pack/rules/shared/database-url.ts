@@ -23,6 +23,7 @@ import {
 } from "../rule";
 import { COMPOSE_DEFAULTED_ENV_LABEL } from "../../../protocol";
 import { list, str } from "../props";
+import { isDjangoContext } from "./app-builds";
 import { workloadFacts } from "./start-plan";
 import { misshapenAt, propertyOf, workloads, type Workload } from "./workloads";
 
@@ -70,6 +71,11 @@ export async function judgeDatabaseUrl(
     }
     const found = await workloadFacts(app, resources, ctx);
     if ("reason" in found) continue;
+    // Settings are Django's: a Flask app's DATABASE_URL is judged on its containers only.
+    if (!isDjangoContext(found.facts)) {
+      judged.add(found.facts.context);
+      continue;
+    }
     const key = `${found.facts.context}|${found.facts.settings.runtimeModule ?? ""}`;
     if (judged.has(key)) continue;
     judged.add(key);

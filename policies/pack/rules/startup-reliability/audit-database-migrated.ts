@@ -3,6 +3,7 @@
  * as its own step (`migrate --database=audit`); a plain `migrate` only touches the default one.
  */
 import { NOT_APPLICABLE, violation, type StackRule } from "../rule";
+import { runsNoDjango } from "../shared/app-builds";
 import { applicationPlans, stepsOf } from "../shared/start-plan";
 import { withRole, workloads } from "../shared/workloads";
 
@@ -10,6 +11,7 @@ export const auditDatabaseMigrated: StackRule = {
   id: "SR-3",
   scope: "stack",
   async check(resources, ctx) {
+    if (await runsNoDjango(resources, ctx)) return NOT_APPLICABLE;
     const hasAudit =
       workloads(resources).some((w) => w.env.AUDIT_DATABASE_URL !== undefined) ||
       withRole(resources, "database").some((d) => /audit/i.test(d.resource.name));

@@ -3,12 +3,14 @@
  * start) when it fails: errexit or an explicit abort, never `|| true`, never ignored.
  */
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
+import { runsNoDjango } from "../shared/app-builds";
 import { applicationPlans, stepsOf } from "../shared/start-plan";
 
 export const migrationFailureBlocksRelease: StackRule = {
   id: "SR-2",
   scope: "stack",
   async check(resources, ctx) {
+    if (await runsNoDjango(resources, ctx)) return NOT_APPLICABLE;
     const plans = await applicationPlans(resources, ctx);
     const migrations = stepsOf(plans, "migrate");
     if (migrations.length === 0) return NOT_APPLICABLE;

@@ -4,6 +4,7 @@
  * a `migrate` step before the server in the web service's own start command.
  */
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
+import { runsNoDjango } from "../shared/app-builds";
 import { applicationPlans, dependsOn, serves } from "../shared/start-plan";
 import { misshapenAt, propertyOf } from "../shared/workloads";
 
@@ -11,6 +12,7 @@ export const migrationsBeforeServing: StackRule = {
   id: "SR-1",
   scope: "stack",
   async check(resources, ctx) {
+    if (await runsNoDjango(resources, ctx)) return NOT_APPLICABLE;
     const plans = await applicationPlans(resources, ctx);
     const webs = plans.filter(serves);
     if (webs.length === 0) return NOT_APPLICABLE;

@@ -3,12 +3,14 @@
  * (`startup_check`, `check --deploy`) runs before the app serves and stops the release when it fails.
  */
 import { NOT_APPLICABLE, type StackRule } from "../rule";
+import { runsNoDjango } from "../shared/app-builds";
 import { judgeSecurityChecks } from "../shared/security-check";
 
 export const securityCheckBlocksProduction: StackRule = {
   id: "SR-5",
   scope: "stack",
   async check(resources, ctx) {
+    if (await runsNoDjango(resources, ctx)) return NOT_APPLICABLE;
     if (ctx.mode !== "production") return NOT_APPLICABLE;
     return judgeSecurityChecks(resources, ctx, {
       missing:

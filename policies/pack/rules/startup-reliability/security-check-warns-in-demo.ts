@@ -3,12 +3,14 @@
  * failure only prints a warning; it must not keep a demo instance from starting.
  */
 import { NOT_APPLICABLE, type StackRule } from "../rule";
+import { runsNoDjango } from "../shared/app-builds";
 import { judgeSecurityChecks } from "../shared/security-check";
 
 export const securityCheckWarnsInDemo: StackRule = {
   id: "SR-6",
   scope: "stack",
   async check(resources, ctx) {
+    if (await runsNoDjango(resources, ctx)) return NOT_APPLICABLE;
     if (ctx.mode !== "demo") return NOT_APPLICABLE;
     return judgeSecurityChecks(resources, ctx, {
       missing:
