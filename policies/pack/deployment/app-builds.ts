@@ -5,8 +5,8 @@
  * which makes the context part of an item "could not verify" rather than a silent pass.
  */
 import * as path from "path";
-import type { BuildContextFacts, InspectTopic } from "../../inspect/facts";
-import { isUnknown } from "../props";
+import type { BuildContextFacts, InspectTopic } from "../inspect/facts";
+import { isUnknown, OBJECT, STRING } from "../rules/props";
 import {
   inContext,
   NOT_APPLICABLE,
@@ -14,18 +14,18 @@ import {
   type Finding,
   type Location,
   type Resource,
-  type RuleContext,
-} from "../rule";
-import { DOCKER } from "../types";
-import { buildShapeFindings } from "./image-facts";
-import { imageResourcesOf, workloads, type Workload } from "./workloads";
+} from "../rules/rule";
+import { misshapen } from "../rules/shared/shapes";
+import { DOCKER } from "../rules/types";
+import type { Deployment } from "./index";
+import type { Workload } from "./workloads";
 
 export interface InspectedBuild {
   image: Resource;
   facts: BuildContextFacts;
   /** Workloads that run this image. */
   workloads: Workload[];
-  /** The context holds a Django project (not a Flask app or other Python server). */
+  /** The context holds a Django project (not a Flask app or another Python server). */
   django: boolean;
 }
 
@@ -37,19 +37,24 @@ export interface AppBuilds {
 
 const APP_ROLES = new Set(["web", "release"]);
 
-export async function appBuilds(resources: readonly Resource[], ctx: RuleContext): Promise<AppBuilds> {
-  const all = workloads(resources);
-  const inspected: InspectedBuild[] = [];
-  const opaque: Finding[] = [];
-  const linked = new Set<Workload>();
-  // One pass over the workloads (not one per image): a fleet stack has hundreds of each.
+/** The workloads that run each image of the deployment, in one pass (a fleet has hundreds of each). */
+export function usersOfImages(deployment: Deployment): Map<Resource, Workload[]> {
   const usersOf = new Map<Resource, Workload[]>();
-  for (const workload of all) {
-    for (const image of imageResourcesOf(workload, resources)) {
+  for (const workload of deployment.workloads) {
+    for (const image of deployment.imagesOf(workload)) {
       usersOf.set(image, [...(usersOf.get(image) ?? []), workload]);
     }
   }
-  for (const image of resources.filter((r) => r.type === DOCKER.image)) {
+  return usersOf;
+}
+
+/** The local builds of the deployment, judged with the settings module their web workloads run. */
+export function appBuilds(deployment: Deployment): AppBuilds {
+  const inspected: InspectedBuild[] = [];
+  const opaque: Finding[] = [];
+  const linked = new Set<Workload>();
+  const usersOf = deployment.usersOfImages;
+  for (const image of deployment.resources.filter((r) => r.type === DOCKER.image)) {
     const users = usersOf.get(image) ?? [];
     users.forEach((w) => linked.add(w));
     const odd = buildShapeFindings(image);
@@ -57,8 +62,7 @@ export async function appBuilds(resources: readonly Resource[], ctx: RuleContext
       opaque.push(...odd);
       continue;
     }
-    const settingsModule = runtimeSettingsModule(users);
-    const facts = await ctx.buildContext(image, settingsModule);
+    const facts = deployment.facts.of(image, runtimeSettingsModule(users));
     if (facts === undefined) {
       opaque.push(
         unverifiable(
@@ -74,7 +78,7 @@ export async function appBuilds(resources: readonly Resource[], ctx: RuleContext
     if (!isAppContext(facts)) continue;
     inspected.push({ image, facts, workloads: users, django: isDjangoContext(facts) });
   }
-  for (const workload of all) {
+  for (const workload of deployment.workloads) {
     if (!APP_ROLES.has(workload.role) || linked.has(workload)) continue;
     opaque.push(
       unverifiable(
@@ -85,6 +89,18 @@ export async function appBuilds(resources: readonly Resource[], ctx: RuleContext
     );
   }
   return { inspected, opaque };
+}
+
+/**
+ * A build whose context, Dockerfile path or target is set but unreadable: the build-context reader
+ * would otherwise fall back to the default Dockerfile and judge a file the image is not built from.
+ */
+export function buildShapeFindings(image: Resource): Finding[] {
+  if (image.type !== DOCKER.image) return [];
+  const build = misshapen(image, { build: OBJECT });
+  return build.length > 0
+    ? build
+    : misshapen(image, { "build.context": STRING, "build.dockerfile": STRING, "build.target": STRING });
 }
 
 /** DJANGO_SETTINGS_MODULE the web workloads set at run time (release workloads as a fallback). */
@@ -113,23 +129,13 @@ export function isDjangoContext(facts: BuildContextFacts): boolean {
 }
 
 /**
- * Every application image of the stack is built here and none holds a Django project (a Flask
- * app, a static site): the Django items (migrate, the security check, settings, the audit
- * database) do not apply. False when any image cannot be inspected: then it cannot be told.
+ * Every application image of the deployment is built here and none holds a Django project (a
+ * Flask app, a static site): the Django items (migrate, the security check, settings, the audit
+ * database) do not apply. False when an application image cannot be inspected: then it cannot be told.
  */
-export async function runsNoDjango(resources: readonly Resource[], ctx: RuleContext): Promise<boolean> {
-  const apps = workloads(resources).filter((w) => APP_ROLES.has(w.role));
-  if (apps.length === 0) return false;
-  let inspected = 0;
-  for (const app of apps) {
-    for (const image of imageResourcesOf(app, resources)) {
-      if (buildShapeFindings(image).length > 0) return false;
-      const facts = await ctx.buildContext(image, runtimeSettingsModule([app]));
-      if (facts === undefined || isDjangoContext(facts)) return false;
-      inspected++;
-    }
-  }
-  return inspected > 0;
+export function runsNoDjango(deployment: Deployment): boolean {
+  const { inspected, opaque } = deployment.builds;
+  return opaque.length === 0 && inspected.length > 0 && inspected.every((b) => !b.django);
 }
 
 /** The inspector's "could not decide" notes on the given topics, as findings with file:line. */
@@ -176,18 +182,18 @@ export function truthy(value: unknown): boolean | undefined {
  * verify" for the application parts that cannot be inspected and for the inspector's gaps on the
  * rule's topics; not applicable when the stack runs no application at all.
  */
-export async function judgeBuilds(
-  resources: readonly Resource[],
-  ctx: RuleContext,
+export function judgeBuilds(
+  deployment: Deployment,
   topics: readonly InspectTopic[],
   judge: (build: InspectedBuild) => Finding[],
   options: { djangoOnly?: boolean } = {},
-): Promise<Finding[] | typeof NOT_APPLICABLE> {
-  const builds = await appBuilds(resources, ctx);
-  const opaque = builds.opaque;
+): Finding[] | typeof NOT_APPLICABLE {
+  const { opaque } = deployment.builds;
   // Settings, static files and seeds are Django's: a Flask app's build is not judged on them.
   const inspected =
-    options.djangoOnly === false ? builds.inspected : builds.inspected.filter((b) => b.django);
+    options.djangoOnly === false
+      ? deployment.builds.inspected
+      : deployment.builds.inspected.filter((b) => b.django);
   if (inspected.length === 0 && opaque.length === 0) return NOT_APPLICABLE;
   return [...opaque, ...inspected.flatMap((build) => [...contextGaps(build.facts, topics), ...judge(build)])];
 }
