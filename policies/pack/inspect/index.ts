@@ -20,6 +20,7 @@ import type {
   Unverifiable,
 } from "./facts";
 import { readDjangoProject, readRailway, readSeedCommands } from "./project";
+import { readManagementCommands, readUrlConfiguration } from "./app-contract";
 import { readRequirements } from "./requirements";
 import { readRouters, readSettingsModule, resolveModule } from "./settings";
 
@@ -96,6 +97,8 @@ function emptyFacts(context: string): BuildContextFacts {
     railway: null,
     django: { managePy: [], wsgi: [], sourceRoots: [""] },
     seedCommands: [],
+    managementCommands: [],
+    urls: null,
     unverifiable: [],
   };
 }
@@ -188,6 +191,15 @@ async function inspect(
 
   facts.entrypoint = await inspectEntrypoint(facts.dockerfile, files, unverifiable);
   facts.settings = await inspectSettings(facts, files, req.settingsModule, unverifiable);
+  facts.managementCommands = readManagementCommands(files);
+  const runtime = facts.settings.modules.find((m) => m.module === facts.settings.runtimeModule);
+  if (runtime !== undefined) {
+    const urlconf = runtime.settings.ROOT_URLCONF;
+    const module =
+      urlconf?.kind === "literal" && typeof urlconf.literal === "string" ? urlconf.literal : null;
+    facts.urls = readUrlConfiguration(files, module, facts.django.sourceRoots, runtime.middleware);
+    if (urlconf !== undefined && module === null) facts.urls.dynamic = true;
+  }
   return facts;
 }
 
