@@ -84,3 +84,10 @@ export const COMPOSE_DEFAULTED_ENV_LABEL = "agency-deploy.compose.defaulted-env"
 
 /** The label a translated compose service carries for `deploy.replicas` / `scale`: how many containers run it. */
 export const COMPOSE_REPLICAS_LABEL = "com.docker.compose.replicas";
+
+/**
+ * The label `docker compose` puts on every container of a service (and the command's translation
+ * of a compose file does too): the container runs under compose, where nothing proceeds past an
+ * unhealthy service except what `depends_on: {condition: service_healthy}` makes wait.
+ */
+export const COMPOSE_SERVICE_LABEL = "com.docker.compose.service";

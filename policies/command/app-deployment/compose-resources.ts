@@ -21,7 +21,7 @@
  */
 import * as path from "path";
 import { parse as parseShell } from "shell-quote";
-import { COMPOSE_DEFAULTED_ENV_LABEL, COMPOSE_REPLICAS_LABEL } from "../../protocol";
+import { COMPOSE_DEFAULTED_ENV_LABEL, COMPOSE_REPLICAS_LABEL, COMPOSE_SERVICE_LABEL } from "../../protocol";
 import type { ComposeProject } from "./compose";
 import { mountTarget, splitVolume } from "./compose-merge";
 import { entry, text, texts, type SourceLine, type YamlNode } from "./yaml-tree";
@@ -332,7 +332,7 @@ export function composeResources(project: ComposeProject, stack = "compose"): Co
     here("logDriver", entry(logging, "driver") ?? logging);
     here("logOpts", logOptions ?? logging);
 
-    const labels: WireObject[] = [];
+    const labels: WireObject[] = [{ label: COMPOSE_SERVICE_LABEL, value: serviceName }];
     const ownLabels = entry(service, "labels");
     if (ownLabels?.kind === "map")
       for (const [label, value] of ownLabels.entries) labels.push({ label, value: text(value) ?? "" });
@@ -348,7 +348,7 @@ export function composeResources(project: ComposeProject, stack = "compose"): Co
       labels.push({ label: REPLICAS_LABEL, value: replicas });
       here("labels", entry(entry(service, "deploy"), "replicas") ?? entry(service, "scale"));
     }
-    if (labels.length > 0) inputs.labels = labels;
+    inputs.labels = labels;
 
     if (oneShots.has(serviceName)) {
       // What compose does for a dependency that must complete: wait for its exit, gate on 0.

@@ -48,7 +48,8 @@ export function platformResources(found: Discovery, stack = "platform"): Compose
   );
   sourceMap.set(imageUrn, new Map([["", { file: file(found.dockerfile.file), line: 1 }]]));
   const containers = new Map<string, string>();
-  const env = [`PORT=${UNKNOWN_SENTINEL}`];
+  // The platform sets PORT, and its database add-on DATABASE_URL, when the deployment runs.
+  const env = [`PORT=${UNKNOWN_SENTINEL}`, `DATABASE_URL=${UNKNOWN_SENTINEL}`];
   let releaseUrn: string | undefined;
   if (platform.release !== undefined) {
     releaseUrn = urnOf(TYPES.container, "release");
@@ -74,8 +75,10 @@ export function platformResources(found: Discovery, stack = "platform"): Compose
       restart: platform.restart ?? "on-failure",
       ...(platform.healthPath !== undefined
         ? {
-            // The platform's HTTP probe of the path, written as the command the rules read.
+            // The platform's HTTP probe of the path, written as the command the rules read; the
+            // platform switches traffic only once it passes, which is what `wait` says.
             healthcheck: { tests: ["CMD-SHELL", `wget -qO- "http://127.0.0.1:$PORT${platform.healthPath}"`] },
+            wait: true,
           }
         : {}),
     }),

@@ -99,7 +99,10 @@ export async function startPacks(
 }
 
 /** Analyze every resource (Analyze), then the whole set (AnalyzeStack), as the engine does. */
-export async function analyzeWith(pack: PolicyPackProcess, resources: EngineResource[]): Promise<PackAnalysis> {
+export async function analyzeWith(
+  pack: PolicyPackProcess,
+  resources: EngineResource[],
+): Promise<PackAnalysis> {
   const results = new Map<string, Awaited<ReturnType<PolicyPackProcess["analyze"]>>>();
   // The engine analyzes resources as it steps through them, one request per resource.
   for (const resource of resources) results.set(resource.registration.urn, await pack.analyze(resource));
