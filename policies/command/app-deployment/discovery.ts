@@ -366,7 +366,8 @@ export function judgedLine(found: Discovery): string {
     );
   }
   if (found.compose !== null) parts.push(found.compose.files.join(" + "));
-  for (const platform of found.platforms) if (platform.start || platform.release) parts.push(platform.file);
+  // app.json alone deploys nothing; every other platform file found is part of the deployment.
+  for (const platform of found.platforms) if (!platform.file.endsWith("app.json")) parts.push(platform.file);
   if (found.django?.settings) parts.push(`settings ${found.django.settings.module}`);
   else if (found.notDjango !== null) parts.push(found.notDjango);
   return `Judged: ${parts.join("; ")}`;

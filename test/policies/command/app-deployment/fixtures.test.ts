@@ -213,7 +213,7 @@ describe("railway-migrate-true: a Railway deployment whose entrypoint swallows m
   });
 
   it("judges the platform's deployment of the Dockerfile", () => {
-    expect(report.judged?.[0]).toBe("Judged: Dockerfile; settings hub.settings.production");
+    expect(report.judged?.[0]).toBe("Judged: Dockerfile; railway.json; settings hub.settings.production");
   });
 
   it("fails `migrate || true`, the security check that does not block, and warns of the silent seed", () => {
