@@ -8,7 +8,7 @@
 import { runsNoDjango } from "../../deployment/app-builds";
 import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
-import { DJANGO_COMMANDS, PACKAGE_COMMANDS } from "../shared/django-commands";
+import { DJANGO_COMMANDS, PACKAGE_COMMANDS } from "../../deployment/django-commands";
 
 export const releaseCommandsExist: StackRule = {
   id: "SR-9",
