@@ -219,8 +219,8 @@ describe("a stack without agency-deploy:mode (production by default)", () => {
   it("lists one policy per checklist item, each tagged with exactly its id and category", () => {
     const policies = info.getPoliciesList();
     expect(info.getName()).toBe("deployment-reliability");
-    // CHECKLIST.md has 49 items (7 + 8 + 8 + 8 + 3 + 7 + 8), plus the components' contract: SR-9 and HC-9.
-    expect(policies).toHaveLength(51);
+    // CHECKLIST.md has 49 items (7 + 8 + 8 + 8 + 3 + 7 + 8), plus the components' contract: SR-9, CH-9 and HC-9.
+    expect(policies).toHaveLength(52);
     const ids = policies.flatMap((p) => p.getTagsList().filter((tag) => /^[A-Z]{2}-\d+$/.test(tag)));
     expect([...ids].sort()).toEqual(CHECKLIST.map((item) => item.id).sort());
     for (const policy of policies) {

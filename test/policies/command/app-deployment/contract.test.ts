@@ -14,12 +14,13 @@ import { FIXTURES_DIR, REPO_ROOT } from "../../../support/paths";
 const PACK = path.join(REPO_ROOT, "policies");
 const SAMPLE_APP = path.join(REPO_ROOT, "stacks", "sample-app");
 
-async function withComponents(context: string): Promise<ReliabilityReport> {
+async function withComponents(context: string, config: string[] = []): Promise<ReliabilityReport> {
   const check = await checkStack({
     programDir: path.join(REPO_ROOT, "stacks"),
     stack: "local",
     policyPacks: [PACK],
     context,
+    config,
     mode: "production",
   });
   return buildReport(check.events, { sourceRoot: context, date: "2026-12-01" });
@@ -62,6 +63,24 @@ describe("an app missing the commands and paths the components assume", () => {
   });
 });
 
+describe("a WSGI module the app does not have", () => {
+  it("fails CH-9 where the server is started, naming the setting", async () => {
+    const report = await withComponents(path.join(FIXTURES_DIR, "deployments", "missing-contract"), [
+      "django.wsgiModule=tracker.server:application",
+    ]);
+    const [finding, ...rest] = findings(report, "CH-9");
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({
+      enforcement: "mandatory",
+      location: { resourceName: "local-web-server", property: "command" },
+    });
+    expect(finding.message).toMatch(
+      /tracker\.server:application, but the module tracker\.server is not in the build context/,
+    );
+    expect(finding.message).toMatch(/agency-deploy:django\.wsgiModule/);
+  });
+});
+
 describe("the sample app", () => {
   let tmp: string;
   beforeAll(() => {
@@ -73,6 +92,7 @@ describe("the sample app", () => {
     const report = await withComponents(SAMPLE_APP);
     expect(findings(report, "SR-9")).toEqual([]);
     expect(findings(report, "HC-9")).toEqual([]);
+    expect(findings(report, "CH-9")).toEqual([]);
     expect(report.verdict).toBe("Yes");
   });
 
