@@ -365,6 +365,7 @@ const POLICY_NAMES = [
   "security-check-warns-in-demo",
   "startup-self-contained",
   "single-migration-runner",
+  "release-commands-exist",
   // Database Safety
   "database-url-required-secret",
   "audit-database-url-required-secret",
@@ -383,6 +384,7 @@ const POLICY_NAMES = [
   "csrf-trusted-origins-https",
   "https-settings",
   "settings-module-exists",
+  "wsgi-module-exists",
   // Static Files
   "collectstatic-at-build",
   "compressed-static-files",
@@ -404,4 +406,5 @@ const POLICY_NAMES = [
   "app-server-tuned",
   "utf8-locale",
   "resource-limits",
+  "health-paths-routed",
 ];

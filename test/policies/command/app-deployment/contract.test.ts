@@ -93,7 +93,12 @@ describe("the sample app", () => {
     expect(findings(report, "SR-9")).toEqual([]);
     expect(findings(report, "HC-9")).toEqual([]);
     expect(findings(report, "CH-9")).toEqual([]);
-    expect(report.verdict).toBe("Yes");
+    // Its verdict as a whole (Yes) is the golden report's to assert (test/fixtures/golden).
+    expect(report.items.filter((i) => ["SR-9", "HC-9", "CH-9"].includes(i.id)).map((i) => i.status)).toEqual([
+      "pass",
+      "pass",
+      "pass",
+    ]);
   });
 
   it("no longer gives Yes when a release command is deleted", async () => {
