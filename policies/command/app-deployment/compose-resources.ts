@@ -19,16 +19,21 @@
  *   `stopTimeout` and `destroyGraceSeconds` alike;
  * - `deploy.replicas` (or `scale`) is carried as the label `com.docker.compose.replicas`.
  */
+
 import * as path from "path";
 import { parse as parseShell } from "shell-quote";
-import { COMPOSE_DEFAULTED_ENV_LABEL, COMPOSE_REPLICAS_LABEL, COMPOSE_SERVICE_LABEL } from "../../protocol";
+import {
+  COMPOSE_DEFAULTED_ENV_LABEL,
+  COMPOSE_REPLICAS_LABEL,
+  COMPOSE_SERVICE_LABEL,
+  UNKNOWN,
+} from "../../protocol";
 import type { ComposeProject } from "./compose";
 import { mountTarget, splitVolume } from "./compose-merge";
 import { entry, text, texts, type SourceLine, type YamlNode } from "./yaml-tree";
 import {
   STACK_TYPE,
   stackUrn,
-  UNKNOWN_SENTINEL,
   type ProgramRun,
   type Registration,
   type WireObject,
@@ -158,7 +163,7 @@ export function composeResources(project: ComposeProject, stack = "compose"): Co
       if (args?.kind === "map" && args.entries.size > 0) {
         const values: WireObject = {};
         for (const [arg, value] of args.entries) {
-          values[arg] = text(value) ?? UNKNOWN_SENTINEL;
+          values[arg] = text(value) ?? UNKNOWN;
           locate(imageUrn, `build.args.${arg}`, value.loc);
         }
         buildInputs.args = values;
@@ -192,9 +197,7 @@ export function composeResources(project: ComposeProject, stack = "compose"): Co
 
     const environment = entry(service, "environment");
     if (environment?.kind === "map" && environment.entries.size > 0) {
-      inputs.envs = [...environment.entries].map(
-        ([key, value]) => `${key}=${text(value) ?? UNKNOWN_SENTINEL}`,
-      );
+      inputs.envs = [...environment.entries].map(([key, value]) => `${key}=${text(value) ?? UNKNOWN}`);
       here("envs", environment);
       for (const [key, value] of environment.entries) here(`envs.${key}`, value);
     }
@@ -426,7 +429,7 @@ function registration(spec: RegistrationSpec): Registration {
       deletedWith: "",
       replaceOnChanges: [],
     },
-    id: custom ? UNKNOWN_SENTINEL : "",
+    id: custom ? UNKNOWN : "",
   };
 }
 

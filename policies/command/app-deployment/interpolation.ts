@@ -8,7 +8,7 @@
  * project's `.env`, never this machine's environment: a variable the files do not set is supplied
  * when the deployment runs, so its value is unknown here, not empty.
  */
-import { UNKNOWN_SENTINEL } from "../offline/registration";
+import { UNKNOWN } from "../../protocol";
 
 export interface Interpolated {
   value: string;
@@ -79,7 +79,7 @@ function lookup(name: string, vars: Readonly<Record<string, string>>, out: Inter
   const value = vars[name];
   if (value !== undefined) return value;
   out.unresolved.push(name);
-  return UNKNOWN_SENTINEL;
+  return UNKNOWN;
 }
 
 function braced(body: string, vars: Readonly<Record<string, string>>, out: Interpolated): string {
@@ -101,7 +101,7 @@ function braced(body: string, vars: Readonly<Record<string, string>>, out: Inter
       if (present) return vars[name];
       out.required.push(name);
       out.unresolved.push(name);
-      return UNKNOWN_SENTINEL;
+      return UNKNOWN;
     default:
       // `+`: the alternative when set, else empty.
       return present ? expand(word, vars, out) : "";

@@ -11,14 +11,9 @@ import * as path from "path";
 import type { Discovery } from "./discovery";
 import type { ComposeResources, SourceMap } from "./compose-resources";
 import { TYPES } from "./compose-resources";
-import {
-  STACK_TYPE,
-  stackUrn,
-  UNKNOWN_SENTINEL,
-  type Registration,
-  type WireObject,
-} from "../offline/registration";
+import { STACK_TYPE, stackUrn, type Registration, type WireObject } from "../offline/registration";
 import type { PlatformFile } from "./platform-files";
+import { UNKNOWN } from "../../protocol";
 
 export function platformResources(found: Discovery, stack = "platform"): ComposeResources | null {
   // app.json alone deploys nothing (its scripts run once, for review apps).
@@ -49,7 +44,7 @@ export function platformResources(found: Discovery, stack = "platform"): Compose
   sourceMap.set(imageUrn, new Map([["", { file: file(found.dockerfile.file), line: 1 }]]));
   const containers = new Map<string, string>();
   // The platform sets PORT, and its database add-on DATABASE_URL, when the deployment runs.
-  const env = [`PORT=${UNKNOWN_SENTINEL}`, `DATABASE_URL=${UNKNOWN_SENTINEL}`];
+  const env = [`PORT=${UNKNOWN}`, `DATABASE_URL=${UNKNOWN}`];
   let releaseUrn: string | undefined;
   if (platform.release !== undefined) {
     releaseUrn = urnOf(TYPES.container, "release");
@@ -140,6 +135,6 @@ function base(
       deletedWith: "",
       replaceOnChanges: [],
     },
-    id: custom ? UNKNOWN_SENTINEL : "",
+    id: custom ? UNKNOWN : "",
   };
 }

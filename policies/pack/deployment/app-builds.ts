@@ -129,11 +129,6 @@ export function runsNoDjango(deployment: Deployment): boolean {
   return opaque.length === 0 && inspected.length > 0 && inspected.every((b) => !b.django);
 }
 
-/** Runtime settings modules: the ones the running app imports (build-only modules are exempt). */
-export function runtimeModules(facts: BuildContextFacts) {
-  return facts.settings.modules.filter((m) => m.runtime && !m.buildOnly && m.exists);
-}
-
 /** The workload runs this build's image (workload objects are rebuilt per call: compare identities). */
 export function runsBuild(build: InspectedBuild, workload: Workload): boolean {
   return build.workloads.some((w) => w.resource.urn === workload.resource.urn && w.path === workload.path);

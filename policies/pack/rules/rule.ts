@@ -5,10 +5,11 @@
  * turns them into policies.
  */
 import * as path from "path";
-import type { BuildContextFacts, InspectTopic, SourceLocation } from "../inspect/facts";
+import type { BuildContextFacts, InspectTopic, SettingsModuleFacts, SourceLocation } from "../inspect/facts";
 import type { Mode } from "../../mode";
 import type { Severity } from "../../protocol";
 import type { Deployment, InspectedBuild, WebServer } from "../deployment";
+import { runtimeModules } from "../deployment/setting-values";
 
 /** Where a finding points: a file in the build context, or a resource property. */
 export interface Location {
@@ -185,4 +186,26 @@ export function judgeWebServers(
   const { servers, unknown, hasWeb } = deployment.webServers;
   if (!hasWeb) return NOT_APPLICABLE;
   return [...unknown, ...servers.flatMap(judge)];
+}
+
+/**
+ * A rule about the settings the app runs with: `judge` sees each inspected build with its runtime
+ * settings modules (build-only ones are exempt); the rest as judgeBuilds on the "settings" topic.
+ */
+export function judgeSettings(
+  deployment: Deployment,
+  judge: (modules: readonly SettingsModuleFacts[], build: InspectedBuild) => Finding[],
+): Finding[] | typeof NOT_APPLICABLE {
+  return judgeBuilds(deployment, ["settings"], (build) => judge(runtimeModules(build.facts), build));
+}
+
+/** The findings with the repeats of one message at one place left out (first kept, order kept). */
+export function oncePerPlace(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    const key = JSON.stringify([finding.location?.file, finding.location?.line, finding.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

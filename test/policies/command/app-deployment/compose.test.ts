@@ -10,8 +10,8 @@ import { loadCompose } from "../../../../policies/command/app-deployment/compose
 import { composeResources } from "../../../../policies/command/app-deployment/compose-resources";
 import { interpolate } from "../../../../policies/command/app-deployment/interpolation";
 import { entry, text, texts, ComposeFileError } from "../../../../policies/command/app-deployment/yaml-tree";
-import { UNKNOWN_SENTINEL, type Registration } from "../../../../policies/command/offline/registration";
-import { COMPOSE_DEFAULTED_ENV_LABEL, COMPOSE_REPLICAS_LABEL } from "../../../../policies/protocol";
+import type { Registration } from "../../../../policies/command/offline/registration";
+import { COMPOSE_DEFAULTED_ENV_LABEL, COMPOSE_REPLICAS_LABEL, UNKNOWN } from "../../../../policies/protocol";
 
 let tmp: string;
 beforeEach(() => {
@@ -47,10 +47,10 @@ describe("interpolation", () => {
 
   it("leaves a variable the files do not set unknown, and records required and defaulted ones", () => {
     expect(interpolate("${DB:?DB is required}", vars)).toMatchObject({
-      value: UNKNOWN_SENTINEL,
+      value: UNKNOWN,
       required: ["DB"],
     });
-    expect(interpolate("x-${TAG}", vars).value).toBe(`x-${UNKNOWN_SENTINEL}`);
+    expect(interpolate("x-${TAG}", vars).value).toBe(`x-${UNKNOWN}`);
     expect(interpolate("${URL:-postgres://db}", vars).defaulted).toEqual(["URL"]);
   });
 });
