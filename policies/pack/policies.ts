@@ -72,7 +72,7 @@ function policyFor(rule: Rule, stackMode: Mode): ResourceValidationPolicy | Stac
         const mode = effectiveMode(args.getConfig<PolicyConfig>(), stackMode);
         const resource = resourceFromArgs(args);
         const result = await judge(async () =>
-          rule.check(resource, await Deployment.build([resource]), contextFor(mode)),
+          rule.check(resource, await Deployment.ofResource(resource), contextFor(mode)),
         );
         if (result === NOT_APPLICABLE) args.notApplicable();
         emit(result, { item, report, defaultUrn: args.urn, stackMode, mode });
