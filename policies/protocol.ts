@@ -65,6 +65,8 @@ function parseLocationValue(value: string): FindingLocation {
   if (fileAndLine && !value.startsWith(URN_PREFIX)) {
     return { file: fileAndLine[1], line: Number(fileAndLine[2]) };
   }
+  // A whole file without a line (`Location: /app/config/settings.py`): absolute, no spaces.
+  if (!value.startsWith(URN_PREFIX) && /^(\/|[A-Za-z]:[\\/])\S*$/.test(value)) return { file: value };
   const space = value.search(/\s/);
   const resource = space < 0 ? value : value.slice(0, space);
   const property = space < 0 ? undefined : value.slice(space).trim() || undefined;
@@ -72,3 +74,20 @@ function parseLocationValue(value: string): FindingLocation {
   const named = resource.startsWith(URN_PREFIX) ? { urn: resource } : { resourceName: resource };
   return property === undefined ? named : { ...named, property };
 }
+
+/**
+ * A container label the command sets on a compose service it translates: the environment
+ * variables whose value is the default written in the compose file (`${DATABASE_URL:-postgres://...}`),
+ * comma-separated. It is what runs when the deployment forgets to set them.
+ */
+export const COMPOSE_DEFAULTED_ENV_LABEL = "agency-deploy.compose.defaulted-env";
+
+/** The label a translated compose service carries for `deploy.replicas` / `scale`: how many containers run it. */
+export const COMPOSE_REPLICAS_LABEL = "com.docker.compose.replicas";
+
+/**
+ * The label `docker compose` puts on every container of a service (and the command's translation
+ * of a compose file does too): the container runs under compose, where nothing proceeds past an
+ * unhealthy service except what `depends_on: {condition: service_healthy}` makes wait.
+ */
+export const COMPOSE_SERVICE_LABEL = "com.docker.compose.service";

@@ -222,8 +222,8 @@ describe("a stack without agency-deploy:mode (production by default)", () => {
   it("lists one policy per checklist item, each tagged with exactly its id and category", () => {
     const policies = info.getPoliciesList();
     expect(info.getName()).toBe("deployment-reliability");
-    // CHECKLIST.md has 49 items (7 + 8 + 8 + 8 + 3 + 7 + 8).
-    expect(policies).toHaveLength(49);
+    // CHECKLIST.md has 49 items (7 + 8 + 8 + 8 + 3 + 7 + 8), plus the components' contract: SR-9, CH-9 and HC-9.
+    expect(policies).toHaveLength(52);
     const ids = policies.flatMap((p) => p.getTagsList().filter((tag) => /^[A-Z]{2}-\d+$/.test(tag)));
     expect([...ids].sort()).toEqual(CHECKLIST.map((item) => item.id).sort());
     for (const policy of policies) {
@@ -368,6 +368,7 @@ const POLICY_NAMES = [
   "security-check-warns-in-demo",
   "startup-self-contained",
   "single-migration-runner",
+  "release-commands-exist",
   // Database Safety
   "database-url-required-secret",
   "audit-database-url-required-secret",
@@ -386,6 +387,7 @@ const POLICY_NAMES = [
   "csrf-trusted-origins-https",
   "https-settings",
   "settings-module-exists",
+  "wsgi-module-exists",
   // Static Files
   "collectstatic-at-build",
   "compressed-static-files",
@@ -407,4 +409,5 @@ const POLICY_NAMES = [
   "app-server-tuned",
   "utf8-locale",
   "resource-limits",
+  "health-paths-routed",
 ];

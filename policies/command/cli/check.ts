@@ -22,6 +22,7 @@ import { packageRoot } from "./package-root";
 import { FORMATS, reportDate, writeReport, type Format } from "./report-output";
 import { EXIT_STATUS_HELP } from "./exit-status";
 import type { Terminal } from "./terminal";
+import { judgesOwnDeployment, OWN_DEPLOYMENT_HELP, ownDeploymentReport } from "./own-deployment";
 
 export interface CheckCommandOptions {
   stack: string;
@@ -33,6 +34,10 @@ export interface CheckCommandOptions {
   format: Format;
   out?: string;
   allStacks?: boolean;
+  /** Compose files of the app's own deployment (--compose, repeatable). */
+  compose: string[];
+  withComponents?: boolean;
+  compare?: boolean;
 }
 
 /** The program directory: --program, else ./stacks, else the stacks/ bundled with the package. */
@@ -169,6 +174,17 @@ export async function runCheck(options: CheckCommandOptions, terminal: Terminal)
     writeReport(renderFleet(entries, options.format), options.out, terminal);
     return fleetExitCode(entries.map(fleetRow));
   }
+  if (judgesOwnDeployment(options)) {
+    const report = await ownDeploymentReport(
+      options,
+      terminal,
+      checkOptions(options.stack, options).policyPacks,
+      async () => (await checkOne(options.stack, options, terminal)).report,
+    );
+    terminal.done();
+    writeReport(formatReport(report, options.format), options.out, terminal);
+    return report.exitCode;
+  }
   const { report } = await checkOne(options.stack, options, terminal);
   terminal.done();
   writeReport(formatReport(report, options.format), options.out, terminal);
@@ -191,7 +207,21 @@ export function checkCommand(terminal: Terminal, setExit: (code: number) => void
     "Run the program offline under Pulumi's mocks, analyze it with the policy pack(s) as `pulumi preview --policy-pack` would, and print the reliability report.",
   );
   return withStackOptions(command)
-    .option("--context <dir>", "a Django app directory that replaces the build context (image.context)")
+    .option(
+      "--context <dir>",
+      "an app's repository: judge its own deployment (compose, start script, platform files) when it has one, else the app wrapped in the bundled components (its Dockerfile's folder replaces image.context)",
+    )
+    .option(
+      "--compose <file>",
+      "a compose file of the app's own deployment (repeatable, merged in order)",
+      collect,
+      [],
+    )
+    .option(
+      "--with-components",
+      "judge the app wrapped in the bundled components, even when it has its own deployment",
+    )
+    .option("--compare", "judge both and head the report with both verdicts")
     .option(
       "-c, --config <key=value>",
       "override a stack config value (repeatable); KEY may omit 'agency-deploy:' and take a .path; VALUE is JSON when it parses as JSON (2, true, [\"a\"]), else text",
@@ -211,6 +241,6 @@ export function checkCommand(terminal: Terminal, setExit: (code: number) => void
       "--all-stacks",
       "check every Pulumi.<stack>.yaml, past any whose configuration is invalid, and end with a fleet summary",
     )
-    .addHelpText("after", EXIT_STATUS_HELP)
+    .addHelpText("after", OWN_DEPLOYMENT_HELP + "\n" + EXIT_STATUS_HELP)
     .action(async (options: CheckCommandOptions) => setExit(await runCheck(options, terminal)));
 }

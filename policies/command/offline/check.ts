@@ -81,7 +81,7 @@ function modeOf(config: StackConfig): Mode | undefined {
 }
 
 /** Start every pack for one stack; on any failure, stop the ones already started. */
-async function startPacks(
+export async function startPacks(
   dirs: string[],
   engine: EngineHost,
   context: StackContext,
@@ -99,7 +99,11 @@ async function startPacks(
   return packs;
 }
 
-async function analyzeWith(pack: PolicyPackProcess, resources: EngineResource[]): Promise<PackAnalysis> {
+/** Analyze every resource (Analyze), then the whole set (AnalyzeStack), as the engine does. */
+export async function analyzeWith(
+  pack: PolicyPackProcess,
+  resources: EngineResource[],
+): Promise<PackAnalysis> {
   const results = new Map<string, Awaited<ReturnType<PolicyPackProcess["analyze"]>>>();
   // The engine analyzes resources as it steps through them, one request per resource.
   for (const resource of resources) results.set(resource.registration.urn, await pack.analyze(resource));

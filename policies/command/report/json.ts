@@ -47,6 +47,8 @@ export interface JsonReport {
   totals: ViolationTotals;
   runbook: RunbookEntry[];
   recommendations: Recommendation[];
+  /** What was judged, when the check found the app's own deployment files. */
+  judged?: string[];
 }
 
 export function toJsonReport(report: ReliabilityReport): JsonReport {
@@ -58,6 +60,7 @@ export function toJsonReport(report: ReliabilityReport): JsonReport {
     project: report.project ?? null,
     date: report.date,
     preview: report.preview ?? null,
+    ...(report.judged !== undefined ? { judged: report.judged } : {}),
     policyPacks: report.policyPacks,
     categories: report.categories.map(({ name, slug, pass, fail, warning }) => ({
       name,

@@ -81,6 +81,7 @@ function header(report: ReliabilityReport): string[] {
   return [
     `# ${report.title}`,
     "",
+    ...(report.judged !== undefined ? [...report.judged, ""] : []),
     `- Date: ${report.date}`,
     `- Stack: ${stack}`,
     `- Policy pack${report.policyPacks.length === 1 ? "" : "s"}: ${packs}`,

@@ -143,6 +143,8 @@ export interface ReliabilityReport {
   preview?: boolean;
   /** The engine's own result ("succeeded", "failed"), when the events carry a summary. */
   result?: string;
+  /** What was judged (`Judged: backend/Dockerfile (stage production); docker-compose.yml; ...`). */
+  judged?: string[];
 }
 
 /** What the report explains findings with; the pack's checklist unless a test supplies another. */
@@ -169,6 +171,8 @@ export interface ReportOptions {
   sourceRoot?: string;
   title?: string;
   catalogue?: ReportCatalogue;
+  /** Lines saying what was judged (the files found in an app's repository), shown first. */
+  judged?: string[];
 }
 
 const RUNBOOK_TITLES: Record<keyof RunbookCommands, string> = {
@@ -292,7 +296,10 @@ function toFinding(
   if (lines.length > 1 && item.description !== undefined && lines[0]?.trim() === item.description.trim()) {
     lines = lines.slice(1);
   }
-  const message = lines.join("\n").trim();
+  // Paths under the source root read relative in the text too: reports never show this machine's paths.
+  const base = sourceRoot?.replace(/[\\/]+$/, "");
+  const joined = lines.join("\n").trim();
+  const message = base === undefined || base === "" ? joined : joined.split(`${base}/`).join("");
   const unverifiable = lines.some((line) => line.trim().toLowerCase().startsWith(COULD_NOT_VERIFY));
   const urn = location.urn ?? (violation.resourceUrn || undefined);
   const parsed = urn !== undefined ? parseUrn(urn) : undefined;
@@ -487,5 +494,6 @@ export function buildReportFromStream(
     recommendations: recommend(items),
     ...(stream.runSummary?.isPreview !== undefined ? { preview: stream.runSummary.isPreview } : {}),
     ...(stream.runSummary?.result !== undefined ? { result: stream.runSummary.result } : {}),
+    ...(options.judged !== undefined && options.judged.length > 0 ? { judged: options.judged } : {}),
   };
 }

@@ -16,6 +16,8 @@ export interface InspectedBuild {
   facts: BuildContextFacts;
   /** Workloads that run this image. */
   workloads: Workload[];
+  /** The context holds a Django project (not a Flask app or another Python server). */
+  django: boolean;
 }
 
 export interface AppBuilds {
@@ -64,8 +66,8 @@ export function appBuilds(deployment: Deployment): AppBuilds {
       );
       continue;
     }
-    if (!isDjangoContext(facts)) continue;
-    inspected.push({ image, facts, workloads: users });
+    if (!isAppContext(facts)) continue;
+    inspected.push({ image, facts, workloads: users, django: isDjangoContext(facts) });
   }
   for (const workload of deployment.workloads) {
     if (!APP_ROLES.has(workload.role) || linked.has(workload)) continue;
@@ -102,9 +104,29 @@ export function runtimeSettingsModule(users: readonly Workload[]): string | unde
   return undefined;
 }
 
-/** A context that holds a Django project (other images, e.g. a custom proxy, are not judged here). */
-function isDjangoContext(facts: BuildContextFacts): boolean {
+/** A context that holds the application (other images, e.g. a custom proxy, are not judged here). */
+function isAppContext(facts: BuildContextFacts): boolean {
   return facts.django.managePy.length > 0 || facts.settings.modules.length > 0 || facts.entrypoint !== null;
+}
+
+/** A context that holds a Django project: manage.py, a settings module, Django installed, or manage.py run at start. */
+export function isDjangoContext(facts: BuildContextFacts): boolean {
+  return (
+    facts.django.managePy.length > 0 ||
+    facts.settings.modules.some((m) => m.exists) ||
+    facts.requirements.installed.some((r) => r.name === "django") ||
+    (facts.entrypoint?.steps.some((s) => s.manageCommand !== null) ?? false)
+  );
+}
+
+/**
+ * Every application image of the deployment is built here and none holds a Django project (a
+ * Flask app, a static site): the Django items (migrate, the security check, settings, the audit
+ * database) do not apply. False when an application image cannot be inspected: then it cannot be told.
+ */
+export function runsNoDjango(deployment: Deployment): boolean {
+  const { inspected, opaque } = deployment.builds;
+  return opaque.length === 0 && inspected.length > 0 && inspected.every((b) => !b.django);
 }
 
 /** The workload runs this build's image (workload objects are rebuilt per call: compare identities). */

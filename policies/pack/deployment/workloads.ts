@@ -6,6 +6,7 @@
  * its healthcheck and whether it is a one-shot. Names only break ties (which database is the audit
  * one), so stacks not built with our components are judged the same way.
  */
+import { COMPOSE_DEFAULTED_ENV_LABEL } from "../../protocol";
 import { at, bool, isUnknown, list, LIST, str, UNKNOWN } from "../rules/props";
 import type { Finding, Resource } from "../rules/rule";
 import { misshapen } from "../rules/props";
@@ -32,6 +33,11 @@ export interface Workload {
   script: string;
   /** Variables its start command gives a default for when unset (`${VAR:-x}`). */
   fallbacks: ReadonlySet<string>;
+  /**
+   * Env variables whose value is a default written where the deployment is declared: a compose
+   * file's `DATABASE_URL: ${DATABASE_URL:-postgres://...}` (protocol.ts COMPOSE_DEFAULTED_ENV_LABEL).
+   */
+  envDefaults: ReadonlySet<string>;
   env: Record<string, EnvValue>;
   /** Known env values only: what substitution and URL parsing can use. */
   knownEnv: Record<string, string>;
@@ -86,6 +92,7 @@ function dockerWorkload(resource: Resource): Workload {
     argv,
     script: [argv.join(" "), ...uploads].join("\n"),
     fallbacks: new Set(fallbackVariables([argv.join(" "), ...uploads].join("\n"))),
+    envDefaults: composeDefaults(props),
     env,
     knownEnv: knownValues(env),
     misshapen: misshapen(resource, { envs: LIST, entrypoints: LIST, command: LIST, uploads: LIST }),
@@ -128,6 +135,7 @@ function azureWorkloads(resource: Resource): Workload[] {
       argv,
       script: argv.join(" "),
       fallbacks: new Set(fallbackVariables(argv.join(" "))),
+      envDefaults: new Set<string>(),
       env,
       knownEnv: knownValues(env),
       misshapen: misshapen(
@@ -277,4 +285,13 @@ function vaultSecretName(url: string): { vault: string; secret: string } | undef
   } catch {
     return undefined;
   }
+}
+
+/** The env names a translated compose service takes from a default written in the compose file. */
+function composeDefaults(props: Record<string, unknown>): Set<string> {
+  const label = list(props, "labels").find(
+    (l) => leaf(() => str(l, "label")) === COMPOSE_DEFAULTED_ENV_LABEL,
+  );
+  const value = leaf(() => str(label, "value")) ?? "";
+  return new Set(value.split(",").filter((name) => name !== ""));
 }

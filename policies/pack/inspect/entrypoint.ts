@@ -268,6 +268,11 @@ export interface StartScript {
   /** Shell text to read when there is no script: the shell-form command or the `sh -c` string. */
   inline: string | null;
   instruction: SourceLocation | null;
+  /**
+   * When ENTRYPOINT runs a script and a CMD is set, the CMD as shell text: what the script's
+   * `exec "$@"` runs (exec-form argv joined, the `sh -c` string unwrapped).
+   */
+  cmd?: { text: string; location: SourceLocation };
 }
 
 /** Resolves what the final stage runs. `files` is the context listing (relative paths). */
@@ -290,6 +295,22 @@ export function resolveStartScript(dockerfile: DockerfileFacts, files: string[])
   const startCommand = argv.join(" ");
   const dashC = argv.findIndex((arg, i) => arg === "-c" && i > 0 && isShell(argv[i - 1]));
   if (dashC >= 0 && argv[dashC + 1] !== undefined) inline = argv[dashC + 1];
+  // ENTRYPOINT ["docker-entrypoint.sh"] + CMD [...]: the script runs first, CMD is its "$@".
+  if (entrypoint?.form === "exec") {
+    for (const word of entrypoint.argv.slice(0, 3)) {
+      if (isShell(word) || word.startsWith("-") || word === "exec") continue;
+      const file = contextFileFor(word, stage, files);
+      if (!file) continue;
+      const cmdText = cmd === null ? null : cmd.form === "shell" ? cmd.text : unwrapShell(cmd.argv);
+      return {
+        startCommand,
+        file,
+        inline: null,
+        instruction,
+        ...(cmd !== null && cmdText !== null ? { cmd: { text: cmdText, location: cmd.location } } : {}),
+      };
+    }
+  }
   const candidates = inline !== null ? (inline.split(/\s+/).filter((w) => w !== "") as string[]) : argv;
   for (const word of candidates.slice(0, 4)) {
     if (isShell(word) || word === "/usr/bin/env" || word.startsWith("-") || word === "exec") continue;
@@ -299,8 +320,29 @@ export function resolveStartScript(dockerfile: DockerfileFacts, files: string[])
   return { startCommand, file: null, inline: inline ?? argv.join(" "), instruction };
 }
 
+/** An exec-form command as shell text: `["sh", "-c", "<script>"]` -> the script, else the argv joined. */
+function unwrapShell(argv: readonly string[]): string {
+  const dashC = argv.findIndex((arg, i) => arg === "-c" && i > 0 && isShell(argv[i - 1]));
+  if (dashC >= 0 && argv[dashC + 1] !== undefined) return argv[dashC + 1];
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ");
+}
+
 /** The context file that ends up at `imagePath` in the stage, through COPY/ADD from the context. */
 export function contextFileFor(imagePath: string, stage: DockerStage, files: string[]): string | null {
+  // A bare command name (`docker-entrypoint.sh`) is found on PATH, as the shell and exec find it.
+  if (!imagePath.includes("/")) {
+    for (const dir of IMAGE_PATH) {
+      const found = contextFileAt(path.posix.join(dir, imagePath), stage, files);
+      if (found) return found;
+    }
+  }
+  return contextFileAt(imagePath, stage, files);
+}
+
+/** PATH of the official python images (and Debian's default), in lookup order. */
+const IMAGE_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+
+function contextFileAt(imagePath: string, stage: DockerStage, files: string[]): string | null {
   const absolute = path.posix.resolve(stage.workdir, imagePath);
   const fileSet = new Set(files);
   for (let i = stage.copies.length - 1; i >= 0; i--) {

@@ -53,6 +53,10 @@ export interface BuildContextFacts {
   railway: RailwayFacts | null;
   django: DjangoProjectFacts;
   seedCommands: SeedCommandFacts[];
+  /** Management commands the app defines (`<app>/management/commands/<name>.py`). */
+  managementCommands: ManagementCommandFact[];
+  /** The URL configuration of the runtime settings (ROOT_URLCONF); null without one. */
+  urls: UrlConfigurationFacts | null;
   unverifiable: Unverifiable[];
 }
 
@@ -566,4 +570,28 @@ export interface SeedCommandFacts {
   silentGuards: SourceLocation[];
   /** `.create(` / `bulk_create(` outside get_or_create: not idempotent on re-run. */
   plainCreates: SourceLocation[];
+}
+
+export interface ManagementCommandFact {
+  command: string;
+  file: string;
+}
+
+export interface UrlRoute {
+  /** As a request path: `/healthz/`. */
+  path: string;
+  location: SourceLocation;
+}
+
+export interface UrlConfigurationFacts {
+  /** ROOT_URLCONF as set in the runtime settings. */
+  module: string | null;
+  /** Its file in the context, null when it is not there. */
+  file: string | null;
+  /** Every literal route, includes followed with their prefix. */
+  routes: UrlRoute[];
+  /** Some patterns are built at run time (regexes, routers, loops): a missing route is not certain. */
+  dynamic: boolean;
+  /** Request paths a middleware of MIDDLEWARE names in its source (health probes answered before routing). */
+  middlewarePaths: UrlRoute[];
 }

@@ -20,6 +20,7 @@ import type {
   Unverifiable,
 } from "./facts";
 import { readDjangoProject, readRailway, readSeedCommands } from "./project";
+import { readManagementCommands, readUrlConfiguration } from "./app-contract";
 import { readRequirements } from "./requirements";
 import { readRouters, readSettingsModule, resolveModule } from "./settings";
 
@@ -96,6 +97,8 @@ function emptyFacts(context: string): BuildContextFacts {
     railway: null,
     django: { managePy: [], wsgi: [], sourceRoots: [""] },
     seedCommands: [],
+    managementCommands: [],
+    urls: null,
     unverifiable: [],
   };
 }
@@ -188,6 +191,15 @@ async function inspect(
 
   facts.entrypoint = await inspectEntrypoint(facts.dockerfile, files, unverifiable);
   facts.settings = await inspectSettings(facts, files, req.settingsModule, unverifiable);
+  facts.managementCommands = readManagementCommands(files);
+  const runtime = facts.settings.modules.find((m) => m.module === facts.settings.runtimeModule);
+  if (runtime !== undefined) {
+    const urlconf = runtime.settings.ROOT_URLCONF;
+    const module =
+      urlconf?.kind === "literal" && typeof urlconf.literal === "string" ? urlconf.literal : null;
+    facts.urls = readUrlConfiguration(files, module, facts.django.sourceRoots, runtime.middleware);
+    if (urlconf !== undefined && module === null) facts.urls.dynamic = true;
+  }
   return facts;
 }
 
@@ -217,6 +229,19 @@ async function inspectEntrypoint(
         return null;
       }
       const facts = await readEntrypointScript(text, { file: start.file }, start.startCommand);
+      // `exec "$@"` runs the image's CMD: its steps (the server) follow the script's.
+      if (start.cmd !== undefined && /"\$@"|\$@|\$\*/.test(text)) {
+        const cmd = await readEntrypointScript(start.cmd.text, start.cmd.location, start.startCommand);
+        return {
+          ...facts,
+          steps: [...facts.steps, ...cmd.steps],
+          swallowedFailures: [...facts.swallowedFailures, ...cmd.swallowedFailures],
+          servers: [...facts.servers, ...cmd.servers],
+          outsideCalls: [...facts.outsideCalls, ...cmd.outsideCalls],
+          logFiles: [...facts.logFiles, ...cmd.logFiles],
+          resolvedFrom: start.instruction,
+        };
+      }
       return { ...facts, resolvedFrom: start.instruction };
     }
     const where = start.instruction ?? { file: dockerfile.file, line: 1 };

@@ -163,8 +163,14 @@ export function judgeBuilds(
   deployment: Deployment,
   topics: readonly InspectTopic[],
   judge: (build: InspectedBuild) => Finding[],
+  options: { djangoOnly?: boolean } = {},
 ): Finding[] | typeof NOT_APPLICABLE {
-  const { inspected, opaque } = deployment.builds;
+  const { opaque } = deployment.builds;
+  // Settings, static files and seeds are Django's: a Flask app's build is not judged on them.
+  const inspected =
+    options.djangoOnly === false
+      ? deployment.builds.inspected
+      : deployment.builds.inspected.filter((b) => b.django);
   if (inspected.length === 0 && opaque.length === 0) return NOT_APPLICABLE;
   return [...opaque, ...inspected.flatMap((build) => [...contextGaps(build.facts, topics), ...judge(build)])];
 }

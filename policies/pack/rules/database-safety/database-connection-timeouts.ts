@@ -3,6 +3,7 @@
  * connect timeout: `connect_timeout` in the URL the deployment supplies, or in the settings'
  * DATABASES OPTIONS for that alias.
  */
+import { runsNoDjango } from "../../deployment/app-builds";
 import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
 import { propertyOf, type Workload } from "../../deployment/workloads";
 import { WORKLOAD_TYPES } from "../types";
@@ -30,6 +31,8 @@ export const databaseConnectionTimeouts: StackRule = {
   scope: "stack",
   types: WORKLOAD_TYPES,
   check(deployment) {
+    // Connection options are Django settings: a Flask app's are not read.
+    if (runsNoDjango(deployment)) return NOT_APPLICABLE;
     const apps = deployment.workloads.filter((w) => w.role === "web" || w.role === "release");
     const findings: Finding[] = [];
     let judged = false;

@@ -10,6 +10,7 @@
  * reference), never a plain `value` that shows in the portal and the template.
  */
 import type { Deployment } from "../../deployment";
+import { isDjangoContext } from "../../deployment/app-builds";
 import { misshapenAt, propertyOf, type Workload } from "../../deployment/workloads";
 import type { BuildContextFacts } from "../../inspect/facts";
 import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
@@ -62,8 +63,21 @@ export function judgeDatabaseUrl(variable: string, deployment: Deployment): Rule
         ),
       );
     }
+    if (app.envDefaults.has(variable)) {
+      findings.push(
+        violation(
+          `The compose file gives ${variable} a default (\${${variable}:-...}) that ${app.resource.name} uses whenever the deployment does not set it, so a missing setting silently connects to the wrong database (with a password written in the file). Use \${${variable}:?${variable} is required} instead.`,
+          { urn: app.resource.urn, property: "envs" },
+        ),
+      );
+    }
     const found = deployment.factsOf(app);
     if ("reason" in found) continue;
+    // Settings are Django's: a Flask app's variable is judged on its containers only.
+    if (!isDjangoContext(found.facts)) {
+      judged.add(found.facts.context);
+      continue;
+    }
     const key = `${found.facts.context}|${found.facts.settings.runtimeModule ?? ""}`;
     if (judged.has(key)) continue;
     judged.add(key);

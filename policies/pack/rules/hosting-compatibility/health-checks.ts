@@ -8,6 +8,7 @@
  * as the proxy) until the HTTP check passes. Azure: a Liveness and a Readiness probe, both `httpGet`.
  * Managed Azure PostgreSQL is health-checked by the platform, so only container databases are judged.
  */
+import { COMPOSE_SERVICE_LABEL } from "../../../protocol";
 import { at, bool, isUnknown, list, str } from "../props";
 import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
 import type { Finding, Resource, StackRule } from "../rule";
@@ -100,7 +101,10 @@ function dockerWeb(w: Workload, builds: Awaited<ReturnType<typeof appBuilds>> | 
       );
     }
   }
-  if (http && bool(props.wait) !== true) {
+  // Under compose nothing goes ahead after the web service; what must wait for it says so with
+  // depends_on: service_healthy, which the translation turns into `wait` on the service waited for.
+  const underCompose = list(props, "labels").some((l) => str(l, "label") === COMPOSE_SERVICE_LABEL);
+  if (http && bool(props.wait) !== true && !underCompose) {
     findings.push(
       violation(
         `"${name}" is not waited for ("wait": true): traffic and the rest of the deployment go ahead before the app is ready.`,

@@ -24,7 +24,7 @@ export const railwayWatchPatterns: StackRule = {
   verify: "cat railway.json",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (deployment) => judgeBuilds(deployment, ["railway"], judge),
+  check: (deployment) => judgeBuilds(deployment, ["railway"], judge, { djangoOnly: false }),
 };
 
 function judge({ facts }: InspectedBuild): Finding[] {

@@ -39,6 +39,10 @@ export function outageRecovery(deployment: Deployment, alias: DatabaseAlias): Ru
   const web = deployment.withRole("web");
   const dbs = deployment.databases(alias);
   if (web.length === 0 && dbs.containers.length === 0 && dbs.azure.length === 0) return NOT_APPLICABLE;
+  // An app without an audit database (none in the stack, none in its settings, no AUDIT_DATABASE_URL)
+  // has nothing to recover: the item does not apply.
+  if (alias === "audit" && dbs.containers.length === 0 && dbs.azure.length === 0 && !auditInUse(deployment))
+    return NOT_APPLICABLE;
   const findings: Finding[] = [];
   for (const w of web.filter((w) => w.platform === "docker"))
     findings.push(...restartPolicy(w, "web container"));
@@ -131,4 +135,17 @@ function connHealthChecks(deployment: Deployment, alias: DatabaseAlias, web: rea
     }
   }
   return findings;
+}
+
+/** The app uses an audit database: a workload sets AUDIT_DATABASE_URL or the runtime settings define one. */
+function auditInUse(deployment: Deployment): boolean {
+  if (deployment.workloads.some((w) => w.env.AUDIT_DATABASE_URL !== undefined)) return true;
+  const { inspected, opaque } = deployment.builds;
+  if (opaque.length > 0) return true;
+  return inspected
+    .filter((b) => b.django)
+    .some((b) => {
+      const module = b.facts.settings.modules.find((m) => m.module === b.facts.settings.runtimeModule);
+      return module === undefined || module.databases.some((a) => /audit/i.test(a.alias));
+    });
 }

@@ -2,6 +2,7 @@
  * SR-3: when the deployment has an audit database, it is migrated
  * as its own step (`migrate --database=audit`); a plain `migrate` only touches the default one.
  */
+import { runsNoDjango } from "../../deployment/app-builds";
 import { NOT_APPLICABLE, violation, type StackRule } from "../rule";
 import { stepsOf } from "../../deployment/start-plan";
 import { APP_BUILD_TYPES } from "../types";
@@ -19,6 +20,7 @@ export const auditDatabaseMigrated: StackRule = {
   scope: "stack",
   types: APP_BUILD_TYPES,
   check(deployment) {
+    if (runsNoDjango(deployment)) return NOT_APPLICABLE;
     const hasAudit =
       deployment.workloads.some((w) => w.env.AUDIT_DATABASE_URL !== undefined) ||
       deployment.withRole("database").some((d) => /audit/i.test(d.resource.name));

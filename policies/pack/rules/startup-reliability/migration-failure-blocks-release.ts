@@ -2,6 +2,7 @@
  * SR-2: every `migrate` step stops the release (or the
  * start) when it fails: errexit or an explicit abort, never `|| true`, never ignored.
  */
+import { runsNoDjango } from "../../deployment/app-builds";
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
 import { stepsOf } from "../../deployment/start-plan";
 import { APP_BUILD_TYPES } from "../types";
@@ -19,6 +20,7 @@ export const migrationFailureBlocksRelease: StackRule = {
   scope: "stack",
   types: APP_BUILD_TYPES,
   check(deployment) {
+    if (runsNoDjango(deployment)) return NOT_APPLICABLE;
     const plans = deployment.plans;
     const migrations = stepsOf(plans, "migrate");
     if (migrations.length === 0) return NOT_APPLICABLE;

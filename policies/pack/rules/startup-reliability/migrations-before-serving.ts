@@ -3,6 +3,7 @@
  * migration runner (release job) that the web service depends on, or, for an image-only setup,
  * a `migrate` step before the server in the web service's own start command.
  */
+import { runsNoDjango } from "../../deployment/app-builds";
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
 import { serves } from "../../deployment/start-plan";
 import { misshapenAt, propertyOf } from "../../deployment/workloads";
@@ -23,6 +24,7 @@ export const migrationsBeforeServing: StackRule = {
   scope: "stack",
   types: APP_BUILD_TYPES,
   check(deployment) {
+    if (runsNoDjango(deployment)) return NOT_APPLICABLE;
     const plans = deployment.plans;
     const webs = plans.filter(serves);
     if (webs.length === 0) return NOT_APPLICABLE;

@@ -3,6 +3,7 @@
  * app serves and stops the release when it fails. SR-6 (security-check-warns-in-demo.ts) looks
  * for the same steps with this judgement and asks the opposite of a failing check in demo mode.
  */
+import { runsNoDjango } from "../../deployment/app-builds";
 import type { Deployment } from "../../deployment";
 import { stepsOf, type PlannedStep, type StartPlan } from "../../deployment/start-plan";
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
@@ -22,6 +23,7 @@ export const securityCheckBlocksProduction: StackRule = {
   scope: "stack",
   types: APP_BUILD_TYPES,
   check(deployment, ctx) {
+    if (runsNoDjango(deployment)) return NOT_APPLICABLE;
     if (ctx.mode !== "production") return NOT_APPLICABLE;
     return judgeSecurityChecks(deployment, {
       missing:

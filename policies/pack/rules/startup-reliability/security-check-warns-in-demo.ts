@@ -2,6 +2,7 @@
  * SR-6: in demo mode the security check still runs, but a
  * failure only prints a warning; it must not keep a demo instance from starting.
  */
+import { runsNoDjango } from "../../deployment/app-builds";
 import { NOT_APPLICABLE, type StackRule } from "../rule";
 import { judgeSecurityChecks } from "./security-check-blocks-production";
 import { APP_BUILD_TYPES } from "../types";
@@ -19,6 +20,7 @@ export const securityCheckWarnsInDemo: StackRule = {
   scope: "stack",
   types: APP_BUILD_TYPES,
   check(deployment, ctx) {
+    if (runsNoDjango(deployment)) return NOT_APPLICABLE;
     if (ctx.mode !== "demo") return NOT_APPLICABLE;
     return judgeSecurityChecks(deployment, {
       missing:

@@ -7,7 +7,8 @@
  * one release job per instance, each on its own database (see mayShare). What cannot be told
  * apart is assumed shared, so an unknown never hides a race.
  */
-import { num } from "../props";
+import { COMPOSE_REPLICAS_LABEL } from "../../../protocol";
+import { list, num, str } from "../props";
 import { NOT_APPLICABLE, violation, type Finding, type Resource, type StackRule } from "../rule";
 import { serves, type StartPlan } from "../../deployment/start-plan";
 import { APP_BUILD_TYPES, AZURE } from "../types";
@@ -17,8 +18,15 @@ import type { Deployment } from "../../deployment";
 /** Container Apps' default maximum replicas when `template.scale` sets none. */
 const CONTAINER_APPS_DEFAULT_MAX_REPLICAS = 10;
 
+/** The label a translated compose service carries for `deploy.replicas` (see protocol.ts). */
+function composeReplicas(w: Workload): number {
+  const label = list(w.resource.props, "labels").find((l) => str(l, "label") === COMPOSE_REPLICAS_LABEL);
+  const replicas = Number(str(label, "value"));
+  return Number.isInteger(replicas) && replicas > 0 ? replicas : 1;
+}
+
 function maxReplicas(w: Workload): number {
-  if (w.resource.type !== AZURE.containerApp) return 1;
+  if (w.resource.type !== AZURE.containerApp) return composeReplicas(w);
   return num(w.resource.props, "template.scale.maxReplicas") ?? CONTAINER_APPS_DEFAULT_MAX_REPLICAS;
 }
 
