@@ -364,6 +364,9 @@ export function parseInstanceSettings(raw: unknown, namespace = CONFIG_NAMESPACE
   return { ...cfg, release: { steps: cfg.release.steps ?? defaultReleaseSteps(cfg.mode) } };
 }
 
+/** Stack config the policy pack reads (policies/pack/exemptions.ts), not the instance. */
+const POLICY_PACK_KEYS: readonly string[] = ["exemptions"];
+
 /**
  * Turn the engine's flat config map (`pulumi.runtime.allConfig()`: `"agency-deploy:gunicorn"`
  * -> JSON text) into the raw object the schema reads. Keys of other namespaces are ignored.
@@ -375,7 +378,7 @@ export function rawSettingsFromConfig(
   const raw: Record<string, unknown> = {};
   for (const [fullKey, text] of Object.entries(allConfig)) {
     const [ns, key] = fullKey.split(":", 2);
-    if (ns !== namespace || key === undefined) continue;
+    if (ns !== namespace || key === undefined || POLICY_PACK_KEYS.includes(key)) continue;
     raw[key] = parseConfigValue(text);
   }
   return raw;

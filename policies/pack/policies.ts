@@ -17,7 +17,14 @@ import type {
 } from "@pulumi/policy";
 import { CHECKLIST, type ChecklistItem } from "./checklist";
 import { defaultEnforcement, isMode, type Mode } from "../mode";
-import { COULD_NOT_VERIFY, formatLocationLine } from "../protocol";
+import {
+  COULD_NOT_VERIFY,
+  formatExemptionLines,
+  formatLocationLine,
+  formatNotAppliedLine,
+} from "../protocol";
+import { checklistUrl } from "../docs";
+import { decide, parseExemptions, PragmaReader, type Exemption, type ExemptionDecision } from "./exemptions";
 import { str } from "./rules/props";
 import {
   NOT_APPLICABLE,
@@ -32,10 +39,48 @@ import { DOCKER } from "./rules/types";
 import type { BuildContextFacts } from "./inspect/facts";
 import * as path from "path";
 
-/** Per-policy config: `{ "<policy>": { "mode": "demo" } }` overrides the stack's mode. */
+/**
+ * Per-policy config: `{ "<policy>": { "mode": "demo" } }` overrides the stack's mode;
+ * `exemptions` adds to the stack's (exemptions.ts); `allowCriticalExemptions` lets a critical
+ * item be exempted in production.
+ */
 interface PolicyConfig {
   mode?: string;
+  exemptions?: unknown;
+  allowCriticalExemptions?: boolean;
 }
+
+/** What the pack knows besides the rules: the stack's exemptions, and today for their expiry. */
+export interface PackOptions {
+  exemptions?: readonly Exemption[];
+  /** YYYY-MM-DD; the clock's date unless a test pins it. */
+  today?: () => string;
+}
+
+const DATE = { type: "string" as const, pattern: "^\\d{4}-\\d{2}-\\d{2}$" };
+
+/** The CLI validates pack config against this before the pack sees it. */
+const CONFIG_SCHEMA = {
+  properties: {
+    mode: { type: "string" as const, enum: ["production", "demo"] },
+    allowCriticalExemptions: { type: "boolean" as const },
+    exemptions: {
+      type: "array" as const,
+      items: {
+        type: "object" as const,
+        properties: {
+          id: { type: "string" as const },
+          resource: { type: "string" as const, minLength: 1 },
+          file: { type: "string" as const, minLength: 1 },
+          reason: { type: "string" as const, minLength: 1 },
+          expires: DATE,
+        },
+        required: ["reason"],
+        additionalProperties: false,
+      },
+    },
+  },
+};
 
 /**
  * The object form of reportViolation. @pulumi/policy's server accepts it at run time
@@ -51,20 +96,54 @@ interface ViolationInfo {
 export function buildPolicies(
   rules: readonly Rule[],
   stackMode: Mode,
+  options: PackOptions = {},
 ): (ResourceValidationPolicy | StackValidationPolicy)[] {
+  const exemptions = new ExemptionJudge(options);
   return CHECKLIST.map((item) => {
     const matching = rules.filter((r) => r.id === item.id);
     if (matching.length !== 1) {
       throw new Error(`checklist item ${item.id} needs exactly one rule, found ${matching.length}`);
     }
-    return policyFor(item, matching[0], stackMode);
+    return policyFor(item, matching[0], stackMode, exemptions);
   });
+}
+
+/** Decides each finding's exemption from the stack's list, the policy's pack config and pragmas. */
+class ExemptionJudge {
+  private readonly stack: readonly Exemption[];
+  private readonly today: () => string;
+  // One reader per pack run: pragmas are read from files the rules have just inspected.
+  private readonly pragmas = new PragmaReader();
+
+  constructor(options: PackOptions) {
+    this.stack = options.exemptions ?? [];
+    this.today = options.today ?? (() => new Date().toISOString().slice(0, 10));
+  }
+
+  /** @throws ExemptionConfigError when the policy's pack config lists a bad exemption. */
+  judge(item: ChecklistItem, config: PolicyConfig | undefined, mode: Mode, finding: Finding, urn?: string) {
+    const own = parseExemptions(config?.exemptions, `pack config ${item.policy}.exemptions`, item.id);
+    return decide(
+      {
+        id: item.id,
+        severity: item.severity,
+        mode,
+        urn,
+        file: finding.location?.file,
+        line: finding.location?.line,
+      },
+      [...this.stack, ...own],
+      this.pragmas,
+      { allowCriticalExemptions: config?.allowCriticalExemptions === true, today: this.today() },
+    );
+  }
 }
 
 function policyFor(
   item: ChecklistItem,
   rule: Rule,
   stackMode: Mode,
+  exemptions: ExemptionJudge,
 ): ResourceValidationPolicy | StackValidationPolicy {
   const base = {
     name: item.policy,
@@ -72,30 +151,33 @@ function policyFor(
     severity: item.severity,
     enforcementLevel: defaultEnforcement(item.severity, stackMode),
     remediationSteps: item.fix,
+    url: checklistUrl(item.id),
     tags: [item.id, item.category],
-    configSchema: { properties: { mode: { type: "string" as const, enum: ["production", "demo"] } } },
+    configSchema: CONFIG_SCHEMA,
   };
   if (rule.scope === "resource") {
     return {
       ...base,
       validateResource: async (args: ResourceValidationArgs, report: ReportViolation) => {
         if (!rule.types.includes(args.type)) args.notApplicable(`applies to ${rule.types.join(", ")}`);
-        const mode = effectiveMode(args.getConfig<PolicyConfig>(), stackMode);
+        const config = args.getConfig<PolicyConfig>();
+        const mode = effectiveMode(config, stackMode);
         const resource = resourceFromArgs(args);
         const result = await judge(() => rule.check(resource, contextFor(mode)));
         if (result === NOT_APPLICABLE) args.notApplicable();
-        emit(result, { item, report, defaultUrn: args.urn, stackMode, mode });
+        emit(result, { item, report, defaultUrn: args.urn, stackMode, mode, exemptions, config });
       },
     };
   }
   return {
     ...base,
     validateStack: async (args: StackValidationArgs, report: ReportViolation) => {
-      const mode = effectiveMode(args.getConfig<PolicyConfig>(), stackMode);
+      const config = args.getConfig<PolicyConfig>();
+      const mode = effectiveMode(config, stackMode);
       const resources = args.resources.map(resourceFromPolicyResource);
       const result = await judge(() => rule.check(resources, contextFor(mode)));
       if (result === NOT_APPLICABLE) args.notApplicable();
-      emit(result, { item, report, defaultUrn: undefined, stackMode, mode });
+      emit(result, { item, report, defaultUrn: undefined, stackMode, mode, exemptions, config });
     },
   };
 }
@@ -128,21 +210,41 @@ interface EmitOptions {
   defaultUrn: string | undefined;
   stackMode: Mode;
   mode: Mode;
+  exemptions: ExemptionJudge;
+  config: PolicyConfig | undefined;
 }
 
-function emit(findings: Finding[], { item, report, defaultUrn, stackMode, mode }: EmitOptions): void {
+function emit(findings: Finding[], options: EmitOptions): void {
+  const { item, report, defaultUrn, stackMode, mode } = options;
   for (const finding of findings) {
     const urn = finding.location?.urn ?? defaultUrn;
-    const message = messageFor(item, finding, urn);
-    if (finding.kind === "unverifiable") {
+    let decision: ExemptionDecision;
+    try {
+      decision = options.exemptions.judge(item, options.config, mode, finding, urn);
+    } catch (error) {
+      // Broken pack config is a failure, not a finding to wave through.
+      const why = error instanceof Error ? error.message : String(error);
+      reportWithLevel(report, { message: `${item.description}\n${why}`, urn, enforcementLevel: "mandatory" });
+      continue;
+    }
+    const lines = locationLine(finding, urn) + exemptionLines(decision);
+    const message = messageFor(item, finding) + lines;
+    if (finding.kind === "unverifiable" || decision.kind === "exempted") {
       reportWithLevel(report, { message, urn, enforcementLevel: "advisory" });
     } else if (mode !== stackMode) {
       // A pack-config mode override changes the level this violation carries.
       reportWithLevel(report, { message, urn, enforcementLevel: defaultEnforcement(item.severity, mode) });
     } else {
-      report(finding.message + locationLine(finding, urn), urn);
+      report(finding.message + lines, urn);
     }
   }
+}
+
+/** The `Exempted:` / `Exemption not applied:` lines the report reads back (policies/protocol.ts). */
+function exemptionLines(decision: ExemptionDecision): string {
+  if (decision.kind === "exempted") return `\n${formatExemptionLines(decision.exemption)}`;
+  if (decision.kind === "not-applied") return `\n${formatNotAppliedLine(decision.why)}`;
+  return "";
 }
 
 function reportWithLevel(report: ReportViolation, info: ViolationInfo): void {
@@ -150,9 +252,9 @@ function reportWithLevel(report: ReportViolation, info: ViolationInfo): void {
 }
 
 /** Same shape as the string form (description, then detail) so every violation reads alike. */
-function messageFor(item: ChecklistItem, finding: Finding, urn: string | undefined): string {
+function messageFor(item: ChecklistItem, finding: Finding): string {
   const detail = finding.kind === "unverifiable" ? `${COULD_NOT_VERIFY} ${finding.message}` : finding.message;
-  return `${item.description}\n${detail}${locationLine(finding, urn)}`;
+  return `${item.description}\n${detail}`;
 }
 
 /** The machine-readable last line the report parses (policies/protocol.ts). */
