@@ -3,7 +3,6 @@
  * configuration is invalid, and the fleet's exit status (2 over 1 over 0).
  */
 import {
-  formatReport,
   notCheckedSarifRun,
   sarifLog,
   toJsonReport,
@@ -11,7 +10,8 @@ import {
   type ReliabilityReport,
   type Verdict,
 } from "../report";
-import type { Format } from "./report-output";
+import { renderOne, type ResolvedFormat } from "./report-output";
+import type { Terminal } from "./terminal";
 
 /** A stack the check ran on, or one it could not run on because its configuration is invalid. */
 export type FleetEntry =
@@ -120,12 +120,19 @@ function notCheckedMarkdown(stack: string, error: string): string {
   ].join("\n");
 }
 
-/** Every stack's report in `format`, then the fleet summary (markdown), or with a `fleet` array (JSON). */
-export function renderFleet(entries: readonly FleetEntry[], format: Format): string {
+/**
+ * Every stack's report in `format`, then the fleet summary (markdown and terminal: last, where
+ * it cannot scroll away), or with a `fleet` array (JSON).
+ */
+export function renderFleet(
+  entries: readonly FleetEntry[],
+  format: ResolvedFormat,
+  terminal: Terminal,
+): string {
   const rows = entries.map(fleetRow);
-  if (format === "md") {
+  if (format === "md" || format === "terminal") {
     const sections = entries.map((e) =>
-      "error" in e ? notCheckedMarkdown(e.stack, e.error) : formatReport(e.report, "md"),
+      "error" in e ? notCheckedMarkdown(e.stack, e.error) : renderOne(e.report, format, terminal),
     );
     return [...sections, fleetTable(rows)].join("\n---\n\n");
   }

@@ -174,7 +174,9 @@ export function loadStackConfig(project: PulumiProject, stack: string): StackCon
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`invalid stack name "${stack}"`);
   const file = stackFilePath(project, stack);
   if (!fs.existsSync(file)) {
-    throw new UsageError(`stack "${stack}" has no configuration file: ${file} does not exist`);
+    const stacks = listStacks(project);
+    const existing = stacks.length > 0 ? `the stacks there are: ${stacks.join(", ")}` : "there are no stacks";
+    throw new UsageError(`stack "${stack}" has no configuration file: ${file} does not exist; ${existing}`);
   }
   const doc = readYaml(file) ?? {};
   if (!isRecord(doc)) throw new UsageError(`${file}: expected a mapping at the top level`);

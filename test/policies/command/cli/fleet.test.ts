@@ -1,3 +1,4 @@
+import { capturedTerminal } from "./captured-terminal";
 import type * as Sarif from "sarif";
 import {
   fleetExitCode,
@@ -78,7 +79,7 @@ test("oneLine joins an indented list under its heading", () => {
 });
 
 describe("markdown", () => {
-  const markdown = renderFleet([PASSING, FAILING, INVALID], "md");
+  const markdown = renderFleet([PASSING, FAILING, INVALID], "md", capturedTerminal());
 
   it("renders each stack's report, then one fleet summary table", () => {
     const headings = markdown.split("\n").filter((line) => line.startsWith("# "));
@@ -117,7 +118,7 @@ describe("markdown", () => {
 });
 
 test("JSON has a fleet array, the fleet's exit status and the report of every checked stack", () => {
-  const json = JSON.parse(renderFleet([PASSING, INVALID], "json")) as {
+  const json = JSON.parse(renderFleet([PASSING, INVALID], "json", capturedTerminal())) as {
     exitCode: number;
     fleet: { stack: string; exitCode: number; error?: string }[];
     reports: { stack: string }[];
@@ -132,7 +133,7 @@ test("JSON has a fleet array, the fleet's exit status and the report of every ch
 });
 
 test("SARIF has one valid run per stack; a stack not checked is a failed invocation with its reason", () => {
-  const log = JSON.parse(renderFleet([PASSING, FAILING, INVALID], "sarif")) as Sarif.Log;
+  const log = JSON.parse(renderFleet([PASSING, FAILING, INVALID], "sarif", capturedTerminal())) as Sarif.Log;
   expectValidSarif(log);
   expect(log.runs.map((run) => run.properties?.stack)).toEqual(["lakeside", "riverside", "broken"]);
   const broken = log.runs[2] as Sarif.Run;
