@@ -222,6 +222,9 @@ export async function runCheck(options: CheckCommandOptions, terminal: Terminal)
   return report.exitCode;
 }
 
+export const CONFIG_OPTION_HELP =
+  "override a stack config value (repeatable); KEY may omit 'agency-deploy:' and take a .path; VALUE is JSON when it parses as JSON (2, true, [\"a\"]), else text";
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -239,12 +242,7 @@ export function checkCommand(terminal: Terminal, setExit: (code: number) => void
   );
   return withStackOptions(command)
     .option("--context <dir>", "a Django app directory that replaces the build context (image.context)")
-    .option(
-      "-c, --config <key=value>",
-      "override a stack config value (repeatable); KEY may omit 'agency-deploy:' and take a .path; VALUE is JSON when it parses as JSON (2, true, [\"a\"]), else text",
-      collect,
-      [],
-    )
+    .option("-c, --config <key=value>", CONFIG_OPTION_HELP, collect, [])
     .option(
       "--policy-pack <dir>",
       "policy pack directory (repeatable; default: the bundled pack)",
