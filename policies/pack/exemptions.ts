@@ -4,8 +4,9 @@
  *
  * - the stack's config, `agency-deploy:exemptions` (a list; the pack reads it from PULUMI_CONFIG);
  * - a policy's pack config (`--policy-pack-config`), `{ "<policy>": { "exemptions": [...] } }`;
- * - a pragma on the offending line of a Dockerfile, settings module or compose file, or on a
- *   comment line right above it (a Dockerfile has no trailing comments):
+ * - a pragma on the offending line of the file a finding points at (Dockerfile, settings module,
+ *   entrypoint script: `#` comments all), or on a comment line right above it (a Dockerfile has
+ *   no trailing comments):
  *   `# agency-deploy: ignore CS-1 reason="runs as root for the legacy uploader" until=2027-01-31`.
  *
  * An exemption never hides a finding: the pack still reports it, as advisory, with the

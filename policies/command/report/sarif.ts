@@ -143,6 +143,15 @@ function result(
   };
 }
 
+/**
+ * Code scanning takes a run's category from `automationDetails.id` (`<category>/` with the
+ * trailing slash) and, since June 2025, rejects a file with two runs of one tool in one
+ * category: so a fleet log (one run per stack) gives each stack its own category.
+ */
+function automationDetails(stack: string | undefined): Pick<Sarif.Run, "automationDetails"> {
+  return stack !== undefined ? { automationDetails: { id: `${TOOL_NAME}/${stack}/` } } : {};
+}
+
 /** One SARIF run: the report of one stack. */
 export function toSarifRun(report: ReliabilityReport): Sarif.Run {
   const rules = report.items.map(rule);
@@ -154,6 +163,7 @@ export function toSarifRun(report: ReliabilityReport): Sarif.Run {
   );
   return {
     tool: { driver: { name: TOOL_NAME, informationUri: INFORMATION_URI, rules } },
+    ...automationDetails(report.stack),
     invocations: [{ executionSuccessful: true, exitCode: report.exitCode }],
     results,
     properties: {
@@ -175,6 +185,7 @@ export function toSarifRun(report: ReliabilityReport): Sarif.Run {
 export function notCheckedSarifRun(stack: string, reason: string, exitCode = 2): Sarif.Run {
   return {
     tool: { driver: { name: TOOL_NAME, informationUri: INFORMATION_URI, rules: [] } },
+    ...automationDetails(stack),
     invocations: [
       {
         executionSuccessful: false,

@@ -45,3 +45,10 @@ describe("finding fingerprints", () => {
     expect(rule?.helpUri).toMatch(/^https:\/\/github\.com\/.+\/blob\/main\/docs\/checklist\.md#cs-1$/);
   });
 });
+
+test("each stack's SARIF run has its own code-scanning category, so a fleet log uploads in one file", () => {
+  const dev = buildReport(ndjson([summaryEvent("succeeded")]), { ...TEST_OPTIONS, stack: "dev" });
+  const prod = buildReport(ndjson([summaryEvent("succeeded")]), { ...TEST_OPTIONS, stack: "prod" });
+  const runs = [toSarif(dev), toSarif(prod)].map((log) => log.runs[0]!);
+  expect(runs.map((run) => run.automationDetails?.id)).toEqual(["agency-deploy/dev/", "agency-deploy/prod/"]);
+});
