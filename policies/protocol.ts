@@ -16,6 +16,9 @@ export const PACK_NAME = "deployment-reliability";
 
 export const COULD_NOT_VERIFY = "could not verify:";
 
+/** A checklist item's severity; with the mode it sets the policy's enforcement. */
+export type Severity = "critical" | "high" | "medium" | "low";
+
 export interface FindingLocation {
   file?: string;
   /** 1-based. */
@@ -25,6 +28,13 @@ export interface FindingLocation {
   property?: string;
   /** Resource name when the location names a resource by name rather than by URN. */
   resourceName?: string;
+}
+
+/** The sentinel the engine sends for values unknown during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
 }
 
 export const LOCATION_PREFIX = "Location:";

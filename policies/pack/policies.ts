@@ -15,7 +15,6 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { CHECKLIST, type ChecklistItem } from "./checklist";
 import { defaultEnforcement, isMode, type Mode } from "../mode";
 import {
   COULD_NOT_VERIFY,
@@ -25,7 +24,6 @@ import {
 } from "../protocol";
 import { checklistUrl } from "../docs";
 import { decide, parseExemptions, PragmaReader, type Exemption, type ExemptionDecision } from "./exemptions";
-import { str } from "./rules/props";
 import {
   NOT_APPLICABLE,
   unverifiable,
@@ -34,10 +32,9 @@ import {
   type RuleContext,
   type RuleResult,
   type Rule,
+  type ChecklistItem,
 } from "./rules/rule";
-import { DOCKER } from "./rules/types";
-import type { BuildContextFacts } from "./inspect/facts";
-import * as path from "path";
+import { Deployment } from "./deployment";
 
 /**
  * Per-policy config: `{ "<policy>": { "mode": "demo" } }` overrides the stack's mode;
@@ -99,12 +96,13 @@ export function buildPolicies(
   options: PackOptions = {},
 ): (ResourceValidationPolicy | StackValidationPolicy)[] {
   const exemptions = new ExemptionJudge(options);
-  return CHECKLIST.map((item) => {
-    const matching = rules.filter((r) => r.id === item.id);
-    if (matching.length !== 1) {
-      throw new Error(`checklist item ${item.id} needs exactly one rule, found ${matching.length}`);
+  const seen = new Set<string>();
+  return rules.map((rule) => {
+    if (seen.has(rule.id) || seen.has(rule.policy)) {
+      throw new Error(`checklist item ${rule.id} (${rule.policy}) is defined by more than one rule`);
     }
-    return policyFor(item, matching[0], stackMode, exemptions);
+    seen.add(rule.id).add(rule.policy);
+    return policyFor(rule, stackMode, exemptions);
   });
 }
 
@@ -140,11 +138,11 @@ class ExemptionJudge {
 }
 
 function policyFor(
-  item: ChecklistItem,
   rule: Rule,
   stackMode: Mode,
   exemptions: ExemptionJudge,
 ): ResourceValidationPolicy | StackValidationPolicy {
+  const item: ChecklistItem = rule;
   const base = {
     name: item.policy,
     description: item.description,
@@ -163,7 +161,9 @@ function policyFor(
         const config = args.getConfig<PolicyConfig>();
         const mode = effectiveMode(config, stackMode);
         const resource = resourceFromArgs(args);
-        const result = await judge(() => rule.check(resource, contextFor(mode)));
+        const result = await judge(async () =>
+          rule.check(resource, await Deployment.build([resource]), contextFor(mode)),
+        );
         if (result === NOT_APPLICABLE) args.notApplicable();
         emit(result, { item, report, defaultUrn: args.urn, stackMode, mode, exemptions, config });
       },
@@ -175,7 +175,7 @@ function policyFor(
       const config = args.getConfig<PolicyConfig>();
       const mode = effectiveMode(config, stackMode);
       const resources = args.resources.map(resourceFromPolicyResource);
-      const result = await judge(() => rule.check(resources, contextFor(mode)));
+      const result = await judge(async () => rule.check(await deploymentOf(resources), contextFor(mode)));
       if (result === NOT_APPLICABLE) args.notApplicable();
       emit(result, { item, report, defaultUrn: undefined, stackMode, mode, exemptions, config });
     },
@@ -288,24 +288,42 @@ function resourceFromPolicyResource(r: PolicyResource): Resource {
 }
 
 function contextFor(mode: Mode): RuleContext {
-  return { mode, buildContext };
+  return { mode, today: new Date() };
 }
 
-/** Facts of a docker Image's local build context; undefined for pushed or remote images. */
-export async function buildContext(
-  image: Resource,
-  settingsModule?: string,
-): Promise<BuildContextFacts | undefined> {
-  if (image.type !== DOCKER.image) return undefined;
-  const context = str(image.props, "build.context");
-  if (context === undefined) return undefined;
-  const dockerfile = str(image.props, "build.dockerfile");
-  // Loaded on first use: pack start-up (GetAnalyzerInfo) must not pay for parsers.
-  const { inspectBuildContext } = await import("./inspect/index");
-  return inspectBuildContext({
-    context: path.resolve(context),
-    dockerfile: dockerfile === undefined ? undefined : path.resolve(context, dockerfile),
-    target: str(image.props, "build.target"),
-    settingsModule,
-  });
+/**
+ * AnalyzeStack hands every stack policy its own copy of the same resources; the model (and its app
+ * facts) is built for the first and reused by the others. The key is the resources' content, so a
+ * different stack, or the same one changed, gets its own model.
+ */
+const recentDeployments = new Map<string, Promise<Deployment>>();
+const RECENT_DEPLOYMENTS = 4;
+
+function deploymentOf(resources: readonly Resource[]): Promise<Deployment> {
+  const key = fingerprint(resources);
+  let deployment = recentDeployments.get(key);
+  if (deployment === undefined) {
+    deployment = Deployment.build(resources);
+    recentDeployments.set(key, deployment);
+    const oldest = recentDeployments.keys().next().value;
+    if (recentDeployments.size > RECENT_DEPLOYMENTS && oldest !== undefined) recentDeployments.delete(oldest);
+  }
+  return deployment;
+}
+
+/** The policy SDK's property proxy hands out its plain target on this key (policy/proxy.js). */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
+function fingerprint(resources: readonly Resource[]): string {
+  return JSON.stringify(
+    resources.map((r) => [
+      r.urn,
+      r.type,
+      r.protect,
+      r.parent ?? null,
+      r.dependencies,
+      r.propertyDependencies,
+      (r.props as Record<string, unknown>)[PROXY_TARGET] ?? r.props,
+    ]),
+  );
 }

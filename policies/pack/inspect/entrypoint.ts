@@ -68,6 +68,13 @@ export function readShell(
     outsideCalls: [],
     logFiles: [],
     syntaxErrors: [],
+    fallbacks: text
+      .split("\n")
+      .flatMap((line, i) =>
+        /^\s*#/.test(line)
+          ? []
+          : fallbackVariables(line).map((variable) => ({ variable, location: at(i + 1) })),
+      ),
   };
   const shebang = /^#!.*\s-[a-zA-Z]*e/.exec(text.split("\n", 1)[0] ?? "");
   if (shebang) facts.errexit = { enabled: true, location: at(1) };
@@ -118,6 +125,14 @@ export function readShell(
     tree.delete();
   }
   return facts;
+}
+
+/**
+ * Variables a shell text gives a default for when they are unset (`${VAR:-x}`, `${VAR-x}`,
+ * `${VAR:=x}`), each once: a required setting with a default in a start script is no longer required.
+ */
+export function fallbackVariables(text: string): string[] {
+  return [...new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]/g)].map((m) => m[1]))];
 }
 
 function wordValue(node: Node): string {

@@ -385,6 +385,13 @@ export interface EntrypointFacts {
   logFiles: LogFileFact[];
   /** Parse errors tree-sitter recovered from (facts after them may be incomplete). */
   syntaxErrors: SourceLocation[];
+  /** `${VAR:-default}`-style expansions (a default when VAR is unset), outside comment lines. */
+  fallbacks: VariableFallback[];
+}
+
+export interface VariableFallback {
+  variable: string;
+  location: SourceLocation;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -4,12 +4,9 @@
  * the rule decides whether that is a violation or "could not verify".
  */
 
-/** The sentinel the engine sends for values unknown during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { isUnknown, UNKNOWN } from "../../protocol";
 
-export function isUnknown(value: unknown): boolean {
-  return value === UNKNOWN;
-}
+export { isUnknown, UNKNOWN };
 
 function step(value: unknown, key: string | number): unknown {
   if (value === null || typeof value !== "object") return undefined;

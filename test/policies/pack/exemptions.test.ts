@@ -238,7 +238,7 @@ describe("deciding", () => {
 describe("the pack's policies with exemptions", () => {
   const others = RULES.filter((r) => r.id !== HIGH.id);
   const failing: Rule = {
-    id: HIGH.id,
+    ...HIGH,
     scope: "resource",
     types: [DOCKER.container],
     check: () => [{ kind: "violation", message: "runs as root", location: { property: "user" } }],

@@ -13,17 +13,26 @@ import {
   type ResourceRule,
 } from "../rule";
 import type { BuildContextFacts } from "../../inspect/facts";
-import { imageFacts, noDockerfile, stageChain } from "../shared/image-facts";
+import { noDockerfile, stageChain } from "../../deployment/image-facts";
 import { bakesSecret, isSecretFile, SECRET_NAME, URL_WITH_PASSWORD } from "../shared/secret-names";
 import { DOCKER } from "../types";
 
 export const noSecretsInImage: ResourceRule = {
   id: "CS-2",
+  policy: "no-secrets-in-image",
+  category: "container-security",
+  severity: "critical",
+  title: "Secret baked into the image",
+  description: "No secret in ENV/ARG literals, no COPY/ADD of .env files or keys, no secret build args.",
+  impact: "Anyone who can pull the image (or read its history) has the secret; rotating it needs a rebuild.",
+  fix: "Remove secret values from the Dockerfile and build args; supply them at run time as Pulumi secrets.",
+  verify: "docker history --no-trunc <image> | grep -iE 'secret|password|token'   # prints nothing",
+  related: ["SecretsUsedInArgOrEnv"],
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
-  async check(resource, ctx) {
+  check(resource, deployment) {
     const findings = buildArgFindings(resource);
-    const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "dockerignore", "context"]);
+    const { facts, notes } = deployment.imageFacts(resource, ["dockerfile", "dockerignore", "context"]);
     // Only a built Image has build args: a pulled official image has nothing to judge here.
     if (!facts) return notes === NOT_APPLICABLE ? notes : [...findings, ...notes];
     if (!facts.dockerfile) return [...findings, ...noDockerfile(facts, notes)];

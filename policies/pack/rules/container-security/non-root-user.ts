@@ -5,7 +5,7 @@
  */
 import { at, isUnknown, STRING, str } from "../props";
 import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type ResourceRule } from "../rule";
-import { imageFacts, noDockerfile, runningStage } from "../shared/image-facts";
+import { noDockerfile, runningStage } from "../../deployment/image-facts";
 import { misshapen } from "../shared/shapes";
 import { DOCKER } from "../types";
 
@@ -16,9 +16,18 @@ export function isRootUser(user: string): boolean {
 
 export const nonRootUser: ResourceRule = {
   id: "CS-1",
+  policy: "non-root-user",
+  category: "container-security",
+  severity: "high",
+  title: "Container runs as root",
+  description: "The final stage's last USER is not root, and no container overrides the user to root.",
+  impact: "A compromised app process owns the whole container and anything mounted into it.",
+  fix: "Create an unprivileged user in the final stage (`RUN useradd --uid 10001 app`) and end with `USER 10001`; do not override `user` to root on the container.",
+  verify: "docker run --rm <image> id -u   # prints a non-zero uid",
+  related: ["DL3002"],
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage, DOCKER.container],
-  async check(resource, ctx) {
+  check(resource, deployment) {
     if (resource.type === DOCKER.container) {
       if (isUnknown(at(resource.props, "user"))) {
         return [
@@ -40,7 +49,7 @@ export const nonRootUser: ResourceRule = {
           ]
         : [];
     }
-    const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "context"]);
+    const { facts, notes } = deployment.imageFacts(resource, ["dockerfile", "context"]);
     if (!facts) return notes;
     const stage = runningStage(facts);
     if (!stage || !facts.dockerfile) return noDockerfile(facts, notes);

@@ -13,7 +13,7 @@ import {
   type Location,
   type ResourceRule,
 } from "../rule";
-import { imageFacts, noDockerfile } from "../shared/image-facts";
+import { noDockerfile } from "../../deployment/image-facts";
 import { IMAGE_REFERENCE, parseImageRef, type ImageRef } from "../shared/image-ref";
 import { misshapen } from "../shared/shapes";
 import { DOCKER } from "../types";
@@ -21,9 +21,19 @@ import { endOfLife, runtimeOfImage } from "./eol";
 
 export const pinnedSupportedBaseImage: ResourceRule = {
   id: "CS-3",
+  policy: "pinned-supported-base-image",
+  category: "container-security",
+  severity: "medium",
+  title: "Base image unpinned or past end of life",
+  description:
+    "Base images are pinned (a tag, not latest; a digest is better) and their runtime is supported.",
+  impact: "Builds change under you, and an end-of-life runtime stops receiving security fixes.",
+  fix: "Pin a supported version, e.g. `FROM python:3.12.8-slim-bookworm` (or `@sha256:...`), and bump it on a schedule.",
+  verify: "grep -n '^FROM' Dockerfile   # every image has an explicit, supported version",
+  related: ["DL3006", "DL3007"],
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage, DOCKER.container],
-  async check(resource, ctx) {
+  check(resource, deployment) {
     if (resource.type === DOCKER.remoteImage) {
       if (isUnknown(at(resource.props, "name")))
         return [
@@ -42,7 +52,7 @@ export const pinnedSupportedBaseImage: ResourceRule = {
       if (!ref || !runtimeOfImage(ref.name, ref.tag ?? "x")) return NOT_APPLICABLE;
       return judge(ref, `Container ${resource.name} runs ${ref.name}, which`, { property: "image" });
     }
-    const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "context"]);
+    const { facts, notes } = deployment.imageFacts(resource, ["dockerfile", "context"]);
     if (!facts) return notes;
     if (!facts.dockerfile) return noDockerfile(facts, notes);
     const findings: Finding[] = [...notes];

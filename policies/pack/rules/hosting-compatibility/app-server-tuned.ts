@@ -5,16 +5,25 @@
  * default for workers). Options left to a `-c` config file cannot be seen: "could not verify".
  */
 import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { resolveNumber } from "../shared/server-command";
-import { webServers, type WebServer } from "../shared/web-servers";
+import { resolveNumber, type WebServer } from "../../deployment/web-servers";
+import { APP_BUILD_TYPES } from "../types";
 
 const MIN_TIMEOUT_SECONDS = 60;
 
 export const appServerTuned: StackRule = {
   id: "HC-6",
+  policy: "app-server-tuned",
+  category: "hosting-compatibility",
+  severity: "low",
+  title: "App server not tuned",
+  description: "Workers, threads and timeout are set explicitly, with timeout >= 60 s.",
+  impact: "Defaults time out long requests (exports, reports) and under-use the CPU.",
+  fix: "Pass `--workers`, `--threads` and `--timeout 60` (or more) to gunicorn.",
+  verify: "docker inspect <container> --format '{{.Config.Cmd}}'",
   scope: "stack",
-  async check(resources, ctx) {
-    const { servers, unknown, hasWeb } = await webServers(resources, ctx);
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    const { servers, unknown, hasWeb } = deployment.webServers;
     if (!hasWeb) return NOT_APPLICABLE;
     return [...unknown, ...servers.flatMap(judge)];
   },

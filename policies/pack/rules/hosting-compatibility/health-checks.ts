@@ -18,22 +18,33 @@ import {
   type Resource,
   type StackRule,
 } from "../rule";
-import { appBuilds, runsBuild } from "../shared/app-builds";
-import { propertyOf, workloads, type Workload } from "../shared/workloads";
+import { appBuilds, runsBuild } from "../../deployment/app-builds";
+import { propertyOf, type Workload } from "../../deployment/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 const HTTP_CHECK = /https?:\/\/|\bcurl\b|\bwget\b|\burllib\b|\bhttpx\b|\brequests\.get\b|\bhttp\.client\b/;
 
 export const healthChecks: StackRule = {
   id: "HC-2",
+  policy: "health-checks",
+  category: "hosting-compatibility",
+  severity: "high",
+  title: "Health checks missing",
+  description:
+    "The web service has liveness and readiness checks on an HTTP endpoint; each database has pg_isready with a start period.",
+  impact: "Broken instances keep receiving traffic and nothing restarts them.",
+  fix: "Add HTTP healthchecks on /healthz/ and /readyz/ and pg_isready healthchecks with a start period.",
+  verify: "docker inspect <container> --format '{{.State.Health.Status}}'   # healthy",
   scope: "stack",
-  async check(resources, ctx) {
-    const all = workloads(resources);
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    const all = deployment.workloads;
     const web = all.filter((w) => w.role === "web");
     const databases = all.filter((w) => w.role === "database" && w.platform === "docker");
     if (web.length === 0 && databases.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = [];
     const needsImage = web.filter((w) => w.platform === "docker" && testsOf(w.resource).length === 0);
-    const builds = needsImage.length > 0 ? await appBuilds(resources, ctx) : undefined;
+    const builds = needsImage.length > 0 ? deployment.builds : undefined;
     for (const w of web) {
       findings.push(...(w.platform === "azure" ? azureProbes(w) : dockerWeb(w, builds)));
     }

@@ -10,12 +10,20 @@ import { at, bool, BOOLEAN, isUnknown, list, LIST, num, NUMBER, OBJECT, record, 
 import { unverifiable, violation, type Finding, type Resource, type ResourceRule } from "../rule";
 import { AZURE, DOCKER } from "../types";
 import { misshapen } from "../shared/shapes";
-import { workloadsOf } from "../shared/workloads";
+import { workloadsOf } from "../../deployment/workloads";
 
 const WEB_PORTS = new Set([80, 443]);
 
 export const onlyProxyPublished: ResourceRule = {
   id: "HC-5",
+  policy: "only-proxy-published",
+  category: "hosting-compatibility",
+  severity: "medium",
+  title: "Ports published beyond the proxy",
+  description: "Only the proxy's 80/443 are published; app and databases stay internal.",
+  impact: "Traffic bypasses TLS and security headers, straight to gunicorn.",
+  fix: "Remove published ports from the app and databases; publish only the proxy's 80 and 443.",
+  verify: "docker ps --format '{{.Names}} {{.Ports}}'   # only the proxy has ports",
   scope: "resource",
   types: [DOCKER.container, AZURE.containerApp],
   check(resource) {

@@ -6,13 +6,23 @@
  * Docker expands nothing there, so that fails. `runserver` without an address binds 127.0.0.1:8000.
  */
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
-import { webServers, type WebServer } from "../shared/web-servers";
+import { type WebServer } from "../../deployment/web-servers";
+import { APP_BUILD_TYPES } from "../types";
 
 export const portRespected: StackRule = {
   id: "HC-1",
+  policy: "port-respected",
+  category: "hosting-compatibility",
+  severity: "medium",
+  title: "PORT not respected",
+  description: "The server binds $PORT, not a hard-coded port.",
+  impact: "Platforms that assign a port (Railway, Container Apps) see a dead app.",
+  fix: "Bind gunicorn to `0.0.0.0:${PORT}`.",
+  verify: "docker run -e PORT=9000 <image>   # listens on 9000",
   scope: "stack",
-  async check(resources, ctx) {
-    const { servers, unknown, hasWeb } = await webServers(resources, ctx);
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    const { servers, unknown, hasWeb } = deployment.webServers;
     if (!hasWeb) return NOT_APPLICABLE;
     return [...unknown, ...servers.flatMap(judge)];
   },

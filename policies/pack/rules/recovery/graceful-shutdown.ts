@@ -9,8 +9,8 @@
  */
 import { at, isUnknown, num } from "../props";
 import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { resolveNumber } from "../shared/server-command";
-import { webServers, type WebServer } from "../shared/web-servers";
+import { resolveNumber, type WebServer } from "../../deployment/web-servers";
+import { APP_BUILD_TYPES } from "../types";
 
 const GUNICORN_GRACEFUL_DEFAULT = 30;
 const DOCKER_STOP_DEFAULT = 10;
@@ -18,9 +18,19 @@ const AZURE_GRACE_DEFAULT = 30;
 
 export const gracefulShutdown: StackRule = {
   id: "RC-7",
+  policy: "graceful-shutdown",
+  category: "recovery",
+  severity: "low",
+  title: "Stop timeout shorter than graceful shutdown",
+  description: "The container stop timeout covers the server's graceful timeout.",
+  impact: "In-flight requests are killed mid-write on every release.",
+  fix: "Set the stop timeout above gunicorn's --graceful-timeout.",
+  verify: "docker inspect <container> --format '{{.Config.StopTimeout}}'",
+  related: ["DL3025", "JSONArgsRecommended"],
   scope: "stack",
-  async check(resources, ctx) {
-    const { servers, unknown, hasWeb } = await webServers(resources, ctx);
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    const { servers, unknown, hasWeb } = deployment.webServers;
     if (!hasWeb) return NOT_APPLICABLE;
     return [...unknown, ...servers.flatMap(judge)];
   },

@@ -17,9 +17,9 @@ import {
   type Resource,
   type StackRule,
 } from "../rule";
-import { AZURE } from "../types";
-import { URL_ENV } from "../shared/databases";
-import { networkNames, urlHost, workloads, type Workload } from "../shared/workloads";
+import { AZURE, WORKLOAD_TYPES } from "../types";
+import { URL_ENV } from "../../deployment/databases";
+import { networkNames, urlHost, type Workload } from "../../deployment/workloads";
 
 const AZURE_DEFAULT_RETENTION = 7;
 const SCHEDULE =
@@ -29,11 +29,21 @@ const RETENTION =
 
 export const scheduledBackups: StackRule = {
   id: "RC-5",
+  policy: "scheduled-backups",
+  category: "recovery",
+  severity: "high",
+  title: "Databases not backed up on a schedule",
+  description:
+    "Both databases are backed up on a schedule with retention (Azure: >= 7 days, >= 14 in production) and restore has a command.",
+  impact: "A host failure or bad release loses all data since the last manual copy.",
+  fix: "Keep `agency-deploy:backup.enabled` on (Docker) or set backupRetentionDays >= 14 (Azure).",
+  verify: "pulumi stack output runbook   # shows the backup and restore commands",
   scope: "stack",
-  check(resources, ctx) {
-    const all = workloads(resources);
+  types: [...WORKLOAD_TYPES, AZURE.postgresServer],
+  check(deployment, ctx) {
+    const all = deployment.workloads;
     const databases = all.filter((w) => w.role === "database");
-    const servers = resources.filter((r) => r.type === AZURE.postgresServer);
+    const servers = deployment.resources.filter((r) => r.type === AZURE.postgresServer);
     if (databases.length === 0 && servers.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = servers.flatMap((s) => azureRetention(s, ctx.mode === "production" ? 14 : 7));
     if (databases.length > 0) findings.push(...dockerBackups(all, databases));

@@ -4,7 +4,7 @@
  * expression the inspector could not evaluate.
  */
 import type { EnvRead, SettingValue } from "../../inspect/facts";
-import { truthy } from "./app-builds";
+import { truthy } from "../../deployment/app-builds";
 
 /** `null`: the setting is not assigned; `undefined`: assigned but not decidable here. */
 export type Truth = boolean | null | undefined;

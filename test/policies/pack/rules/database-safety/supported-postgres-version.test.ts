@@ -3,7 +3,7 @@ import { supportedPostgresVersion } from "../../../../../policies/pack/rules/dat
 import { UNKNOWN } from "../../../../../policies/pack/rules/props";
 import { AZURE, DOCKER } from "../../../../../policies/pack/rules/types";
 import { kinds } from "../../../../support/app-images";
-import { context, resource } from "../../../../support/resources";
+import { context, resource, judge } from "../../../../support/resources";
 
 const ctx = context();
 afterEach(() => setClock());
@@ -11,10 +11,11 @@ afterEach(() => setClock());
 describe("DB-8 supported-postgres-version", () => {
   it("passes 16 and newer on Azure and in pulled images", async () => {
     expect(
-      await supportedPostgresVersion.check(resource(AZURE.postgresServer, "pg", { version: "16" }), ctx),
+      await judge(supportedPostgresVersion, resource(AZURE.postgresServer, "pg", { version: "16" }), ctx),
     ).toEqual([]);
     expect(
-      await supportedPostgresVersion.check(
+      await judge(
+        supportedPostgresVersion,
         resource(DOCKER.remoteImage, "img", { name: "postgres:17.6-bookworm" }),
         ctx,
       ),
@@ -23,7 +24,8 @@ describe("DB-8 supported-postgres-version", () => {
 
   it("fails majors older than 16, saying when an end of life has passed", async () => {
     setClock(() => new Date("2026-01-01T00:00:00Z"));
-    const old = await supportedPostgresVersion.check(
+    const old = await judge(
+      supportedPostgresVersion,
       resource(DOCKER.container, "db", { image: "postgres:13.22-bookworm" }),
       ctx,
     );
@@ -31,7 +33,7 @@ describe("DB-8 supported-postgres-version", () => {
     expect(JSON.stringify(old)).toContain("end of life");
     expect(
       kinds(
-        await supportedPostgresVersion.check(resource(AZURE.postgresServer, "pg", { version: "15" }), ctx),
+        await judge(supportedPostgresVersion, resource(AZURE.postgresServer, "pg", { version: "15" }), ctx),
       ),
     ).toEqual(["violation"]);
   });
@@ -39,15 +41,20 @@ describe("DB-8 supported-postgres-version", () => {
   it("cannot verify an unknown or unset version or a tag without a major", async () => {
     expect(
       kinds(
-        await supportedPostgresVersion.check(resource(AZURE.postgresServer, "pg", { version: UNKNOWN }), ctx),
+        await judge(
+          supportedPostgresVersion,
+          resource(AZURE.postgresServer, "pg", { version: UNKNOWN }),
+          ctx,
+        ),
       ),
     ).toEqual(["unverifiable"]);
     expect(
-      kinds(await supportedPostgresVersion.check(resource(AZURE.postgresServer, "pg", {}), ctx)),
+      kinds(await judge(supportedPostgresVersion, resource(AZURE.postgresServer, "pg", {}), ctx)),
     ).toEqual(["unverifiable"]);
     expect(
       kinds(
-        await supportedPostgresVersion.check(
+        await judge(
+          supportedPostgresVersion,
           resource(DOCKER.remoteImage, "img", { name: "postgres:latest" }),
           ctx,
         ),
@@ -57,9 +64,9 @@ describe("DB-8 supported-postgres-version", () => {
 
   it("does not apply to containers that do not run PostgreSQL", async () => {
     expect(
-      await supportedPostgresVersion.check(resource(DOCKER.container, "web", { image: "app:1" }), ctx),
+      await judge(supportedPostgresVersion, resource(DOCKER.container, "web", { image: "app:1" }), ctx),
     ).toBe("not-applicable");
-    expect(await supportedPostgresVersion.check(resource(DOCKER.container, "web", { image: 42 }), ctx)).toBe(
+    expect(await judge(supportedPostgresVersion, resource(DOCKER.container, "web", { image: 42 }), ctx)).toBe(
       "not-applicable",
     );
   });

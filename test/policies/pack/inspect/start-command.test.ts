@@ -1,11 +1,13 @@
-import { defaultReleaseSteps } from "../../../../../components/config";
-import { releaseScript } from "../../../../../components/release";
-import { readStartScript } from "../../../../../policies/pack/rules/shared/start-script";
+import { defaultReleaseSteps } from "../../../../components/config";
+import { releaseScript } from "../../../../components/release";
+import { loadParser } from "../../../../policies/pack/inspect/grammars";
+import { readStartCommand } from "../../../../policies/pack/inspect/start-command";
 
-const summary = async (argv: string[]) =>
-  (await readStartScript(argv)).steps.map((s) => `${s.kind}:${s.onFailure}`);
+const read = async (argv: string[]) => readStartCommand(argv, await loadParser("bash"));
 
-describe("readStartScript", () => {
+const summary = async (argv: string[]) => (await read(argv)).steps.map((s) => `${s.kind}:${s.onFailure}`);
+
+describe("readStartCommand", () => {
   it("reads the components' release script: abort steps abort, warn steps warn", async () => {
     expect(await summary(["sh", "-c", releaseScript(defaultReleaseSteps("demo"))])).toEqual([
       "migrate:aborts",
@@ -42,8 +44,6 @@ describe("readStartScript", () => {
   });
 
   it("reports steps hidden in shell functions as unreadable", async () => {
-    expect(
-      (await readStartScript(["sh", "-c", "run() { python manage.py migrate; }\nrun"])).opaque,
-    ).not.toBeNull();
+    expect((await read(["sh", "-c", "run() { python manage.py migrate; }\nrun"])).opaque).not.toBeNull();
   });
 });

@@ -12,7 +12,7 @@
  * single-component name lives in `library/`.
  */
 
-import { isUnknown } from "../props";
+import { isUnknown } from "../../protocol";
 
 /** A reference split as Docker splits it; undefined when the text is not a valid reference. */
 export interface RegistryReference {

@@ -5,8 +5,8 @@
  * which makes the context part of an item "could not verify" rather than a silent pass.
  */
 import * as path from "path";
-import type { BuildContextFacts, InspectTopic } from "../../inspect/facts";
-import { isUnknown } from "../props";
+import type { BuildContextFacts, InspectTopic } from "../inspect/facts";
+import { isUnknown, OBJECT, STRING } from "../rules/props";
 import {
   inContext,
   NOT_APPLICABLE,
@@ -14,11 +14,11 @@ import {
   type Finding,
   type Location,
   type Resource,
-  type RuleContext,
-} from "../rule";
-import { DOCKER } from "../types";
-import { buildShapeFindings } from "./image-facts";
-import { imageResourcesOf, workloads, type Workload } from "./workloads";
+} from "../rules/rule";
+import { misshapen } from "../rules/shared/shapes";
+import { DOCKER } from "../rules/types";
+import type { Deployment } from "./index";
+import type { Workload } from "./workloads";
 
 export interface InspectedBuild {
   image: Resource;
@@ -35,19 +35,24 @@ export interface AppBuilds {
 
 const APP_ROLES = new Set(["web", "release"]);
 
-export async function appBuilds(resources: readonly Resource[], ctx: RuleContext): Promise<AppBuilds> {
-  const all = workloads(resources);
-  const inspected: InspectedBuild[] = [];
-  const opaque: Finding[] = [];
-  const linked = new Set<Workload>();
-  // One pass over the workloads (not one per image): a fleet stack has hundreds of each.
+/** The workloads that run each image of the deployment, in one pass (a fleet has hundreds of each). */
+export function usersOfImages(deployment: Deployment): Map<Resource, Workload[]> {
   const usersOf = new Map<Resource, Workload[]>();
-  for (const workload of all) {
-    for (const image of imageResourcesOf(workload, resources)) {
+  for (const workload of deployment.workloads) {
+    for (const image of deployment.imagesOf(workload)) {
       usersOf.set(image, [...(usersOf.get(image) ?? []), workload]);
     }
   }
-  for (const image of resources.filter((r) => r.type === DOCKER.image)) {
+  return usersOf;
+}
+
+/** The local builds of the deployment, judged with the settings module their web workloads run. */
+export function appBuilds(deployment: Deployment): AppBuilds {
+  const inspected: InspectedBuild[] = [];
+  const opaque: Finding[] = [];
+  const linked = new Set<Workload>();
+  const usersOf = deployment.usersOfImages;
+  for (const image of deployment.resources.filter((r) => r.type === DOCKER.image)) {
     const users = usersOf.get(image) ?? [];
     users.forEach((w) => linked.add(w));
     const odd = buildShapeFindings(image);
@@ -55,8 +60,7 @@ export async function appBuilds(resources: readonly Resource[], ctx: RuleContext
       opaque.push(...odd);
       continue;
     }
-    const settingsModule = runtimeSettingsModule(users);
-    const facts = await ctx.buildContext(image, settingsModule);
+    const facts = deployment.facts.of(image, runtimeSettingsModule(users));
     if (facts === undefined) {
       opaque.push(
         unverifiable(
@@ -72,7 +76,7 @@ export async function appBuilds(resources: readonly Resource[], ctx: RuleContext
     if (!isDjangoContext(facts)) continue;
     inspected.push({ image, facts, workloads: users });
   }
-  for (const workload of all) {
+  for (const workload of deployment.workloads) {
     if (!APP_ROLES.has(workload.role) || linked.has(workload)) continue;
     opaque.push(
       unverifiable(
@@ -83,6 +87,18 @@ export async function appBuilds(resources: readonly Resource[], ctx: RuleContext
     );
   }
   return { inspected, opaque };
+}
+
+/**
+ * A build whose context, Dockerfile path or target is set but unreadable: the build-context reader
+ * would otherwise fall back to the default Dockerfile and judge a file the image is not built from.
+ */
+export function buildShapeFindings(image: Resource): Finding[] {
+  if (image.type !== DOCKER.image) return [];
+  const build = misshapen(image, { build: OBJECT });
+  return build.length > 0
+    ? build
+    : misshapen(image, { "build.context": STRING, "build.dockerfile": STRING, "build.target": STRING });
 }
 
 /** DJANGO_SETTINGS_MODULE the web workloads set at run time (release workloads as a fallback). */
@@ -144,13 +160,12 @@ export function truthy(value: unknown): boolean | undefined {
  * verify" for the application parts that cannot be inspected and for the inspector's gaps on the
  * rule's topics; not applicable when the stack runs no application at all.
  */
-export async function judgeBuilds(
-  resources: readonly Resource[],
-  ctx: RuleContext,
+export function judgeBuilds(
+  deployment: Deployment,
   topics: readonly InspectTopic[],
   judge: (build: InspectedBuild) => Finding[],
-): Promise<Finding[] | typeof NOT_APPLICABLE> {
-  const { inspected, opaque } = await appBuilds(resources, ctx);
+): Finding[] | typeof NOT_APPLICABLE {
+  const { inspected, opaque } = deployment.builds;
   if (inspected.length === 0 && opaque.length === 0) return NOT_APPLICABLE;
   return [...opaque, ...inspected.flatMap((build) => [...contextGaps(build.facts, topics), ...judge(build)])];
 }

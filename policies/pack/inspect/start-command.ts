@@ -8,8 +8,7 @@
  * `if` conditions from errexit, `|| handler`, and `if cmd; then ...; else ...; exit N; fi`.
  */
 import * as path from "path";
-import type { Node } from "web-tree-sitter";
-import { loadParser } from "../../inspect/grammars";
+import type { Node, Parser } from "web-tree-sitter";
 
 export type StepKind =
   | "migrate"
@@ -77,10 +76,9 @@ function quote(arg: string): string {
   return /^[A-Za-z0-9_\-.,:/=@%+$]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The steps an argv runs at start, in order. */
-export async function readStartScript(argv: readonly string[]): Promise<StartScript> {
+/** The steps an argv runs at start, in order; `parser` is tree-sitter's bash grammar (grammars.ts). */
+export function readStartCommand(argv: readonly string[], parser: Parser): StartScript {
   const { script, errexit } = scriptOf(argv);
-  const parser = await loadParser("bash");
   const tree = parser.parse(script);
   if (!tree) return { steps: [], errexit, opaque: "the start command could not be parsed" };
   const reader = new ScriptReader(errexit);
@@ -267,8 +265,7 @@ function words(command: Node): string[] {
   const out: string[] = [];
   for (const child of command.namedChildren) {
     if (!child || child.type === "variable_assignment" || child.type === "file_redirect") continue;
-    const text = child.type === "command_name" ? child.text : child.text;
-    out.push(text.replace(/^(['"])([\s\S]*)\1$/, "$2"));
+    out.push(child.text.replace(/^(['"])([\s\S]*)\1$/, "$2"));
   }
   return out;
 }

@@ -8,7 +8,7 @@
  * bind uses `$PORT` is itself what HC-1 judges.
  */
 import { parse as parseShell } from "shell-quote";
-import type { ServerStart } from "../../inspect/facts";
+import type { ServerStart } from "./facts";
 
 export type ServerKind = ServerStart["server"];
 
@@ -177,22 +177,4 @@ function describe(
     configFile: options.configFile ?? null,
     viaShell,
   };
-}
-
-/**
- * A numeric option after `$VAR` / `${VAR:-default}` substitution from the container's env;
- * undefined when it stays unresolved or is not a number.
- */
-export function resolveNumber(
-  value: string | null,
-  env: Readonly<Record<string, string>>,
-): number | undefined {
-  if (value === null) return undefined;
-  const resolved = value.replace(/\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)/g, (_m, braced, fallback, bare) => {
-    const name = (braced ?? bare) as string;
-    return env[name] ?? (fallback as string | undefined) ?? "\u0000";
-  });
-  if (resolved.includes("\u0000") || resolved.trim() === "") return undefined;
-  const n = Number(resolved);
-  return Number.isFinite(n) ? n : undefined;
 }
