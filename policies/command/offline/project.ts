@@ -162,6 +162,8 @@ export function stackFilePath(project: PulumiProject, stack: string): string {
 /** Every stack that has a config file, sorted by name. */
 export function listStacks(project: PulumiProject): string[] {
   const pattern = /^Pulumi\.(.+)\.ya?ml$/;
+  // A stackConfigDir not created yet holds no stacks; the callers say so, naming it.
+  if (!fs.existsSync(project.stackConfigDir)) return [];
   return fs
     .readdirSync(project.stackConfigDir)
     .map((f) => pattern.exec(f)?.[1])
