@@ -30,6 +30,8 @@ export interface FleetRow {
   /** Advisory violations other than "could not verify". */
   advisory: number;
   couldNotVerify: number;
+  /** Exempted findings (listed in the stack's report with their reasons). */
+  exempted: number;
   exitCode: FleetExitCode;
   /** Why the stack could not be checked, as one line naming the config key. */
   error?: string;
@@ -57,6 +59,7 @@ export function fleetRow(entry: FleetEntry): FleetRow {
       mandatoryFailures: 0,
       advisory: 0,
       couldNotVerify: 0,
+      exempted: 0,
       exitCode: 2,
       error: oneLine(entry.error),
     };
@@ -70,6 +73,7 @@ export function fleetRow(entry: FleetEntry): FleetRow {
     mandatoryFailures: findings.filter((f) => f.enforcement === "mandatory").length,
     advisory: findings.filter((f) => f.enforcement === "advisory" && f.kind === "violation").length,
     couldNotVerify: findings.filter((f) => f.enforcement === "advisory" && f.kind === "unverifiable").length,
+    exempted: entry.report.items.reduce((sum, item) => sum + item.exempted.length, 0),
     exitCode: entry.report.exitCode,
   };
 }
@@ -94,14 +98,16 @@ export function fleetTable(rows: readonly FleetRow[]): string {
     const verdict =
       row.verdict ?? `Invalid configuration: ${row.error?.replace(/^invalid configuration:\s*/i, "")}`;
     const counts =
-      row.verdict === null ? ["—", "—", "—"] : [row.mandatoryFailures, row.advisory, row.couldNotVerify];
+      row.verdict === null
+        ? ["—", "—", "—", "—"]
+        : [row.mandatoryFailures, row.advisory, row.couldNotVerify, row.exempted];
     return `| ${[row.stack, row.target ?? "—", row.mode ?? "—", verdict, ...counts.map(String), GATE[row.exitCode]].map(cell).join(" | ")} |`;
   });
   return [
     "# Fleet summary",
     "",
-    "| Stack | Target | Mode | Verdict | Mandatory failures | Advisory | Could not verify | Gate |",
-    "| --- | --- | --- | --- | ---: | ---: | ---: | --- |",
+    "| Stack | Target | Mode | Verdict | Mandatory failures | Advisory | Could not verify | Exempted | Gate |",
+    "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
     ...lines,
     "",
   ].join("\n");

@@ -51,6 +51,7 @@ describe("fleet rows", () => {
       mandatoryFailures: 1,
       advisory: 1,
       couldNotVerify: 1,
+      exempted: 0,
       exitCode: 1,
     });
   });
@@ -99,12 +100,12 @@ describe("markdown", () => {
       [
         "# Fleet summary",
         "",
-        "| Stack | Target | Mode | Verdict | Mandatory failures | Advisory | Could not verify | Gate |",
-        "| --- | --- | --- | --- | ---: | ---: | ---: | --- |",
-        "| lakeside | azure | production | Yes | 0 | 0 | 0 | passes (exit 0) |",
-        `| riverside | docker | demo | ${FAILING.report.verdict} | 1 | 1 | 1 | fails (exit 1) |`,
+        "| Stack | Target | Mode | Verdict | Mandatory failures | Advisory | Could not verify | Exempted | Gate |",
+        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
+        "| lakeside | azure | production | Yes | 0 | 0 | 0 | 0 | passes (exit 0) |",
+        `| riverside | docker | demo | ${FAILING.report.verdict} | 1 | 1 | 1 | 0 | fails (exit 1) |`,
         "| broken | docker | production | Invalid configuration: agency-deploy:domains is required; " +
-          "agency-deploy:mode must be a\\|b | — | — | — | not checked (exit 2) |",
+          "agency-deploy:mode must be a\\|b | — | — | — | — | not checked (exit 2) |",
         "",
       ].join("\n"),
     );
