@@ -4,18 +4,9 @@
  * every web or release workload whose image cannot be inspected (a pushed reference, a RemoteImage),
  * which makes the context part of an item "could not verify" rather than a silent pass.
  */
-import * as path from "path";
-import type { BuildContextFacts, InspectTopic } from "../inspect/facts";
-import { isUnknown, OBJECT, STRING } from "../rules/props";
-import {
-  inContext,
-  NOT_APPLICABLE,
-  unverifiable,
-  type Finding,
-  type Location,
-  type Resource,
-} from "../rules/rule";
-import { misshapen } from "../rules/shared/shapes";
+import type { BuildContextFacts } from "../inspect/facts";
+import { isUnknown, misshapen, OBJECT, STRING } from "../rules/props";
+import { unverifiable, type Finding, type Resource } from "../rules/rule";
 import { DOCKER } from "../rules/types";
 import type { Deployment } from "./index";
 import type { Workload } from "./workloads";
@@ -116,58 +107,9 @@ function isDjangoContext(facts: BuildContextFacts): boolean {
   return facts.django.managePy.length > 0 || facts.settings.modules.length > 0 || facts.entrypoint !== null;
 }
 
-/** The inspector's "could not decide" notes on the given topics, as findings with file:line. */
-export function contextGaps(facts: BuildContextFacts, topics: readonly InspectTopic[]): Finding[] {
-  return facts.unverifiable
-    .filter((u) => topics.includes(u.topic))
-    .map((u) => unverifiable(u.reason, u.location ? inContext(facts, u.location) : { file: facts.context }));
-}
-
 /** Runtime settings modules: the ones the running app imports (build-only modules are exempt). */
 export function runtimeModules(facts: BuildContextFacts) {
   return facts.settings.modules.filter((m) => m.runtime && !m.buildOnly && m.exists);
-}
-
-/** A whole file of the context (for something absent from it): the file without a line. */
-export function wholeFile(facts: BuildContextFacts, file: string | null): Location {
-  return { file: file === null ? facts.context : path.join(facts.context, file) };
-}
-
-/** Where a finding about a build as a whole points: its Dockerfile, else the context directory. */
-export function buildLocation(build: InspectedBuild) {
-  const file = build.facts.dockerfile?.file;
-  return file
-    ? inContext(build.facts, { file, line: 1 })
-    : { file: build.facts.context, urn: build.image.urn };
-}
-
-/** `True`, `"true"`, `1`, `"yes"`, `"on"` -> true; the falsy spellings -> false; anything else undefined. */
-export function truthy(value: unknown): boolean | undefined {
-  if (typeof value === "boolean") return value;
-  if (typeof value === "number") return value !== 0;
-  if (typeof value !== "string") return undefined;
-  const v = value
-    .trim()
-    .replace(/^["']|["']$/g, "")
-    .toLowerCase();
-  if (["true", "1", "yes", "on", "y", "t"].includes(v)) return true;
-  if (["false", "0", "no", "off", "n", "f", ""].includes(v)) return false;
-  return undefined;
-}
-
-/**
- * The usual shape of a context-based rule: judge every inspected Django build, say "could not
- * verify" for the application parts that cannot be inspected and for the inspector's gaps on the
- * rule's topics; not applicable when the stack runs no application at all.
- */
-export function judgeBuilds(
-  deployment: Deployment,
-  topics: readonly InspectTopic[],
-  judge: (build: InspectedBuild) => Finding[],
-): Finding[] | typeof NOT_APPLICABLE {
-  const { inspected, opaque } = deployment.builds;
-  if (inspected.length === 0 && opaque.length === 0) return NOT_APPLICABLE;
-  return [...opaque, ...inspected.flatMap((build) => [...contextGaps(build.facts, topics), ...judge(build)])];
 }
 
 /** The workload runs this build's image (workload objects are rebuilt per call: compare identities). */

@@ -7,14 +7,8 @@
 import type { BuildContextFacts, DockerStage, InspectTopic } from "../inspect/facts";
 import { isDockerOfficialImage } from "../inspect/image-reference";
 import { at, isUnknown, str } from "../rules/props";
-import {
-  inContext,
-  NOT_APPLICABLE,
-  unverifiable,
-  type Finding,
-  type Resource,
-  type RuleResult,
-} from "../rules/rule";
+import { inContext, NOT_APPLICABLE, unverifiable } from "../rules/rule";
+import type { Finding, Resource, RuleResult } from "../rules/rule";
 import { DOCKER } from "../rules/types";
 import { buildShapeFindings } from "./app-builds";
 import type { Deployment } from "./index";

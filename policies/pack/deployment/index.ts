@@ -18,25 +18,14 @@ import { loadParser } from "../inspect/grammars";
 import type { Resource } from "../rules/rule";
 import { DOCKER } from "../rules/types";
 import { AppFacts, inspectImage, type InspectImage } from "./app-facts";
-import {
-  appBuilds,
-  buildShapeFindings,
-  runtimeSettingsModule,
-  usersOfImages,
-  type AppBuilds,
-} from "./app-builds";
+import { appBuilds, buildShapeFindings, runtimeSettingsModule, usersOfImages } from "./app-builds";
+import type { AppBuilds } from "./app-builds";
 import { databasesFor, type DatabaseAlias, type StackDatabases } from "./databases";
 import { imageFacts, type ImageFacts, type WorkloadFacts, workloadFacts } from "./image-facts";
 import { applicationPlans, type StartPlan } from "./start-plan";
 import { webServers, type WebServers } from "./web-servers";
-import {
-  imageResourcesOf,
-  resolvedEnv,
-  workloadsOf,
-  type EnvValue,
-  type Workload,
-  type WorkloadRole,
-} from "./workloads";
+import { imageResourcesOf, resolvedEnv, workloadsOf } from "./workloads";
+import type { EnvValue, Workload, WorkloadRole } from "./workloads";
 
 export class Deployment {
   readonly facts: AppFacts;
@@ -188,3 +177,10 @@ export type { StartPlan, PlannedStep } from "./start-plan";
 export type { WebServer, WebServers } from "./web-servers";
 export type { EnvValue, Workload, WorkloadRole } from "./workloads";
 export type { InspectImage } from "./app-facts";
+// How the model reads image references (one parser, in inspect/), for rules that judge them.
+export {
+  isDockerOfficialImage,
+  MAX_REFERENCE_LENGTH,
+  parseImageRef,
+  type ImageRef,
+} from "../inspect/image-reference";

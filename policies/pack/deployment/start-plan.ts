@@ -99,12 +99,8 @@ function imageSteps(facts: BuildContextFacts): {
 function fromFacts(step: StartupStep, errexit: boolean, facts: BuildContextFacts): PlannedStep {
   let onFailure: OnFailure = errexit ? "aborts" : "continues";
   if (step.swallowed) onFailure = step.swallowed.hasMessage ? "warns" : "silent";
-  let kind: StepKind;
-  if (step.kind === "exec") kind = "manage";
-  else if (step.kind === "manage" && step.manageCommand !== null && /lockdown/.test(step.manageCommand))
-    kind = "lockdown";
-  else if (step.deployCheck) kind = "check";
-  else kind = step.kind;
+  // The shell reader classifies both sources alike; an exec of another program is just a command.
+  const kind: StepKind = step.kind === "exec" ? "manage" : step.kind;
   return {
     kind,
     label: step.manageCommand ? `manage.py ${step.manageCommand}` : step.kind,

@@ -8,9 +8,10 @@
  */
 import { at, bool, isUnknown, list, LIST, str, UNKNOWN } from "../rules/props";
 import type { Finding, Resource } from "../rules/rule";
-import { misshapen } from "../rules/shared/shapes";
+import { misshapen } from "../rules/props";
 import { AZURE, DOCKER } from "../rules/types";
 import { fallbackVariables } from "../inspect/entrypoint";
+import { imageRepository } from "../inspect/image-reference";
 import { serverInCommand } from "../inspect/server-command";
 
 export type WorkloadRole = "web" | "database" | "proxy" | "release" | "backup" | "other";
@@ -147,15 +148,6 @@ function knownValues(env: Record<string, EnvValue>): Record<string, string> {
 }
 
 type WorkloadBase = Omit<Workload, "role">;
-
-/** Last path segment of an image reference without tag or digest: `library/postgres:16` -> `postgres`. */
-export function imageRepository(image: string | undefined): string {
-  if (image === undefined) return "";
-  const withoutDigest = image.split("@")[0];
-  const lastSlash = withoutDigest.lastIndexOf("/");
-  const colon = withoutDigest.indexOf(":", lastSlash + 1);
-  return (colon >= 0 ? withoutDigest.slice(0, colon) : withoutDigest).toLowerCase();
-}
 
 const DATABASE_IMAGE = /(^|\/)(postgres|postgis|timescaledb[a-z-]*|pgvector|supabase\/postgres)$/;
 const PROXY_IMAGE = /(^|\/)(caddy|nginx|nginx-unprivileged|openresty|traefik|haproxy|envoy|httpd)$/;

@@ -4,6 +4,7 @@
  *
  * Stability: this model only grows (new optional fields, new union members). Existing names keep their meaning.
  */
+import type { OutsideCallKind, ServerKind } from "./shell";
 
 /** A place in a file of the build context. `file` is relative to the context (forward slashes), `line` 1-based. */
 export interface SourceLocation {
@@ -170,6 +171,8 @@ export interface CopyFact {
   chmod: string | null;
   /** A source of `.` / `./` / `*` from the context: the whole context goes in. */
   copiesWholeContext: boolean;
+  /** The sources that name a file holding a secret (secret-files.ts). */
+  secretSources: string[];
   /** Heredoc-provided content (`COPY <<EOF /path`), not a context file. */
   fromHeredoc: boolean;
   location: SourceLocation;
@@ -304,8 +307,9 @@ export interface DockerignoreFacts {
 // ---------------------------------------------------------------------------------------------------------
 // Entrypoint / start command
 
+/** The shell reader's step kinds (shell.ts), and `exec` for any other command the script execs. */
 export type StartupStepKind =
-  "migrate" | "seed" | "check" | "collectstatic" | "server" | "manage" | "exec" | "backup";
+  "migrate" | "seed" | "check" | "lockdown" | "collectstatic" | "server" | "manage" | "exec" | "backup";
 
 export interface StartupStep {
   kind: StartupStepKind;
@@ -337,7 +341,7 @@ export interface SwallowedFailure {
 }
 
 export interface ServerStart {
-  server: "gunicorn" | "uvicorn" | "daphne" | "runserver" | "waitress" | "hypercorn";
+  server: ServerKind;
   command: string;
   /** `--bind` / `-b` / `--host+--port` / runserver addr:port as written (after nothing is expanded). */
   bind: string | null;
@@ -357,7 +361,7 @@ export interface ServerStart {
 }
 
 export interface OutsideCall {
-  kind: "pip-install" | "curl" | "wget" | "git" | "apt-get" | "npm";
+  kind: OutsideCallKind;
   command: string;
   location: SourceLocation;
 }

@@ -5,10 +5,10 @@
  * turns them into policies.
  */
 import * as path from "path";
-import type { BuildContextFacts, SourceLocation } from "../inspect/facts";
+import type { BuildContextFacts, InspectTopic, SourceLocation } from "../inspect/facts";
 import type { Mode } from "../../mode";
 import type { Severity } from "../../protocol";
-import type { Deployment } from "../deployment";
+import type { Deployment, InspectedBuild, WebServer } from "../deployment";
 
 /** Where a finding points: a file in the build context, or a resource property. */
 export interface Location {
@@ -129,3 +129,54 @@ export interface StackRule extends ChecklistItem {
 }
 
 export type Rule = ResourceRule | StackRule;
+
+// -------------------------------------------------------------------------------------------------
+// The kit: how rules turn the model's parts into findings the same way.
+
+/** The inspector's "could not decide" notes on the given topics, as findings with file:line. */
+export function contextGaps(facts: BuildContextFacts, topics: readonly InspectTopic[]): Finding[] {
+  return facts.unverifiable
+    .filter((u) => topics.includes(u.topic))
+    .map((u) => unverifiable(u.reason, u.location ? inContext(facts, u.location) : { file: facts.context }));
+}
+
+/** A whole file of the context (for something absent from it): the file without a line. */
+export function wholeFile(facts: BuildContextFacts, file: string | null): Location {
+  return { file: file === null ? facts.context : path.join(facts.context, file) };
+}
+
+/** Where a finding about a build as a whole points: its Dockerfile, else the context directory. */
+export function buildLocation(build: InspectedBuild): Location {
+  const file = build.facts.dockerfile?.file;
+  return file
+    ? inContext(build.facts, { file, line: 1 })
+    : { file: build.facts.context, urn: build.image.urn };
+}
+
+/**
+ * The usual shape of a context-based rule: judge every inspected Django build, say "could not
+ * verify" for the application parts that cannot be inspected and for the inspector's gaps on the
+ * rule's topics; not applicable when the stack runs no application at all.
+ */
+export function judgeBuilds(
+  deployment: Deployment,
+  topics: readonly InspectTopic[],
+  judge: (build: InspectedBuild) => Finding[],
+): Finding[] | typeof NOT_APPLICABLE {
+  const { inspected, opaque } = deployment.builds;
+  if (inspected.length === 0 && opaque.length === 0) return NOT_APPLICABLE;
+  return [...opaque, ...inspected.flatMap((build) => [...contextGaps(build.facts, topics), ...judge(build)])];
+}
+
+/**
+ * The usual shape of a rule about the application server: judge every web workload's server, say
+ * "could not verify" for the ones whose server cannot be found; not applicable without a web workload.
+ */
+export function judgeWebServers(
+  deployment: Deployment,
+  judge: (server: WebServer) => Finding[],
+): Finding[] | typeof NOT_APPLICABLE {
+  const { servers, unknown, hasWeb } = deployment.webServers;
+  if (!hasWeb) return NOT_APPLICABLE;
+  return [...unknown, ...servers.flatMap(judge)];
+}

@@ -5,7 +5,8 @@
  * ALLOWED_HOSTS has an `https://<host>` origin.
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, wholeFile, type InspectedBuild } from "../../deployment/app-builds";
+import { runtimeModules, type InspectedBuild } from "../../deployment/app-builds";
+import { judgeBuilds, wholeFile } from "../rule";
 import { propertyOf, type Workload } from "../../deployment/workloads";
 import { hostList } from "./allowed-hosts-restricted";
 import { APP_BUILD_TYPES } from "../types";

@@ -3,8 +3,10 @@
  * web or release container turns it on (its env, or the image's ENV when the env leaves it unset).
  */
 import { inContext, unverifiable, violation, type Finding, type RuleContext, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, truthy, type InspectedBuild } from "../../deployment/app-builds";
-import { settingTruth } from "../shared/setting-values";
+import { runtimeModules, type InspectedBuild } from "../../deployment/app-builds";
+import { judgeBuilds } from "../rule";
+import { truthy } from "../../deployment/setting-values";
+import { settingTruth } from "../../deployment/setting-values";
 import { imageEnv } from "../../deployment/web-servers";
 import { propertyOf } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";

@@ -5,8 +5,9 @@
  * value the web container is deployed with, else the code's fallback.
  */
 import { inContext, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, wholeFile, type InspectedBuild } from "../../deployment/app-builds";
-import { settingNumber, settingTruth } from "../shared/setting-values";
+import { runtimeModules, type InspectedBuild } from "../../deployment/app-builds";
+import { judgeBuilds, wholeFile } from "../rule";
+import { settingNumber, settingTruth } from "../../deployment/setting-values";
 import { APP_BUILD_TYPES } from "../types";
 
 export const httpsSettings: StackRule = {

@@ -4,7 +4,9 @@
  */
 import type { SettingValue } from "../../inspect/facts";
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, truthy, type InspectedBuild } from "../../deployment/app-builds";
+import { runtimeModules, type InspectedBuild } from "../../deployment/app-builds";
+import { judgeBuilds } from "../rule";
+import { truthy } from "../../deployment/setting-values";
 import { APP_BUILD_TYPES } from "../types";
 
 /** Setting -> what its fallback must be. */

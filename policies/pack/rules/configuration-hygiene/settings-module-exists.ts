@@ -4,7 +4,7 @@
  * build context.
  */
 import { inContext, violation, type StackRule } from "../rule";
-import { judgeBuilds } from "../../deployment/app-builds";
+import { judgeBuilds } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
 
 export const settingsModuleExists: StackRule = {

@@ -3,10 +3,9 @@
  * `0:*`), a Dockerfile without USER fails (root is the default), and no container overrides
  * its user to root.
  */
-import { at, isUnknown, STRING, str } from "../props";
+import { readProperty, STRING, str } from "../props";
 import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type ResourceRule } from "../rule";
 import { noDockerfile, runningStage } from "../../deployment/image-facts";
-import { misshapen } from "../shared/shapes";
 import { DOCKER } from "../types";
 
 export function isRootUser(user: string): boolean {
@@ -29,16 +28,12 @@ export const nonRootUser: ResourceRule = {
   types: [DOCKER.image, DOCKER.remoteImage, DOCKER.container],
   check(resource, deployment) {
     if (resource.type === DOCKER.container) {
-      if (isUnknown(at(resource.props, "user"))) {
-        return [
-          unverifiable(`the user of ${resource.name} is not known until the deployment runs.`, {
-            property: "user",
-          }),
-        ];
-      }
-      const odd = misshapen(resource, { user: STRING });
-      if (odd.length > 0) return odd;
-      const user = str(resource.props, "user");
+      const read = readProperty(resource, "user", {
+        unknown: `the user of ${resource.name} is not known until the deployment runs.`,
+        shape: STRING,
+      });
+      if ("finding" in read) return [read.finding];
+      const user = str(read.value);
       if (user === undefined) return NOT_APPLICABLE;
       return isRootUser(user)
         ? [

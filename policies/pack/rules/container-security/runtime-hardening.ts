@@ -10,7 +10,7 @@
  */
 import { at, bool, BOOLEAN, isUnknown, list, LIST, OBJECT, str, STRING } from "../props";
 import { unverifiable, violation, type Finding, type Resource, type ResourceRule } from "../rule";
-import { misshapen, unreadable } from "../shared/shapes";
+import { misshapen, unreadable } from "../props";
 import { workloadsOf } from "../../deployment/workloads";
 import { DOCKER } from "../types";
 

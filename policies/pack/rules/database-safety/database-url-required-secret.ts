@@ -12,15 +12,8 @@
 import type { Deployment } from "../../deployment";
 import { misshapenAt, propertyOf, type Workload } from "../../deployment/workloads";
 import type { BuildContextFacts } from "../../inspect/facts";
-import {
-  inContext,
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type RuleResult,
-  type StackRule,
-} from "../rule";
+import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, RuleResult, StackRule } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
 
 export const databaseUrlRequiredSecret: StackRule = {

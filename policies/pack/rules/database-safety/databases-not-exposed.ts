@@ -7,14 +7,8 @@
  * switched off (`require_secure_transport`, on by default).
  */
 import { at, bool, isUnknown, list, str } from "../props";
-import {
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type Resource,
-  type StackRule,
-} from "../rule";
+import { NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, Resource, StackRule } from "../rule";
 import { type Workload } from "../../deployment/workloads";
 import { AZURE, DOCKER } from "../types";
 import type { Deployment } from "../../deployment";

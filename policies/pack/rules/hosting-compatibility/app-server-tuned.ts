@@ -4,7 +4,7 @@
  * Options come from the command line, GUNICORN_CMD_ARGS, or WEB_CONCURRENCY (gunicorn's own
  * default for workers). Options left to a `-c` config file cannot be seen: "could not verify".
  */
-import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
+import { unverifiable, violation, judgeWebServers, type Finding, type StackRule } from "../rule";
 import { resolveNumber, type WebServer } from "../../deployment/web-servers";
 import { APP_BUILD_TYPES } from "../types";
 
@@ -23,9 +23,7 @@ export const appServerTuned: StackRule = {
   scope: "stack",
   types: APP_BUILD_TYPES,
   check(deployment) {
-    const { servers, unknown, hasWeb } = deployment.webServers;
-    if (!hasWeb) return NOT_APPLICABLE;
-    return [...unknown, ...servers.flatMap(judge)];
+    return judgeWebServers(deployment, judge);
   },
 };
 

@@ -9,15 +9,8 @@
  * Managed Azure PostgreSQL is health-checked by the platform, so only container databases are judged.
  */
 import { at, bool, isUnknown, list, str } from "../props";
-import {
-  inContext,
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type Resource,
-  type StackRule,
-} from "../rule";
+import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, Resource, StackRule } from "../rule";
 import { appBuilds, runsBuild } from "../../deployment/app-builds";
 import { propertyOf, type Workload } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";

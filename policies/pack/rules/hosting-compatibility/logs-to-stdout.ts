@@ -9,15 +9,8 @@
  * environment sends logs to Log Analytics or Azure Monitor.
  */
 import { isUnknown, record, str } from "../props";
-import {
-  inContext,
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type Resource,
-  type StackRule,
-} from "../rule";
+import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, Resource, StackRule } from "../rule";
 import { APP_BUILD_TYPES, AZURE, DOCKER } from "../types";
 import { runtimeModules } from "../../deployment/app-builds";
 import { type WebServer } from "../../deployment/web-servers";

@@ -9,7 +9,7 @@
 import { at, bool, BOOLEAN, isUnknown, list, LIST, num, NUMBER, OBJECT, record, str, STRING } from "../props";
 import { unverifiable, violation, type Finding, type Resource, type ResourceRule } from "../rule";
 import { AZURE, DOCKER } from "../types";
-import { misshapen } from "../shared/shapes";
+import { misshapen } from "../props";
 import { workloadsOf } from "../../deployment/workloads";
 
 const WEB_PORTS = new Set([80, 443]);

@@ -5,7 +5,7 @@
  * written in an exec-form command (no shell) reaches the server as the literal text "$PORT":
  * Docker expands nothing there, so that fails. `runserver` without an address binds 127.0.0.1:8000.
  */
-import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
+import { violation, judgeWebServers, type Finding, type StackRule } from "../rule";
 import { type WebServer } from "../../deployment/web-servers";
 import { APP_BUILD_TYPES } from "../types";
 
@@ -22,9 +22,7 @@ export const portRespected: StackRule = {
   scope: "stack",
   types: APP_BUILD_TYPES,
   check(deployment) {
-    const { servers, unknown, hasWeb } = deployment.webServers;
-    if (!hasWeb) return NOT_APPLICABLE;
-    return [...unknown, ...servers.flatMap(judge)];
+    return judgeWebServers(deployment, judge);
   },
 };
 

@@ -8,7 +8,8 @@
  */
 import ignore from "@balena/dockerignore";
 import { inContext, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, type InspectedBuild } from "../../deployment/app-builds";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { judgeBuilds } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
 
 export const railwayWatchPatterns: StackRule = {

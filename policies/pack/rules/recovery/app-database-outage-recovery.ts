@@ -10,16 +10,9 @@ import { runtimeModules } from "../../deployment/app-builds";
 import type { DatabaseAlias } from "../../deployment/databases";
 import type { Workload } from "../../deployment/workloads";
 import { at, isUnknown, list, str } from "../props";
-import {
-  inContext,
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type RuleResult,
-  type StackRule,
-} from "../rule";
-import { settingTruth } from "../shared/setting-values";
+import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, RuleResult, StackRule } from "../rule";
+import { settingTruth } from "../../deployment/setting-values";
 import { APP_BUILD_TYPES, POSTGRES_TYPES } from "../types";
 
 export const appDatabaseOutageRecovery: StackRule = {

@@ -8,7 +8,7 @@
  * `terminationGracePeriodSeconds` (30 s by default).
  */
 import { at, isUnknown, num } from "../props";
-import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
+import { unverifiable, violation, judgeWebServers, type Finding, type StackRule } from "../rule";
 import { resolveNumber, type WebServer } from "../../deployment/web-servers";
 import { APP_BUILD_TYPES } from "../types";
 
@@ -30,9 +30,7 @@ export const gracefulShutdown: StackRule = {
   scope: "stack",
   types: APP_BUILD_TYPES,
   check(deployment) {
-    const { servers, unknown, hasWeb } = deployment.webServers;
-    if (!hasWeb) return NOT_APPLICABLE;
-    return [...unknown, ...servers.flatMap(judge)];
+    return judgeWebServers(deployment, judge);
   },
 };
 

@@ -4,7 +4,7 @@
  */
 import { inContext, type StackRule } from "../rule";
 import { violation } from "../rule";
-import { judgeBuilds } from "../../deployment/app-builds";
+import { judgeBuilds } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
 
 export const idempotentSeeds: StackRule = {

@@ -9,14 +9,8 @@
  * The restore command lives in the stack outputs, which policies cannot see.
  */
 import { at, bool, isUnknown, num, str } from "../props";
-import {
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type Resource,
-  type StackRule,
-} from "../rule";
+import { NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, Resource, StackRule } from "../rule";
 import { AZURE, WORKLOAD_TYPES } from "../types";
 import { URL_ENV } from "../../deployment/databases";
 import { networkNames, urlHost, type Workload } from "../../deployment/workloads";

@@ -4,7 +4,8 @@
  * command).
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { buildLocation, judgeBuilds, type InspectedBuild } from "../../deployment/app-builds";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { buildLocation, judgeBuilds } from "../rule";
 import { propertyOf } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 

@@ -5,7 +5,8 @@
  * of the picture deliberately; that cannot be seen from the proxy's config, so it is not assumed.
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, type InspectedBuild } from "../../deployment/app-builds";
+import { runtimeModules, type InspectedBuild } from "../../deployment/app-builds";
+import { judgeBuilds } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
 
 export const compressedStaticFiles: StackRule = {

@@ -1,5 +1,4 @@
 import * as path from "path";
-import { setClock } from "../../../../../policies/pack/rules/container-security/eol";
 import { pinnedSupportedBaseImage } from "../../../../../policies/pack/rules/container-security/pinned-supported-base-image";
 import { UNKNOWN } from "../../../../../policies/pack/rules/props";
 import { DOCKER } from "../../../../../policies/pack/rules/types";
@@ -7,8 +6,11 @@ import { BAD_APP, builtImage, kinds, SAMPLE_APP, violationsAt } from "../../../.
 import { FIXTURES_DIR } from "../../../../support/paths";
 import { context, resource, judge } from "../../../../support/resources";
 
-const ctx = context();
-afterEach(() => setClock());
+// Today unless a case names the day of the check.
+let ctx = context();
+beforeEach(() => {
+  ctx = context();
+});
 
 describe("CS-3 pinned-supported-base-image", () => {
   it("fails python:latest in the bad app at its FROM line", async () => {
@@ -23,9 +25,9 @@ describe("CS-3 pinned-supported-base-image", () => {
 
   it("fails a Python base image past end of life on the day of the check, not before", async () => {
     const image = builtImage(path.join(FIXTURES_DIR, "rules", "variable-user"));
-    setClock(() => new Date("2025-06-01T00:00:00Z"));
+    ctx = context("production", new Date("2025-06-01T00:00:00Z"));
     expect(await judge(pinnedSupportedBaseImage, image, ctx)).toEqual([]);
-    setClock(() => new Date("2025-11-01T00:00:00Z"));
+    ctx = context("production", new Date("2025-11-01T00:00:00Z"));
     expect(kinds(await judge(pinnedSupportedBaseImage, image, ctx))).toEqual(["violation"]);
   });
 
@@ -42,7 +44,7 @@ describe("CS-3 pinned-supported-base-image", () => {
         ctx,
       ),
     ).toEqual([]);
-    setClock(() => new Date("2026-01-01T00:00:00Z"));
+    ctx = context("production", new Date("2026-01-01T00:00:00Z"));
     expect(
       kinds(
         await judge(

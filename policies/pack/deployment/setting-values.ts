@@ -3,8 +3,7 @@
  * environment read (the deployed value when the stack sets it, else the code's default), or an
  * expression the inspector could not evaluate.
  */
-import type { EnvRead, SettingValue } from "../../inspect/facts";
-import { truthy } from "../../deployment/app-builds";
+import type { EnvRead, SettingValue } from "../inspect/facts";
 
 /** `null`: the setting is not assigned; `undefined`: assigned but not decidable here. */
 export type Truth = boolean | null | undefined;
@@ -48,5 +47,19 @@ export function settingNumber(
     return asNumber(value.env.defaultLiteral ?? value.env.defaultExpression);
   }
   if (value.kind === "literal") return asNumber(value.literal);
+  return undefined;
+}
+
+/** `True`, `"true"`, `1`, `"yes"`, `"on"` -> true; the falsy spellings -> false; anything else undefined. */
+export function truthy(value: unknown): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  if (typeof value === "number") return value !== 0;
+  if (typeof value !== "string") return undefined;
+  const v = value
+    .trim()
+    .replace(/^["']|["']$/g, "")
+    .toLowerCase();
+  if (["true", "1", "yes", "on", "y", "t"].includes(v)) return true;
+  if (["false", "0", "no", "off", "n", "f", ""].includes(v)) return false;
   return undefined;
 }
