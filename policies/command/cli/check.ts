@@ -13,6 +13,7 @@ import {
   type StackCheck,
 } from "../offline/check";
 import { getConfigValue, parseAssignments } from "../offline/config-overrides";
+import { generatedNames, markPlaceholders } from "../offline/placeholders";
 import { ProgramConfigError } from "../offline/program";
 import { listStacks, loadProject, type StackConfig } from "../offline/project";
 import { UsageError } from "../offline/usage-error";
@@ -74,14 +75,18 @@ const RUNBOOK_KEYS: (keyof RunbookCommands)[] = [
   "restore",
 ];
 
-/** Runbook commands from an instance's `runbookCommands` output (an object of the four procedures). */
+/**
+ * Runbook commands from an instance's `runbookCommands` output (an object of the four procedures),
+ * with the names only a deploy creates shown as placeholders, as `runbook` prints them.
+ */
 export function runbookCommands(check: StackCheck): RunbookCommands | undefined {
+  const names = generatedNames(check.run);
   for (const { value } of componentOutputs(check.run, "runbookCommands")) {
     if (typeof value !== "object" || value === null || Array.isArray(value)) continue;
     const commands: RunbookCommands = {};
     for (const key of RUNBOOK_KEYS) {
       const command = value[key];
-      if (typeof command === "string") commands[key] = command;
+      if (typeof command === "string") commands[key] = markPlaceholders(command, names);
     }
     return commands;
   }
