@@ -272,7 +272,7 @@ export function checkCommand(terminal: Terminal, setExit: (code: number) => void
     .addOption(
       new Option(
         "--all-stacks",
-        "check every Pulumi.<stack>.yaml ([N of M] progress), past any whose configuration is invalid, and end with a fleet summary",
+        "check every Pulumi.<stack>.yaml ([N of M] progress; not with --stack), past any whose configuration is invalid, and end with a fleet summary",
       ).conflicts("stack"),
     )
     .addHelpText("after", `${EXEMPTIONS_HELP}\n${BASELINE_HELP}\n${EXIT_STATUS_HELP}`)
