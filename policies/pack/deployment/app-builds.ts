@@ -107,11 +107,6 @@ function isDjangoContext(facts: BuildContextFacts): boolean {
   return facts.django.managePy.length > 0 || facts.settings.modules.length > 0 || facts.entrypoint !== null;
 }
 
-/** Runtime settings modules: the ones the running app imports (build-only modules are exempt). */
-export function runtimeModules(facts: BuildContextFacts) {
-  return facts.settings.modules.filter((m) => m.runtime && !m.buildOnly && m.exists);
-}
-
 /** The workload runs this build's image (workload objects are rebuilt per call: compare identities). */
 export function runsBuild(build: InspectedBuild, workload: Workload): boolean {
   return build.workloads.some((w) => w.resource.urn === workload.resource.urn && w.path === workload.path);

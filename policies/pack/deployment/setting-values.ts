@@ -3,7 +3,7 @@
  * environment read (the deployed value when the stack sets it, else the code's default), or an
  * expression the inspector could not evaluate.
  */
-import type { EnvRead, SettingValue } from "../inspect/facts";
+import type { BuildContextFacts, EnvRead, SettingsModuleFacts, SettingValue } from "../inspect/facts";
 
 /** `null`: the setting is not assigned; `undefined`: assigned but not decidable here. */
 export type Truth = boolean | null | undefined;
@@ -62,4 +62,9 @@ export function truthy(value: unknown): boolean | undefined {
   if (["true", "1", "yes", "on", "y", "t"].includes(v)) return true;
   if (["false", "0", "no", "off", "n", "f", ""].includes(v)) return false;
   return undefined;
+}
+
+/** Runtime settings modules: the ones the running app imports (build-only modules are exempt). */
+export function runtimeModules(facts: BuildContextFacts): SettingsModuleFacts[] {
+  return facts.settings.modules.filter((m) => m.runtime && !m.buildOnly && m.exists);
 }

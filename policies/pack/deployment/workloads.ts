@@ -10,7 +10,7 @@ import { at, bool, isUnknown, list, LIST, str, UNKNOWN } from "../rules/props";
 import type { Finding, Resource } from "../rules/rule";
 import { misshapen } from "../rules/props";
 import { AZURE, DOCKER } from "../rules/types";
-import { fallbackVariables } from "../inspect/entrypoint";
+import { fallbackVariables } from "../inspect/shell";
 import { imageRepository } from "../inspect/image-reference";
 import { serverInCommand } from "../inspect/server-command";
 

@@ -20,6 +20,7 @@ import type {
 import { descendants, descendantsWithin, lineOf, loadParser, parseWithBudget } from "./grammars";
 import {
   classifyCommand,
+  fallbackVariables,
   isShell,
   readServerOptions,
   serverAt,
@@ -131,14 +132,6 @@ export function readShell(
     tree.delete();
   }
   return facts;
-}
-
-/**
- * Variables a shell text gives a default for when they are unset (`${VAR:-x}`, `${VAR-x}`,
- * `${VAR:=x}`), each once: a required setting with a default in a start script is no longer required.
- */
-export function fallbackVariables(text: string): string[] {
-  return [...new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]/g)].map((m) => m[1]))];
 }
 
 function wordValue(node: Node): string {

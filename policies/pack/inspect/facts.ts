@@ -4,7 +4,7 @@
  *
  * Stability: this model only grows (new optional fields, new union members). Existing names keep their meaning.
  */
-import type { OutsideCallKind, ServerKind } from "./shell";
+import type { OutsideCallKind, ServerKind, ServerOptions } from "./shell";
 
 /** A place in a file of the build context. `file` is relative to the context (forward slashes), `line` 1-based. */
 export interface SourceLocation {
@@ -340,21 +340,10 @@ export interface SwallowedFailure {
   location: SourceLocation;
 }
 
-export interface ServerStart {
+/** A server an entrypoint starts, with the options the shell reader reads (shell.ts). */
+export interface ServerStart extends Omit<ServerOptions, "configFile"> {
   server: ServerKind;
   command: string;
-  /** `--bind` / `-b` / `--host+--port` / runserver addr:port as written (after nothing is expanded). */
-  bind: string | null;
-  /** The bind mentions `$PORT` / `${PORT...}`. */
-  usesPortVariable: boolean;
-  /** A literal port in the bind, when there is one (`0.0.0.0:8000` → 8000). */
-  literalPort: number | null;
-  workers: string | null;
-  threads: string | null;
-  timeout: string | null;
-  gracefulTimeout: string | null;
-  accessLogfile: string | null;
-  errorLogfile: string | null;
   /** Started with `exec` (becomes PID 1 and receives signals). */
   exec: boolean;
   location: SourceLocation;

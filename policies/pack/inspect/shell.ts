@@ -260,3 +260,11 @@ export function optionValue(args: readonly string[], names: readonly string[]): 
   }
   return null;
 }
+
+/**
+ * Variables a shell text gives a default for when they are unset (`${VAR:-x}`, `${VAR-x}`,
+ * `${VAR:=x}`), each once: a required setting with a default in a start script is no longer required.
+ */
+export function fallbackVariables(text: string): string[] {
+  return [...new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]/g)].map((m) => m[1]))];
+}

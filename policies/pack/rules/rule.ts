@@ -5,10 +5,11 @@
  * turns them into policies.
  */
 import * as path from "path";
-import type { BuildContextFacts, InspectTopic, SourceLocation } from "../inspect/facts";
+import type { BuildContextFacts, InspectTopic, SettingsModuleFacts, SourceLocation } from "../inspect/facts";
 import type { Mode } from "../../mode";
 import type { Severity } from "../../protocol";
 import type { Deployment, InspectedBuild, WebServer } from "../deployment";
+import { runtimeModules } from "../deployment/setting-values";
 
 /** Where a finding points: a file in the build context, or a resource property. */
 export interface Location {
@@ -179,4 +180,15 @@ export function judgeWebServers(
   const { servers, unknown, hasWeb } = deployment.webServers;
   if (!hasWeb) return NOT_APPLICABLE;
   return [...unknown, ...servers.flatMap(judge)];
+}
+
+/**
+ * A rule about the settings the app runs with: `judge` sees each inspected build with its runtime
+ * settings modules (build-only ones are exempt); the rest as judgeBuilds on the "settings" topic.
+ */
+export function judgeSettings(
+  deployment: Deployment,
+  judge: (modules: readonly SettingsModuleFacts[], build: InspectedBuild) => Finding[],
+): Finding[] | typeof NOT_APPLICABLE {
+  return judgeBuilds(deployment, ["settings"], (build) => judge(runtimeModules(build.facts), build));
 }

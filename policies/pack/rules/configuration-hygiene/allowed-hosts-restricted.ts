@@ -4,7 +4,8 @@
  * exempt), and in production mode no web container is deployed with ALLOWED_HOSTS=*.
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { runtimeModules, type InspectedBuild } from "../../deployment/app-builds";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { runtimeModules } from "../../deployment/setting-values";
 import { judgeBuilds } from "../rule";
 import { propertyOf } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";

@@ -5,7 +5,8 @@
  * ALLOWED_HOSTS has an `https://<host>` origin.
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { runtimeModules, type InspectedBuild } from "../../deployment/app-builds";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { runtimeModules } from "../../deployment/setting-values";
 import { judgeBuilds, wholeFile } from "../rule";
 import { propertyOf, type Workload } from "../../deployment/workloads";
 import { hostList } from "./allowed-hosts-restricted";

@@ -3,7 +3,8 @@
  * web or release container turns it on (its env, or the image's ENV when the env leaves it unset).
  */
 import { inContext, unverifiable, violation, type Finding, type RuleContext, type StackRule } from "../rule";
-import { runtimeModules, type InspectedBuild } from "../../deployment/app-builds";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { runtimeModules } from "../../deployment/setting-values";
 import { judgeBuilds } from "../rule";
 import { truthy } from "../../deployment/setting-values";
 import { settingTruth } from "../../deployment/setting-values";

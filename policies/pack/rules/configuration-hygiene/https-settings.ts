@@ -5,9 +5,10 @@
  * value the web container is deployed with, else the code's fallback.
  */
 import { inContext, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { runtimeModules, type InspectedBuild } from "../../deployment/app-builds";
-import { judgeBuilds, wholeFile } from "../rule";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { judgeSettings, wholeFile } from "../rule";
 import { settingNumber, settingTruth } from "../../deployment/setting-values";
+import type { SettingsModuleFacts } from "../../inspect/facts";
 import { APP_BUILD_TYPES } from "../types";
 
 export const httpsSettings: StackRule = {
@@ -23,16 +24,19 @@ export const httpsSettings: StackRule = {
   verify: "python manage.py check --deploy",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (deployment) => judgeBuilds(deployment, ["settings"], judge),
+  check: (deployment) => judgeSettings(deployment, judge),
 };
 
-function judge({ facts, workloads: users }: InspectedBuild): Finding[] {
+function judge(
+  modules: readonly SettingsModuleFacts[],
+  { facts, workloads: users }: InspectedBuild,
+): Finding[] {
   const env = Object.assign({}, ...users.filter((w) => w.role === "web").map((w) => w.knownEnv)) as Record<
     string,
     string
   >;
   const findings: Finding[] = [];
-  for (const module of runtimeModules(facts)) {
+  for (const module of modules) {
     const at = (loc: { file: string; line: number } | undefined) =>
       loc === undefined ? wholeFile(facts, module.file) : inContext(facts, loc);
     const redirect = settingTruth(module.secureSslRedirect, env);

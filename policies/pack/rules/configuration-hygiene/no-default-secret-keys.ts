@@ -11,7 +11,8 @@
  */
 import type { SettingValue } from "../../inspect/facts";
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { runtimeModules, type InspectedBuild } from "../../deployment/app-builds";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { runtimeModules } from "../../deployment/setting-values";
 import { judgeBuilds } from "../rule";
 import { propertyOf, type Workload } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";

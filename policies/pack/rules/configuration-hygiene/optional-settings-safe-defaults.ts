@@ -2,10 +2,10 @@
  * CH-2 optional-settings-safe-defaults (low): a security-relevant setting read from an optional
  * variable falls back to its safe value when the variable is not set. (DEBUG is judged by CH-4.)
  */
-import type { SettingValue } from "../../inspect/facts";
+import type { SettingValue, SettingsModuleFacts } from "../../inspect/facts";
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { runtimeModules, type InspectedBuild } from "../../deployment/app-builds";
-import { judgeBuilds } from "../rule";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { judgeSettings } from "../rule";
 import { truthy } from "../../deployment/setting-values";
 import { APP_BUILD_TYPES } from "../types";
 
@@ -34,13 +34,13 @@ export const optionalSettingsSafeDefaults: StackRule = {
   verify: "python manage.py check --deploy   # no warnings with only required variables set",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (deployment) => judgeBuilds(deployment, ["settings"], judge),
+  check: (deployment) => judgeSettings(deployment, judge),
 };
 
-function judge({ facts }: InspectedBuild): Finding[] {
+function judge(modules: readonly SettingsModuleFacts[], { facts }: InspectedBuild): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  for (const module of runtimeModules(facts)) {
+  for (const module of modules) {
     for (const [setting, rule] of Object.entries(SAFE_DEFAULTS)) {
       const value: SettingValue | undefined = module.settings[setting];
       const read = value?.env;

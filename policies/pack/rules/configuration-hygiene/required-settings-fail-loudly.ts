@@ -5,8 +5,9 @@
  * exempt (they run with placeholders on purpose).
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { runtimeModules, type InspectedBuild } from "../../deployment/app-builds";
-import { judgeBuilds } from "../rule";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { judgeSettings } from "../rule";
+import type { SettingsModuleFacts } from "../../inspect/facts";
 import { APP_BUILD_TYPES } from "../types";
 
 /** Variables without which the app is wrong or insecure, not merely less configured. */
@@ -31,13 +32,13 @@ export const requiredSettingsFailLoudly: StackRule = {
   verify: "env -u SECRET_KEY python manage.py check   # fails naming SECRET_KEY",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (deployment) => judgeBuilds(deployment, ["settings"], judge),
+  check: (deployment) => judgeSettings(deployment, judge),
 };
 
-function judge({ facts }: InspectedBuild): Finding[] {
+function judge(modules: readonly SettingsModuleFacts[], { facts }: InspectedBuild): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  for (const module of runtimeModules(facts)) {
+  for (const module of modules) {
     for (const read of module.envReads) {
       if (!REQUIRED_SETTINGS.includes(read.name) || read.required) continue;
       const key = `${read.location.file}:${read.location.line}:${read.name}`;

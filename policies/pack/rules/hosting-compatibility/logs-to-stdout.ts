@@ -12,7 +12,7 @@ import { isUnknown, record, str } from "../props";
 import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
 import type { Finding, Resource, StackRule } from "../rule";
 import { APP_BUILD_TYPES, AZURE, DOCKER } from "../types";
-import { runtimeModules } from "../../deployment/app-builds";
+import { runtimeModules } from "../../deployment/setting-values";
 import { type WebServer } from "../../deployment/web-servers";
 
 const STDOUT = new Set(["-", "/dev/stdout", "/dev/stderr", "/proc/self/fd/1", "/proc/self/fd/2"]);

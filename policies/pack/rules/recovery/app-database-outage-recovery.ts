@@ -6,7 +6,7 @@
  * outage. RC-2 (audit-database-outage-recovery.ts) judges the audit database the same way.
  */
 import type { Deployment } from "../../deployment";
-import { runtimeModules } from "../../deployment/app-builds";
+import { runtimeModules } from "../../deployment/setting-values";
 import type { DatabaseAlias } from "../../deployment/databases";
 import type { Workload } from "../../deployment/workloads";
 import { at, isUnknown, list, str } from "../props";
