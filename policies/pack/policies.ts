@@ -16,14 +16,16 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { defaultEnforcement, isMode, type Mode } from "../mode";
-import {
-  COULD_NOT_VERIFY,
-  formatExemptionLines,
-  formatLocationLine,
-  formatNotAppliedLine,
-} from "../protocol";
+import { COULD_NOT_VERIFY, formatLocationLine } from "../protocol";
 import { checklistUrl } from "../docs";
-import { decide, parseExemptions, PragmaReader, type Exemption, type ExemptionDecision } from "./exemptions";
+import type { ExemptionDecision } from "./exemptions";
+import {
+  EXEMPTION_CONFIG_SCHEMA,
+  ExemptionJudge,
+  exemptionLines,
+  type ExemptionConfig,
+  type ExemptionOptions,
+} from "./exemption-judge";
 import {
   NOT_APPLICABLE,
   unverifiable,
@@ -37,47 +39,15 @@ import {
 import { Deployment } from "./deployment";
 
 /**
- * Per-policy config: `{ "<policy>": { "mode": "demo" } }` overrides the stack's mode;
- * `exemptions` adds to the stack's (exemptions.ts); `allowCriticalExemptions` lets a critical
- * item be exempted in production.
+ * Per-policy config: `{ "<policy>": { "mode": "demo" } }` overrides the stack's mode; the
+ * exemption settings add to the stack's exemptions (exemption-judge.ts).
  */
-interface PolicyConfig {
+interface PolicyConfig extends ExemptionConfig {
   mode?: string;
-  exemptions?: unknown;
-  allowCriticalExemptions?: boolean;
 }
 
 /** What the pack knows besides the rules: the stack's exemptions, and today for their expiry. */
-export interface PackOptions {
-  exemptions?: readonly Exemption[];
-  /** YYYY-MM-DD; the clock's date unless a test pins it. */
-  today?: () => string;
-}
-
-const DATE = { type: "string" as const, pattern: "^\\d{4}-\\d{2}-\\d{2}$" };
-
-/** The CLI validates pack config against this before the pack sees it. */
-const CONFIG_SCHEMA = {
-  properties: {
-    mode: { type: "string" as const, enum: ["production", "demo"] },
-    allowCriticalExemptions: { type: "boolean" as const },
-    exemptions: {
-      type: "array" as const,
-      items: {
-        type: "object" as const,
-        properties: {
-          id: { type: "string" as const },
-          resource: { type: "string" as const, minLength: 1 },
-          file: { type: "string" as const, minLength: 1 },
-          reason: { type: "string" as const, minLength: 1 },
-          expires: DATE,
-        },
-        required: ["reason"],
-        additionalProperties: false,
-      },
-    },
-  },
-};
+export type PackOptions = ExemptionOptions;
 
 /**
  * The object form of reportViolation. @pulumi/policy's server accepts it at run time
@@ -106,37 +76,6 @@ export function buildPolicies(
   });
 }
 
-/** Decides each finding's exemption from the stack's list, the policy's pack config and pragmas. */
-class ExemptionJudge {
-  private readonly stack: readonly Exemption[];
-  private readonly today: () => string;
-  // One reader per pack run: pragmas are read from files the rules have just inspected.
-  private readonly pragmas = new PragmaReader();
-
-  constructor(options: PackOptions) {
-    this.stack = options.exemptions ?? [];
-    this.today = options.today ?? (() => new Date().toISOString().slice(0, 10));
-  }
-
-  /** @throws ExemptionConfigError when the policy's pack config lists a bad exemption. */
-  judge(item: ChecklistItem, config: PolicyConfig | undefined, mode: Mode, finding: Finding, urn?: string) {
-    const own = parseExemptions(config?.exemptions, `pack config ${item.policy}.exemptions`, item.id);
-    return decide(
-      {
-        id: item.id,
-        severity: item.severity,
-        mode,
-        urn,
-        file: finding.location?.file,
-        line: finding.location?.line,
-      },
-      [...this.stack, ...own],
-      this.pragmas,
-      { allowCriticalExemptions: config?.allowCriticalExemptions === true, today: this.today() },
-    );
-  }
-}
-
 function policyFor(
   rule: Rule,
   stackMode: Mode,
@@ -151,7 +90,12 @@ function policyFor(
     remediationSteps: item.fix,
     url: checklistUrl(item.id),
     tags: [item.id, item.category],
-    configSchema: CONFIG_SCHEMA,
+    configSchema: {
+      properties: {
+        mode: { type: "string" as const, enum: ["production", "demo"] },
+        ...EXEMPTION_CONFIG_SCHEMA,
+      },
+    },
   };
   if (rule.scope === "resource") {
     return {
@@ -238,13 +182,6 @@ function emit(findings: Finding[], options: EmitOptions): void {
       report(finding.message + lines, urn);
     }
   }
-}
-
-/** The `Exempted:` / `Exemption not applied:` lines the report reads back (policies/protocol.ts). */
-function exemptionLines(decision: ExemptionDecision): string {
-  if (decision.kind === "exempted") return `\n${formatExemptionLines(decision.exemption)}`;
-  if (decision.kind === "not-applied") return `\n${formatNotAppliedLine(decision.why)}`;
-  return "";
 }
 
 function reportWithLevel(report: ReportViolation, info: ViolationInfo): void {
