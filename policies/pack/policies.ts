@@ -6,15 +6,9 @@
  * No policy ever throws: a value unknown during preview, a malformed property or a bug in
  * a rule becomes an advisory "could not verify" finding with the reason.
  */
-import type {
-  EnforcementLevel,
-  PolicyResource,
-  ReportViolation,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  StackValidationArgs,
-  StackValidationPolicy,
-} from "@pulumi/policy";
+import type { EnforcementLevel, PolicyResource, ReportViolation } from "@pulumi/policy";
+import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { defaultEnforcement, isMode, type Mode } from "../mode";
 import { COULD_NOT_VERIFY, formatLocationLine } from "../protocol";
 import { checklistUrl } from "../docs";

@@ -52,3 +52,8 @@ export async function judge(
   }
   return rule.check(await Deployment.build("urn" in input ? [input] : input), ctx);
 }
+
+/** Matches a violation located on the resource property `property`. */
+export function violationOn(property: string): unknown {
+  return expect.objectContaining({ kind: "violation", location: expect.objectContaining({ property }) });
+}

@@ -192,3 +192,14 @@ export function judgeSettings(
 ): Finding[] | typeof NOT_APPLICABLE {
   return judgeBuilds(deployment, ["settings"], (build) => judge(runtimeModules(build.facts), build));
 }
+
+/** The findings with the repeats of one message at one place left out (first kept, order kept). */
+export function oncePerPlace(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    const key = JSON.stringify([finding.location?.file, finding.location?.line, finding.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -4,7 +4,7 @@
  * `.get()` and a default or None. Judged on the runtime settings modules; build-only modules are
  * exempt (they run with placeholders on purpose).
  */
-import { inContext, violation, type Finding, type StackRule } from "../rule";
+import { inContext, violation, type Finding, type StackRule, oncePerPlace } from "../rule";
 import { type InspectedBuild } from "../../deployment/app-builds";
 import { judgeSettings } from "../rule";
 import type { SettingsModuleFacts } from "../../inspect/facts";
@@ -35,24 +35,19 @@ export const requiredSettingsFailLoudly: StackRule = {
   check: (deployment) => judgeSettings(deployment, judge),
 };
 
-function judge(modules: readonly SettingsModuleFacts[], { facts }: InspectedBuild): Finding[] {
-  const findings: Finding[] = [];
-  const seen = new Set<string>();
-  for (const module of modules) {
-    for (const read of module.envReads) {
-      if (!REQUIRED_SETTINGS.includes(read.name) || read.required) continue;
-      const key = `${read.location.file}:${read.location.line}:${read.name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      findings.push(
+/** One finding per fallback read, though a base module imported by several runtime modules is read by each. */
+function judge(modules: readonly SettingsModuleFacts[], build: InspectedBuild): Finding[] {
+  const reads = modules.flatMap((module) => module.envReads);
+  return oncePerPlace(
+    reads
+      .filter((read) => REQUIRED_SETTINGS.includes(read.name) && !read.required)
+      .map((read) =>
         violation(
           `${read.name} is read with ${read.via}${read.defaultExpression === null ? "" : " and a fallback value"}: when the ` +
             "variable is missing the app starts anyway with a wrong value. Read it with a helper that stops start-up " +
             `naming ${read.name} (e.g. require_env("${read.name}")).`,
-          inContext(facts, read.location),
+          inContext(build.facts, read.location),
         ),
-      );
-    }
-  }
-  return findings;
+      ),
+  );
 }

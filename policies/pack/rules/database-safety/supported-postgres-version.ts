@@ -32,10 +32,8 @@ export const supportedPostgresVersion: ResourceRule = {
   types: [AZURE.postgresServer, DOCKER.remoteImage, DOCKER.container],
   check(resource, _deployment, { today }) {
     if (resource.type === AZURE.postgresServer) {
-      const read = readProperty(resource, "version", {
-        unknown: `the PostgreSQL version of ${resource.name} is not known until the deployment runs.`,
-        shape: SERVER_VERSION,
-      });
+      const unknown = `the PostgreSQL version of ${resource.name} is not known until the deployment runs.`;
+      const read = readProperty(resource, "version", { unknown, shape: SERVER_VERSION });
       if ("finding" in read) return [read.finding];
       const version = str(read.value);
       if (version === undefined) {

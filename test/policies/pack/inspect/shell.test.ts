@@ -39,14 +39,12 @@ describe("classifyCommand", () => {
 });
 
 describe("the readers of start commands", () => {
-  const script = [
-    "set -e",
-    "python manage.py migrate",
-    "python manage.py lockdown_audit_db",
-    "python manage.py seed || echo 'seed failed' >&2",
-    "python manage.py check --deploy",
-    "exec gunicorn app.wsgi --bind 0.0.0.0:8000",
-  ].join("\n");
+  const script = `set -e
+python manage.py migrate
+python manage.py lockdown_audit_db
+python manage.py seed || echo 'seed failed' >&2
+python manage.py check --deploy
+exec gunicorn app.wsgi --bind 0.0.0.0:8000`;
 
   it("agree on the steps of the same script in an entrypoint and in a container command", async () => {
     const entrypoint = await readEntrypointScript(script, { file: "entrypoint.sh" });

@@ -7,6 +7,9 @@ const read = async (argv: string[]) => readStartCommand(argv, await loadParser("
 
 const summary = async (argv: string[]) => (await read(argv)).steps.map((s) => `${s.kind}:${s.onFailure}`);
 
+/** The steps of a `sh -c` script. */
+const sh = (script: string) => summary(["sh", "-c", script]);
+
 describe("readStartCommand", () => {
   it("reads the components' release script: abort steps abort, warn steps warn", async () => {
     expect(await summary(["sh", "-c", releaseScript(defaultReleaseSteps("demo"))])).toEqual([
@@ -20,23 +23,19 @@ describe("readStartCommand", () => {
 
   it("follows errexit, || handlers and the && exemption", async () => {
     expect(
-      await summary([
-        "sh",
-        "-c",
+      await sh(
         "set -e\npython manage.py migrate || true\npython manage.py seed || echo WARN >&2\nexec gunicorn app.wsgi",
-      ]),
+      ),
     ).toEqual(["migrate:silent", "seed:warns", "server:aborts"]);
-    expect(await summary(["sh", "-c", "python manage.py migrate && gunicorn app.wsgi"])).toEqual([
+    expect(await sh("python manage.py migrate && gunicorn app.wsgi")).toEqual([
       "migrate:aborts",
       "server:aborts",
     ]);
-    expect(
-      await summary([
-        "sh",
-        "-c",
-        "set -e; python manage.py migrate && python manage.py seed; gunicorn app.wsgi",
-      ]),
-    ).toEqual(["migrate:continues", "seed:aborts", "server:aborts"]);
+    expect(await sh("set -e; python manage.py migrate && python manage.py seed; gunicorn app.wsgi")).toEqual([
+      "migrate:continues",
+      "seed:aborts",
+      "server:aborts",
+    ]);
     expect(
       await summary(["sh", "-ec", "if ! python manage.py startup_check; then echo bad >&2; exit 1; fi"]),
     ).toEqual(["check:aborts"]);

@@ -6,6 +6,7 @@ import { securityCheckWarnsInDemo } from "../../../../../policies/pack/rules/sta
 import { seedFailureWarns } from "../../../../../policies/pack/rules/startup-reliability/seed-failure-warns";
 import { singleMigrationRunner } from "../../../../../policies/pack/rules/startup-reliability/single-migration-runner";
 import { startupSelfContained } from "../../../../../policies/pack/rules/startup-reliability/startup-self-contained";
+import { rules as startupReliability } from "../../../../../policies/pack/rules/startup-reliability";
 import type { StackRule } from "../../../../../policies/pack/rules/rule";
 import { AZURE } from "../../../../../policies/pack/rules/types";
 import { BAD_APP, builtImage, kinds, violationsAt } from "../../../../support/app-images";
@@ -14,15 +15,8 @@ import { context, resource, judge } from "../../../../support/resources";
 
 const production = context("production");
 const demo = context("demo");
-const rules: StackRule[] = [
-  migrationFailureBlocksRelease,
-  auditDatabaseMigrated,
-  seedFailureWarns,
-  securityCheckBlocksProduction,
-  securityCheckWarnsInDemo,
-  startupSelfContained,
-  singleMigrationRunner,
-];
+/** SR-2..SR-8: the items judged on the release's steps (SR-1 has its own tests). */
+const rules = startupReliability.filter((r): r is StackRule => r.scope === "stack" && r.id !== "SR-1");
 
 /** The bad app run by its image's own entrypoint, as an image-only deployment. */
 function badAppStack() {
