@@ -100,7 +100,7 @@ function policyFor(
         const mode = effectiveMode(config, stackMode);
         const resource = resourceFromArgs(args);
         const result = await judge(async () =>
-          rule.check(resource, await Deployment.build([resource]), contextFor(mode)),
+          rule.check(resource, await Deployment.ofResource(resource), contextFor(mode)),
         );
         if (result === NOT_APPLICABLE) args.notApplicable();
         emit(result, { item, report, defaultUrn: args.urn, stackMode, mode, exemptions, config });

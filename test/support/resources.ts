@@ -48,7 +48,7 @@ export async function judge(
 ): Promise<RuleResult> {
   if (rule.scope === "resource") {
     if (!("urn" in input)) throw new Error(`${rule.id} judges one resource at a time`);
-    return rule.check(input, await Deployment.build([input]), ctx);
+    return rule.check(input, await Deployment.ofResource(input), ctx);
   }
   return rule.check(await Deployment.build("urn" in input ? [input] : input), ctx);
 }

@@ -49,6 +49,23 @@ export class Deployment {
     return deployment;
   }
 
+  /**
+   * The model of one resource as Analyze shows it, for the rules that judge a resource alone: only
+   * an Image's own facts are gathered (with the settings module its Dockerfile names); its workloads
+   * and plans are not needed there, so a container's analysis pays for none of them.
+   */
+  static async ofResource(resource: Resource, inspect: InspectImage = inspectImage): Promise<Deployment> {
+    const deployment = new Deployment([resource], inspect);
+    try {
+      if (resource.type === DOCKER.image && buildShapeFindings(resource).length === 0) {
+        await deployment.facts.gather(resource, undefined);
+      }
+    } catch (error) {
+      deployment.facts.failed(error);
+    }
+    return deployment;
+  }
+
   private async gather(): Promise<void> {
     try {
       const workloads = this.workloads;

@@ -1,5 +1,5 @@
 /**
- * CH-5 allowed-hosts-restricted (high): ALLOWED_HOSTS is not `*` in the runtime settings (a
+ * CH-5: ALLOWED_HOSTS is not `*` in the runtime settings (a
  * wildcard item, or a wildcard fallback of the variable it is read from; build-only modules are
  * exempt), and in production mode no web container is deployed with ALLOWED_HOSTS=*.
  */

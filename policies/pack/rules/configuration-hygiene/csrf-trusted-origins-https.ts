@@ -1,5 +1,5 @@
 /**
- * CH-6 csrf-trusted-origins-https (medium): CSRF_TRUSTED_ORIGINS lists every public origin with
+ * CH-6: CSRF_TRUSTED_ORIGINS lists every public origin with
  * its https:// scheme. Code: the runtime settings set it, and literal items carry a scheme
  * (Django 4+ rejects scheme-less items). Deployment: every public host in the web container's
  * ALLOWED_HOSTS has an `https://<host>` origin.

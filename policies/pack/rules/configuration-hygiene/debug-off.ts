@@ -1,5 +1,5 @@
 /**
- * CH-4 debug-off (high): DEBUG defaults to False in the runtime settings, and in production mode no
+ * CH-4: DEBUG defaults to False in the runtime settings, and in production mode no
  * web or release container turns it on (its env, or the image's ENV when the env leaves it unset).
  */
 import { inContext, unverifiable, violation, type Finding, type RuleContext, type StackRule } from "../rule";

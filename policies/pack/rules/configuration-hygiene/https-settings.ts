@@ -1,5 +1,5 @@
 /**
- * CH-7 https-settings (medium): the runtime settings turn on HTTPS: SECURE_SSL_REDIRECT or
+ * CH-7: the runtime settings turn on HTTPS: SECURE_SSL_REDIRECT or
  * proxy-terminated TLS recognised through SECURE_PROXY_SSL_HEADER, HSTS (SECURE_HSTS_SECONDS > 0),
  * and secure session and CSRF cookies. Settings read from the environment are judged with the
  * value the web container is deployed with, else the code's fallback.

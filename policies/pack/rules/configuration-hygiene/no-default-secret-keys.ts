@@ -1,5 +1,5 @@
 /**
- * CH-3 no-default-secret-keys (critical): no SECRET_KEY / FIELD_ENCRYPTION_KEY default in the
+ * CH-3: no SECRET_KEY / FIELD_ENCRYPTION_KEY default in the
  * runtime settings (a build-only module used for collectstatic is exempt), and the deployed values
  * come from secrets.
  *

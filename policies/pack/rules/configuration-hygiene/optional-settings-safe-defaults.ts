@@ -1,5 +1,5 @@
 /**
- * CH-2 optional-settings-safe-defaults (low): a security-relevant setting read from an optional
+ * CH-2: a security-relevant setting read from an optional
  * variable falls back to its safe value when the variable is not set. (DEBUG is judged by CH-4.)
  */
 import type { SettingValue, SettingsModuleFacts } from "../../inspect/facts";

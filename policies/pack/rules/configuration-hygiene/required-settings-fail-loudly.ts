@@ -1,5 +1,5 @@
 /**
- * CH-1 required-settings-fail-loudly (medium): settings the app cannot run without are read so that
+ * CH-1: settings the app cannot run without are read so that
  * a missing variable stops start-up with its name (a require helper, `os.environ[...]`), not with
  * `.get()` and a default or None. Judged on the runtime settings modules; build-only modules are
  * exempt (they run with placeholders on purpose).

@@ -1,5 +1,5 @@
 /**
- * CH-8 settings-module-exists (high): DJANGO_SETTINGS_MODULE (as deployed, in the image's ENV, in
+ * CH-8: DJANGO_SETTINGS_MODULE (as deployed, in the image's ENV, in
  * manage.py/wsgi.py) and every `--settings=` in the Dockerfile name a module that exists in the
  * build context.
  */

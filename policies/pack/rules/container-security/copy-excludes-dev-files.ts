@@ -1,5 +1,5 @@
 /**
- * CS-6 copy-excludes-dev-files (low): a `COPY . .` (or any copy of the whole context) into the
+ * CS-6: a `COPY . .` (or any copy of the whole context) into the
  * image that runs does not bring tests, docs, CI files or local tooling along. Stages the final
  * stage builds on or copies from count too: what they copy can end up in the final image.
  */

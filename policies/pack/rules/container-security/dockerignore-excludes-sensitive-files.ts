@@ -1,5 +1,5 @@
 /**
- * CS-5 dockerignore-excludes-sensitive-files (high): a .dockerignore exists, and with Docker's
+ * CS-5: a .dockerignore exists, and with Docker's
  * own matching rules it keeps every .env file, .git, virtualenv, key and credential file that is
  * actually present in the context out of what the build receives.
  */

@@ -1,5 +1,5 @@
 /**
- * CS-4 minimal-image-packages (low): in the stage that runs, apt installs use
+ * CS-4: in the stage that runs, apt installs use
  * `--no-install-recommends` and clean the package lists in the same RUN, no compiler toolchain is
  * installed, and no test/dev requirements (pytest & co.) are installed.
  */

@@ -1,5 +1,5 @@
 /**
- * CS-2 no-secrets-in-image (critical): no ENV/ARG with a secret-like name and a literal value
+ * CS-2: no ENV/ARG with a secret-like name and a literal value
  * (or a URL embedding a password), no COPY/ADD of .env files, keys or credentials (also through
  * `COPY . .` when the build context sends them), and no secret passed as a build arg.
  */

@@ -1,5 +1,5 @@
 /**
- * CS-1 non-root-user (high): the final stage's last USER is not root (`root`, `0`, `root:*`,
+ * CS-1: the final stage's last USER is not root (`root`, `0`, `root:*`,
  * `0:*`), a Dockerfile without USER fails (root is the default), and no container overrides
  * its user to root.
  */

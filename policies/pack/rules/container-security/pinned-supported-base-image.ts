@@ -1,5 +1,5 @@
 /**
- * CS-3 pinned-supported-base-image (medium): every base image names a tag that is not `latest`
+ * CS-3: every base image names a tag that is not `latest`
  * (a digest is better), and a Python or PostgreSQL runtime is not past its end of life on the
  * day of the check (dates in eol.ts).
  */

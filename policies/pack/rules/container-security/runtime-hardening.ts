@@ -1,5 +1,5 @@
 /**
- * CS-7 runtime-hardening (medium): a docker container runs with a read-only root filesystem
+ * CS-7: a docker container runs with a read-only root filesystem
  * (writable tmpfs only), all capabilities dropped, `no-new-privileges`, not privileged, without
  * the Docker socket and without the host's network (or other host namespaces).
  *

@@ -1,5 +1,5 @@
 /**
- * DB-4 audit-database-router (medium): when the settings the app runs with define an audit
+ * DB-4: when the settings the app runs with define an audit
  * database, DATABASE_ROUTERS lists a router whose db_for_read / db_for_write / allow_migrate
  * send the audit models there.
  */

@@ -1,5 +1,5 @@
 /**
- * DB-2 audit-database-url-required-secret (high): AUDIT_DATABASE_URL is required and supplied as
+ * DB-2: AUDIT_DATABASE_URL is required and supplied as
  * a secret, with no fallback default: the judgement of DB-1 (database-url-required-secret.ts).
  */
 import type { StackRule } from "../rule";

@@ -1,5 +1,5 @@
 /**
- * DB-5 backup-before-migrate (medium): whatever applies migrations takes a backup first: a backup
+ * DB-5: whatever applies migrations takes a backup first: a backup
  * step before `migrate` in the same script, or a backup job the migration runner depends on. On
  * Azure, the PostgreSQL server's automatic backups (point-in-time restore to just before the
  * release) count as that backup.

@@ -1,5 +1,5 @@
 /**
- * DB-3 database-connection-timeouts (medium): every database connection the app opens has a
+ * DB-3: every database connection the app opens has a
  * connect timeout: `connect_timeout` in the URL the deployment supplies, or in the settings'
  * DATABASES OPTIONS for that alias.
  */

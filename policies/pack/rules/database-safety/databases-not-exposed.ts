@@ -1,5 +1,5 @@
 /**
- * DB-6 databases-not-exposed (high): no database can be reached from outside the deployment.
+ * DB-6: no database can be reached from outside the deployment.
  * Docker: a database container publishes no port (loopback-only is fine), does not use the
  * host's network, and sits only on internal networks. Azure: the PostgreSQL server has public
  * access disabled (or a delegated subnet), or its firewall rules are narrow (0.0.0.0-0.0.0.0,

@@ -1,5 +1,5 @@
 /**
- * DB-7 separate-audit-credentials (medium): the app and audit databases are reached with different
+ * DB-7: the app and audit databases are reached with different
  * credentials (not the same user and password, not the same password), and the release locks the
  * audit database down (a `lockdown_audit_db`-style step after the audit migration).
  * Credentials are compared, never shown.

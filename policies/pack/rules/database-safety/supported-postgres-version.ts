@@ -1,5 +1,5 @@
 /**
- * DB-8 supported-postgres-version (medium): PostgreSQL is a supported major, 16 or newer for new
+ * DB-8: PostgreSQL is a supported major, 16 or newer for new
  * instances: the Azure server's `version`, and the tag of a PostgreSQL image a docker stack pulls
  * or runs.
  */

@@ -1,5 +1,5 @@
 /**
- * HC-6 app-server-tuned (low): workers, threads and timeout set explicitly; timeout >= 60 s.
+ * HC-6: workers, threads and timeout set explicitly; timeout >= 60 s.
  *
  * Options come from the command line, GUNICORN_CMD_ARGS, or WEB_CONCURRENCY (gunicorn's own
  * default for workers). Options left to a `-c` config file cannot be seen: "could not verify".

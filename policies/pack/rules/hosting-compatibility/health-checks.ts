@@ -1,5 +1,5 @@
 /**
- * HC-2 health-checks (high): the web service has liveness and readiness checks on an HTTP
+ * HC-2: the web service has liveness and readiness checks on an HTTP
  * endpoint; each database has a `pg_isready` check with a start period.
  *
  * Docker has one healthcheck per container. Liveness: that healthcheck requests an HTTP URL (the

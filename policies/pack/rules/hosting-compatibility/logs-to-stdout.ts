@@ -1,5 +1,5 @@
 /**
- * HC-3 logs-to-stdout (medium): logs go to stdout/stderr and container logs are rotated.
+ * HC-3: logs go to stdout/stderr and container logs are rotated.
  *
  * Files: no redirect of the start script into a log file, no file handlers in the runtime settings,
  * gunicorn's access and error logs on `-` (gunicorn writes no access log unless told to).

@@ -1,5 +1,5 @@
 /**
- * HC-5 only-proxy-published (medium): only the proxy publishes ports, and only 80/443.
+ * HC-5: only the proxy publishes ports, and only 80/443.
  *
  * Docker publishes every `ports` entry (a random host port when `external` is omitted), every
  * EXPOSEd port with `publishAllPorts`, and everything with `networkMode: host`. On Azure the

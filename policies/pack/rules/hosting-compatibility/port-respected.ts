@@ -1,5 +1,5 @@
 /**
- * HC-1 port-respected (medium): the server binds `$PORT`, not a hard-coded port.
+ * HC-1: the server binds `$PORT`, not a hard-coded port.
  *
  * gunicorn with no `--bind` binds `0.0.0.0:$PORT` when PORT is set, so that passes. A `$PORT`
  * written in an exec-form command (no shell) reaches the server as the literal text "$PORT":

@@ -1,5 +1,5 @@
 /**
- * HC-4 railway-watch-patterns (low): when railway.json sets build.watchPatterns, they cover every
+ * HC-4: when railway.json sets build.watchPatterns, they cover every
  * deployment file: the Dockerfile, the entrypoint script, the requirements files the image installs
  * and railway.json itself. Without watchPatterns Railway redeploys on any change, which passes.
  *

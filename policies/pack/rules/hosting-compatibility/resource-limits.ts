@@ -1,5 +1,5 @@
 /**
- * HC-8 resource-limits (low): CPU and memory limits are set.
+ * HC-8: CPU and memory limits are set.
  *
  * Docker: `memory` (MB) and a CPU cap (`cpus`, or `cpuQuota` with its period); `cpuShares` is only
  * a relative weight and does not cap a runaway process. Azure Container Apps always enforce a

@@ -1,5 +1,5 @@
 /**
- * HC-7 utf8-locale (low): the web container's locale is UTF-8.
+ * HC-7: the web container's locale is UTF-8.
  *
  * The effective locale is LC_ALL, else LC_CTYPE, else LANG (POSIX precedence), from the container's
  * env over the image's ENV. Without any of them Python falls back to the C locale in a slim image.

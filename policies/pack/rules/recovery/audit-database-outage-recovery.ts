@@ -1,5 +1,5 @@
 /**
- * RC-2 audit-database-outage-recovery (high): likewise for the audit database (`audit` alias).
+ * RC-2: likewise for the audit database (`audit` alias).
  * The judgement is shared with RC-1: see app-database-outage-recovery.ts (RC-1).
  */
 import type { StackRule } from "../rule";

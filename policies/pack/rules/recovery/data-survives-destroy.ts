@@ -1,5 +1,5 @@
 /**
- * RC-6 data-survives-destroy (high): database data survives `pulumi destroy` and replacement.
+ * RC-6: database data survives `pulumi destroy` and replacement.
  *
  * Docker: the volumes mounted by database and backup containers are protected (the analyzer sees
  * `protect`; `retainOnDelete` is invisible to it, so protect is what is judged); a host directory

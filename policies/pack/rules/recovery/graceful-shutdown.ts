@@ -1,5 +1,5 @@
 /**
- * RC-7 graceful-shutdown (low): the container's stop timeout covers the server's graceful timeout.
+ * RC-7: the container's stop timeout covers the server's graceful timeout.
  *
  * gunicorn finishes in-flight requests for `--graceful-timeout` seconds (30 by default) after
  * SIGTERM. Docker kills the container after `stopTimeout` (10 s by default) on `docker stop`, and

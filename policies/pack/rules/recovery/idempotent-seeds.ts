@@ -1,5 +1,5 @@
 /**
- * RC-3 idempotent-seeds (low): seed commands use get_or_create / update_or_create, with no guard
+ * RC-3: seed commands use get_or_create / update_or_create, with no guard
  * that silently skips the whole seed (`if X.objects.exists(): return`).
  */
 import { inContext, type StackRule } from "../rule";

@@ -1,5 +1,5 @@
 /**
- * RC-4 ordered-release (medium): seeds run after migrations, in one ordered release.
+ * RC-4: seeds run after migrations, in one ordered release.
  *
  * Every place a seed command runs (a release container or job, a web container's command, or the
  * image's entrypoint when a workload runs the image's own command) must either run the migrations

@@ -1,5 +1,5 @@
 /**
- * RC-5 scheduled-backups (high): both databases are backed up on a schedule, with retention.
+ * RC-5: both databases are backed up on a schedule, with retention.
  *
  * Docker: a long-running backup container (its command or uploaded script runs pg_dump, or a
  * backup image) that keeps running (restart policy), repeats on a schedule (cron, a sleep loop,

@@ -1,5 +1,5 @@
 /**
- * SR-3 audit-database-migrated (high): when the deployment has an audit database, it is migrated
+ * SR-3: when the deployment has an audit database, it is migrated
  * as its own step (`migrate --database=audit`); a plain `migrate` only touches the default one.
  */
 import { NOT_APPLICABLE, violation, type StackRule } from "../rule";

@@ -1,5 +1,5 @@
 /**
- * SR-2 migration-failure-blocks-release (high): every `migrate` step stops the release (or the
+ * SR-2: every `migrate` step stops the release (or the
  * start) when it fails: errexit or an explicit abort, never `|| true`, never ignored.
  */
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";

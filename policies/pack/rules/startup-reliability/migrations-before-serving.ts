@@ -1,5 +1,5 @@
 /**
- * SR-1 migrations-before-serving (high): before a web service serves, migrations have run: a
+ * SR-1: before a web service serves, migrations have run: a
  * migration runner (release job) that the web service depends on, or, for an image-only setup,
  * a `migrate` step before the server in the web service's own start command.
  */

@@ -1,5 +1,5 @@
 /**
- * SR-6 security-check-warns-in-demo (low): in demo mode the security check still runs, but a
+ * SR-6: in demo mode the security check still runs, but a
  * failure only prints a warning; it must not keep a demo instance from starting.
  */
 import { NOT_APPLICABLE, type StackRule } from "../rule";

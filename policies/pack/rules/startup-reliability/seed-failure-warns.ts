@@ -1,5 +1,5 @@
 /**
- * SR-4 seed-failure-warns (medium): a failing seed step prints a warning and lets the release go
+ * SR-4: a failing seed step prints a warning and lets the release go
  * on. Blocking the release over seed data, or swallowing the failure without a word, are findings.
  */
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";

@@ -1,5 +1,5 @@
 /**
- * SR-8 single-migration-runner (high): exactly one thing applies migrations. Two runners (a
+ * SR-8: exactly one thing applies migrations. Two runners (a
  * release job and a web service that also migrates at start), or a migrating service with more
  * than one replica, race each other on the schema.
  *

@@ -1,5 +1,5 @@
 /**
- * SR-7 startup-self-contained (medium): starting the app needs nothing from outside: no
+ * SR-7: starting the app needs nothing from outside: no
  * `pip install`, downloads or `git` at start, and databases are awaited through their
  * healthchecks (docker: the database container has a healthcheck and `wait: true`, so nothing
  * that depends on it is created before it is healthy), not through sleep loops.

@@ -1,5 +1,5 @@
 /**
- * SF-3 build-settings-standalone (medium): the settings collectstatic runs with work without a
+ * SF-3: the settings collectstatic runs with work without a
  * database or real secrets. The module each `RUN ... collectstatic` uses (its `--settings=`, else
  * DJANGO_SETTINGS_MODULE) must exist, must not be the runtime module (which needs the real database
  * URLs and keys), and must not configure a database from an environment variable it requires

@@ -1,5 +1,5 @@
 /**
- * SF-1 collectstatic-at-build (medium): collectstatic runs in the Dockerfile (any stage whose files
+ * SF-1: collectstatic runs in the Dockerfile (any stage whose files
  * reach the image), not when a container starts (the entrypoint, or a web/release container's
  * command).
  */

@@ -1,5 +1,5 @@
 /**
- * SF-2 compressed-static-files (medium): the runtime settings serve static files through WhiteNoise
+ * SF-2: the runtime settings serve static files through WhiteNoise
  * with compressed, hashed storage (CompressedManifestStaticFilesStorage, or WhiteNoise's compressed
  * storage under another name). A stack whose proxy serves the files instead must keep WhiteNoise out
  * of the picture deliberately; that cannot be seen from the proxy's config, so it is not assumed.
