@@ -414,6 +414,9 @@ export function parseInstanceSettings(raw: unknown, namespace = CONFIG_NAMESPACE
   return { ...cfg, release: { steps: cfg.release.steps ?? defaultReleaseSteps(cfg.mode) } };
 }
 
+/** Stack config the policy pack reads (policies/pack/exemptions.ts), not the instance. */
+const POLICY_PACK_KEYS: readonly string[] = ["exemptions"];
+
 /**
  * Run a component's validation (written with config keys) on the args it was given in code, so
  * that each problem names its argument path (`args.mode`) and the message names the component.
@@ -495,7 +498,7 @@ export function rawSettingsFromConfig(
   const raw: Record<string, unknown> = {};
   for (const [fullKey, text] of Object.entries(allConfig)) {
     const [ns, key] = fullKey.split(":", 2);
-    if (ns !== namespace || key === undefined) continue;
+    if (ns !== namespace || key === undefined || POLICY_PACK_KEYS.includes(key)) continue;
     raw[key] = parseConfigValue(text);
   }
   return raw;

@@ -7,6 +7,9 @@
  *   Location: <file>:<line>          a file in a build context (e.g. `/app/Dockerfile:12`)
  *   Location: <resource> <property>  a resource (URN or name) and a property path
  *   Location: <resource>             a resource
+ *   Exempted: <reason>               an exemption applies (the pack reports it advisory)
+ *   Exemption: <source>[, until <date>]   where it was declared (`pragma at line 3` is in-source)
+ *   Exemption not applied: <why>     an exemption matched but does not apply (expired, refused)
  */
 
 export const PACK_NAME = "deployment-reliability";
@@ -91,3 +94,63 @@ export const COMPOSE_REPLICAS_LABEL = "com.docker.compose.replicas";
  * unhealthy service except what `depends_on: {condition: service_healthy}` makes wait.
  */
 export const COMPOSE_SERVICE_LABEL = "com.docker.compose.service";
+
+export const EXEMPTED_PREFIX = "Exempted:";
+export const EXEMPTION_PREFIX = "Exemption:";
+export const NOT_APPLIED_PREFIX = "Exemption not applied:";
+
+/** An exemption as the report reads it back. */
+export interface ExemptionNote {
+  reason: string;
+  /** `agency-deploy:exemptions[0]`, `<policy>.exemptions[1] (pack config)`, `pragma at line 3`. */
+  source: string;
+  /** SARIF suppression kind: a pragma sits in the source, config is external. */
+  kind: "inSource" | "external";
+  expires?: string;
+}
+
+const IN_SOURCE = /^pragma\b/;
+
+/** The lines the pack appends for an applied exemption. */
+export function formatExemptionLines(exemption: Omit<ExemptionNote, "kind">): string {
+  const until = exemption.expires !== undefined ? `, until ${exemption.expires}` : "";
+  return `${EXEMPTED_PREFIX} ${exemption.reason}\n${EXEMPTION_PREFIX} ${exemption.source}${until}`;
+}
+
+export function formatNotAppliedLine(why: string): string {
+  return `${NOT_APPLIED_PREFIX} ${why}`;
+}
+
+function takeLine(lines: string[], prefix: string): string | undefined {
+  const index = lines.findIndex((line) => line.trim().startsWith(prefix));
+  if (index < 0) return undefined;
+  const [line = ""] = lines.splice(index, 1);
+  return line.trim().slice(prefix.length).trim();
+}
+
+/** Reads the exemption lines of a message; `text` is the message without them. */
+export function parseExemptionLines(message: string): {
+  text: string;
+  exemption?: ExemptionNote;
+  notApplied?: string;
+} {
+  const lines = message.split("\n");
+  // "Exemption not applied:" first: "Exemption:" is its prefix's prefix only after "Exemption".
+  const notApplied = takeLine(lines, NOT_APPLIED_PREFIX);
+  const reason = takeLine(lines, EXEMPTED_PREFIX);
+  const declared = takeLine(lines, EXEMPTION_PREFIX);
+  const text = lines.join("\n").trim();
+  const result: { text: string; exemption?: ExemptionNote; notApplied?: string } = { text };
+  if (notApplied !== undefined) result.notApplied = notApplied;
+  if (reason !== undefined) {
+    const until = /^(.*), until (\d{4}-\d{2}-\d{2})$/.exec(declared ?? "");
+    const source = until?.[1] ?? declared ?? "not recorded";
+    result.exemption = {
+      reason,
+      source,
+      kind: IN_SOURCE.test(source) ? "inSource" : "external",
+      ...(until?.[2] !== undefined ? { expires: until[2] } : {}),
+    };
+  }
+  return result;
+}

@@ -3,6 +3,7 @@
  * impact, its fix and how to verify the fix. Generated so the page cannot drift from the rules
  * (`npm run docs` writes it; a test regenerates it and compares).
  */
+import { checklistAnchor } from "../docs";
 import type { Category, ChecklistItem } from "./checklist";
 
 export function renderChecklistPage(
@@ -30,6 +31,10 @@ export function renderChecklistPage(
 function section(item: ChecklistItem): string[] {
   const related = item.related ?? [];
   return [
+    // An explicit anchor, so the policies' `url` and SARIF's `helpUri` (policies/docs.ts) do not
+    // depend on how a renderer slugs the title.
+    `<a id="${checklistAnchor(item.id)}"></a>`,
+    "",
     `### ${item.id} ${item.title}`,
     "",
     `Policy \`${item.policy}\`, severity ${item.severity}.`,

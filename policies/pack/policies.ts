@@ -11,6 +11,15 @@ import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/p
 import type { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { defaultEnforcement, isMode, type Mode } from "../mode";
 import { COULD_NOT_VERIFY, formatLocationLine } from "../protocol";
+import { checklistUrl } from "../docs";
+import type { ExemptionDecision } from "./exemptions";
+import {
+  EXEMPTION_CONFIG_SCHEMA,
+  ExemptionJudge,
+  exemptionLines,
+  type ExemptionConfig,
+  type ExemptionOptions,
+} from "./exemption-judge";
 import {
   NOT_APPLICABLE,
   unverifiable,
@@ -23,10 +32,16 @@ import {
 } from "./rules/rule";
 import { Deployment } from "./deployment";
 
-/** Per-policy config: `{ "<policy>": { "mode": "demo" } }` overrides the stack's mode. */
-interface PolicyConfig {
+/**
+ * Per-policy config: `{ "<policy>": { "mode": "demo" } }` overrides the stack's mode; the
+ * exemption settings add to the stack's exemptions (exemption-judge.ts).
+ */
+interface PolicyConfig extends ExemptionConfig {
   mode?: string;
 }
+
+/** What the pack knows besides the rules: the stack's exemptions, and today for their expiry. */
+export type PackOptions = ExemptionOptions;
 
 /**
  * The object form of reportViolation. @pulumi/policy's server accepts it at run time
@@ -42,18 +57,24 @@ interface ViolationInfo {
 export function buildPolicies(
   rules: readonly Rule[],
   stackMode: Mode,
+  options: PackOptions = {},
 ): (ResourceValidationPolicy | StackValidationPolicy)[] {
+  const exemptions = new ExemptionJudge(options);
   const seen = new Set<string>();
   return rules.map((rule) => {
     if (seen.has(rule.id) || seen.has(rule.policy)) {
       throw new Error(`checklist item ${rule.id} (${rule.policy}) is defined by more than one rule`);
     }
     seen.add(rule.id).add(rule.policy);
-    return policyFor(rule, stackMode);
+    return policyFor(rule, stackMode, exemptions);
   });
 }
 
-function policyFor(rule: Rule, stackMode: Mode): ResourceValidationPolicy | StackValidationPolicy {
+function policyFor(
+  rule: Rule,
+  stackMode: Mode,
+  exemptions: ExemptionJudge,
+): ResourceValidationPolicy | StackValidationPolicy {
   const item: ChecklistItem = rule;
   const base = {
     name: item.policy,
@@ -61,32 +82,40 @@ function policyFor(rule: Rule, stackMode: Mode): ResourceValidationPolicy | Stac
     severity: item.severity,
     enforcementLevel: defaultEnforcement(item.severity, stackMode),
     remediationSteps: item.fix,
+    url: checklistUrl(item.id),
     tags: [item.id, item.category],
-    configSchema: { properties: { mode: { type: "string" as const, enum: ["production", "demo"] } } },
+    configSchema: {
+      properties: {
+        mode: { type: "string" as const, enum: ["production", "demo"] },
+        ...EXEMPTION_CONFIG_SCHEMA,
+      },
+    },
   };
   if (rule.scope === "resource") {
     return {
       ...base,
       validateResource: async (args: ResourceValidationArgs, report: ReportViolation) => {
         if (!rule.types.includes(args.type)) args.notApplicable(`applies to ${rule.types.join(", ")}`);
-        const mode = effectiveMode(args.getConfig<PolicyConfig>(), stackMode);
+        const config = args.getConfig<PolicyConfig>();
+        const mode = effectiveMode(config, stackMode);
         const resource = resourceFromArgs(args);
         const result = await judge(async () =>
           rule.check(resource, await Deployment.ofResource(resource), contextFor(mode)),
         );
         if (result === NOT_APPLICABLE) args.notApplicable();
-        emit(result, { item, report, defaultUrn: args.urn, stackMode, mode });
+        emit(result, { item, report, defaultUrn: args.urn, stackMode, mode, exemptions, config });
       },
     };
   }
   return {
     ...base,
     validateStack: async (args: StackValidationArgs, report: ReportViolation) => {
-      const mode = effectiveMode(args.getConfig<PolicyConfig>(), stackMode);
+      const config = args.getConfig<PolicyConfig>();
+      const mode = effectiveMode(config, stackMode);
       const resources = args.resources.map(resourceFromPolicyResource);
       const result = await judge(async () => rule.check(await deploymentOf(resources), contextFor(mode)));
       if (result === NOT_APPLICABLE) args.notApplicable();
-      emit(result, { item, report, defaultUrn: undefined, stackMode, mode });
+      emit(result, { item, report, defaultUrn: undefined, stackMode, mode, exemptions, config });
     },
   };
 }
@@ -119,19 +148,32 @@ interface EmitOptions {
   defaultUrn: string | undefined;
   stackMode: Mode;
   mode: Mode;
+  exemptions: ExemptionJudge;
+  config: PolicyConfig | undefined;
 }
 
-function emit(findings: Finding[], { item, report, defaultUrn, stackMode, mode }: EmitOptions): void {
+function emit(findings: Finding[], options: EmitOptions): void {
+  const { item, report, defaultUrn, stackMode, mode } = options;
   for (const finding of findings) {
     const urn = finding.location?.urn ?? defaultUrn;
-    const message = messageFor(item, finding, urn);
-    if (finding.kind === "unverifiable") {
+    let decision: ExemptionDecision;
+    try {
+      decision = options.exemptions.judge(item, options.config, mode, finding, urn);
+    } catch (error) {
+      // Broken pack config is a failure, not a finding to wave through.
+      const why = error instanceof Error ? error.message : String(error);
+      reportWithLevel(report, { message: `${item.description}\n${why}`, urn, enforcementLevel: "mandatory" });
+      continue;
+    }
+    const lines = locationLine(finding, urn) + exemptionLines(decision);
+    const message = messageFor(item, finding) + lines;
+    if (finding.kind === "unverifiable" || decision.kind === "exempted") {
       reportWithLevel(report, { message, urn, enforcementLevel: "advisory" });
     } else if (mode !== stackMode) {
       // A pack-config mode override changes the level this violation carries.
       reportWithLevel(report, { message, urn, enforcementLevel: defaultEnforcement(item.severity, mode) });
     } else {
-      report(finding.message + locationLine(finding, urn), urn);
+      report(finding.message + lines, urn);
     }
   }
 }
@@ -141,9 +183,9 @@ function reportWithLevel(report: ReportViolation, info: ViolationInfo): void {
 }
 
 /** Same shape as the string form (description, then detail) so every violation reads alike. */
-function messageFor(item: ChecklistItem, finding: Finding, urn: string | undefined): string {
+function messageFor(item: ChecklistItem, finding: Finding): string {
   const detail = finding.kind === "unverifiable" ? `${COULD_NOT_VERIFY} ${finding.message}` : finding.message;
-  return `${item.description}\n${detail}${locationLine(finding, urn)}`;
+  return `${item.description}\n${detail}`;
 }
 
 /** The machine-readable last line the report parses (policies/protocol.ts). */

@@ -13,6 +13,7 @@ import {
   type EngineEvent,
   type PackAnalysis,
 } from "../offline/events";
+import type { PolicyPackConfig } from "../offline/policy-pack-config";
 import { engineResources, type EngineResource } from "../offline/resource-graph";
 import { UsageError } from "../offline/usage-error";
 import { LOCATION_PREFIX, parseLocationLine } from "../../protocol";
@@ -28,6 +29,8 @@ export interface OwnDeploymentOptions {
   /** --compose files, in merge order. */
   compose?: string[];
   policyPacks: string[];
+  /** Pack config (--policy-pack-config), sent to each pack as the CLI's Configure does. */
+  policyConfig?: PolicyPackConfig;
   mode: Mode;
   onProgress?: (message: string) => void;
   onPackOutput?: (line: string) => void;
@@ -110,7 +113,7 @@ export async function checkOwnDeployment(
   const engine = await EngineHost.start();
   try {
     progress(`${found.compose?.files.join(" + ") ?? "platform files"}: starting the policy pack`);
-    const packs = await startPacks(options.policyPacks, engine, context, options.onPackOutput);
+    const packs = await startPacks(options.policyPacks, engine, context, options);
     try {
       progress(`analyzing ${resources.length} resources of the app's own deployment`);
       const analyses = (await Promise.all(packs.map((p) => analyzeWith(p, resources)))).map((a) =>

@@ -8,8 +8,8 @@ import { buildReport, type ReliabilityReport } from "../report";
 import { checkOwnDeployment, ownDeploymentResources } from "../app-deployment/check";
 import { contextDirectory, discoverRepository } from "../offline/app-context";
 import type { Mode } from "../offline/check";
+import type { PolicyPackConfig } from "../offline/policy-pack-config";
 import { UsageError } from "../offline/usage-error";
-import { reportDate } from "./report-output";
 import type { Terminal } from "./terminal";
 
 export interface OwnDeploymentFlags {
@@ -62,6 +62,7 @@ export async function ownDeploymentReport(
   flags: OwnDeploymentFlags,
   terminal: Terminal,
   packs: string[],
+  run: { date: Date | undefined; policyConfig: PolicyPackConfig | undefined },
   withComponents: () => Promise<ReliabilityReport>,
 ): Promise<ReliabilityReport> {
   const root = rootOf(flags) as string;
@@ -70,6 +71,7 @@ export async function ownDeploymentReport(
     root,
     compose: flags.compose.length > 0 ? flags.compose : undefined,
     policyPacks: packs,
+    policyConfig: run.policyConfig,
     mode,
     onProgress: (message) => terminal.progress(message),
   });
@@ -79,7 +81,7 @@ export async function ownDeploymentReport(
     project: check.project,
     mode,
     sourceRoot: root,
-    date: reportDate(),
+    date: run.date,
     judged,
   });
   terminal.progress(

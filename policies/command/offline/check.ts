@@ -9,6 +9,9 @@ import { runStackProgram } from "./program";
 import type { ProgramRun, WireValue } from "./registration";
 import { engineResources, type EngineResource } from "./resource-graph";
 import { UsageError } from "./usage-error";
+import { ProgramConfigError } from "./program";
+import type { PolicyPackConfig } from "./policy-pack-config";
+import { ExemptionConfigError, exemptionsFromStackConfig } from "../../pack/exemptions";
 
 export type { Mode } from "../../mode";
 export const MODES: readonly Mode[] = ["production", "demo"];
@@ -28,6 +31,8 @@ export interface CheckOptions {
   onProgress?: (message: string) => void;
   /** Lines the pack printed on stderr. */
   onPackOutput?: (line: string) => void;
+  /** `--policy-pack-config`, handed to every pack. */
+  policyConfig?: PolicyPackConfig;
 }
 
 /** Everything one offline check produced; `events` is what `pulumi preview --json` would stream. */
@@ -85,10 +90,17 @@ export async function startPacks(
   dirs: string[],
   engine: EngineHost,
   context: StackContext,
-  onStderr?: (line: string) => void,
+  options: Pick<CheckOptions, "onPackOutput" | "policyConfig">,
 ): Promise<PolicyPackProcess[]> {
   const started = await Promise.allSettled(
-    dirs.map((dir) => PolicyPackProcess.start(dir, { engine, context, onStderr })),
+    dirs.map((dir) =>
+      PolicyPackProcess.start(dir, {
+        engine,
+        context,
+        onStderr: options.onPackOutput,
+        policyConfig: options.policyConfig,
+      }),
+    ),
   );
   const packs = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   const failure = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
@@ -116,6 +128,7 @@ export async function checkStack(options: CheckOptions): Promise<StackCheck> {
   const progress = options.onProgress ?? (() => undefined);
   const project = loadProject(options.programDir);
   const config = effectiveConfig(project, options);
+  validateExemptions(config);
   const context: StackContext = {
     project: project.name,
     stack: options.stack,
@@ -135,7 +148,7 @@ export async function checkStack(options: CheckOptions): Promise<StackCheck> {
       runStackProgram(project, config, () =>
         progress(`${options.stack}: ${++registered} resources registered`),
       ),
-      startPacks(options.policyPacks, engine, context, options.onPackOutput),
+      startPacks(options.policyPacks, engine, context, options),
     ]);
     if (runResult.status === "rejected") {
       if (packsResult.status === "fulfilled") await Promise.all(packsResult.value.map((p) => p.close()));
@@ -172,6 +185,19 @@ export async function checkStack(options: CheckOptions): Promise<StackCheck> {
     }
   } finally {
     await engine.stop();
+  }
+}
+
+/**
+ * The pack reads `agency-deploy:exemptions` itself (and stops a real preview on a bad entry);
+ * checked here first, the mistake is named before the program runs, like the program's own keys.
+ */
+export function validateExemptions(config: StackConfig): void {
+  try {
+    exemptionsFromStackConfig({ PULUMI_CONFIG: JSON.stringify(config.values) });
+  } catch (e) {
+    if (e instanceof ExemptionConfigError) throw new ProgramConfigError(e.message);
+    throw e;
   }
 }
 

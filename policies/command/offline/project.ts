@@ -185,6 +185,8 @@ export function stackFilePath(project: PulumiProject, stack: string): string {
 /** Every stack that has a config file, sorted by name. */
 export function listStacks(project: PulumiProject): string[] {
   const pattern = /^Pulumi\.(.+)\.ya?ml$/;
+  // A stackConfigDir not created yet holds no stacks; the callers say so, naming it.
+  if (!fs.existsSync(project.stackConfigDir)) return [];
   return fs
     .readdirSync(project.stackConfigDir)
     .map((f) => pattern.exec(f)?.[1])
@@ -197,7 +199,9 @@ export function loadStackConfig(project: PulumiProject, stack: string): StackCon
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`invalid stack name "${stack}"`);
   const file = stackFilePath(project, stack);
   if (!fs.existsSync(file)) {
-    throw new UsageError(`stack "${stack}" has no configuration file: ${file} does not exist`);
+    const stacks = listStacks(project);
+    const existing = stacks.length > 0 ? `the stacks there are: ${stacks.join(", ")}` : "there are no stacks";
+    throw new UsageError(`stack "${stack}" has no configuration file: ${file} does not exist; ${existing}`);
   }
   const doc = readYaml(file) ?? {};
   if (!isRecord(doc)) throw new UsageError(`${file}: expected a mapping at the top level`);

@@ -66,6 +66,7 @@ export {
 export { describeLocation, numberFindings, renderMarkdown } from "./markdown";
 export {
   buildReportFromStream,
+  type BaselineSummary,
   DEFAULT_CATALOGUE,
   verdictOf,
   type CategoryTally,
@@ -88,5 +89,17 @@ export {
   type ViolationTotals,
 } from "./model";
 export { redactSecrets } from "./redact";
+export {
+  applyBaseline,
+  BaselineError,
+  baselineOf,
+  parseBaseline,
+  renderBaseline,
+  type Baseline,
+  type BaselineEntry,
+} from "./baseline";
+export { describeExemption, exemptedFindings, type ExemptedFinding } from "./exemptions";
+export { FINGERPRINT_KEY, fingerprints, normalizedText, subjectOf } from "./fingerprint";
+export { gateLine } from "./gate";
 export { renderJson } from "./json";
 export { notCheckedSarifRun, renderSarif, SARIF_SCHEMA_URI, sarifLog, toSarif, toSarifRun } from "./sarif";

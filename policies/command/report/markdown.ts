@@ -10,6 +10,8 @@ import {
   type ReportItem,
   type ReportLocation,
 } from "./model";
+import { describeExemption, exemptedCount, exemptedFindings } from "./exemptions";
+import { gateLine } from "./gate";
 
 /** `[HIGH-001]`: numbered per severity. */
 export function findingLabel(severity: string, index: number): string {
@@ -102,7 +104,7 @@ function summary(report: ReliabilityReport): string[] {
     "",
     `Violations: ${mandatory} mandatory, ${advisory} advisory` +
       (unverifiable > 0 ? ` (${unverifiable} could not be verified)` : "") +
-      `. Gate: ${report.exitCode === 0 ? "passes" : "fails"} (exit ${report.exitCode}).`,
+      `${exemptedCount(report)}. ${gateLine(report)}`,
   ];
 }
 
@@ -113,17 +115,36 @@ function findings(report: ReliabilityReport): string[] {
     "### Findings",
     ...numbered.flatMap(({ label, item, finding }) => {
       const advisory = finding.enforcement === "advisory" ? " (advisory: does not block the deployment)" : "";
+      const known = finding.inBaseline === true ? " (in the baseline)" : "";
       const source = item.catalogued ? "" : ` (policy pack \`${item.policyPack}\`)`;
       return [
         "",
-        `**[${label}] ${item.title}**${source}`,
+        `**[${label}] ${item.title}**${source}${known}`,
         `- Location: ${describeLocation(finding.location)}`,
         `- Issue: ${listValue(finding.message)}${advisory}`,
+        ...(finding.exemptionNotApplied !== undefined
+          ? [`- Exemption not applied: ${finding.exemptionNotApplied}`]
+          : []),
         `- Impact: ${item.impact ?? "Not described by its policy pack."}`,
         `- Fix: ${item.fix ?? "See the documentation of its policy pack."}`,
         `- Test: ${item.verify ?? "Run the preview with the policy pack again; the finding is gone."}`,
       ];
     }),
+  ];
+}
+
+/** Only when something is exempted: a report without exemptions reads as before. */
+function exempted(report: ReliabilityReport): string[] {
+  const entries = exemptedFindings(report);
+  if (entries.length === 0) return [];
+  return [
+    `### Exempted Findings (${entries.length})`,
+    "",
+    ...entries.map(
+      ({ item, finding }) =>
+        `- [${item.id}] ${item.title} at ${describeLocation(finding.location)}: ${listValue(finding.message)}\n` +
+        `  Exempted: ${describeExemption(finding.exemption)}`,
+    ),
   ];
 }
 
@@ -164,8 +185,9 @@ function recommendations(report: ReliabilityReport): string[] {
 }
 
 export function renderMarkdown(report: ReliabilityReport): string {
-  const sections = [header, summary, findings, passed, runbook, recommendations].map((section) =>
-    section(report).join("\n"),
-  );
+  const sections = [header, summary, findings, exempted, passed, runbook, recommendations]
+    .map((section) => section(report))
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.join("\n"));
   return `${sections.join("\n\n")}\n`;
 }

@@ -14,7 +14,7 @@ import {
 } from "../../pack/checklist";
 import { MODE_CONFIG_KEY, type Mode } from "../../mode";
 import type { PolicyAnalyzeSummary, PolicyEventStream, PolicyViolationEvent } from "./events";
-import { COULD_NOT_VERIFY, PACK_NAME } from "../../protocol";
+import { COULD_NOT_VERIFY, PACK_NAME, parseExemptionLines, type ExemptionNote } from "../../protocol";
 import { parseLocationLine, parseUrn, type FindingLocation } from "./location";
 import { redactSecrets } from "./redact";
 
@@ -45,6 +45,12 @@ export interface ReportFinding {
   location: ReportLocation;
   /** The resource the engine reported it on (absent for a stack-level violation naming none). */
   resourceUrn?: string;
+  /** The exemption that applies (the finding is then listed apart, see exemptions.ts). */
+  exemption?: ExemptionNote;
+  /** Why a matching exemption does not apply (expired, refused for a critical item). */
+  exemptionNotApplied?: string;
+  /** With `check --baseline`: whether the baseline already lists it (baseline.ts). */
+  inBaseline?: boolean;
 }
 
 export interface ReportItem {
@@ -64,6 +70,8 @@ export interface ReportItem {
   verify?: string;
   status: ItemStatus;
   findings: ReportFinding[];
+  /** Exempted findings: counted and listed, but neither failing nor warning the item. */
+  exempted: ReportFinding[];
   /** How many resources (or stacks) it passed on. */
   passedOn: number;
 }
@@ -145,6 +153,17 @@ export interface ReliabilityReport {
   result?: string;
   /** What was judged (`Judged: backend/Dockerfile (stage production); docker-compose.yml; ...`). */
   judged?: string[];
+  /** With `check --baseline`: how the findings compare with it; `exitCode` then counts new ones only. */
+  baseline?: BaselineSummary;
+}
+
+export interface BaselineSummary {
+  /** Open findings the baseline lists. */
+  known: number;
+  /** Open findings it does not list; the gate fails on mandatory ones. */
+  new: number;
+  /** Baseline entries no longer found. */
+  fixed: number;
 }
 
 /** What the report explains findings with; the pack's checklist unless a test supplies another. */
@@ -220,6 +239,7 @@ class ItemRegistry {
         verify: entry.verify,
         status: "n/a",
         findings: [],
+        exempted: [],
         passedOn: 0,
       });
     }
@@ -257,6 +277,7 @@ class ItemRegistry {
       title: policy,
       status: "n/a",
       findings: [],
+      exempted: [],
       passedOn: 0,
     };
     this.items.set(key, item);
@@ -289,7 +310,8 @@ function toFinding(
   item: ReportItem,
   sourceRoot: string | undefined,
 ): ReportFinding {
-  const { text, location } = parseLocationLine(violation.message);
+  const { text: located, location } = parseLocationLine(violation.message);
+  const { text, exemption, notApplied } = parseExemptionLines(located);
   let lines = text.split("\n");
   // CrossGuard prefixes a string violation with the policy's description line; the report
   // shows the description elsewhere, so the finding keeps only what is specific to it.
@@ -321,6 +343,8 @@ function toFinding(
     message: message === "" ? text : message,
     location: reportLocation,
     ...(violation.resourceUrn ? { resourceUrn: violation.resourceUrn } : {}),
+    ...(exemption !== undefined ? { exemption } : {}),
+    ...(notApplied !== undefined ? { exemptionNotApplied: notApplied } : {}),
   };
 }
 
@@ -461,7 +485,8 @@ export function buildReportFromStream(
 
   for (const violation of stream.violations) {
     const item = registry.resolve(violation.policyPackName, violation.policyName, violation.severity);
-    item.findings.push(toFinding(violation, item, options.sourceRoot));
+    const finding = toFinding(violation, item, options.sourceRoot);
+    (finding.exemption !== undefined ? item.exempted : item.findings).push(finding);
   }
   for (const summary of [...stream.resourceSummaries, ...stream.stackSummaries])
     applySummary(registry, summary);

@@ -46,8 +46,10 @@ test("the JSON has issue 4's shape: verdict, mode, stack, policyPacks, categorie
           resourceType: "docker:index/image:Image",
           resourceName: "acme-image",
         },
+        fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
       },
     ],
+    exempted: [],
   });
   expect(json.items.find((i) => i.id === "CS-3")?.status).toBe("n/a");
 });
