@@ -413,6 +413,8 @@ export interface EnvRead {
   /** Callee as written: `os.environ.get`, `os.getenv`, `env.bool`, `require_env`, `os.environ[]`. */
   via: string;
   location: SourceLocation;
+  /** A check that raises on a missing, empty or insecure value makes the default fail closed (so required). */
+  failsClosedAt?: SourceLocation;
 }
 
 export interface ListSetting {

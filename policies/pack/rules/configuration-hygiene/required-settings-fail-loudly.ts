@@ -4,6 +4,7 @@
  * `.get()` and a default or None. Judged on the runtime settings modules; build-only modules are
  * exempt (they run with placeholders on purpose).
  */
+import type { EnvRead } from "../../inspect/facts";
 import { inContext, violation, type Finding, type StackRule } from "../rule";
 import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
 
@@ -22,12 +23,23 @@ export const requiredSettingsFailLoudly: StackRule = {
   check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
 };
 
+/**
+ * A fallback that can only make the app refuse requests or serve only this machine fails closed: an
+ * ALLOWED_HOSTS default of localhost names no public host, so a forgotten variable is noticed at once
+ * and leaks nothing.
+ */
+export function failsClosed(read: EnvRead): boolean {
+  if (read.name !== "ALLOWED_HOSTS" || typeof read.defaultLiteral !== "string") return false;
+  const hosts = read.defaultLiteral.split(/[\s,]+/).filter((h) => h !== "");
+  return hosts.every((h) => /^(localhost|127\.0\.0\.1|\[::1\]|::1)$/i.test(h));
+}
+
 function judge({ facts }: InspectedBuild): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const module of runtimeModules(facts)) {
     for (const read of module.envReads) {
-      if (!REQUIRED_SETTINGS.includes(read.name) || read.required) continue;
+      if (!REQUIRED_SETTINGS.includes(read.name) || read.required || failsClosed(read)) continue;
       const key = `${read.location.file}:${read.location.line}:${read.name}`;
       if (seen.has(key)) continue;
       seen.add(key);
