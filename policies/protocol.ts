@@ -13,6 +13,9 @@ export const PACK_NAME = "deployment-reliability";
 
 export const COULD_NOT_VERIFY = "could not verify:";
 
+/** A checklist item's severity; with the mode it sets the policy's enforcement. */
+export type Severity = "critical" | "high" | "medium" | "low";
+
 export interface FindingLocation {
   file?: string;
   /** 1-based. */

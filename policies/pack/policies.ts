@@ -15,7 +15,6 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { CHECKLIST, type ChecklistItem } from "./checklist";
 import { defaultEnforcement, isMode, type Mode } from "../mode";
 import { COULD_NOT_VERIFY, formatLocationLine } from "../protocol";
 import { str } from "./rules/props";
@@ -27,6 +26,7 @@ import {
   type RuleContext,
   type RuleResult,
   type Rule,
+  type ChecklistItem,
 } from "./rules/rule";
 import { DOCKER } from "./rules/types";
 import type { BuildContextFacts } from "./inspect/facts";
@@ -52,20 +52,18 @@ export function buildPolicies(
   rules: readonly Rule[],
   stackMode: Mode,
 ): (ResourceValidationPolicy | StackValidationPolicy)[] {
-  return CHECKLIST.map((item) => {
-    const matching = rules.filter((r) => r.id === item.id);
-    if (matching.length !== 1) {
-      throw new Error(`checklist item ${item.id} needs exactly one rule, found ${matching.length}`);
+  const seen = new Set<string>();
+  return rules.map((rule) => {
+    if (seen.has(rule.id) || seen.has(rule.policy)) {
+      throw new Error(`checklist item ${rule.id} (${rule.policy}) is defined by more than one rule`);
     }
-    return policyFor(item, matching[0], stackMode);
+    seen.add(rule.id).add(rule.policy);
+    return policyFor(rule, stackMode);
   });
 }
 
-function policyFor(
-  item: ChecklistItem,
-  rule: Rule,
-  stackMode: Mode,
-): ResourceValidationPolicy | StackValidationPolicy {
+function policyFor(rule: Rule, stackMode: Mode): ResourceValidationPolicy | StackValidationPolicy {
+  const item: ChecklistItem = rule;
   const base = {
     name: item.policy,
     description: item.description,

@@ -7,6 +7,7 @@
 import * as path from "path";
 import type { BuildContextFacts, SourceLocation } from "../inspect/facts";
 import type { Mode } from "../../mode";
+import type { Severity } from "../../protocol";
 
 /** Where a finding points: a file in the build context, or a resource property. */
 export interface Location {
@@ -77,19 +78,55 @@ export function inContext(facts: BuildContextFacts, source: SourceLocation): Loc
 export const NOT_APPLICABLE = "not-applicable" as const;
 export type RuleResult = Finding[] | typeof NOT_APPLICABLE;
 
-/** Judged once per resource whose type is in `types` (Analyze). */
-export interface ResourceRule {
+/**
+ * What a checklist item is, written at the top of its rule so the metadata and the check cannot
+ * drift apart (as hadolint's rules do). The catalogue (checklist.ts), the policies and the
+ * generated docs/checklist.md are all read from these fields. Policy names are public (pack
+ * config, CI logs, SARIF rule ids) and must stay stable.
+ */
+export interface ChecklistItem {
   /** Checklist id, e.g. "CS-1". */
   id: string;
+  /** Stable kebab-case policy name. */
+  policy: string;
+  category: CategorySlug;
+  severity: Severity;
+  /** Short title for the report's findings. */
+  title: string;
+  /** One line: what the policy requires. */
+  description: string;
+  /** What breaks when it fails. */
+  impact: string;
+  /** How to fix it. */
+  fix: string;
+  /** A command or check a person can run to verify the fix. */
+  verify: string;
+  /** hadolint (DLxxxx) and BuildKit check ids that judge part of the same thing. */
+  related?: readonly string[];
+}
+
+export type CategorySlug =
+  | "container-security"
+  | "startup-reliability"
+  | "database-safety"
+  | "configuration-hygiene"
+  | "static-files"
+  | "recovery"
+  | "hosting-compatibility";
+
+/** Judged once per resource whose type is in `types` (Analyze). */
+export interface ResourceRule extends ChecklistItem {
   scope: "resource";
+  /** The resource types the rule judges; others are not applicable. */
   types: readonly string[];
   check(resource: Resource, ctx: RuleContext): RuleResult | Promise<RuleResult>;
 }
 
 /** Judged once per stack with every resource, parents and dependencies (AnalyzeStack). */
-export interface StackRule {
-  id: string;
+export interface StackRule extends ChecklistItem {
   scope: "stack";
+  /** The resource types the rule reads (documentation: a stack rule sees every resource). */
+  types: readonly string[];
   check(resources: readonly Resource[], ctx: RuleContext): RuleResult | Promise<RuleResult>;
 }
 

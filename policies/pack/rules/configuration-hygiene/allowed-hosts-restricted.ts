@@ -6,6 +6,7 @@
 import { inContext, violation, type Finding, type StackRule } from "../rule";
 import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
 import { propertyOf, workloads } from "../shared/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 export function hostList(value: string): string[] {
   return value
@@ -16,7 +17,16 @@ export function hostList(value: string): string[] {
 
 export const allowedHostsRestricted: StackRule = {
   id: "CH-5",
+  policy: "allowed-hosts-restricted",
+  category: "configuration-hygiene",
+  severity: "high",
+  title: "ALLOWED_HOSTS allows any host",
+  description: "ALLOWED_HOSTS is not '*' in production (build-only settings are exempt).",
+  impact: "Host-header attacks: poisoned password-reset links and cache poisoning.",
+  fix: "Set ALLOWED_HOSTS from the instance's domains (the deployment passes them).",
+  verify: "curl -H 'Host: evil.example' https://<domain>/   # 400 Bad Request",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     const deployed: Finding[] =
       ctx.mode !== "production"

@@ -8,10 +8,20 @@ import { inContext, violation, type Finding, type StackRule } from "../rule";
 import { judgeBuilds, runtimeModules, wholeFile, type InspectedBuild } from "../shared/app-builds";
 import { propertyOf, withRole, type Workload } from "../shared/workloads";
 import { hostList } from "./allowed-hosts-restricted";
+import { APP_BUILD_TYPES } from "../types";
 
 export const csrfTrustedOriginsHttps: StackRule = {
   id: "CH-6",
+  policy: "csrf-trusted-origins-https",
+  category: "configuration-hygiene",
+  severity: "medium",
+  title: "CSRF_TRUSTED_ORIGINS incomplete",
+  description: "CSRF_TRUSTED_ORIGINS lists every public origin with its https:// scheme.",
+  impact: "Every form POST behind the TLS proxy fails with 403 CSRF verification failed.",
+  fix: "Pass `https://<domain>` for every domain in CSRF_TRUSTED_ORIGINS.",
+  verify: "Log in through the public URL: no 403.",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     const deployed = withRole(resources, "web").flatMap(judgeDeployed);
     const code = await judgeBuilds(resources, ctx, ["settings"], judgeCode);

@@ -15,10 +15,20 @@ import { judgeBuilds, runtimeModules, truthy, type InspectedBuild } from "../sha
 import { settingTruth } from "../shared/setting-values";
 import { imageEnv } from "../shared/web-servers";
 import { propertyOf, workloads } from "../shared/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 export const debugOff: StackRule = {
   id: "CH-4",
+  policy: "debug-off",
+  category: "configuration-hygiene",
+  severity: "high",
+  title: "DEBUG on or defaulting to True",
+  description: "DEBUG defaults to False in code and is not enabled in production.",
+  impact: "Stack traces with settings and SQL are shown to every visitor.",
+  fix: "Default DEBUG to False and never set DEBUG=True in a production deployment.",
+  verify: "python manage.py diffsettings | grep DEBUG   # DEBUG = False",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     const code = await judgeBuilds(resources, ctx, ["settings"], (build) => [
       ...judgeCode(build),

@@ -7,10 +7,21 @@
 import { inContext, unverifiable, violation, type Finding, type StackRule } from "../rule";
 import { judgeBuilds, runtimeModules, wholeFile, type InspectedBuild } from "../shared/app-builds";
 import { settingNumber, settingTruth } from "../shared/setting-values";
+import { APP_BUILD_TYPES } from "../types";
 
 export const httpsSettings: StackRule = {
   id: "CH-7",
+  policy: "https-settings",
+  category: "configuration-hygiene",
+  severity: "medium",
+  title: "HTTPS settings missing",
+  description:
+    "SSL redirect or proxy-terminated TLS with SECURE_PROXY_SSL_HEADER, HSTS, secure session and CSRF cookies.",
+  impact: "Cookies travel in clear text and browsers can be downgraded to HTTP.",
+  fix: "Set SECURE_PROXY_SSL_HEADER, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE.",
+  verify: "python manage.py check --deploy",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
 };
 

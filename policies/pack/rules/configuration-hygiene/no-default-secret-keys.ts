@@ -13,6 +13,7 @@ import type { SettingValue } from "../../inspect/facts";
 import { inContext, violation, type Finding, type StackRule } from "../rule";
 import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
 import { propertyOf, workloads, type Workload } from "../shared/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 const KEYS = ["SECRET_KEY", "FIELD_ENCRYPTION_KEY"] as const;
 const PLACEHOLDER =
@@ -21,7 +22,17 @@ const MIN_LENGTH = 32;
 
 export const noDefaultSecretKeys: StackRule = {
   id: "CH-3",
+  policy: "no-default-secret-keys",
+  category: "configuration-hygiene",
+  severity: "critical",
+  title: "Default SECRET_KEY or FIELD_ENCRYPTION_KEY",
+  description:
+    "No default SECRET_KEY or FIELD_ENCRYPTION_KEY in runtime settings; deployed values come from secrets.",
+  impact: "Anyone with the source can forge sessions and decrypt encrypted fields.",
+  fix: "Remove the defaults and read both with `require_env`; the deployment generates them as Pulumi secrets.",
+  verify: "grep -rn 'SECRET_KEY *=' config/settings   # only require_env(...) reads",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     const deployed = workloads(resources)
       .filter((w) => w.role === "web" || w.role === "release")

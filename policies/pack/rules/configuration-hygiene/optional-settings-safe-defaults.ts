@@ -5,6 +5,7 @@
 import type { SettingValue } from "../../inspect/facts";
 import { inContext, violation, type Finding, type StackRule } from "../rule";
 import { judgeBuilds, runtimeModules, truthy, type InspectedBuild } from "../shared/app-builds";
+import { APP_BUILD_TYPES } from "../types";
 
 /** Setting -> what its fallback must be. */
 const SAFE_DEFAULTS: Record<string, { safe: (value: unknown) => boolean; wanted: string }> = {
@@ -21,7 +22,16 @@ const SAFE_DEFAULTS: Record<string, { safe: (value: unknown) => boolean; wanted:
 
 export const optionalSettingsSafeDefaults: StackRule = {
   id: "CH-2",
+  policy: "optional-settings-safe-defaults",
+  category: "configuration-hygiene",
+  severity: "low",
+  title: "Optional setting has an unsafe default",
+  description: "Optional settings default to the safe value.",
+  impact: "Forgetting a variable silently weakens the deployment.",
+  fix: "Default every optional security-relevant setting to its safe value (e.g. SECURE_SSL_REDIRECT=True).",
+  verify: "python manage.py check --deploy   # no warnings with only required variables set",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
 };
 

@@ -7,6 +7,7 @@
 import type { EnvRead } from "../../inspect/facts";
 import { inContext, violation, type Finding, type StackRule } from "../rule";
 import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
+import { APP_BUILD_TYPES } from "../types";
 
 /** Variables without which the app is wrong or insecure, not merely less configured. */
 export const REQUIRED_SETTINGS = [
@@ -19,7 +20,17 @@ export const REQUIRED_SETTINGS = [
 
 export const requiredSettingsFailLoudly: StackRule = {
   id: "CH-1",
+  policy: "required-settings-fail-loudly",
+  category: "configuration-hygiene",
+  severity: "medium",
+  title: "Required settings do not fail loudly",
+  description:
+    "Required settings are read with a require helper or os.environ[...], not .get with a default.",
+  impact: "A missing variable starts the app with a wrong value instead of a clear error.",
+  fix: 'Use `require_env("NAME")` (raise ImproperlyConfigured naming the variable) for every required setting.',
+  verify: "env -u SECRET_KEY python manage.py check   # fails naming SECRET_KEY",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
 };
 

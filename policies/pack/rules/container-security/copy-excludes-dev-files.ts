@@ -10,6 +10,14 @@ import { DOCKER } from "../types";
 
 export const copyExcludesDevFiles: ResourceRule = {
   id: "CS-6",
+  policy: "copy-excludes-dev-files",
+  category: "container-security",
+  severity: "low",
+  title: "COPY brings development files into the image",
+  description: "`COPY . .` does not bring tests, docs or local tooling into the image.",
+  impact: "Larger images, and test settings or fixtures shipped to production.",
+  fix: "Exclude tests/, docs/, .github/ and tooling in .dockerignore, or COPY only the application packages.",
+  verify: "docker run --rm <image> ls   # no tests/ or docs/",
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
   async check(resource, ctx) {

@@ -20,6 +20,14 @@ const WHAT: Record<SensitiveKind, string> = {
 
 export const dockerignoreExcludesSensitiveFiles: ResourceRule = {
   id: "CS-5",
+  policy: "dockerignore-excludes-sensitive-files",
+  category: "container-security",
+  severity: "high",
+  title: ".dockerignore missing or incomplete",
+  description: ".dockerignore exists and keeps .env*, .git and virtualenvs out of the build context.",
+  impact: "Local secrets and history are sent to the builder and can end up in the image.",
+  fix: "Add a .dockerignore with at least `.env*`, `.git`, `venv/`, `.venv/`, `*.pem`.",
+  verify: "docker build --no-cache --progress=plain . 2>&1 | grep 'transferring context'   # small, no .env",
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
   async check(resource, ctx) {

@@ -9,6 +9,16 @@ import { DOCKER } from "../types";
 
 export const minimalImagePackages: ResourceRule = {
   id: "CS-4",
+  policy: "minimal-image-packages",
+  category: "container-security",
+  severity: "low",
+  title: "Unnecessary packages in the image",
+  description:
+    "apt uses --no-install-recommends and cleans lists; no compilers or test tools in the final stage.",
+  impact: "A larger attack surface and image, and more CVEs to patch.",
+  fix: "Build wheels in a builder stage; in the final stage install with `--no-install-recommends` and `rm -rf /var/lib/apt/lists/*`; keep pytest & co. in requirements-dev.txt.",
+  verify: "docker run --rm <image> sh -c 'command -v gcc; pip show pytest'   # prints nothing",
+  related: ["DL3009", "DL3015"],
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
   async check(resource, ctx) {

@@ -19,6 +19,15 @@ import { DOCKER } from "../types";
 
 export const noSecretsInImage: ResourceRule = {
   id: "CS-2",
+  policy: "no-secrets-in-image",
+  category: "container-security",
+  severity: "critical",
+  title: "Secret baked into the image",
+  description: "No secret in ENV/ARG literals, no COPY/ADD of .env files or keys, no secret build args.",
+  impact: "Anyone who can pull the image (or read its history) has the secret; rotating it needs a rebuild.",
+  fix: "Remove secret values from the Dockerfile and build args; supply them at run time as Pulumi secrets.",
+  verify: "docker history --no-trunc <image> | grep -iE 'secret|password|token'   # prints nothing",
+  related: ["SecretsUsedInArgOrEnv"],
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
   async check(resource, ctx) {

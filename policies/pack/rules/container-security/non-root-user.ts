@@ -16,6 +16,15 @@ export function isRootUser(user: string): boolean {
 
 export const nonRootUser: ResourceRule = {
   id: "CS-1",
+  policy: "non-root-user",
+  category: "container-security",
+  severity: "high",
+  title: "Container runs as root",
+  description: "The final stage's last USER is not root, and no container overrides the user to root.",
+  impact: "A compromised app process owns the whole container and anything mounted into it.",
+  fix: "Create an unprivileged user in the final stage (`RUN useradd --uid 10001 app`) and end with `USER 10001`; do not override `user` to root on the container.",
+  verify: "docker run --rm <image> id -u   # prints a non-zero uid",
+  related: ["DL3002"],
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage, DOCKER.container],
   async check(resource, ctx) {

@@ -21,6 +21,16 @@ import { endOfLife, runtimeOfImage } from "./eol";
 
 export const pinnedSupportedBaseImage: ResourceRule = {
   id: "CS-3",
+  policy: "pinned-supported-base-image",
+  category: "container-security",
+  severity: "medium",
+  title: "Base image unpinned or past end of life",
+  description:
+    "Base images are pinned (a tag, not latest; a digest is better) and their runtime is supported.",
+  impact: "Builds change under you, and an end-of-life runtime stops receiving security fixes.",
+  fix: "Pin a supported version, e.g. `FROM python:3.12.8-slim-bookworm` (or `@sha256:...`), and bump it on a schedule.",
+  verify: "grep -n '^FROM' Dockerfile   # every image has an explicit, supported version",
+  related: ["DL3006", "DL3007"],
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage, DOCKER.container],
   async check(resource, ctx) {

@@ -35,6 +35,15 @@ function capability(name: unknown): string {
 
 export const runtimeHardening: ResourceRule = {
   id: "CS-7",
+  policy: "runtime-hardening",
+  category: "container-security",
+  severity: "medium",
+  title: "Container runtime not hardened",
+  description:
+    "Read-only root filesystem, all capabilities dropped, no-new-privileges, not privileged, no Docker socket or host network.",
+  impact: "An exploited process can modify the container, escalate privileges or take over the host.",
+  fix: 'Set `readOnly: true` with a tmpfs for /tmp, `capabilities.drops: ["ALL"]`, `securityOpts: ["no-new-privileges:true"]`; never mount /var/run/docker.sock.',
+  verify: "docker inspect <container> --format '{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}}'",
   scope: "resource",
   types: [DOCKER.container],
   check(resource) {

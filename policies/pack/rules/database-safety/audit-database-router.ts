@@ -9,6 +9,14 @@ import { DOCKER } from "../types";
 
 export const auditDatabaseRouter: ResourceRule = {
   id: "DB-4",
+  policy: "audit-database-router",
+  category: "database-safety",
+  severity: "medium",
+  title: "Audit models not routed to the audit database",
+  description: "A database router sends audit models to the audit database.",
+  impact: "Audit rows land in the app database where the app can alter them.",
+  fix: "Add a router whose db_for_read/db_for_write/allow_migrate send the audit app to `audit`, listed in DATABASE_ROUTERS.",
+  verify: "python manage.py migrate --database=audit --plan   # lists only audit migrations",
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
   async check(resource, ctx) {

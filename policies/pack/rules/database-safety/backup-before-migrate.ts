@@ -7,11 +7,20 @@
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
 import { applicationPlans, dependsOn, whereOf } from "../shared/start-plan";
 import { workloads } from "../shared/workloads";
-import { AZURE } from "../types";
+import { APP_BUILD_TYPES, AZURE } from "../types";
 
 export const backupBeforeMigrate: StackRule = {
   id: "DB-5",
+  policy: "backup-before-migrate",
+  category: "database-safety",
+  severity: "medium",
+  title: "No backup before migrations",
+  description: "A backup step runs before migrate in the release (or a scripted, documented one exists).",
+  impact: "A destructive migration cannot be undone: the data is gone.",
+  fix: "Enable `agency-deploy:backup.beforeRelease` so the release dumps both databases before migrating.",
+  verify: "docker logs <release container> | head   # the backup step runs first",
   scope: "stack",
+  types: [...APP_BUILD_TYPES, AZURE.postgresServer],
   async check(resources, ctx) {
     const plans = await applicationPlans(resources, ctx);
     const runners = plans.filter((p) => p.steps.some((s) => s.kind === "migrate"));

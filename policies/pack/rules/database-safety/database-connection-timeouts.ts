@@ -14,6 +14,7 @@ import {
 } from "../rule";
 import { workloadFacts } from "../shared/start-plan";
 import { propertyOf, resolvedEnv, workloads, type Workload } from "../shared/workloads";
+import { WORKLOAD_TYPES } from "../types";
 
 const URL_VARIABLES: Record<string, string> = { DATABASE_URL: "default", AUDIT_DATABASE_URL: "audit" };
 
@@ -25,7 +26,17 @@ function urlValue(app: Workload, variable: string, resources: readonly Resource[
 
 export const databaseConnectionTimeouts: StackRule = {
   id: "DB-3",
+  policy: "database-connection-timeouts",
+  category: "database-safety",
+  severity: "medium",
+  title: "No database connection timeouts",
+  description: "Connections set connect_timeout (and a statement timeout where configured).",
+  impact: "A stalled database hangs every worker until the whole site stops answering.",
+  fix: 'Add `?connect_timeout=10` to the URLs or `OPTIONS: {"connect_timeout": 10}` in DATABASES.',
+  verify:
+    'python manage.py shell -c "from django.db import connection; print(connection.get_connection_params())"',
   scope: "stack",
+  types: WORKLOAD_TYPES,
   async check(resources, ctx) {
     const apps = workloads(resources).filter((w) => w.role === "web" || w.role === "release");
     const findings: Finding[] = [];

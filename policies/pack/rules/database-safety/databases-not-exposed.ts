@@ -24,7 +24,23 @@ const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
 export const databasesNotExposed: StackRule = {
   id: "DB-6",
+  policy: "databases-not-exposed",
+  category: "database-safety",
+  severity: "high",
+  title: "Database reachable from outside",
+  description:
+    "No published database ports, internal networks only; on Azure public access off or firewalled, TLS required.",
+  impact: "The database is open to the internet: brute force, data theft.",
+  fix: "Remove published ports and use an internal network; on Azure disable public access or limit the firewall, set require_secure_transport=ON.",
+  verify: "docker port <db container>   # prints nothing",
   scope: "stack",
+  types: [
+    DOCKER.container,
+    DOCKER.network,
+    AZURE.postgresServer,
+    AZURE.postgresFirewallRule,
+    AZURE.postgresConfiguration,
+  ],
   check(resources) {
     const dockerDatabases = withRole(resources, "database").filter((w) => w.platform === "docker");
     const servers = resources.filter((r) => r.type === AZURE.postgresServer);

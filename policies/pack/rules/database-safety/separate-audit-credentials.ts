@@ -14,6 +14,7 @@ import {
 } from "../rule";
 import { applicationPlans } from "../shared/start-plan";
 import { propertyOf, resolvedEnv, withRole, workloads, type Workload } from "../shared/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 function credentials(url: string): { user: string; password: string; host: string } | undefined {
   try {
@@ -42,7 +43,16 @@ function unreadable(w: Workload, name: string, resources: readonly Resource[]): 
 
 export const separateAuditCredentials: StackRule = {
   id: "DB-7",
+  policy: "separate-audit-credentials",
+  category: "database-safety",
+  severity: "medium",
+  title: "Audit database shares credentials or is not locked down",
+  description: "App and audit databases use separate credentials and the audit lockdown step runs.",
+  impact: "A compromised app can rewrite or erase the audit trail.",
+  fix: "Give each database its own generated password and run `manage.py lockdown_audit_db` in the release.",
+  verify: "psql $AUDIT_DATABASE_URL -c 'DELETE FROM audit_auditevent'   # permission denied",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     const apps = workloads(resources).filter(
       (w) => (w.role === "web" || w.role === "release") && w.env.AUDIT_DATABASE_URL !== undefined,

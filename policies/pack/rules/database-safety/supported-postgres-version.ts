@@ -27,6 +27,14 @@ const POSTGRES_REPO = /(^|\/)(postgres|postgresql|postgis|timescaledb[a-z-]*|pgv
 
 export const supportedPostgresVersion: ResourceRule = {
   id: "DB-8",
+  policy: "supported-postgres-version",
+  category: "database-safety",
+  severity: "medium",
+  title: "PostgreSQL version unsupported",
+  description: "PostgreSQL is a supported major (16 or newer for new instances).",
+  impact: "No security fixes after end of life; upgrades get harder the longer they wait.",
+  fix: "Set `agency-deploy:postgres.version` to 16 or newer (plan a dump/restore upgrade for existing data).",
+  verify: "psql $DATABASE_URL -c 'show server_version'",
   scope: "resource",
   types: [AZURE.postgresServer, DOCKER.remoteImage, DOCKER.container],
   check(resource) {

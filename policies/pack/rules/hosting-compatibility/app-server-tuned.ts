@@ -7,12 +7,22 @@
 import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
 import { resolveNumber } from "../shared/server-command";
 import { webServers, type WebServer } from "../shared/web-servers";
+import { APP_BUILD_TYPES } from "../types";
 
 const MIN_TIMEOUT_SECONDS = 60;
 
 export const appServerTuned: StackRule = {
   id: "HC-6",
+  policy: "app-server-tuned",
+  category: "hosting-compatibility",
+  severity: "low",
+  title: "App server not tuned",
+  description: "Workers, threads and timeout are set explicitly, with timeout >= 60 s.",
+  impact: "Defaults time out long requests (exports, reports) and under-use the CPU.",
+  fix: "Pass `--workers`, `--threads` and `--timeout 60` (or more) to gunicorn.",
+  verify: "docker inspect <container> --format '{{.Config.Cmd}}'",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     const { servers, unknown, hasWeb } = await webServers(resources, ctx);
     if (!hasWeb) return NOT_APPLICABLE;

@@ -20,12 +20,23 @@ import {
 } from "../rule";
 import { appBuilds, runsBuild } from "../shared/app-builds";
 import { propertyOf, workloads, type Workload } from "../shared/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 const HTTP_CHECK = /https?:\/\/|\bcurl\b|\bwget\b|\burllib\b|\bhttpx\b|\brequests\.get\b|\bhttp\.client\b/;
 
 export const healthChecks: StackRule = {
   id: "HC-2",
+  policy: "health-checks",
+  category: "hosting-compatibility",
+  severity: "high",
+  title: "Health checks missing",
+  description:
+    "The web service has liveness and readiness checks on an HTTP endpoint; each database has pg_isready with a start period.",
+  impact: "Broken instances keep receiving traffic and nothing restarts them.",
+  fix: "Add HTTP healthchecks on /healthz/ and /readyz/ and pg_isready healthchecks with a start period.",
+  verify: "docker inspect <container> --format '{{.State.Health.Status}}'   # healthy",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     const all = workloads(resources);
     const web = all.filter((w) => w.role === "web");

@@ -18,7 +18,7 @@ import {
   type Resource,
   type StackRule,
 } from "../rule";
-import { AZURE, DOCKER } from "../types";
+import { APP_BUILD_TYPES, AZURE, DOCKER } from "../types";
 import { runtimeModules } from "../shared/app-builds";
 import { webServers, type WebServer } from "../shared/web-servers";
 
@@ -26,7 +26,17 @@ const STDOUT = new Set(["-", "/dev/stdout", "/dev/stderr", "/proc/self/fd/1", "/
 
 export const logsToStdout: StackRule = {
   id: "HC-3",
+  policy: "logs-to-stdout",
+  category: "hosting-compatibility",
+  severity: "medium",
+  title: "Logs not on stdout/stderr or not rotated",
+  description:
+    "Logs go to stdout/stderr (gunicorn logs to `-`, no file handlers) and container logs are rotated.",
+  impact: "Logs are invisible to the platform and fill the disk.",
+  fix: "Use StreamHandler logging, `--access-logfile - --error-logfile -`, and json-file log rotation.",
+  verify: "docker logs <container>   # shows requests",
   scope: "stack",
+  types: [...APP_BUILD_TYPES, AZURE.managedEnvironment],
   async check(resources, ctx) {
     const containers = resources.filter((r) => r.type === DOCKER.container);
     const environments = resources.filter((r) => r.type === AZURE.managedEnvironment);

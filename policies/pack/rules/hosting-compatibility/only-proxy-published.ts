@@ -16,6 +16,14 @@ const WEB_PORTS = new Set([80, 443]);
 
 export const onlyProxyPublished: ResourceRule = {
   id: "HC-5",
+  policy: "only-proxy-published",
+  category: "hosting-compatibility",
+  severity: "medium",
+  title: "Ports published beyond the proxy",
+  description: "Only the proxy's 80/443 are published; app and databases stay internal.",
+  impact: "Traffic bypasses TLS and security headers, straight to gunicorn.",
+  fix: "Remove published ports from the app and databases; publish only the proxy's 80 and 443.",
+  verify: "docker ps --format '{{.Names}} {{.Ports}}'   # only the proxy has ports",
   scope: "resource",
   types: [DOCKER.container, AZURE.containerApp],
   check(resource) {

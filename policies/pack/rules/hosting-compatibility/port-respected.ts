@@ -7,10 +7,20 @@
  */
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
 import { webServers, type WebServer } from "../shared/web-servers";
+import { APP_BUILD_TYPES } from "../types";
 
 export const portRespected: StackRule = {
   id: "HC-1",
+  policy: "port-respected",
+  category: "hosting-compatibility",
+  severity: "medium",
+  title: "PORT not respected",
+  description: "The server binds $PORT, not a hard-coded port.",
+  impact: "Platforms that assign a port (Railway, Container Apps) see a dead app.",
+  fix: "Bind gunicorn to `0.0.0.0:${PORT}`.",
+  verify: "docker run -e PORT=9000 <image>   # listens on 9000",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     const { servers, unknown, hasWeb } = await webServers(resources, ctx);
     if (!hasWeb) return NOT_APPLICABLE;

@@ -9,10 +9,20 @@
 import ignore from "@balena/dockerignore";
 import { inContext, unverifiable, violation, type Finding, type StackRule } from "../rule";
 import { judgeBuilds, type InspectedBuild } from "../shared/app-builds";
+import { APP_BUILD_TYPES } from "../types";
 
 export const railwayWatchPatterns: StackRule = {
   id: "HC-4",
+  policy: "railway-watch-patterns",
+  category: "hosting-compatibility",
+  severity: "low",
+  title: "railway.json watchPatterns incomplete",
+  description: "railway.json watchPatterns cover every deployment file (only when railway.json exists).",
+  impact: "Changing the entrypoint or Dockerfile does not redeploy.",
+  fix: "Add the Dockerfile, entrypoint and requirements files to watchPatterns.",
+  verify: "cat railway.json",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   check: (resources, ctx) => judgeBuilds(resources, ctx, ["railway"], judge),
 };
 

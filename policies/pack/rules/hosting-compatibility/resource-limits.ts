@@ -20,6 +20,14 @@ import { AZURE, DOCKER } from "../types";
 
 export const resourceLimits: ResourceRule = {
   id: "HC-8",
+  policy: "resource-limits",
+  category: "hosting-compatibility",
+  severity: "low",
+  title: "No CPU or memory limits",
+  description: "CPU and memory limits are set.",
+  impact: "One runaway process starves the databases and the host.",
+  fix: "Set `agency-deploy:resources.cpu` and `agency-deploy:resources.memoryMb`.",
+  verify: "docker inspect <container> --format '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}'",
   scope: "resource",
   types: [DOCKER.container, AZURE.containerApp, AZURE.job],
   check(resource) {

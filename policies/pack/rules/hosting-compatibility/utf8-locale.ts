@@ -8,6 +8,7 @@ import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type 
 import { appBuilds, runsBuild } from "../shared/app-builds";
 import { imageEnv } from "../shared/web-servers";
 import { propertyOf, withRole } from "../shared/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 const UTF8 = /utf-?8/i;
 
@@ -17,7 +18,16 @@ function locale(env: Readonly<Record<string, string>>): string | undefined {
 
 export const utf8Locale: StackRule = {
   id: "HC-7",
+  policy: "utf8-locale",
+  category: "hosting-compatibility",
+  severity: "low",
+  title: "Container locale is not UTF-8",
+  description: "The container locale is UTF-8.",
+  impact: "Translations and non-ASCII data break (UnicodeDecodeError, mojibake).",
+  fix: "Set `ENV LANG=C.UTF-8 LC_ALL=C.UTF-8` in the image or the container env.",
+  verify: "docker run --rm <image> python -c 'import locale; print(locale.getpreferredencoding())'   # UTF-8",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     const web = withRole(resources, "web");
     if (web.length === 0) return NOT_APPLICABLE;

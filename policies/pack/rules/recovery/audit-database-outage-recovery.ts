@@ -4,9 +4,19 @@
  */
 import type { StackRule } from "../rule";
 import { outageRecovery } from "../shared/outage-recovery";
+import { APP_BUILD_TYPES, POSTGRES_TYPES } from "../types";
 
 export const auditDatabaseOutageRecovery: StackRule = {
   id: "RC-2",
+  policy: "audit-database-outage-recovery",
+  category: "recovery",
+  severity: "high",
+  title: "App does not recover from an audit database outage",
+  description: "Likewise for the audit database.",
+  impact: "Audited actions fail until someone restarts the app.",
+  fix: "Give the audit database a restart policy and pg_isready healthcheck; CONN_HEALTH_CHECKS covers both aliases.",
+  verify: "docker restart <audit db container>; curl -f https://<domain>/readyz/",
   scope: "stack",
+  types: [...APP_BUILD_TYPES, ...POSTGRES_TYPES],
   check: (resources, ctx) => outageRecovery(resources, ctx, "audit"),
 };

@@ -8,12 +8,21 @@
  */
 import { list, str } from "../props";
 import { NOT_APPLICABLE, violation, type Finding, type Resource, type StackRule } from "../rule";
-import { AZURE, DOCKER } from "../types";
+import { AZURE, DOCKER, WORKLOAD_TYPES } from "../types";
 import { workloads, type Workload } from "../shared/workloads";
 
 export const dataSurvivesDestroy: StackRule = {
   id: "RC-6",
+  policy: "data-survives-destroy",
+  category: "recovery",
+  severity: "high",
+  title: "Data does not survive destroy or replacement",
+  description: "Database volumes and servers are protected (or retained on delete).",
+  impact: "`pulumi destroy` or a replacement deletes the database for good.",
+  fix: "Keep `agency-deploy:protectData` true (the default); opt out only for throw-away instances.",
+  verify: "pulumi destroy --preview-only   # refuses: protected resources",
   scope: "stack",
+  types: [...WORKLOAD_TYPES, DOCKER.volume, AZURE.postgresServer, AZURE.postgresDatabase],
   check(resources) {
     const stateful = workloads(resources).filter(
       (w) => w.platform === "docker" && (w.role === "database" || w.role === "backup"),

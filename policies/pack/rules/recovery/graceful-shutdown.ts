@@ -11,6 +11,7 @@ import { at, isUnknown, num } from "../props";
 import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
 import { resolveNumber } from "../shared/server-command";
 import { webServers, type WebServer } from "../shared/web-servers";
+import { APP_BUILD_TYPES } from "../types";
 
 const GUNICORN_GRACEFUL_DEFAULT = 30;
 const DOCKER_STOP_DEFAULT = 10;
@@ -18,7 +19,17 @@ const AZURE_GRACE_DEFAULT = 30;
 
 export const gracefulShutdown: StackRule = {
   id: "RC-7",
+  policy: "graceful-shutdown",
+  category: "recovery",
+  severity: "low",
+  title: "Stop timeout shorter than graceful shutdown",
+  description: "The container stop timeout covers the server's graceful timeout.",
+  impact: "In-flight requests are killed mid-write on every release.",
+  fix: "Set the stop timeout above gunicorn's --graceful-timeout.",
+  verify: "docker inspect <container> --format '{{.Config.StopTimeout}}'",
+  related: ["DL3025", "JSONArgsRecommended"],
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     const { servers, unknown, hasWeb } = await webServers(resources, ctx);
     if (!hasWeb) return NOT_APPLICABLE;

@@ -5,10 +5,20 @@
 import { inContext, type StackRule } from "../rule";
 import { violation } from "../rule";
 import { judgeBuilds } from "../shared/app-builds";
+import { APP_BUILD_TYPES } from "../types";
 
 export const idempotentSeeds: StackRule = {
   id: "RC-3",
+  policy: "idempotent-seeds",
+  category: "recovery",
+  severity: "low",
+  title: "Seed commands are not idempotent",
+  description: "Seeds use get_or_create / update_or_create, with no guards that skip silently.",
+  impact: "Re-running a release duplicates data or silently skips needed rows.",
+  fix: "Rewrite seeds with update_or_create keyed on a natural key; log what was created.",
+  verify: "python manage.py seed && python manage.py seed   # second run changes nothing",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   check: (resources, ctx) =>
     judgeBuilds(resources, ctx, ["seed-commands"], ({ facts }) =>
       facts.seedCommands.flatMap((seed) => [

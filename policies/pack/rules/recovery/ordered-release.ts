@@ -16,6 +16,7 @@ import {
 } from "../rule";
 import { appBuilds, runsBuild } from "../shared/app-builds";
 import { propertyOf, workloads, type Workload } from "../shared/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 const MIGRATE = /manage\.py\s+migrate\b|django-admin\s+migrate\b/;
 
@@ -43,7 +44,16 @@ function orderIn(text: string, seed: RegExp): Pick<Unit, "migrates" | "seeds" | 
 
 export const orderedRelease: StackRule = {
   id: "RC-4",
+  policy: "ordered-release",
+  category: "recovery",
+  severity: "medium",
+  title: "Seeds can race migrations",
+  description: "Seeds run after migrations, in one ordered release.",
+  impact: "Seeds hit missing tables on a fresh instance: partial data.",
+  fix: "Run migrate, audit migrate, then seed, in that order, in one release job.",
+  verify: "docker logs <release container>   # migrate lines come before seed lines",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     const all = workloads(resources).filter((w) => w.role === "web" || w.role === "release");
     if (all.length === 0) return NOT_APPLICABLE;

@@ -17,7 +17,7 @@ import {
   type Resource,
   type StackRule,
 } from "../rule";
-import { AZURE } from "../types";
+import { AZURE, WORKLOAD_TYPES } from "../types";
 import { URL_ENV } from "../shared/databases";
 import { networkNames, urlHost, workloads, type Workload } from "../shared/workloads";
 
@@ -29,7 +29,17 @@ const RETENTION =
 
 export const scheduledBackups: StackRule = {
   id: "RC-5",
+  policy: "scheduled-backups",
+  category: "recovery",
+  severity: "high",
+  title: "Databases not backed up on a schedule",
+  description:
+    "Both databases are backed up on a schedule with retention (Azure: >= 7 days, >= 14 in production) and restore has a command.",
+  impact: "A host failure or bad release loses all data since the last manual copy.",
+  fix: "Keep `agency-deploy:backup.enabled` on (Docker) or set backupRetentionDays >= 14 (Azure).",
+  verify: "pulumi stack output runbook   # shows the backup and restore commands",
   scope: "stack",
+  types: [...WORKLOAD_TYPES, AZURE.postgresServer],
   check(resources, ctx) {
     const all = workloads(resources);
     const databases = all.filter((w) => w.role === "database");

@@ -5,10 +5,20 @@
 import { NOT_APPLICABLE, violation, type StackRule } from "../rule";
 import { applicationPlans, stepsOf } from "../shared/start-plan";
 import { withRole, workloads } from "../shared/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 export const auditDatabaseMigrated: StackRule = {
   id: "SR-3",
+  policy: "audit-database-migrated",
+  category: "startup-reliability",
+  severity: "high",
+  title: "Audit database not migrated",
+  description: "The audit database is migrated as its own step (`migrate --database=audit`).",
+  impact: "Audit writes fail at run time (missing tables) and the audit trail is lost.",
+  fix: "Add a release step `python manage.py migrate --database=audit --noinput` after the app migration.",
+  verify: "docker logs <release container> | grep 'migrate --database=audit'",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     const hasAudit =
       workloads(resources).some((w) => w.env.AUDIT_DATABASE_URL !== undefined) ||

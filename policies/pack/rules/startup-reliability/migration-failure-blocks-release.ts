@@ -4,10 +4,20 @@
  */
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
 import { applicationPlans, stepsOf } from "../shared/start-plan";
+import { APP_BUILD_TYPES } from "../types";
 
 export const migrationFailureBlocksRelease: StackRule = {
   id: "SR-2",
+  policy: "migration-failure-blocks-release",
+  category: "startup-reliability",
+  severity: "high",
+  title: "A failed migration does not stop the release",
+  description: "The migration step aborts on failure (errexit, no `|| true`).",
+  impact: "Half-migrated databases with new code running on them: data corruption and crashes.",
+  fix: "Use `set -eu` in scripts, make migrate an `abort` release step, never append `|| true`.",
+  verify: "Run the release against a database with a broken migration: the deployment must fail.",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     const plans = await applicationPlans(resources, ctx);
     const migrations = stepsOf(plans, "migrate");

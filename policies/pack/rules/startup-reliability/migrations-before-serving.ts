@@ -6,10 +6,22 @@
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
 import { applicationPlans, dependsOn, serves } from "../shared/start-plan";
 import { misshapenAt, propertyOf } from "../shared/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 export const migrationsBeforeServing: StackRule = {
   id: "SR-1",
+  policy: "migrations-before-serving",
+  category: "startup-reliability",
+  severity: "high",
+  title: "Migrations do not run before the app serves",
+  description:
+    "A release job runs migrations and the web service depends on its success (or the entrypoint migrates before the server).",
+  impact: "The new code serves requests against an old schema: 500 errors until someone migrates by hand.",
+  fix: "Run `manage.py migrate` in the release phase and make the web service depend on it.",
+  verify:
+    "pulumi preview --policy-pack policies   # the web service lists the release job among its dependencies",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     const plans = await applicationPlans(resources, ctx);
     const webs = plans.filter(serves);

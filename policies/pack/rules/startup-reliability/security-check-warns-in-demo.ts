@@ -4,10 +4,20 @@
  */
 import { NOT_APPLICABLE, type StackRule } from "../rule";
 import { judgeSecurityChecks } from "../shared/security-check";
+import { APP_BUILD_TYPES } from "../types";
 
 export const securityCheckWarnsInDemo: StackRule = {
   id: "SR-6",
+  policy: "security-check-warns-in-demo",
+  category: "startup-reliability",
+  severity: "low",
+  title: "Security check blocks demo instances",
+  description: "In demo mode the security check runs but only warns.",
+  impact: "Demo instances fail to start over warnings that only matter in production.",
+  fix: "Make the security-check step `warn` in demo mode (the default release steps do).",
+  verify: "agency-deploy check --mode demo   # SR-6 passes",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     if (ctx.mode !== "demo") return NOT_APPLICABLE;
     return judgeSecurityChecks(resources, ctx, {

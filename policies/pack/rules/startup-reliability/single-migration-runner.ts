@@ -10,7 +10,7 @@
 import { num } from "../props";
 import { NOT_APPLICABLE, violation, type Finding, type Resource, type StackRule } from "../rule";
 import { applicationPlans, dependsOn, serves, type StartPlan } from "../shared/start-plan";
-import { AZURE } from "../types";
+import { APP_BUILD_TYPES, AZURE } from "../types";
 import { resolvedEnv, workloads, type Workload } from "../shared/workloads";
 
 /** Container Apps' default maximum replicas when `template.scale` sets none. */
@@ -23,7 +23,16 @@ function maxReplicas(w: Workload): number {
 
 export const singleMigrationRunner: StackRule = {
   id: "SR-8",
+  policy: "single-migration-runner",
+  category: "startup-reliability",
+  severity: "high",
+  title: "Every replica runs migrations",
+  description: "Exactly one runner applies migrations; replicated web services do not migrate at start.",
+  impact: "Concurrent migrations race: deadlocks, duplicate columns, half-applied schema.",
+  fix: "Move migrations out of the entrypoint into the single release job.",
+  verify: "Only the release job's command contains `migrate`.",
   scope: "stack",
+  types: [...APP_BUILD_TYPES, AZURE.postgresServer, AZURE.postgresDatabase],
   async check(resources, ctx) {
     const plans = await applicationPlans(resources, ctx);
     const runners = plans.filter((p) => p.steps.some((s) => s.kind === "migrate"));

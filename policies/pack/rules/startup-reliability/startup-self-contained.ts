@@ -8,10 +8,21 @@ import { at, bool, isUnknown, list } from "../props";
 import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
 import { applicationPlans, dependsOn, stepsOf } from "../shared/start-plan";
 import { withRole } from "../shared/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 export const startupSelfContained: StackRule = {
   id: "SR-7",
+  policy: "startup-self-contained",
+  category: "startup-reliability",
+  severity: "medium",
+  title: "Start-up depends on outside services",
+  description:
+    "No pip install, downloads or git at start; database readiness is awaited through healthchecks.",
+  impact: "The app cannot restart while PyPI, GitHub or the network is down.",
+  fix: "Install everything at build time; gate start-up on database healthchecks, not on sleep loops or downloads.",
+  verify: "grep -nE 'pip install|curl|wget|git ' entrypoint.sh   # prints nothing",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   async check(resources, ctx) {
     const plans = await applicationPlans(resources, ctx);
     if (plans.length === 0) return NOT_APPLICABLE;

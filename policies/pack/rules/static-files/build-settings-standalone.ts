@@ -8,10 +8,20 @@
 import type { BuildContextFacts, RunFact } from "../../inspect/facts";
 import { inContext, violation, type Finding, type StackRule } from "../rule";
 import { judgeBuilds, type InspectedBuild } from "../shared/app-builds";
+import { APP_BUILD_TYPES } from "../types";
 
 export const buildSettingsStandalone: StackRule = {
   id: "SF-3",
+  policy: "build-settings-standalone",
+  category: "static-files",
+  severity: "medium",
+  title: "Build settings need a database or secrets",
+  description: "The settings used by collectstatic work without a database or real secrets.",
+  impact: "The image build fails, or real secrets get baked in to make it pass.",
+  fix: "Use a build-only settings module with placeholder values and no database access.",
+  verify: "docker build .   # succeeds with no secrets or database available",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   check: (resources, ctx) => judgeBuilds(resources, ctx, ["dockerfile", "settings"], judge),
 };
 

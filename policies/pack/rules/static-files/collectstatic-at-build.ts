@@ -6,12 +6,22 @@
 import { inContext, violation, type Finding, type StackRule } from "../rule";
 import { buildLocation, judgeBuilds, type InspectedBuild } from "../shared/app-builds";
 import { propertyOf } from "../shared/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 const AT_START = /manage\.py\s+collectstatic\b|django-admin\s+collectstatic\b/;
 
 export const collectstaticAtBuild: StackRule = {
   id: "SF-1",
+  policy: "collectstatic-at-build",
+  category: "static-files",
+  severity: "medium",
+  title: "collectstatic runs at start",
+  description: "collectstatic runs at build time, not at start.",
+  impact: "Slow starts, and a read-only filesystem makes start-up fail.",
+  fix: "Run `python manage.py collectstatic --noinput --settings=<build settings>` in the Dockerfile.",
+  verify: "docker run --rm <image> ls staticfiles   # populated",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   check: (resources, ctx) => judgeBuilds(resources, ctx, ["dockerfile", "entrypoint"], judge),
 };
 

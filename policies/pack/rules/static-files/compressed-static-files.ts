@@ -6,10 +6,20 @@
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
 import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
+import { APP_BUILD_TYPES } from "../types";
 
 export const compressedStaticFiles: StackRule = {
   id: "SF-2",
+  policy: "compressed-static-files",
+  category: "static-files",
+  severity: "medium",
+  title: "Static files not served compressed and hashed",
+  description: "WhiteNoise serves compressed, hashed static files (or a proxy serves them).",
+  impact: "Slow pages and stale assets after a release.",
+  fix: 'Add WhiteNoiseMiddleware and `STORAGES["staticfiles"]` = CompressedManifestStaticFilesStorage.',
+  verify: "curl -sI -H 'Accept-Encoding: gzip' https://<domain>/static/<file>   # Content-Encoding: gzip",
   scope: "stack",
+  types: APP_BUILD_TYPES,
   check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
 };
 
