@@ -31,6 +31,7 @@ import {
 import { DOCKER } from "./rules/types";
 import type { BuildContextFacts } from "./inspect/facts";
 import * as path from "path";
+import { contextRelative, noteContextRoot } from "./context-paths";
 
 /** Per-policy config: `{ "<policy>": { "mode": "demo" } }` overrides the stack's mode. */
 interface PolicyConfig {
@@ -157,7 +158,13 @@ function messageFor(item: ChecklistItem, finding: Finding, urn: string | undefin
 function locationLine(finding: Finding, urn: string | undefined): string {
   const loc = finding.location;
   if (loc === undefined) return "";
-  const line = formatLocationLine({ file: loc.file, line: loc.line, urn, property: loc.property });
+  const file = loc.file === undefined ? undefined : contextRelative(loc.file);
+  const line = formatLocationLine({
+    file,
+    line: file === undefined ? undefined : loc.line,
+    urn,
+    property: loc.property,
+  });
   return line === undefined ? "" : `\n${line}`;
 }
 
@@ -198,6 +205,7 @@ export async function buildContext(
   const dockerfile = str(image.props, "build.dockerfile");
   // Loaded on first use: pack start-up (GetAnalyzerInfo) must not pay for parsers.
   const { inspectBuildContext } = await import("./inspect/index");
+  noteContextRoot(context);
   return inspectBuildContext({
     context: path.resolve(context),
     dockerfile: dockerfile === undefined ? undefined : path.resolve(context, dockerfile),

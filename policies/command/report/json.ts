@@ -19,6 +19,8 @@ export interface JsonFinding {
   kind: "violation" | "unverifiable";
   enforcement: "mandatory" | "advisory";
   location: ReportLocation;
+  /** Every place the problem occurs. */
+  locations: ReportLocation[];
 }
 
 export interface JsonItem {
@@ -75,11 +77,12 @@ export function toJsonReport(report: ReliabilityReport): JsonReport {
       severity: item.severity,
       status: item.status,
       title: item.title,
-      findings: item.findings.map(({ message, kind, enforcement, location }) => ({
+      findings: item.findings.map(({ message, kind, enforcement, location, locations }) => ({
         message,
         kind,
         enforcement,
         location,
+        locations,
       })),
     })),
     totals: report.totals,

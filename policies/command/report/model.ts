@@ -42,7 +42,10 @@ export interface ReportFinding {
   enforcement: Enforcement;
   /** The violation as the policy put it, without its description line and `Location:` line. */
   message: string;
+  /** The first place it occurs (`locations[0]`). */
   location: ReportLocation;
+  /** Every place the same problem occurs: one finding per problem, not one per line. */
+  locations: ReportLocation[];
   /** The resource the engine reported it on (absent for a stack-level violation naming none). */
   resourceUrn?: string;
 }
@@ -275,10 +278,31 @@ class ItemRegistry {
   }
 }
 
+/** Relative to `root` when under it; an absolute path of some machine otherwise keeps only its name. */
 function relativeTo(file: string, root: string | undefined): string {
-  if (root === undefined) return file;
-  const base = root.replace(/[\\/]+$/, "");
-  return file.startsWith(`${base}/`) || file.startsWith(`${base}\\`) ? file.slice(base.length + 1) : file;
+  const base = root?.replace(/[\\/]+$/, "");
+  if (base !== undefined && (file.startsWith(`${base}/`) || file.startsWith(`${base}\\`)))
+    return file.slice(base.length + 1);
+  if (/^([A-Za-z]:)?[\\/]/.test(file)) return file.split(/[\\/]/).pop() ?? file;
+  return file;
+}
+
+/** Occurrences of one problem (same kind, level and text) become one finding with all their locations. */
+export function groupFindings(findings: readonly ReportFinding[]): ReportFinding[] {
+  const groups = new Map<string, ReportFinding>();
+  for (const finding of findings) {
+    const key = JSON.stringify([finding.kind, finding.enforcement, finding.message]);
+    const group = groups.get(key);
+    if (!group) {
+      groups.set(key, { ...finding, locations: [...finding.locations] });
+      continue;
+    }
+    for (const location of finding.locations) {
+      const same = JSON.stringify(location);
+      if (!group.locations.some((l) => JSON.stringify(l) === same)) group.locations.push(location);
+    }
+  }
+  return [...groups.values()];
 }
 
 /** Splits an event message into the finding's own text and location. */
@@ -315,6 +339,7 @@ function toFinding(
     enforcement: violation.enforcementLevel === "mandatory" ? "mandatory" : "advisory",
     message: message === "" ? text : message,
     location: reportLocation,
+    locations: [reportLocation],
     ...(violation.resourceUrn ? { resourceUrn: violation.resourceUrn } : {}),
   };
 }
@@ -462,7 +487,12 @@ export function buildReportFromStream(
     applySummary(registry, summary);
 
   const items = registry.ordered();
-  for (const item of items) item.status = statusOf(item);
+  // Totals count the engine's violations as the CLI does; the findings then group them per problem.
+  const totals = countViolations(items);
+  for (const item of items) {
+    item.findings = groupFindings(item.findings);
+    item.status = statusOf(item);
+  }
 
   const firstUrn = stream.resourceUrns.map(parseUrn).find((urn) => urn !== undefined);
   const stack = options.stack ?? firstUrn?.stack;
@@ -484,7 +514,7 @@ export function buildReportFromStream(
     items,
     verdict: verdictOf(items),
     exitCode: items.some((item) => item.status === "fail") ? 1 : 0,
-    totals: countViolations(items),
+    totals,
     runbook,
     recommendations: recommend(items),
     ...(stream.runSummary?.isPreview !== undefined ? { preview: stream.runSummary.isPreview } : {}),
