@@ -1,7 +1,14 @@
 import * as fs from "fs";
 import { text } from "stream/consumers";
 import { Command, Option } from "commander";
-import { buildReport, EventStreamError, formatReport, parseEngineEvents } from "../report";
+import {
+  assertPackRan,
+  buildReport,
+  EventStreamError,
+  formatReport,
+  PACK_NAME,
+  parseEngineEvents,
+} from "../report";
 import { UsageError } from "../offline/usage-error";
 import { FORMATS, reportDate, writeReport, type Format } from "./report-output";
 import { EXIT_STATUS_HELP } from "./exit-status";
@@ -12,6 +19,8 @@ export interface ReportCommandOptions {
   events: string;
   format: Format;
   out?: string;
+  /** The policy pack whose summaries the events must hold (default: this pack). */
+  pack?: string;
 }
 
 async function readEvents(source: string, stdin: NodeJS.ReadableStream): Promise<string> {
@@ -33,10 +42,10 @@ export async function runReport(
   const events = await readEvents(options.events, stdin);
   let report;
   try {
-    report = buildReport(parseEngineEvents(events, options.events === "-" ? "stdin" : options.events), {
-      sourceRoot: process.cwd(),
-      date: reportDate(),
-    });
+    const source = options.events === "-" ? "stdin" : options.events;
+    const stream = parseEngineEvents(events, source);
+    assertPackRan(stream, options.pack ?? PACK_NAME, source);
+    report = buildReport(stream, { sourceRoot: process.cwd(), date: reportDate() });
   } catch (e) {
     if (e instanceof EventStreamError) throw new UsageError(`invalid events file: ${e.message}`);
     throw e;
@@ -53,6 +62,11 @@ export function reportCommand(terminal: Terminal, setExit: (code: number) => voi
     .requiredOption("-e, --events <file>", 'NDJSON file of engine events, or "-" to read them from stdin')
     .addOption(new Option("-f, --format <format>", "report format").choices(FORMATS).default("md"))
     .option("-o, --out <file>", "write the report to a file instead of stdout")
+    .option(
+      "--pack <name>",
+      "the policy pack whose results the events must hold; events without its summaries, cut or corrupt exit 2",
+      PACK_NAME,
+    )
     .addHelpText("after", EXIT_STATUS_HELP)
     .action(async (options: ReportCommandOptions) => setExit(await runReport(options, terminal)));
 }

@@ -51,6 +51,7 @@ export function renderReport(
 }
 
 export {
+  assertPackRan,
   EventStreamError,
   eventStreamFromObjects,
   parseEngineEvents,
