@@ -103,6 +103,8 @@ export interface ChecklistItem {
   verify: string;
   /** hadolint (DLxxxx) and BuildKit check ids that judge part of the same thing. */
   related?: readonly string[];
+  /** Why the severity is what it is: the impact it was calibrated against. */
+  severityReason?: string;
 }
 
 export type CategorySlug =

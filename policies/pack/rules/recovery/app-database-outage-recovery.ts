@@ -1,5 +1,5 @@
 /**
- * RC-1 app-database-outage-recovery (high): the app recovers from a temporary outage of its
+ * RC-1 app-database-outage-recovery (medium): the app recovers from a temporary outage of its
  * database (restart policies, a pg_isready healthcheck, CONN_HEALTH_CHECKS on `default`).
  * The judgement is shared with RC-2: see shared/outage-recovery.ts.
  */
@@ -11,7 +11,10 @@ export const appDatabaseOutageRecovery: StackRule = {
   id: "RC-1",
   policy: "app-database-outage-recovery",
   category: "recovery",
-  severity: "high",
+  severity: "medium",
+  severityReason:
+    "Django reconnects on the next request by itself; a persistent connection (CONN_MAX_AGE) without " +
+    "CONN_HEALTH_CHECKS costs one failed request per worker after a database restart, not an outage.",
   title: "App does not recover from a database outage",
   description:
     "Restart policy, database healthcheck and CONN_HEALTH_CHECKS let the app recover from a database outage.",

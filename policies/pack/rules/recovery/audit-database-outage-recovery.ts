@@ -1,5 +1,5 @@
 /**
- * RC-2 audit-database-outage-recovery (high): likewise for the audit database (`audit` alias).
+ * RC-2 audit-database-outage-recovery (medium): likewise for the audit database (`audit` alias).
  * The judgement is shared with RC-1: see shared/outage-recovery.ts.
  */
 import type { StackRule } from "../rule";
@@ -10,7 +10,10 @@ export const auditDatabaseOutageRecovery: StackRule = {
   id: "RC-2",
   policy: "audit-database-outage-recovery",
   category: "recovery",
-  severity: "high",
+  severity: "medium",
+  severityReason:
+    "Django reconnects on the next request by itself; a persistent connection (CONN_MAX_AGE) without " +
+    "CONN_HEALTH_CHECKS costs one failed request per worker after a database restart, not an outage.",
   title: "App does not recover from an audit database outage",
   description: "Likewise for the audit database.",
   impact: "Audited actions fail until someone restarts the app.",
