@@ -28,14 +28,14 @@ export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
  * every item is advisory, so only the verdict (never the gate) reports them.
  */
 export const VERDICT_TABLE = [
-  "| Mode | Deployment Reliable | Means | Exit |",
-  "| --- | --- | --- | --- |",
-  "| production | Yes | no item fails and nothing warns at medium or above | 0 |",
-  "| production | With Fixes | an advisory (medium/low) item fails or warns; no critical/high item fails | 0 |",
-  "| production | With Fixes | a high item fails (mandatory) | 1 |",
-  "| production | No | a critical item fails, or the image cannot be built | 1 |",
-  "| demo | Yes / With Fixes / No | as in production | 0 |",
-  "| any | (no report) | bad usage, invalid config, events cut, corrupt or without the pack's summaries | 2 |",
+  "| Mode       | Deployment Reliable   | Means                                                                          | Exit |",
+  "| ---------- | --------------------- | ------------------------------------------------------------------------------ | ---- |",
+  "| production | Yes                   | no item fails and nothing warns at medium or above                             | 0    |",
+  "| production | With Fixes            | an advisory (medium/low) item fails or warns; no critical/high item fails      | 0    |",
+  "| production | With Fixes            | a high item fails (mandatory)                                                  | 1    |",
+  "| production | No                    | a critical item fails, or the image cannot be built                            | 1    |",
+  "| demo       | Yes / With Fixes / No | as in production                                                               | 0    |",
+  "| any        | (no report)           | bad usage, invalid config, events cut, corrupt or without the pack's summaries | 2    |",
 ].join("\n");
 
 export const EXIT_STATUS_HELP = [
