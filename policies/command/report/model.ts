@@ -14,7 +14,7 @@ import {
 } from "../../pack/checklist";
 import type { Mode } from "../../mode";
 import type { PolicyAnalyzeSummary, PolicyEventStream, PolicyViolationEvent } from "./events";
-import { COULD_NOT_VERIFY, PACK_NAME } from "../../protocol";
+import { CANNOT_BUILD, COULD_NOT_VERIFY, PACK_NAME } from "../../protocol";
 import { parseLocationLine, parseUrn, type FindingLocation } from "./location";
 import { redactSecrets } from "./redact";
 
@@ -46,6 +46,8 @@ export interface ReportFinding {
   location: ReportLocation;
   /** Every place the same problem occurs: one finding per problem, not one per line. */
   locations: ReportLocation[];
+  /** The image cannot be built from this input (a broken Dockerfile, a missing COPY source). */
+  failsBuild?: boolean;
   /** The resource the engine reported it on (absent for a stack-level violation naming none). */
   resourceUrn?: string;
 }
@@ -340,6 +342,7 @@ function toFinding(
     message: message === "" ? text : message,
     location: reportLocation,
     locations: [reportLocation],
+    ...(!unverifiable && message.startsWith(CANNOT_BUILD) ? { failsBuild: true } : {}),
     ...(violation.resourceUrn ? { resourceUrn: violation.resourceUrn } : {}),
   };
 }
@@ -352,9 +355,13 @@ function statusOf(item: ReportItem): ItemStatus {
   return item.passedOn > 0 ? "pass" : "n/a";
 }
 
-/** No if a critical item fails; With Fixes if anything else fails or warns at medium or above. */
+/**
+ * No if a critical item fails or the image cannot be built (whatever item found it); With Fixes if
+ * anything else fails or warns at medium or above.
+ */
 export function verdictOf(items: readonly ReportItem[]): Verdict {
   if (items.some((item) => item.status === "fail" && item.severity === "critical")) return "No";
+  if (items.some((item) => item.findings.some((f) => f.failsBuild === true))) return "No";
   // An unrated warning counts as medium: the gate does not assume another pack's finding is minor.
   const mediumRank = severityRank("medium");
   const warnsAtMedium = (item: ReportItem): boolean =>

@@ -29,6 +29,18 @@ export interface Unverifiable {
   location?: SourceLocation;
 }
 
+/**
+ * Input the build or the app breaks on: a Dockerfile BuildKit rejects, a COPY source missing from the
+ * context, a settings module with a syntax error. Not "could not verify": the deployment will fail.
+ */
+export interface BrokenInput {
+  topic: InspectTopic;
+  reason: string;
+  location?: SourceLocation;
+  /** The image cannot be built at all (as opposed to an app that cannot start). */
+  failsBuild: boolean;
+}
+
 export interface InspectRequest {
   /** Build context directory (absolute, or relative to the process cwd). */
   context: string;
@@ -53,6 +65,7 @@ export interface BuildContextFacts {
   django: DjangoProjectFacts;
   seedCommands: SeedCommandFacts[];
   unverifiable: Unverifiable[];
+  broken: BrokenInput[];
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -481,8 +494,10 @@ export interface SettingsModuleFacts {
   languages: SettingValue | null;
   languageCode: SettingValue | null;
   localePaths: SettingValue | null;
-  /** Python files that failed to parse (facts from them are missing). */
+  /** Python files with a syntax error (the module fails to import). */
   syntaxErrors: SourceLocation[];
+  /** Python files too slow to parse (pathological text): unreadable, so "could not verify". */
+  unparsed?: SourceLocation[];
 }
 
 export interface LoggingFacts {

@@ -94,7 +94,10 @@ export function stringValue(node: Node): string {
     .join("");
 }
 
-function literalNode(node: Node): Literal | undefined {
+function literalNode(start: Node): Literal | undefined {
+  let node = start;
+  // Iterative: adversarial text nests parentheses thousands deep.
+  while (node.type === "parenthesized_expression" && node.namedChildren[0]) node = node.namedChildren[0];
   switch (node.type) {
     case "string":
     case "concatenated_string":
@@ -114,8 +117,6 @@ function literalNode(node: Node): Literal | undefined {
       const inner = node.namedChildren[0] ? literalNode(node.namedChildren[0]) : undefined;
       return typeof inner === "number" && node.text.trim().startsWith("-") ? -inner : undefined;
     }
-    case "parenthesized_expression":
-      return node.namedChildren[0] ? literalNode(node.namedChildren[0]) : undefined;
     default:
       return undefined;
   }
@@ -173,12 +174,18 @@ export interface EvaluatedModule {
   /** The settings namespace at the end of the module. */
   scope: Scope;
   syntaxErrors: SourceLocation[];
+  /** Files whose parse ran out of time (pathological text): unreadable, not broken. */
+  unparsed: SourceLocation[];
 }
+
+const MAX_NESTING = 200;
 
 export class SettingsEvaluator {
   private readonly trees: Tree[] = [];
   private readonly files: string[] = [];
   private readonly syntaxErrors: SourceLocation[] = [];
+  private readonly unparsed: SourceLocation[] = [];
+  private nesting = 0;
   /** Variables some top-level check raises on when missing, empty or insecure. */
   private readonly failClosed = new Map<string, SourceLocation>();
   private readonly helperModules = new Map<string, FileScope | null>();
@@ -206,15 +213,16 @@ export class SettingsEvaluator {
         }
       }
     }
-    return { files: this.files, scope, syntaxErrors: this.syntaxErrors };
+    return { files: this.files, scope, syntaxErrors: this.syntaxErrors, unparsed: this.unparsed };
   }
 
   private parse(file: string): Node | null {
     const text = this.context.read(file);
     if (text === null) return null;
+    // A file that does not parse within the budget is unreadable ("could not verify"), not a syntax error.
     const tree = parseWithBudget(this.parser, text);
     if (!tree) {
-      this.syntaxErrors.push({ file, line: 1 });
+      this.unparsed.push({ file, line: 1 });
       return null;
     }
     this.trees.push(tree);
@@ -552,6 +560,16 @@ export class SettingsEvaluator {
 
   /** A test's truth when every optional variable is unset; undefined when it depends on more. */
   truth(test: Node, scope: Scope, fs: FileScope, depth: number): boolean | undefined {
+    if (this.nesting >= MAX_NESTING) return undefined;
+    this.nesting += 1;
+    try {
+      return this.truthOf(test, scope, fs, depth);
+    } finally {
+      this.nesting -= 1;
+    }
+  }
+
+  private truthOf(test: Node, scope: Scope, fs: FileScope, depth: number): boolean | undefined {
     switch (test.type) {
       case "not_operator": {
         const inner = test.childForFieldName("argument");
@@ -634,6 +652,17 @@ export class SettingsEvaluator {
 
   /** Evaluates an expression to a value (unknown parts keep their env reads). */
   eval(node: Node, scope: Scope, fs: FileScope, depth: number): Value {
+    // Real settings nest a few levels; adversarial text nests thousands, beyond any reviewer's reading.
+    if (this.nesting >= MAX_NESTING) return this.leaf(node, fs);
+    this.nesting += 1;
+    try {
+      return this.evalNode(node, scope, fs, depth);
+    } finally {
+      this.nesting -= 1;
+    }
+  }
+
+  private evalNode(node: Node, scope: Scope, fs: FileScope, depth: number): Value {
     const literal = literalNode(node);
     if (literal !== undefined) return this.leaf(node, fs, [], literal);
     switch (node.type) {

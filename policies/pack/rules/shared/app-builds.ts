@@ -17,6 +17,7 @@ import {
   type RuleContext,
 } from "../rule";
 import { DOCKER } from "../types";
+import { brokenInputs } from "./broken-input";
 import { buildShapeFindings } from "./image-facts";
 import { imageResourcesOf, workloads, type Workload } from "./workloads";
 
@@ -100,11 +101,20 @@ function isDjangoContext(facts: BuildContextFacts): boolean {
   return facts.django.managePy.length > 0 || facts.settings.modules.length > 0 || facts.entrypoint !== null;
 }
 
-/** The inspector's "could not decide" notes on the given topics, as findings with file:line. */
+/**
+ * The inspector's notes on the given topics, as findings with file:line: broken input (a Dockerfile
+ * BuildKit rejects, a missing COPY source, a settings syntax error) fails the item; what it could
+ * not decide is "could not verify".
+ */
 export function contextGaps(facts: BuildContextFacts, topics: readonly InspectTopic[]): Finding[] {
-  return facts.unverifiable
-    .filter((u) => topics.includes(u.topic))
-    .map((u) => unverifiable(u.reason, u.location ? inContext(facts, u.location) : { file: facts.context }));
+  return [
+    ...brokenInputs(facts, topics),
+    ...facts.unverifiable
+      .filter((u) => topics.includes(u.topic))
+      .map((u) =>
+        unverifiable(u.reason, u.location ? inContext(facts, u.location) : { file: facts.context }),
+      ),
+  ];
 }
 
 /** Runtime settings modules: the ones the running app imports (build-only modules are exempt). */

@@ -16,6 +16,7 @@ import {
   type RuleResult,
 } from "../rule";
 import { DOCKER } from "../types";
+import { brokenInputs } from "./broken-input";
 import { isDockerOfficialImage } from "./official-images";
 import { misshapen } from "./shapes";
 
@@ -64,9 +65,14 @@ export async function imageFacts(
       ],
     };
   }
-  const notes = facts.unverifiable
-    .filter((u) => topics.includes(u.topic))
-    .map((u) => unverifiable(u.reason, u.location ? inContext(facts, u.location) : { file: facts.context }));
+  const notes = [
+    ...brokenInputs(facts, topics),
+    ...facts.unverifiable
+      .filter((u) => topics.includes(u.topic))
+      .map((u) =>
+        unverifiable(u.reason, u.location ? inContext(facts, u.location) : { file: facts.context }),
+      ),
+  ];
   return { facts, notes };
 }
 
