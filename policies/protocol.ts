@@ -30,6 +30,13 @@ export interface FindingLocation {
   resourceName?: string;
 }
 
+/** The sentinel the engine sends for values unknown during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
+}
+
 export const LOCATION_PREFIX = "Location:";
 
 const URN_PREFIX = "urn:pulumi:";

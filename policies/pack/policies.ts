@@ -6,18 +6,11 @@
  * No policy ever throws: a value unknown during preview, a malformed property or a bug in
  * a rule becomes an advisory "could not verify" finding with the reason.
  */
-import type {
-  EnforcementLevel,
-  PolicyResource,
-  ReportViolation,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  StackValidationArgs,
-  StackValidationPolicy,
-} from "@pulumi/policy";
+import type { EnforcementLevel, PolicyResource, ReportViolation } from "@pulumi/policy";
+import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { defaultEnforcement, isMode, type Mode } from "../mode";
 import { COULD_NOT_VERIFY, formatLocationLine } from "../protocol";
-import { str } from "./rules/props";
 import {
   NOT_APPLICABLE,
   unverifiable,
@@ -28,10 +21,8 @@ import {
   type Rule,
   type ChecklistItem,
 } from "./rules/rule";
-import { DOCKER } from "./rules/types";
-import type { BuildContextFacts } from "./inspect/facts";
-import * as path from "path";
-import { contextRelative, noteContextRoot } from "./context-paths";
+import { contextRelative } from "./context-paths";
+import { Deployment } from "./deployment";
 
 /** Per-policy config: `{ "<policy>": { "mode": "demo" } }` overrides the stack's mode. */
 interface PolicyConfig {
@@ -81,7 +72,9 @@ function policyFor(rule: Rule, stackMode: Mode): ResourceValidationPolicy | Stac
         if (!rule.types.includes(args.type)) args.notApplicable(`applies to ${rule.types.join(", ")}`);
         const mode = effectiveMode(args.getConfig<PolicyConfig>(), stackMode);
         const resource = resourceFromArgs(args);
-        const result = await judge(() => rule.check(resource, contextFor(mode)));
+        const result = await judge(async () =>
+          rule.check(resource, await Deployment.build([resource]), contextFor(mode)),
+        );
         if (result === NOT_APPLICABLE) args.notApplicable();
         emit(result, { item, report, defaultUrn: args.urn, stackMode, mode });
       },
@@ -92,7 +85,7 @@ function policyFor(rule: Rule, stackMode: Mode): ResourceValidationPolicy | Stac
     validateStack: async (args: StackValidationArgs, report: ReportViolation) => {
       const mode = effectiveMode(args.getConfig<PolicyConfig>(), stackMode);
       const resources = args.resources.map(resourceFromPolicyResource);
-      const result = await judge(() => rule.check(resources, contextFor(mode)));
+      const result = await judge(async () => rule.check(await deploymentOf(resources), contextFor(mode)));
       if (result === NOT_APPLICABLE) args.notApplicable();
       emit(result, { item, report, defaultUrn: undefined, stackMode, mode });
     },
@@ -191,25 +184,42 @@ function resourceFromPolicyResource(r: PolicyResource): Resource {
 }
 
 function contextFor(mode: Mode): RuleContext {
-  return { mode, buildContext };
+  return { mode, today: new Date() };
 }
 
-/** Facts of a docker Image's local build context; undefined for pushed or remote images. */
-export async function buildContext(
-  image: Resource,
-  settingsModule?: string,
-): Promise<BuildContextFacts | undefined> {
-  if (image.type !== DOCKER.image) return undefined;
-  const context = str(image.props, "build.context");
-  if (context === undefined) return undefined;
-  const dockerfile = str(image.props, "build.dockerfile");
-  // Loaded on first use: pack start-up (GetAnalyzerInfo) must not pay for parsers.
-  const { inspectBuildContext } = await import("./inspect/index");
-  noteContextRoot(context);
-  return inspectBuildContext({
-    context: path.resolve(context),
-    dockerfile: dockerfile === undefined ? undefined : path.resolve(context, dockerfile),
-    target: str(image.props, "build.target"),
-    settingsModule,
-  });
+/**
+ * AnalyzeStack hands every stack policy its own copy of the same resources; the model (and its app
+ * facts) is built for the first and reused by the others. The key is the resources' content, so a
+ * different stack, or the same one changed, gets its own model.
+ */
+const recentDeployments = new Map<string, Promise<Deployment>>();
+const RECENT_DEPLOYMENTS = 4;
+
+function deploymentOf(resources: readonly Resource[]): Promise<Deployment> {
+  const key = fingerprint(resources);
+  let deployment = recentDeployments.get(key);
+  if (deployment === undefined) {
+    deployment = Deployment.build(resources);
+    recentDeployments.set(key, deployment);
+    const oldest = recentDeployments.keys().next().value;
+    if (recentDeployments.size > RECENT_DEPLOYMENTS && oldest !== undefined) recentDeployments.delete(oldest);
+  }
+  return deployment;
+}
+
+/** The policy SDK's property proxy hands out its plain target on this key (policy/proxy.js). */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
+function fingerprint(resources: readonly Resource[]): string {
+  return JSON.stringify(
+    resources.map((r) => [
+      r.urn,
+      r.type,
+      r.protect,
+      r.parent ?? null,
+      r.dependencies,
+      r.propertyDependencies,
+      (r.props as Record<string, unknown>)[PROXY_TARGET] ?? r.props,
+    ]),
+  );
 }

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { MODE_CONFIG_KEY } from "../../mode";
 import * as path from "path";
 import { Command, Option } from "commander";
 import { buildReport, formatReport, type ReliabilityReport, type RunbookCommands } from "../report";
@@ -78,7 +79,6 @@ function reportOf(check: StackCheck): ReliabilityReport {
 
 const INSTANCE_TYPE = /^agency-deploy:([^:]+):AgencyInstance$/;
 const TARGET_KEY = "agency-deploy:target";
-const MODE_KEY = "agency-deploy:mode";
 
 /** The target the program deployed to: from the instance component it registered, else the config. */
 function targetOf(check: StackCheck): string | undefined {
@@ -148,7 +148,7 @@ async function checkFleet(options: CheckCommandOptions, terminal: Terminal): Pro
       if (!invalid) throw e;
       terminal.progress(`${stack}: not checked: its configuration is invalid`);
       const target = configuredString(config, TARGET_KEY);
-      const mode = configuredString(config, MODE_KEY);
+      const mode = configuredString(config, MODE_CONFIG_KEY);
       entries.push({ stack, target, mode, error: e.message });
     }
   }

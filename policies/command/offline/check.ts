@@ -1,4 +1,5 @@
 import * as path from "path";
+import { MODE_CONFIG_KEY, type Mode } from "../../mode";
 import { EngineHost, PolicyPackProcess, type StackContext } from "./analyzer";
 import { discoverApp } from "./app-context";
 import { getConfigValue, parseAssignments, setConfigValue } from "./config-overrides";
@@ -9,7 +10,7 @@ import type { ProgramRun, WireValue } from "./registration";
 import { engineResources, type EngineResource } from "./resource-graph";
 import { UsageError } from "./usage-error";
 
-export type Mode = "production" | "demo";
+export type { Mode } from "../../mode";
 export const MODES: readonly Mode[] = ["production", "demo"];
 
 export interface CheckOptions {
@@ -42,8 +43,6 @@ export interface StackCheck {
   durationMs: number;
 }
 
-const MODE_KEY = "agency-deploy:mode";
-
 /** The stack config the program will see: stack file, then --context, then --config, then --mode. */
 export function effectiveConfig(project: PulumiProject, options: CheckOptions): StackConfig {
   let config = loadStackConfig(project, options.stack);
@@ -52,8 +51,10 @@ export function effectiveConfig(project: PulumiProject, options: CheckOptions): 
     throw new UsageError(`unknown --mode "${String(options.mode)}" (expected ${MODES.join(" or ")})`);
   }
   if (options.context !== undefined) {
-    const modeOverride = assignments.find(([k]) => k === "mode" || k === MODE_KEY)?.[1];
-    const mode = String(options.mode ?? modeOverride ?? getConfigValue(config, MODE_KEY) ?? "production");
+    const modeOverride = assignments.find(([k]) => k === "mode" || k === MODE_CONFIG_KEY)?.[1];
+    const mode = String(
+      options.mode ?? modeOverride ?? getConfigValue(config, MODE_CONFIG_KEY) ?? "production",
+    );
     const app = discoverApp(options.context, mode);
     // The stack file may pin any of these; what the app declares fills the gaps.
     const declared: [string, string | undefined][] = [
@@ -70,12 +71,12 @@ export function effectiveConfig(project: PulumiProject, options: CheckOptions): 
     }
   }
   for (const [key, value] of assignments) config = setConfigValue(config, key, value);
-  if (options.mode !== undefined) config = setConfigValue(config, MODE_KEY, options.mode);
+  if (options.mode !== undefined) config = setConfigValue(config, MODE_CONFIG_KEY, options.mode);
   return config;
 }
 
 function modeOf(config: StackConfig): Mode | undefined {
-  const mode = getConfigValue(config, MODE_KEY);
+  const mode = getConfigValue(config, MODE_CONFIG_KEY);
   return MODES.find((m) => m === mode);
 }
 

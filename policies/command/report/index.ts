@@ -43,13 +43,6 @@ export function formatReport(report: ReliabilityReport, format: ReportFormat): s
   }
 }
 
-export function renderReport(
-  events: EngineEvents,
-  options: ReportOptions & { format: ReportFormat },
-): string {
-  return formatReport(buildReport(events, options), options.format);
-}
-
 export {
   assertPackRan,
   EventStreamError,

@@ -12,7 +12,7 @@ import {
   type ChecklistItem,
   type Severity,
 } from "../../pack/checklist";
-import type { Mode } from "../../mode";
+import { MODE_CONFIG_KEY, type Mode } from "../../mode";
 import type { PolicyAnalyzeSummary, PolicyEventStream, PolicyViolationEvent } from "./events";
 import { CANNOT_BUILD, COULD_NOT_VERIFY, PACK_NAME } from "../../protocol";
 import { parseLocationLine, parseUrn, type FindingLocation } from "./location";
@@ -182,8 +182,6 @@ const RUNBOOK_TITLES: Record<keyof RunbookCommands, string> = {
   keyRotation: "Key rotation (SECRET_KEY, FIELD_ENCRYPTION_KEY, database passwords)",
   restore: "Database restore",
 };
-
-const MODE_CONFIG_KEY = "agency-deploy:mode";
 
 export function severityRank(severity: ReportSeverity): number {
   return SEVERITY_ORDER.indexOf(severity);

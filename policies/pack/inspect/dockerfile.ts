@@ -4,6 +4,7 @@
  */
 import * as path from "path";
 import { parseDockerfileSyntax } from "./dockerfile-syntax";
+import { isSecretFile } from "./secret-files";
 import type {
   ArgFact,
   CommandFact,
@@ -314,6 +315,7 @@ function copyFact(instruction: DockerInstruction, scope: Scope, workdir: string)
     chown: flag("chown"),
     chmod: flag("chmod"),
     copiesWholeContext,
+    secretSources: sources.filter(isSecretFile),
     fromHeredoc,
     location: instruction.location,
   };

@@ -4,6 +4,7 @@
  *
  * Stability: this model only grows (new optional fields, new union members). Existing names keep their meaning.
  */
+import type { OutsideCallKind, ServerKind, ServerOptions } from "./shell";
 
 /** A place in a file of the build context. `file` is relative to the context (forward slashes), `line` 1-based. */
 export interface SourceLocation {
@@ -183,6 +184,8 @@ export interface CopyFact {
   chmod: string | null;
   /** A source of `.` / `./` / `*` from the context: the whole context goes in. */
   copiesWholeContext: boolean;
+  /** The sources that name a file holding a secret (secret-files.ts). */
+  secretSources: string[];
   /** Heredoc-provided content (`COPY <<EOF /path`), not a context file. */
   fromHeredoc: boolean;
   location: SourceLocation;
@@ -317,8 +320,9 @@ export interface DockerignoreFacts {
 // ---------------------------------------------------------------------------------------------------------
 // Entrypoint / start command
 
+/** The shell reader's step kinds (shell.ts), and `exec` for any other command the script execs. */
 export type StartupStepKind =
-  "migrate" | "seed" | "check" | "collectstatic" | "server" | "manage" | "exec" | "backup";
+  "migrate" | "seed" | "check" | "lockdown" | "collectstatic" | "server" | "manage" | "exec" | "backup";
 
 export interface StartupStep {
   kind: StartupStepKind;
@@ -349,28 +353,17 @@ export interface SwallowedFailure {
   location: SourceLocation;
 }
 
-export interface ServerStart {
-  server: "gunicorn" | "uvicorn" | "daphne" | "runserver" | "waitress" | "hypercorn";
+/** A server an entrypoint starts, with the options the shell reader reads (shell.ts). */
+export interface ServerStart extends Omit<ServerOptions, "configFile"> {
+  server: ServerKind;
   command: string;
-  /** `--bind` / `-b` / `--host+--port` / runserver addr:port as written (after nothing is expanded). */
-  bind: string | null;
-  /** The bind mentions `$PORT` / `${PORT...}`. */
-  usesPortVariable: boolean;
-  /** A literal port in the bind, when there is one (`0.0.0.0:8000` → 8000). */
-  literalPort: number | null;
-  workers: string | null;
-  threads: string | null;
-  timeout: string | null;
-  gracefulTimeout: string | null;
-  accessLogfile: string | null;
-  errorLogfile: string | null;
   /** Started with `exec` (becomes PID 1 and receives signals). */
   exec: boolean;
   location: SourceLocation;
 }
 
 export interface OutsideCall {
-  kind: "pip-install" | "curl" | "wget" | "git" | "apt-get" | "npm";
+  kind: OutsideCallKind;
   command: string;
   location: SourceLocation;
 }
@@ -398,6 +391,13 @@ export interface EntrypointFacts {
   logFiles: LogFileFact[];
   /** Parse errors tree-sitter recovered from (facts after them may be incomplete). */
   syntaxErrors: SourceLocation[];
+  /** `${VAR:-default}`-style expansions (a default when VAR is unset), outside comment lines. */
+  fallbacks: VariableFallback[];
+}
+
+export interface VariableFallback {
+  variable: string;
+  location: SourceLocation;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -4,8 +4,10 @@
  * exempt), and in production mode no web container is deployed with ALLOWED_HOSTS=*.
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
-import { propertyOf, workloads } from "../shared/workloads";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { runtimeModules } from "../../deployment/setting-values";
+import { judgeBuilds } from "../rule";
+import { propertyOf } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 
 export function hostList(value: string): string[] {
@@ -27,11 +29,11 @@ export const allowedHostsRestricted: StackRule = {
   verify: "curl -H 'Host: evil.example' https://<domain>/   # 400 Bad Request",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  async check(resources, ctx) {
+  check(deployment, ctx) {
     const deployed: Finding[] =
       ctx.mode !== "production"
         ? []
-        : workloads(resources)
+        : deployment.workloads
             .filter((w) => w.role === "web" && w.knownEnv.ALLOWED_HOSTS !== undefined)
             .filter((w) => hostList(w.knownEnv.ALLOWED_HOSTS).includes("*"))
             .map((w) =>
@@ -43,7 +45,7 @@ export const allowedHostsRestricted: StackRule = {
                 },
               ),
             );
-    const code = await judgeBuilds(resources, ctx, ["settings"], judge);
+    const code = judgeBuilds(deployment, ["settings"], judge);
     if (code === "not-applicable") return deployed.length === 0 ? code : deployed;
     return [...code, ...deployed];
   },

@@ -5,8 +5,10 @@
  * ALLOWED_HOSTS has an `https://<host>` origin.
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, wholeFile, type InspectedBuild } from "../shared/app-builds";
-import { propertyOf, withRole, type Workload } from "../shared/workloads";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { runtimeModules } from "../../deployment/setting-values";
+import { judgeBuilds, wholeFile } from "../rule";
+import { propertyOf, type Workload } from "../../deployment/workloads";
 import { hostList } from "./allowed-hosts-restricted";
 import { APP_BUILD_TYPES } from "../types";
 
@@ -22,9 +24,9 @@ export const csrfTrustedOriginsHttps: StackRule = {
   verify: "Log in through the public URL: no 403.",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  async check(resources, ctx) {
-    const deployed = withRole(resources, "web").flatMap(judgeDeployed);
-    const code = await judgeBuilds(resources, ctx, ["settings"], judgeCode);
+  check(deployment) {
+    const deployed = deployment.withRole("web").flatMap(judgeDeployed);
+    const code = judgeBuilds(deployment, ["settings"], judgeCode);
     if (code === "not-applicable") return deployed.length === 0 ? code : deployed;
     return [...code, ...deployed];
   },

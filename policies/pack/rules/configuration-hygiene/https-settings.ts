@@ -5,8 +5,10 @@
  * value the web container is deployed with, else the code's fallback.
  */
 import { inContext, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, wholeFile, type InspectedBuild } from "../shared/app-builds";
-import { settingNumber, settingTruth } from "../shared/setting-values";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { judgeSettings, wholeFile } from "../rule";
+import { settingNumber, settingTruth } from "../../deployment/setting-values";
+import type { SettingsModuleFacts } from "../../inspect/facts";
 import { APP_BUILD_TYPES } from "../types";
 
 export const httpsSettings: StackRule = {
@@ -22,16 +24,19 @@ export const httpsSettings: StackRule = {
   verify: "python manage.py check --deploy",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
+  check: (deployment) => judgeSettings(deployment, judge),
 };
 
-function judge({ facts, workloads: users }: InspectedBuild): Finding[] {
+function judge(
+  modules: readonly SettingsModuleFacts[],
+  { facts, workloads: users }: InspectedBuild,
+): Finding[] {
   const env = Object.assign({}, ...users.filter((w) => w.role === "web").map((w) => w.knownEnv)) as Record<
     string,
     string
   >;
   const findings: Finding[] = [];
-  for (const module of runtimeModules(facts)) {
+  for (const module of modules) {
     const at = (loc: { file: string; line: number } | undefined) =>
       loc === undefined ? wholeFile(facts, module.file) : inContext(facts, loc);
     const redirect = settingTruth(module.secureSslRedirect, env);

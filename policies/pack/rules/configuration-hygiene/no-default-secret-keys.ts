@@ -11,8 +11,10 @@
  */
 import type { SettingValue } from "../../inspect/facts";
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
-import { propertyOf, workloads, type Workload } from "../shared/workloads";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { runtimeModules } from "../../deployment/setting-values";
+import { judgeBuilds } from "../rule";
+import { propertyOf, type Workload } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 
 const KEYS = ["SECRET_KEY", "FIELD_ENCRYPTION_KEY"] as const;
@@ -33,11 +35,11 @@ export const noDefaultSecretKeys: StackRule = {
   verify: "grep -rn 'SECRET_KEY *=' config/settings   # only require_env(...) reads",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  async check(resources, ctx) {
-    const deployed = workloads(resources)
+  check(deployment) {
+    const deployed = deployment.workloads
       .filter((w) => w.role === "web" || w.role === "release")
       .flatMap(deployedKeys);
-    const code = await judgeBuilds(resources, ctx, ["settings"], judgeCode);
+    const code = judgeBuilds(deployment, ["settings"], judgeCode);
     return code === "not-applicable" && deployed.length === 0
       ? code
       : [...(code === "not-applicable" ? [] : code), ...deployed];

@@ -4,9 +4,10 @@
  * `.get()` and a default or None. Judged on the runtime settings modules; build-only modules are
  * exempt (they run with placeholders on purpose).
  */
-import type { EnvRead } from "../../inspect/facts";
-import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
+import { inContext, violation, type Finding, type StackRule, oncePerPlace } from "../rule";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { judgeSettings } from "../rule";
+import type { EnvRead, SettingsModuleFacts } from "../../inspect/facts";
 import { APP_BUILD_TYPES } from "../types";
 
 /** Variables without which the app is wrong or insecure, not merely less configured. */
@@ -31,7 +32,7 @@ export const requiredSettingsFailLoudly: StackRule = {
   verify: "env -u SECRET_KEY python manage.py check   # fails naming SECRET_KEY",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
+  check: (deployment) => judgeSettings(deployment, judge),
 };
 
 /**
@@ -45,24 +46,19 @@ export function failsClosed(read: EnvRead): boolean {
   return hosts.every((h) => /^(localhost|127\.0\.0\.1|\[::1\]|::1)$/i.test(h));
 }
 
-function judge({ facts }: InspectedBuild): Finding[] {
-  const findings: Finding[] = [];
-  const seen = new Set<string>();
-  for (const module of runtimeModules(facts)) {
-    for (const read of module.envReads) {
-      if (!REQUIRED_SETTINGS.includes(read.name) || read.required || failsClosed(read)) continue;
-      const key = `${read.location.file}:${read.location.line}:${read.name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      findings.push(
+/** One finding per fallback read, though a base module imported by several runtime modules is read by each. */
+function judge(modules: readonly SettingsModuleFacts[], build: InspectedBuild): Finding[] {
+  const reads = modules.flatMap((module) => module.envReads);
+  return oncePerPlace(
+    reads
+      .filter((read) => REQUIRED_SETTINGS.includes(read.name) && !read.required && !failsClosed(read))
+      .map((read) =>
         violation(
           `${read.name} is read with ${read.via}${read.defaultExpression === null ? "" : " and a fallback value"}: when the ` +
             "variable is missing the app starts anyway with a wrong value. Read it with a helper that stops start-up " +
             `naming ${read.name} (e.g. require_env("${read.name}")).`,
-          inContext(facts, read.location),
+          inContext(build.facts, read.location),
         ),
-      );
-    }
-  }
-  return findings;
+      ),
+  );
 }

@@ -4,7 +4,7 @@
  * build context.
  */
 import { inContext, violation, type StackRule } from "../rule";
-import { judgeBuilds } from "../shared/app-builds";
+import { judgeBuilds } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
 
 export const settingsModuleExists: StackRule = {
@@ -19,8 +19,8 @@ export const settingsModuleExists: StackRule = {
   verify: "python -c 'import importlib; importlib.import_module(\"<module>\")'",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (resources, ctx) =>
-    judgeBuilds(resources, ctx, ["settings", "django-project"], ({ facts, image, workloads: users }) =>
+  check: (deployment) =>
+    judgeBuilds(deployment, ["settings", "django-project"], ({ facts, image, workloads: users }) =>
       facts.settings.modules
         .filter((m) => !m.exists)
         .map((m) => {

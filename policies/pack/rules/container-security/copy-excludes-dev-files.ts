@@ -5,7 +5,7 @@
  */
 import type { BuildContextFacts, DockerStage } from "../../inspect/facts";
 import { inContext, violation, type Finding, type ResourceRule } from "../rule";
-import { imageFacts, noDockerfile, stageChain } from "../shared/image-facts";
+import { noDockerfile, stageChain } from "../../deployment/image-facts";
 import { DOCKER } from "../types";
 
 export const copyExcludesDevFiles: ResourceRule = {
@@ -20,8 +20,8 @@ export const copyExcludesDevFiles: ResourceRule = {
   verify: "docker run --rm <image> ls   # no tests/ or docs/",
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
-  async check(resource, ctx) {
-    const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "dockerignore", "context"]);
+  check(resource, deployment) {
+    const { facts, notes } = deployment.imageFacts(resource, ["dockerfile", "dockerignore", "context"]);
     if (!facts) return notes;
     if (!facts.dockerfile) return noDockerfile(facts, notes);
     const tooling = facts.dockerignore?.toolingSent ?? [];

@@ -6,7 +6,6 @@
 import * as path from "path";
 import type { SensitiveKind } from "../../inspect/facts";
 import { inContext, unverifiable, violation, type Finding, type ResourceRule } from "../rule";
-import { imageFacts } from "../shared/image-facts";
 import { DOCKER } from "../types";
 
 const WHAT: Record<SensitiveKind, string> = {
@@ -30,8 +29,8 @@ export const dockerignoreExcludesSensitiveFiles: ResourceRule = {
   verify: "docker build --no-cache --progress=plain . 2>&1 | grep 'transferring context'   # small, no .env",
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
-  async check(resource, ctx) {
-    const { facts, notes } = await imageFacts(resource, ctx, ["dockerignore", "context"]);
+  check(resource, deployment) {
+    const { facts, notes } = deployment.imageFacts(resource, ["dockerignore", "context"]);
     if (!facts) return notes;
     const ignore = facts.dockerignore;
     if (!ignore)

@@ -4,7 +4,7 @@
  * installed, and no test/dev requirements (pytest & co.) are installed.
  */
 import { inContext, violation, type Finding, type ResourceRule } from "../rule";
-import { imageFacts, noDockerfile, stageChain } from "../shared/image-facts";
+import { noDockerfile, stageChain } from "../../deployment/image-facts";
 import { DOCKER } from "../types";
 
 export const minimalImagePackages: ResourceRule = {
@@ -21,8 +21,8 @@ export const minimalImagePackages: ResourceRule = {
   related: ["DL3009", "DL3015"],
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
-  async check(resource, ctx) {
-    const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "requirements", "context"]);
+  check(resource, deployment) {
+    const { facts, notes } = deployment.imageFacts(resource, ["dockerfile", "requirements", "context"]);
     if (!facts) return notes;
     if (!facts.dockerfile) return noDockerfile(facts, notes);
     const findings: Finding[] = [...notes];

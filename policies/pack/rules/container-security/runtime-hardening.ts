@@ -10,8 +10,8 @@
  */
 import { at, bool, BOOLEAN, isUnknown, list, LIST, OBJECT, str, STRING } from "../props";
 import { unverifiable, violation, type Finding, type Resource, type ResourceRule } from "../rule";
-import { misshapen, unreadable } from "../shared/shapes";
-import { workloadsOf } from "../shared/workloads";
+import { misshapen, unreadable } from "../props";
+import { workloadsOf } from "../../deployment/workloads";
 import { DOCKER } from "../types";
 
 const DOCKER_SOCKET = /(^|\/)docker\.sock$|^\/var\/run\/docker$|^\/run\/docker$/;

@@ -4,7 +4,6 @@
  * send the audit models there.
  */
 import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type ResourceRule } from "../rule";
-import { imageFacts } from "../shared/image-facts";
 import { DOCKER } from "../types";
 
 export const auditDatabaseRouter: ResourceRule = {
@@ -19,8 +18,8 @@ export const auditDatabaseRouter: ResourceRule = {
   verify: "python manage.py migrate --database=audit --plan   # lists only audit migrations",
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
-  async check(resource, ctx) {
-    const { facts, notes } = await imageFacts(resource, ctx, ["settings", "django-project", "context"]);
+  check(resource, deployment) {
+    const { facts, notes } = deployment.imageFacts(resource, ["settings", "django-project", "context"]);
     if (!facts) return notes;
     const module = facts.settings.modules.find((m) => m.module === facts.settings.runtimeModule);
     if (!module) {

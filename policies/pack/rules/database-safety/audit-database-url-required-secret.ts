@@ -1,9 +1,9 @@
 /**
  * DB-2 audit-database-url-required-secret (high): AUDIT_DATABASE_URL is required and supplied as
- * a secret, with no fallback default (judged in shared/database-url.ts, like DB-1).
+ * a secret, with no fallback default: the judgement of DB-1 (database-url-required-secret.ts).
  */
 import type { StackRule } from "../rule";
-import { judgeDatabaseUrl } from "../shared/database-url";
+import { judgeDatabaseUrl } from "./database-url-required-secret";
 import { APP_BUILD_TYPES } from "../types";
 
 export const auditDatabaseUrlRequiredSecret: StackRule = {
@@ -18,5 +18,5 @@ export const auditDatabaseUrlRequiredSecret: StackRule = {
   verify: "env -u AUDIT_DATABASE_URL python manage.py check   # fails naming AUDIT_DATABASE_URL",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (resources, ctx) => judgeDatabaseUrl("AUDIT_DATABASE_URL", resources, ctx),
+  check: (deployment) => judgeDatabaseUrl("AUDIT_DATABASE_URL", deployment),
 };

@@ -5,8 +5,7 @@
  * release) count as that backup.
  */
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
-import { applicationPlans, dependsOn, whereOf } from "../shared/start-plan";
-import { workloads } from "../shared/workloads";
+import { whereOf } from "../../deployment/start-plan";
 import { APP_BUILD_TYPES, AZURE } from "../types";
 
 export const backupBeforeMigrate: StackRule = {
@@ -21,12 +20,12 @@ export const backupBeforeMigrate: StackRule = {
   verify: "docker logs <release container> | head   # the backup step runs first",
   scope: "stack",
   types: [...APP_BUILD_TYPES, AZURE.postgresServer],
-  async check(resources, ctx) {
-    const plans = await applicationPlans(resources, ctx);
+  check(deployment) {
+    const plans = deployment.plans;
     const runners = plans.filter((p) => p.steps.some((s) => s.kind === "migrate"));
     if (runners.length === 0) return NOT_APPLICABLE;
-    const backupJobs = workloads(resources).filter((w) => w.role === "backup");
-    const pointInTime = resources.some((r) => r.type === AZURE.postgresServer);
+    const backupJobs = deployment.workloads.filter((w) => w.role === "backup");
+    const pointInTime = deployment.resources.some((r) => r.type === AZURE.postgresServer);
     const findings: Finding[] = [];
     for (const plan of runners) {
       const first = plan.steps.findIndex((s) => s.kind === "migrate");
@@ -34,7 +33,7 @@ export const backupBeforeMigrate: StackRule = {
       if (
         backupJobs.some(
           (b) =>
-            b.resource !== plan.workload.resource && dependsOn(resources, plan.workload.resource, b.resource),
+            b.resource !== plan.workload.resource && deployment.dependsOn(plan.workload.resource, b.resource),
         )
       )
         continue;

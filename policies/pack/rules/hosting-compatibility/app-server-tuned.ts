@@ -4,9 +4,8 @@
  * Options come from the command line, GUNICORN_CMD_ARGS, or WEB_CONCURRENCY (gunicorn's own
  * default for workers). Options left to a `-c` config file cannot be seen: "could not verify".
  */
-import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { resolveNumber } from "../shared/server-command";
-import { webServers, type WebServer } from "../shared/web-servers";
+import { unverifiable, violation, judgeWebServers, type Finding, type StackRule } from "../rule";
+import { resolveNumber, type WebServer } from "../../deployment/web-servers";
 import { APP_BUILD_TYPES } from "../types";
 
 const MIN_TIMEOUT_SECONDS = 60;
@@ -23,10 +22,8 @@ export const appServerTuned: StackRule = {
   verify: "docker inspect <container> --format '{{.Config.Cmd}}'",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  async check(resources, ctx) {
-    const { servers, unknown, hasWeb } = await webServers(resources, ctx);
-    if (!hasWeb) return NOT_APPLICABLE;
-    return [...unknown, ...servers.flatMap(judge)];
+  check(deployment) {
+    return judgeWebServers(deployment, judge);
   },
 };
 

@@ -9,17 +9,10 @@
  * Managed Azure PostgreSQL is health-checked by the platform, so only container databases are judged.
  */
 import { at, bool, isUnknown, list, str } from "../props";
-import {
-  inContext,
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type Resource,
-  type StackRule,
-} from "../rule";
-import { appBuilds, runsBuild } from "../shared/app-builds";
-import { propertyOf, workloads, type Workload } from "../shared/workloads";
+import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, Resource, StackRule } from "../rule";
+import { appBuilds, runsBuild } from "../../deployment/app-builds";
+import { propertyOf, type Workload } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 
 const HTTP_CHECK = /https?:\/\/|\bcurl\b|\bwget\b|\burllib\b|\bhttpx\b|\brequests\.get\b|\bhttp\.client\b/;
@@ -37,14 +30,14 @@ export const healthChecks: StackRule = {
   verify: "docker inspect <container> --format '{{.State.Health.Status}}'   # healthy",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  async check(resources, ctx) {
-    const all = workloads(resources);
+  check(deployment) {
+    const all = deployment.workloads;
     const web = all.filter((w) => w.role === "web");
     const databases = all.filter((w) => w.role === "database" && w.platform === "docker");
     if (web.length === 0 && databases.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = [];
     const needsImage = web.filter((w) => w.platform === "docker" && testsOf(w.resource).length === 0);
-    const builds = needsImage.length > 0 ? await appBuilds(resources, ctx) : undefined;
+    const builds = needsImage.length > 0 ? deployment.builds : undefined;
     for (const w of web) {
       findings.push(...(w.platform === "azure" ? azureProbes(w) : dockerWeb(w, builds)));
     }

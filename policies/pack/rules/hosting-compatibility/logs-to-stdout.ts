@@ -9,18 +9,11 @@
  * environment sends logs to Log Analytics or Azure Monitor.
  */
 import { isUnknown, record, str } from "../props";
-import {
-  inContext,
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type Resource,
-  type StackRule,
-} from "../rule";
+import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, Resource, StackRule } from "../rule";
 import { APP_BUILD_TYPES, AZURE, DOCKER } from "../types";
-import { runtimeModules } from "../shared/app-builds";
-import { webServers, type WebServer } from "../shared/web-servers";
+import { runtimeModules } from "../../deployment/setting-values";
+import { type WebServer } from "../../deployment/web-servers";
 
 const STDOUT = new Set(["-", "/dev/stdout", "/dev/stderr", "/proc/self/fd/1", "/proc/self/fd/2"]);
 
@@ -37,10 +30,10 @@ export const logsToStdout: StackRule = {
   verify: "docker logs <container>   # shows requests",
   scope: "stack",
   types: [...APP_BUILD_TYPES, AZURE.managedEnvironment],
-  async check(resources, ctx) {
-    const containers = resources.filter((r) => r.type === DOCKER.container);
-    const environments = resources.filter((r) => r.type === AZURE.managedEnvironment);
-    const { servers, unknown, builds, hasWeb } = await webServers(resources, ctx);
+  check(deployment) {
+    const containers = deployment.resources.filter((r) => r.type === DOCKER.container);
+    const environments = deployment.resources.filter((r) => r.type === AZURE.managedEnvironment);
+    const { servers, unknown, builds, hasWeb } = deployment.webServers;
     if (containers.length === 0 && environments.length === 0 && !hasWeb) return NOT_APPLICABLE;
     const findings: Finding[] = [
       ...containers.flatMap(rotation),

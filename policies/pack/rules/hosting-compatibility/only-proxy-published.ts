@@ -9,8 +9,8 @@
 import { at, bool, BOOLEAN, isUnknown, list, LIST, num, NUMBER, OBJECT, record, str, STRING } from "../props";
 import { unverifiable, violation, type Finding, type Resource, type ResourceRule } from "../rule";
 import { AZURE, DOCKER } from "../types";
-import { misshapen } from "../shared/shapes";
-import { workloadsOf } from "../shared/workloads";
+import { misshapen } from "../props";
+import { workloadsOf } from "../../deployment/workloads";
 
 const WEB_PORTS = new Set([80, 443]);
 

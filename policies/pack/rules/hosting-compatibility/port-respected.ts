@@ -5,8 +5,8 @@
  * written in an exec-form command (no shell) reaches the server as the literal text "$PORT":
  * Docker expands nothing there, so that fails. `runserver` without an address binds 127.0.0.1:8000.
  */
-import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
-import { webServers, type WebServer } from "../shared/web-servers";
+import { violation, judgeWebServers, type Finding, type StackRule } from "../rule";
+import { type WebServer } from "../../deployment/web-servers";
 import { APP_BUILD_TYPES } from "../types";
 
 export const portRespected: StackRule = {
@@ -21,10 +21,8 @@ export const portRespected: StackRule = {
   verify: "docker run -e PORT=9000 <image>   # listens on 9000",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  async check(resources, ctx) {
-    const { servers, unknown, hasWeb } = await webServers(resources, ctx);
-    if (!hasWeb) return NOT_APPLICABLE;
-    return [...unknown, ...servers.flatMap(judge)];
+  check(deployment) {
+    return judgeWebServers(deployment, judge);
   },
 };
 

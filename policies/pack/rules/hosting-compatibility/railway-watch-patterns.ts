@@ -8,7 +8,8 @@
  */
 import ignore from "@balena/dockerignore";
 import { inContext, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, type InspectedBuild } from "../shared/app-builds";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { judgeBuilds } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
 
 export const railwayWatchPatterns: StackRule = {
@@ -23,7 +24,7 @@ export const railwayWatchPatterns: StackRule = {
   verify: "cat railway.json",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["railway"], judge),
+  check: (deployment) => judgeBuilds(deployment, ["railway"], judge),
 };
 
 function judge({ facts }: InspectedBuild): Finding[] {

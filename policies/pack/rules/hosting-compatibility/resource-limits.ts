@@ -7,15 +7,9 @@
  * zero or unreadable value is a finding.
  */
 import { at, isUnknown, list, LIST, num, NUMBER, OBJECT, str, STRING } from "../props";
-import {
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type Resource,
-  type ResourceRule,
-} from "../rule";
-import { misshapen, unreadable } from "../shared/shapes";
+import { NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, Resource, ResourceRule } from "../rule";
+import { misshapen, unreadable } from "../props";
 import { AZURE, DOCKER } from "../types";
 
 export const resourceLimits: ResourceRule = {

@@ -5,9 +5,9 @@
  * env over the image's ENV. Without any of them Python falls back to the C locale in a slim image.
  */
 import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { appBuilds, runsBuild } from "../shared/app-builds";
-import { imageEnv } from "../shared/web-servers";
-import { propertyOf, withRole } from "../shared/workloads";
+import { runsBuild } from "../../deployment/app-builds";
+import { imageEnv } from "../../deployment/web-servers";
+import { propertyOf } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 
 const UTF8 = /utf-?8/i;
@@ -28,10 +28,10 @@ export const utf8Locale: StackRule = {
   verify: "docker run --rm <image> python -c 'import locale; print(locale.getpreferredencoding())'   # UTF-8",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  async check(resources, ctx) {
-    const web = withRole(resources, "web");
+  check(deployment) {
+    const web = deployment.withRole("web");
     if (web.length === 0) return NOT_APPLICABLE;
-    const builds = await appBuilds(resources, ctx);
+    const builds = deployment.builds;
     const findings: Finding[] = [];
     for (const w of web) {
       const { name, urn } = w.resource;

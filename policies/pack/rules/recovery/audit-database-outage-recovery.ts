@@ -1,9 +1,9 @@
 /**
- * RC-2 audit-database-outage-recovery (medium): likewise for the audit database (`audit` alias).
- * The judgement is shared with RC-1: see shared/outage-recovery.ts.
+ * RC-2 audit-database-outage-recovery (high): likewise for the audit database (`audit` alias).
+ * The judgement is shared with RC-1: see app-database-outage-recovery.ts (RC-1).
  */
 import type { StackRule } from "../rule";
-import { outageRecovery } from "../shared/outage-recovery";
+import { outageRecovery } from "./app-database-outage-recovery";
 import { APP_BUILD_TYPES, POSTGRES_TYPES } from "../types";
 
 export const auditDatabaseOutageRecovery: StackRule = {
@@ -21,5 +21,5 @@ export const auditDatabaseOutageRecovery: StackRule = {
   verify: "docker restart <audit db container>; curl -f https://<domain>/readyz/",
   scope: "stack",
   types: [...APP_BUILD_TYPES, ...POSTGRES_TYPES],
-  check: (resources, ctx) => outageRecovery(resources, ctx, "audit"),
+  check: (deployment) => outageRecovery(deployment, "audit"),
 };

@@ -9,7 +9,8 @@
 import { list, str } from "../props";
 import { NOT_APPLICABLE, violation, type Finding, type Resource, type StackRule } from "../rule";
 import { AZURE, DOCKER, WORKLOAD_TYPES } from "../types";
-import { workloads, type Workload } from "../shared/workloads";
+import { type Workload } from "../../deployment/workloads";
+import type { Deployment } from "../../deployment";
 
 export const dataSurvivesDestroy: StackRule = {
   id: "RC-6",
@@ -23,16 +24,16 @@ export const dataSurvivesDestroy: StackRule = {
   verify: "pulumi destroy --preview-only   # refuses: protected resources",
   scope: "stack",
   types: [...WORKLOAD_TYPES, DOCKER.volume, AZURE.postgresServer, AZURE.postgresDatabase],
-  check(resources) {
-    const stateful = workloads(resources).filter(
+  check(deployment) {
+    const stateful = deployment.workloads.filter(
       (w) => w.platform === "docker" && (w.role === "database" || w.role === "backup"),
     );
-    const servers = resources.filter(
+    const servers = deployment.resources.filter(
       (r) => r.type === AZURE.postgresServer || r.type === AZURE.postgresDatabase,
     );
     if (stateful.length === 0 && servers.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = [];
-    for (const workload of stateful) findings.push(...volumesOf(workload, resources));
+    for (const workload of stateful) findings.push(...volumesOf(workload, deployment));
     for (const server of servers) {
       if (!server.protect) {
         const what = server.type === AZURE.postgresServer ? "PostgreSQL server" : "database";
@@ -48,7 +49,7 @@ export const dataSurvivesDestroy: StackRule = {
   },
 };
 
-function volumesOf(workload: Workload, resources: readonly Resource[]): Finding[] {
+function volumesOf(workload: Workload, deployment: Deployment): Finding[] {
   const container = workload.resource;
   const mounts = [
     ...list(container.props, "volumes").map((v, i) => ({
@@ -71,7 +72,7 @@ function volumesOf(workload: Workload, resources: readonly Resource[]): Finding[
       ),
     ];
   }
-  const volumeResources = resources.filter((r) => r.type === DOCKER.volume);
+  const volumeResources = deployment.resources.filter((r) => r.type === DOCKER.volume);
   const wired = new Set([
     ...(container.propertyDependencies.volumes ?? []),
     ...(container.propertyDependencies.mounts ?? []),

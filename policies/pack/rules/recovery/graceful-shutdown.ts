@@ -8,9 +8,8 @@
  * `terminationGracePeriodSeconds` (30 s by default).
  */
 import { at, isUnknown, num } from "../props";
-import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { resolveNumber } from "../shared/server-command";
-import { webServers, type WebServer } from "../shared/web-servers";
+import { unverifiable, violation, judgeWebServers, type Finding, type StackRule } from "../rule";
+import { resolveNumber, type WebServer } from "../../deployment/web-servers";
 import { APP_BUILD_TYPES } from "../types";
 
 const GUNICORN_GRACEFUL_DEFAULT = 30;
@@ -30,10 +29,8 @@ export const gracefulShutdown: StackRule = {
   related: ["DL3025", "JSONArgsRecommended"],
   scope: "stack",
   types: APP_BUILD_TYPES,
-  async check(resources, ctx) {
-    const { servers, unknown, hasWeb } = await webServers(resources, ctx);
-    if (!hasWeb) return NOT_APPLICABLE;
-    return [...unknown, ...servers.flatMap(judge)];
+  check(deployment) {
+    return judgeWebServers(deployment, judge);
   },
 };
 

@@ -4,7 +4,7 @@
  */
 import { inContext, type StackRule } from "../rule";
 import { violation } from "../rule";
-import { judgeBuilds } from "../shared/app-builds";
+import { judgeBuilds } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
 
 export const idempotentSeeds: StackRule = {
@@ -19,8 +19,8 @@ export const idempotentSeeds: StackRule = {
   verify: "python manage.py seed && python manage.py seed   # second run changes nothing",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (resources, ctx) =>
-    judgeBuilds(resources, ctx, ["seed-commands"], ({ facts }) =>
+  check: (deployment) =>
+    judgeBuilds(deployment, ["seed-commands"], ({ facts }) =>
       facts.seedCommands.flatMap((seed) => [
         ...seed.silentGuards.map((guard) =>
           violation(

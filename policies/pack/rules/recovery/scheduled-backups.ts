@@ -9,17 +9,11 @@
  * The restore command lives in the stack outputs, which policies cannot see.
  */
 import { at, bool, isUnknown, num, str } from "../props";
-import {
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type Resource,
-  type StackRule,
-} from "../rule";
+import { NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, Resource, StackRule } from "../rule";
 import { AZURE, WORKLOAD_TYPES } from "../types";
-import { URL_ENV } from "../shared/databases";
-import { networkNames, urlHost, workloads, type Workload } from "../shared/workloads";
+import { URL_ENV } from "../../deployment/databases";
+import { networkNames, urlHost, type Workload } from "../../deployment/workloads";
 
 const AZURE_DEFAULT_RETENTION = 7;
 const SCHEDULE =
@@ -40,10 +34,10 @@ export const scheduledBackups: StackRule = {
   verify: "pulumi stack output runbook   # shows the backup and restore commands",
   scope: "stack",
   types: [...WORKLOAD_TYPES, AZURE.postgresServer],
-  check(resources, ctx) {
-    const all = workloads(resources);
+  check(deployment, ctx) {
+    const all = deployment.workloads;
     const databases = all.filter((w) => w.role === "database");
-    const servers = resources.filter((r) => r.type === AZURE.postgresServer);
+    const servers = deployment.resources.filter((r) => r.type === AZURE.postgresServer);
     if (databases.length === 0 && servers.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = servers.flatMap((s) => azureRetention(s, ctx.mode === "production" ? 14 : 7));
     if (databases.length > 0) findings.push(...dockerBackups(all, databases));

@@ -3,8 +3,7 @@
  * as its own step (`migrate --database=audit`); a plain `migrate` only touches the default one.
  */
 import { NOT_APPLICABLE, violation, type StackRule } from "../rule";
-import { applicationPlans, stepsOf } from "../shared/start-plan";
-import { withRole, workloads } from "../shared/workloads";
+import { stepsOf } from "../../deployment/start-plan";
 import { APP_BUILD_TYPES } from "../types";
 
 export const auditDatabaseMigrated: StackRule = {
@@ -19,12 +18,12 @@ export const auditDatabaseMigrated: StackRule = {
   verify: "docker logs <release container> | grep 'migrate --database=audit'",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  async check(resources, ctx) {
+  check(deployment) {
     const hasAudit =
-      workloads(resources).some((w) => w.env.AUDIT_DATABASE_URL !== undefined) ||
-      withRole(resources, "database").some((d) => /audit/i.test(d.resource.name));
+      deployment.workloads.some((w) => w.env.AUDIT_DATABASE_URL !== undefined) ||
+      deployment.withRole("database").some((d) => /audit/i.test(d.resource.name));
     if (!hasAudit) return NOT_APPLICABLE;
-    const plans = await applicationPlans(resources, ctx);
+    const plans = deployment.plans;
     const migrations = stepsOf(plans, "migrate");
     if (migrations.some(({ step }) => step.database !== null && /audit/i.test(step.database))) return [];
     const runner = migrations[0];

@@ -3,7 +3,7 @@
  * start) when it fails: errexit or an explicit abort, never `|| true`, never ignored.
  */
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
-import { applicationPlans, stepsOf } from "../shared/start-plan";
+import { stepsOf } from "../../deployment/start-plan";
 import { APP_BUILD_TYPES } from "../types";
 
 export const migrationFailureBlocksRelease: StackRule = {
@@ -18,8 +18,8 @@ export const migrationFailureBlocksRelease: StackRule = {
   verify: "Run the release against a database with a broken migration: the deployment must fail.",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  async check(resources, ctx) {
-    const plans = await applicationPlans(resources, ctx);
+  check(deployment) {
+    const plans = deployment.plans;
     const migrations = stepsOf(plans, "migrate");
     if (migrations.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = [];

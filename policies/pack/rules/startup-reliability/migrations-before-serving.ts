@@ -4,8 +4,8 @@
  * a `migrate` step before the server in the web service's own start command.
  */
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
-import { applicationPlans, dependsOn, serves } from "../shared/start-plan";
-import { misshapenAt, propertyOf } from "../shared/workloads";
+import { serves } from "../../deployment/start-plan";
+import { misshapenAt, propertyOf } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 
 export const migrationsBeforeServing: StackRule = {
@@ -22,8 +22,8 @@ export const migrationsBeforeServing: StackRule = {
     "pulumi preview --policy-pack policies   # the web service lists the release job among its dependencies",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  async check(resources, ctx) {
-    const plans = await applicationPlans(resources, ctx);
+  check(deployment) {
+    const plans = deployment.plans;
     const webs = plans.filter(serves);
     if (webs.length === 0) return NOT_APPLICABLE;
     const runners = plans.filter(
@@ -38,7 +38,7 @@ export const migrationsBeforeServing: StackRule = {
       const migrate = web.steps.findIndex((s) => s.kind === "migrate");
       const server = web.steps.findIndex((s) => s.kind === "server");
       if (migrate >= 0 && (server < 0 || migrate < server)) continue;
-      if (runners.some((r) => dependsOn(resources, web.workload.resource, r.workload.resource))) continue;
+      if (runners.some((r) => deployment.dependsOn(web.workload.resource, r.workload.resource))) continue;
       const name = web.workload.resource.name;
       const where = { urn: web.workload.resource.urn, property: propertyOf(web.workload, "command") };
       if (runners.length > 0) {

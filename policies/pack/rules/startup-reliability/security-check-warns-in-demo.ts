@@ -3,7 +3,7 @@
  * failure only prints a warning; it must not keep a demo instance from starting.
  */
 import { NOT_APPLICABLE, type StackRule } from "../rule";
-import { judgeSecurityChecks } from "../shared/security-check";
+import { judgeSecurityChecks } from "./security-check-blocks-production";
 import { APP_BUILD_TYPES } from "../types";
 
 export const securityCheckWarnsInDemo: StackRule = {
@@ -18,9 +18,9 @@ export const securityCheckWarnsInDemo: StackRule = {
   verify: "agency-deploy check --mode demo   # SR-6 passes",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  async check(resources, ctx) {
+  check(deployment, ctx) {
     if (ctx.mode !== "demo") return NOT_APPLICABLE;
-    return judgeSecurityChecks(resources, ctx, {
+    return judgeSecurityChecks(deployment, {
       missing:
         "No security check (`manage.py startup_check` or `check --deploy`) runs in this demo instance. Add it as a release step that warns on failure.",
       judge: (plan, step) => {

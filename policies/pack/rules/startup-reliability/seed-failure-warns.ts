@@ -3,7 +3,7 @@
  * on. Blocking the release over seed data, or swallowing the failure without a word, are findings.
  */
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
-import { applicationPlans, stepsOf } from "../shared/start-plan";
+import { stepsOf } from "../../deployment/start-plan";
 import { APP_BUILD_TYPES } from "../types";
 
 export const seedFailureWarns: StackRule = {
@@ -18,8 +18,8 @@ export const seedFailureWarns: StackRule = {
   verify: "docker logs <release container> 2>&1 | grep WARNING   # after a failing seed",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  async check(resources, ctx) {
-    const seeds = stepsOf(await applicationPlans(resources, ctx), "seed");
+  check(deployment) {
+    const seeds = stepsOf(deployment.plans, "seed");
     if (seeds.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = [];
     for (const { plan, step } of seeds) {

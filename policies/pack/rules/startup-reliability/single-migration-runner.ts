@@ -9,9 +9,10 @@
  */
 import { num } from "../props";
 import { NOT_APPLICABLE, violation, type Finding, type Resource, type StackRule } from "../rule";
-import { applicationPlans, dependsOn, serves, type StartPlan } from "../shared/start-plan";
+import { serves, type StartPlan } from "../../deployment/start-plan";
 import { APP_BUILD_TYPES, AZURE } from "../types";
-import { resolvedEnv, workloads, type Workload } from "../shared/workloads";
+import { type Workload } from "../../deployment/workloads";
+import type { Deployment } from "../../deployment";
 
 /** Container Apps' default maximum replicas when `template.scale` sets none. */
 const CONTAINER_APPS_DEFAULT_MAX_REPLICAS = 10;
@@ -33,8 +34,8 @@ export const singleMigrationRunner: StackRule = {
   verify: "Only the release job's command contains `migrate`.",
   scope: "stack",
   types: [...APP_BUILD_TYPES, AZURE.postgresServer, AZURE.postgresDatabase],
-  async check(resources, ctx) {
-    const plans = await applicationPlans(resources, ctx);
+  check(deployment) {
+    const plans = deployment.plans;
     const runners = plans.filter((p) => p.steps.some((s) => s.kind === "migrate"));
     if (runners.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = [];
@@ -49,7 +50,7 @@ export const singleMigrationRunner: StackRule = {
         );
       }
     }
-    for (const group of byDatabase(runners, resources)) {
+    for (const group of byDatabase(runners, deployment)) {
       const distinct = new Set(group.map((p) => p.workload.resource.urn));
       if (distinct.size < 2) continue;
       const names = group.map((p) => p.workload.resource.name).join(", ");
@@ -73,14 +74,14 @@ interface Target {
 }
 
 /** Runners grouped so that two runners that may migrate the same database share a group. */
-function byDatabase(runners: readonly StartPlan[], resources: readonly Resource[]): StartPlan[][] {
+function byDatabase(runners: readonly StartPlan[], deployment: Deployment): StartPlan[][] {
   const databases = [
-    ...workloads(resources)
-      .filter((w) => w.role === "database")
-      .map((w) => w.resource),
-    ...resources.filter((r) => r.type === AZURE.postgresServer || r.type === AZURE.postgresDatabase),
+    ...deployment.workloads.filter((w) => w.role === "database").map((w) => w.resource),
+    ...deployment.resources.filter(
+      (r) => r.type === AZURE.postgresServer || r.type === AZURE.postgresDatabase,
+    ),
   ];
-  const targets = runners.map((plan) => targetOf(plan.workload, databases, resources));
+  const targets = runners.map((plan) => targetOf(plan.workload, databases, deployment));
   const groups: StartPlan[][] = [];
   const groupOf: number[] = [];
   runners.forEach((plan, i) => {
@@ -107,15 +108,11 @@ function mayShare(a: Target, b: Target): boolean {
   return a.url === undefined || b.url === undefined || a.url === b.url;
 }
 
-function targetOf(
-  workload: Workload,
-  databases: readonly Resource[],
-  resources: readonly Resource[],
-): Target {
+function targetOf(workload: Workload, databases: readonly Resource[], deployment: Deployment): Target {
   const waitsFor = new Set(
-    databases.filter((db) => dependsOn(resources, workload.resource, db)).map((db) => db.urn),
+    databases.filter((db) => deployment.dependsOn(workload.resource, db)).map((db) => db.urn),
   );
-  const url = resolvedEnv(workload, "DATABASE_URL", resources);
+  const url = deployment.resolvedEnv(workload, "DATABASE_URL");
   if (url?.kind !== "value") return { databases: waitsFor };
   try {
     const parsed = new URL(url.value);

@@ -6,8 +6,7 @@
  */
 import { at, bool, isUnknown, list } from "../props";
 import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { applicationPlans, dependsOn, stepsOf } from "../shared/start-plan";
-import { withRole } from "../shared/workloads";
+import { stepsOf } from "../../deployment/start-plan";
 import { APP_BUILD_TYPES } from "../types";
 
 export const startupSelfContained: StackRule = {
@@ -23,8 +22,8 @@ export const startupSelfContained: StackRule = {
   verify: "grep -nE 'pip install|curl|wget|git ' entrypoint.sh   # prints nothing",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  async check(resources, ctx) {
-    const plans = await applicationPlans(resources, ctx);
+  check(deployment) {
+    const plans = deployment.plans;
     if (plans.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = [];
     for (const { plan, step } of stepsOf(plans, "outside-call")) {
@@ -35,9 +34,9 @@ export const startupSelfContained: StackRule = {
         ),
       );
     }
-    const databases = withRole(resources, "database").filter((d) => d.platform === "docker");
+    const databases = deployment.withRole("database").filter((d) => d.platform === "docker");
     for (const db of databases) {
-      const dependents = plans.filter((p) => dependsOn(resources, p.workload.resource, db.resource));
+      const dependents = plans.filter((p) => deployment.dependsOn(p.workload.resource, db.resource));
       if (dependents.length === 0) continue;
       const r = db.resource;
       if (isUnknown(at(r.props, "healthcheck")) || isUnknown(at(r.props, "wait"))) {

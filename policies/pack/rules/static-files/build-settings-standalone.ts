@@ -7,7 +7,8 @@
  */
 import type { BuildContextFacts, RunFact } from "../../inspect/facts";
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, type InspectedBuild } from "../shared/app-builds";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { judgeBuilds } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
 
 export const buildSettingsStandalone: StackRule = {
@@ -22,7 +23,7 @@ export const buildSettingsStandalone: StackRule = {
   verify: "docker build .   # succeeds with no secrets or database available",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["dockerfile", "settings"], judge),
+  check: (deployment) => judgeBuilds(deployment, ["dockerfile", "settings"], judge),
 };
 
 function moduleFor(run: RunFact, facts: BuildContextFacts, stageEnv: Record<string, string>): string | null {

@@ -4,8 +4,9 @@
  * command).
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { buildLocation, judgeBuilds, type InspectedBuild } from "../shared/app-builds";
-import { propertyOf } from "../shared/workloads";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { buildLocation, judgeBuilds } from "../rule";
+import { propertyOf } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 
 const AT_START = /manage\.py\s+collectstatic\b|django-admin\s+collectstatic\b/;
@@ -22,7 +23,7 @@ export const collectstaticAtBuild: StackRule = {
   verify: "docker run --rm <image> ls staticfiles   # populated",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["dockerfile", "entrypoint"], judge),
+  check: (deployment) => judgeBuilds(deployment, ["dockerfile", "entrypoint"], judge),
 };
 
 function judge(build: InspectedBuild): Finding[] {

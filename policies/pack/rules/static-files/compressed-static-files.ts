@@ -5,7 +5,9 @@
  * of the picture deliberately; that cannot be seen from the proxy's config, so it is not assumed.
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { judgeSettings } from "../rule";
+import type { SettingsModuleFacts } from "../../inspect/facts";
 import { APP_BUILD_TYPES } from "../types";
 
 export const compressedStaticFiles: StackRule = {
@@ -20,12 +22,12 @@ export const compressedStaticFiles: StackRule = {
   verify: "curl -sI -H 'Accept-Encoding: gzip' https://<domain>/static/<file>   # Content-Encoding: gzip",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
+  check: (deployment) => judgeSettings(deployment, judge),
 };
 
-function judge({ facts }: InspectedBuild): Finding[] {
+function judge(modules: readonly SettingsModuleFacts[], { facts }: InspectedBuild): Finding[] {
   const findings: Finding[] = [];
-  for (const module of runtimeModules(facts)) {
+  for (const module of modules) {
     const at = (setting: string) =>
       inContext(facts, module.settings[setting]?.location ?? { file: module.file ?? "", line: 1 });
     const compressed =

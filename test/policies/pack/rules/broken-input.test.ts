@@ -12,7 +12,7 @@ import type { Finding, RuleResult } from "../../../../policies/pack/rules/rule";
 import { CANNOT_BUILD } from "../../../../policies/protocol";
 import { builtImage } from "../../../support/app-images";
 import { appStack } from "../../../support/app-stack";
-import { context } from "../../../support/resources";
+import { context, judge } from "../../../support/resources";
 import { IMAGE, policyEvent, stackSummary, testReport } from "../../command/report/engine-events";
 
 let dir: string;
@@ -54,7 +54,7 @@ describe("broken input fails the item", () => {
   ])("a Dockerfile with %s: the image cannot be built", async (_name, dockerfile, reason) => {
     write("Dockerfile", dockerfile);
     write("app/settings/production.py", GOOD_SETTINGS);
-    const found = violations(await nonRootUser.check(builtImage(dir), context()));
+    const found = violations(await judge(nonRootUser, builtImage(dir), context()));
     const broken = found.find((f) => f.message.startsWith(CANNOT_BUILD));
     expect(broken?.message).toContain(reason);
     expect(broken?.location?.file).toBe(path.join(dir, "Dockerfile"));
@@ -64,7 +64,7 @@ describe("broken input fails the item", () => {
     write("Dockerfile", "FROM python:3.12.12-slim-bookworm\nCOPY requirements.txt /tmp/\nUSER 10001\n");
     write(".dockerignore", "requirements.txt\n");
     write("app/settings/production.py", GOOD_SETTINGS);
-    const found = violations(await nonRootUser.check(builtImage(dir), context()));
+    const found = violations(await judge(nonRootUser, builtImage(dir), context()));
     expect(found.map((f) => f.message).join("\n")).toContain("requirements.txt is not in the build context");
   });
 
@@ -74,7 +74,7 @@ describe("broken input fails the item", () => {
       "FROM python:3.12.12-slim-bookworm\nCOPY requirements*.txt /tmp/\nCOPY app/ /app/app/\nCOPY . /app\nUSER 10001\n",
     );
     write("app/settings/production.py", GOOD_SETTINGS);
-    expect(violations(await nonRootUser.check(builtImage(dir), context()))).toEqual([]);
+    expect(violations(await judge(nonRootUser, builtImage(dir), context()))).toEqual([]);
   });
 
   it("a settings module with a syntax error fails the settings items", async () => {
@@ -83,7 +83,7 @@ describe("broken input fails the item", () => {
       "FROM python:3.12.12-slim-bookworm\nCOPY . /app\nUSER 10001\nCMD exec gunicorn app.wsgi\n",
     );
     write("app/settings/production.py", 'import os\nSECRET_KEY = os.environ["SECRET_KEY"\nDEBUG = False\n');
-    const found = violations(await requiredSettingsFailLoudly.check(appStack(dir, { envs: [] }), context()));
+    const found = violations(await judge(requiredSettingsFailLoudly, appStack(dir, { envs: [] }), context()));
     expect(found.map((f) => f.message).join("\n")).toContain("has a Python syntax error");
   });
 });

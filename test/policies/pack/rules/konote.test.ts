@@ -6,23 +6,28 @@
  * localhost, guarded seed creates. Every rule judges it without a false alarm.
  */
 import * as path from "path";
+import { Deployment } from "../../../../policies/pack/deployment";
 import { RULES } from "../../../../policies/pack/rules";
 import type { Finding, Resource } from "../../../../policies/pack/rules/rule";
 import { SAMPLE_APP } from "../../../support/app-images";
 import { appStack } from "../../../support/app-stack";
 import { FIXTURES_DIR } from "../../../support/paths";
-import { context } from "../../../support/resources";
+import { context, judge } from "../../../support/resources";
 
 const KONOTE = path.join(FIXTURES_DIR, "apps", "konote");
 
 async function findingsOf(resources: readonly Resource[]): Promise<Record<string, Finding[]>> {
   const found: Record<string, Finding[]> = {};
+  const deployment = await Deployment.build(resources);
   for (const rule of RULES) {
     const results =
       rule.scope === "stack"
-        ? [await rule.check(resources, context())]
+        ? [await rule.check(deployment, context())]
         : await Promise.all(
-            resources.filter((r) => rule.types.includes(r.type)).map((r) => rule.check(r, context())),
+            resources
+              .filter((r) => rule.types.includes(r.type))
+              // Analyze judges one resource at a time, as the engine sends them.
+              .map((r) => judge(rule, r, context())),
           );
     const findings = results.flatMap((r) => (r === "not-applicable" ? [] : r));
     if (findings.length > 0) found[rule.id] = findings;

@@ -4,24 +4,25 @@ import * as path from "path";
 import { inspectBuildContext } from "../../../../../policies/pack/inspect";
 import { dockerignoreExcludesSensitiveFiles } from "../../../../../policies/pack/rules/container-security/dockerignore-excludes-sensitive-files";
 import { BAD_APP, builtImage, SAMPLE_APP, violationsAt } from "../../../../support/app-images";
-import { context } from "../../../../support/resources";
+import { context, judge } from "../../../../support/resources";
 
 const ctx = context();
 
 describe("CS-5 dockerignore-excludes-sensitive-files", () => {
   it("fails the bad app: no .dockerignore while .env is in the context", async () => {
-    const result = await dockerignoreExcludesSensitiveFiles.check(builtImage(BAD_APP), ctx);
+    const result = await judge(dockerignoreExcludesSensitiveFiles, builtImage(BAD_APP), ctx);
     expect(violationsAt(result, BAD_APP)).toEqual([".dockerignore", ".dockerignore"]);
     expect(JSON.stringify(result)).toContain(".env");
     expect(JSON.stringify(result)).not.toContain("fixture-not-a-real");
   });
 
   it("passes the sample app", async () => {
-    expect(await dockerignoreExcludesSensitiveFiles.check(builtImage(SAMPLE_APP), ctx)).toEqual([]);
+    expect(await judge(dockerignoreExcludesSensitiveFiles, builtImage(SAMPLE_APP), ctx)).toEqual([]);
   });
 
   it("points at the .dockerignore a context has when it lets a sensitive file through", async () => {
-    const result = await dockerignoreExcludesSensitiveFiles.check(
+    const result = await judge(
+      dockerignoreExcludesSensitiveFiles,
       builtImage(path.join(__dirname, "..", "..", "..", "..", "fixtures", "rules", "leaky-ignore")),
       ctx,
     );
@@ -48,7 +49,7 @@ describe("a git clone whose .dockerignore excludes .git (issue 14)", () => {
     const facts = await inspectBuildContext({ context: clone });
     expect(facts.dockerignore?.sensitiveSent).toEqual([]);
     expect(facts.dockerignore?.sensitiveExcluded.map((s) => s.path)).toContain(".git/");
-    const result = await dockerignoreExcludesSensitiveFiles.check(builtImage(clone), ctx);
+    const result = await judge(dockerignoreExcludesSensitiveFiles, builtImage(clone), ctx);
     expect(violationsAt(result, clone)).toEqual([]);
   });
 

@@ -6,11 +6,13 @@
  * its healthcheck and whether it is a one-shot. Names only break ties (which database is the audit
  * one), so stacks not built with our components are judged the same way.
  */
-import { at, bool, isUnknown, list, LIST, str, UNKNOWN } from "../props";
-import type { Finding, Resource } from "../rule";
-import { misshapen } from "./shapes";
-import { AZURE, DOCKER } from "../types";
-import { commandWords, serverInCommand } from "./server-command";
+import { at, bool, isUnknown, list, LIST, str, UNKNOWN } from "../rules/props";
+import type { Finding, Resource } from "../rules/rule";
+import { misshapen } from "../rules/props";
+import { AZURE, DOCKER } from "../rules/types";
+import { fallbackVariables } from "../inspect/shell";
+import { imageRepository } from "../inspect/image-reference";
+import { serverInCommand } from "../inspect/server-command";
 
 export type WorkloadRole = "web" | "database" | "proxy" | "release" | "backup" | "other";
 
@@ -28,6 +30,8 @@ export interface Workload {
   argv: string[];
   /** argv text plus uploaded file contents: where start scripts handed to the container live. */
   script: string;
+  /** Variables its start command gives a default for when unset (`${VAR:-x}`). */
+  fallbacks: ReadonlySet<string>;
   env: Record<string, EnvValue>;
   /** Known env values only: what substitution and URL parsing can use. */
   knownEnv: Record<string, string>;
@@ -56,14 +60,6 @@ export function workloadsOf(resource: Resource): Workload[] {
   return [];
 }
 
-export function workloads(resources: readonly Resource[]): Workload[] {
-  return resources.flatMap(workloadsOf);
-}
-
-export function withRole(resources: readonly Resource[], role: WorkloadRole): Workload[] {
-  return workloads(resources).filter((w) => w.role === role);
-}
-
 function strings(value: unknown): string[] {
   return list(value).filter((v): v is string => typeof v === "string");
 }
@@ -89,6 +85,7 @@ function dockerWorkload(resource: Resource): Workload {
     image: str(props, "image"),
     argv,
     script: [argv.join(" "), ...uploads].join("\n"),
+    fallbacks: new Set(fallbackVariables([argv.join(" "), ...uploads].join("\n"))),
     env,
     knownEnv: knownValues(env),
     misshapen: misshapen(resource, { envs: LIST, entrypoints: LIST, command: LIST, uploads: LIST }),
@@ -130,6 +127,7 @@ function azureWorkloads(resource: Resource): Workload[] {
       image: leaf(() => str(container, "image")),
       argv,
       script: argv.join(" "),
+      fallbacks: new Set(fallbackVariables(argv.join(" "))),
       env,
       knownEnv: knownValues(env),
       misshapen: misshapen(
@@ -150,15 +148,6 @@ function knownValues(env: Record<string, EnvValue>): Record<string, string> {
 }
 
 type WorkloadBase = Omit<Workload, "role">;
-
-/** Last path segment of an image reference without tag or digest: `library/postgres:16` -> `postgres`. */
-export function imageRepository(image: string | undefined): string {
-  if (image === undefined) return "";
-  const withoutDigest = image.split("@")[0];
-  const lastSlash = withoutDigest.lastIndexOf("/");
-  const colon = withoutDigest.indexOf(":", lastSlash + 1);
-  return (colon >= 0 ? withoutDigest.slice(0, colon) : withoutDigest).toLowerCase();
-}
 
 const DATABASE_IMAGE = /(^|\/)(postgres|postgis|timescaledb[a-z-]*|pgvector|supabase\/postgres)$/;
 const PROXY_IMAGE = /(^|\/)(caddy|nginx|nginx-unprivileged|openresty|traefik|haproxy|envoy|httpd)$/;
@@ -199,11 +188,6 @@ function azureRole(w: WorkloadBase, resource: Resource, index: number): Workload
   return index === 0 || startsServer(w) ? "web" : "other";
 }
 
-/** The argv words of a workload, with `sh -c` scripts split, for step searches. */
-export function scriptWords(workload: Workload): string[] {
-  return commandWords(workload.argv).words;
-}
-
 /** Names a database workload answers to on the network: resource name, container name, hostname, aliases. */
 export function networkNames(workload: Workload): string[] {
   const props = workload.resource.props;
@@ -223,9 +207,8 @@ export function urlHost(value: string | undefined): string | undefined {
   }
 }
 
-/** The docker Image / RemoteImage resources a workload's image comes from. */
-export function imageResourcesOf(workload: Workload, resources: readonly Resource[]): Resource[] {
-  const images = imageResources(resources);
+/** The docker Image / RemoteImage resources (`images`) a workload's image comes from. */
+export function imageResourcesOf(workload: Workload, images: readonly Resource[]): Resource[] {
   const wired = new Set([
     ...(workload.resource.propertyDependencies[workload.platform === "docker" ? "image" : "template"] ?? []),
   ]);
@@ -238,18 +221,6 @@ export function imageResourcesOf(workload: Workload, resources: readonly Resourc
   if (byName.length > 0) return byName;
   const deps = new Set(workload.resource.dependencies);
   return images.filter((image) => deps.has(image.urn));
-}
-
-// Rules ask for the images of every workload of a stack; filter the stack once per resource list.
-const imagesOfStack = new WeakMap<readonly Resource[], Resource[]>();
-
-function imageResources(resources: readonly Resource[]): Resource[] {
-  let images = imagesOfStack.get(resources);
-  if (images === undefined) {
-    images = resources.filter((r) => r.type === DOCKER.image || r.type === DOCKER.remoteImage);
-    imagesOfStack.set(resources, images);
-  }
-  return images;
 }
 
 function sameImage(a: string, b: string): boolean {

@@ -3,13 +3,9 @@
  * unknown-checking proxy, where a newly built image's reference is unknown, and secrets as Key
  * Vault references.
  */
-import { AZURE, DOCKER } from "../../../../../policies/pack/rules/types";
-import {
-  imageResourcesOf,
-  resolvedEnv,
-  workloadsOf,
-} from "../../../../../policies/pack/rules/shared/workloads";
-import { resource, urnOf } from "../../../../support/resources";
+import { AZURE, DOCKER } from "../../../../policies/pack/rules/types";
+import { imageResourcesOf, resolvedEnv, workloadsOf } from "../../../../policies/pack/deployment/workloads";
+import { resource, urnOf } from "../../../support/resources";
 
 // The proxy the policy SDK wraps every resource's props in (internal: not in its .d.ts).
 // eslint-disable-next-line @typescript-eslint/no-require-imports

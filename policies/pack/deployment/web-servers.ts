@@ -3,18 +3,12 @@
  * command (a docker Container's entrypoints/command, a Container App's command/args), or, when
  * the workload runs its image's default command, the server the image's entrypoint starts.
  */
-import type { BuildContextFacts, ServerStart } from "../../inspect/facts";
-import {
-  inContext,
-  unverifiable,
-  type Finding,
-  type Location,
-  type Resource,
-  type RuleContext,
-} from "../rule";
-import { appBuilds, type AppBuilds, runsBuild } from "./app-builds";
-import { serverInCommand, type ServerCommand } from "./server-command";
-import { propertyOf, withRole, type Workload } from "./workloads";
+import type { BuildContextFacts, ServerStart } from "../inspect/facts";
+import { serverInCommand, type ServerCommand } from "../inspect/server-command";
+import { inContext, unverifiable, type Finding, type Location } from "../rules/rule";
+import { type AppBuilds, runsBuild } from "./app-builds";
+import type { Deployment } from "./index";
+import { propertyOf, type Workload } from "./workloads";
 
 export interface WebServer {
   workload: Workload;
@@ -37,11 +31,11 @@ export interface WebServers {
   hasWeb: boolean;
 }
 
-export async function webServers(resources: readonly Resource[], ctx: RuleContext): Promise<WebServers> {
-  const builds = await appBuilds(resources, ctx);
+export function webServers(deployment: Deployment): WebServers {
+  const builds = deployment.builds;
   const servers: WebServer[] = [];
   const unknown: Finding[] = [];
-  const web = withRole(resources, "web");
+  const web = deployment.withRole("web");
   for (const workload of web) {
     const own = serverInCommand(workload.argv, workload.knownEnv.GUNICORN_CMD_ARGS);
     if (own !== undefined) {
@@ -111,4 +105,22 @@ export function imageEnv(facts: BuildContextFacts): Record<string, string> {
   const env: Record<string, string> = {};
   for (const stage of chain) for (const e of stage.env) env[e.name] = e.resolved;
   return env;
+}
+
+/**
+ * A numeric option after `$VAR` / `${VAR:-default}` substitution from the container's env;
+ * undefined when it stays unresolved or is not a number.
+ */
+export function resolveNumber(
+  value: string | null,
+  env: Readonly<Record<string, string>>,
+): number | undefined {
+  if (value === null) return undefined;
+  const resolved = value.replace(/\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)/g, (_m, braced, fallback, bare) => {
+    const name = (braced ?? bare) as string;
+    return env[name] ?? (fallback as string | undefined) ?? "\u0000";
+  });
+  if (resolved.includes("\u0000") || resolved.trim() === "") return undefined;
+  const n = Number(resolved);
+  return Number.isFinite(n) ? n : undefined;
 }

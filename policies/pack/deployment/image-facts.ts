@@ -4,31 +4,25 @@
  * reference), a context unknown during preview, or a reader that could not decide a topic.
  * A pulled Docker Official Image is no app build at all: the build-context checks do not apply.
  */
-import type { BuildContextFacts, DockerStage, InspectTopic } from "../../inspect/facts";
-import { at, isUnknown, OBJECT, str, STRING } from "../props";
-import {
-  inContext,
-  NOT_APPLICABLE,
-  unverifiable,
-  type Finding,
-  type Resource,
-  type RuleContext,
-  type RuleResult,
-} from "../rule";
-import { DOCKER } from "../types";
-import { brokenInputs } from "./broken-input";
-import { isDockerOfficialImage } from "./official-images";
-import { misshapen } from "./shapes";
+import type { BuildContextFacts, DockerStage, InspectTopic } from "../inspect/facts";
+import { isDockerOfficialImage } from "../inspect/image-reference";
+import { at, isUnknown, str } from "../rules/props";
+import { brokenInputs, inContext, NOT_APPLICABLE, unverifiable } from "../rules/rule";
+import type { Finding, Resource, RuleResult } from "../rules/rule";
+import { DOCKER } from "../rules/types";
+import { buildShapeFindings } from "./app-builds";
+import type { Deployment } from "./index";
+import type { Workload } from "./workloads";
 
 /** Without facts, `notes` is what the rule reports: why it could not verify, or not applicable. */
 export type ImageFacts =
   { facts: BuildContextFacts; notes: Finding[] } | { facts: undefined; notes: RuleResult };
 
-export async function imageFacts(
+export function imageFacts(
+  deployment: Deployment,
   image: Resource,
-  ctx: RuleContext,
   topics: readonly InspectTopic[],
-): Promise<ImageFacts> {
+): ImageFacts {
   if (image.type === DOCKER.remoteImage) {
     if (isDockerOfficialImage(str(image.props, "name"))) return { facts: undefined, notes: NOT_APPLICABLE };
     return {
@@ -53,7 +47,7 @@ export async function imageFacts(
       ],
     };
   }
-  const facts = await ctx.buildContext(image);
+  const facts = deployment.facts.of(image);
   if (!facts) {
     return {
       facts: undefined,
@@ -76,16 +70,25 @@ export async function imageFacts(
   return { facts, notes };
 }
 
-/**
- * A build whose context, Dockerfile path or target is set but unreadable: the build-context reader
- * would otherwise fall back to the default Dockerfile and judge a file the image is not built from.
- */
-export function buildShapeFindings(image: Resource): Finding[] {
-  if (image.type !== DOCKER.image) return [];
-  const build = misshapen(image, { build: OBJECT });
-  return build.length > 0
-    ? build
-    : misshapen(image, { "build.context": STRING, "build.dockerfile": STRING, "build.target": STRING });
+/** The image's build-context facts for a workload, or a reason they are unavailable. */
+export type WorkloadFacts = { facts: BuildContextFacts } | { reason: string };
+
+export function workloadFacts(deployment: Deployment, workload: Workload): WorkloadFacts {
+  const images = deployment.imagesOf(workload);
+  const settings = workload.env.DJANGO_SETTINGS_MODULE;
+  const settingsModule = settings?.kind === "value" ? settings.value : undefined;
+  for (const image of images) {
+    // An unreadable build setting would make the reader judge the default Dockerfile instead.
+    if (buildShapeFindings(image).length > 0) continue;
+    const facts = deployment.facts.of(image, settingsModule);
+    if (facts) return { facts };
+  }
+  return {
+    reason:
+      images.length === 0
+        ? "its image is not built in this stack, so the image's own start command cannot be read"
+        : "its image is not built from a local build context, so the image's own start command cannot be read",
+  };
 }
 
 /** The stage that runs, or undefined when the Dockerfile has none. */

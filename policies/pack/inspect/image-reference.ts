@@ -1,4 +1,8 @@
 /**
+ * Image references, the one parser of them: as written on a resource or a FROM line
+ * (`postgres:16.10-bookworm`, `ghcr.io/org/app@sha256:...`), split into name, tag and digest; and
+ * as Docker normalises them, to tell Docker Official Images apart.
+ *
  * Docker Official Images: the `library/` repositories on Docker Hub (postgres, caddy, nginx, python).
  * Their Dockerfiles are public and reviewed by Docker before each release, and in this deployment
  * they run services (databases, proxy, backups), not the Django app, so the checks that read an
@@ -12,7 +16,50 @@
  * single-component name lives in `library/`.
  */
 
-import { isUnknown } from "../props";
+import { isUnknown } from "../../protocol";
+
+/**
+ * The longest reference Docker accepts: a repository name of at most 255 characters, a tag of at
+ * most 128 and a digest of at most 135 (`sha512:` and 128 hex digits), with their separators.
+ */
+export const MAX_REFERENCE_LENGTH = 255 + 1 + 128 + 1 + 135;
+
+export interface ImageRef {
+  /** Registry and repository as written: `ghcr.io/org/app`, `postgres`. */
+  name: string;
+  tag: string | null;
+  digest: string | null;
+}
+
+/** A reference split where Docker splits it (the tag's colon comes after the last slash), unvalidated. */
+export function splitImageReference(value: string): ImageRef {
+  const [withoutDigest, digest] = value.split("@", 2);
+  const lastSlash = withoutDigest.lastIndexOf("/");
+  const colon = withoutDigest.indexOf(":", lastSlash + 1);
+  return {
+    name: colon >= 0 ? withoutDigest.slice(0, colon) : withoutDigest,
+    tag: colon >= 0 ? withoutDigest.slice(colon + 1) : null,
+    digest: digest ?? null,
+  };
+}
+
+/** A reference as written on a resource; image ids (`sha256:...`), variables and blanks are none. */
+export function parseImageRef(value: string | undefined): ImageRef | undefined {
+  if (
+    value === undefined ||
+    value.trim() === "" ||
+    /^sha256:[0-9a-f]+$/i.test(value) ||
+    /\s|\$/.test(value)
+  ) {
+    return undefined;
+  }
+  return splitImageReference(value);
+}
+
+/** Registry and repository of a reference, lower-cased: `library/postgres:16` -> `library/postgres`. */
+export function imageRepository(image: string | undefined): string {
+  return image === undefined ? "" : splitImageReference(image).name.toLowerCase();
+}
 
 /** A reference split as Docker splits it; undefined when the text is not a valid reference. */
 export interface RegistryReference {
@@ -42,9 +89,7 @@ export function parseRegistryReference(reference: string): RegistryReference | u
   const hosted = slash >= 0 && isRegistryHost(named.slice(0, slash));
   const domain = hosted ? named.slice(0, slash) : DOCKER_HUB;
   const remainder = hosted ? named.slice(slash + 1) : named;
-  const tagColon = remainder.indexOf(":", remainder.lastIndexOf("/") + 1);
-  const repository = tagColon >= 0 ? remainder.slice(0, tagColon) : remainder;
-  const tag = tagColon >= 0 ? remainder.slice(tagColon + 1) : null;
+  const { name: repository, tag } = splitImageReference(remainder);
   if (!repository.split("/").every((c) => PATH_COMPONENT.test(c)) || (tag !== null && !TAG.test(tag))) {
     return undefined;
   }

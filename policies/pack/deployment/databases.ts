@@ -4,9 +4,9 @@
  * never credentials) matched against each database's network names, with "audit" in a name as the
  * fallback; on Azure, PostgreSQL servers and databases by name.
  */
-import type { Resource } from "../rule";
-import { AZURE } from "../types";
-import { networkNames, urlHost, workloads, type Workload } from "./workloads";
+import type { Resource } from "../rules/rule";
+import { AZURE } from "../rules/types";
+import { networkNames, urlHost, type Workload } from "./workloads";
 
 export type DatabaseAlias = "default" | "audit";
 
@@ -35,8 +35,11 @@ function isAuditByName(names: readonly string[]): boolean {
   return names.some((n) => /audit/i.test(n));
 }
 
-export function databasesFor(resources: readonly Resource[], alias: DatabaseAlias): StackDatabases {
-  const all = workloads(resources);
+export function databasesFor(
+  resources: readonly Resource[],
+  all: readonly Workload[],
+  alias: DatabaseAlias,
+): StackDatabases {
   const app = all.filter((w) => w.role === "web" || w.role === "release");
   const containers = all.filter((w) => w.role === "database");
   const own = urlHosts(app, alias);

@@ -4,20 +4,13 @@
  * its image, read from the image's build context (the entrypoint script). A docker container that
  * overrides only `command` still runs its image's ENTRYPOINT first, so those steps come first.
  */
-import type { BuildContextFacts, StartupStep } from "../../inspect/facts";
-import {
-  inContext,
-  unverifiable,
-  type Finding,
-  type Location,
-  type Resource,
-  type RuleContext,
-} from "../rule";
-import { bool, list } from "../props";
-import { AZURE } from "../types";
-import { buildShapeFindings } from "./image-facts";
-import { readStartScript, type OnFailure, type ScriptStep, type StepKind } from "./start-script";
-import { imageResourcesOf, misshapenAt, propertyOf, workloads, type Workload } from "./workloads";
+import type { BuildContextFacts, StartupStep } from "../inspect/facts";
+import { readStartCommand, type OnFailure, type ScriptStep, type StepKind } from "../inspect/start-command";
+import { bool, list } from "../rules/props";
+import { inContext, unverifiable, type Finding, type Location } from "../rules/rule";
+import { AZURE } from "../rules/types";
+import type { Deployment } from "./index";
+import { misshapenAt, propertyOf, type Workload } from "./workloads";
 
 export interface PlannedStep extends Omit<ScriptStep, "line"> {
   location: Location;
@@ -30,34 +23,7 @@ export interface StartPlan {
   unverifiable: Finding | null;
 }
 
-/** The image's build-context facts for a workload, or a reason they are unavailable. */
-export async function workloadFacts(
-  workload: Workload,
-  resources: readonly Resource[],
-  ctx: RuleContext,
-): Promise<{ facts: BuildContextFacts } | { reason: string }> {
-  const images = imageResourcesOf(workload, resources);
-  const settings = workload.env.DJANGO_SETTINGS_MODULE;
-  const settingsModule = settings?.kind === "value" ? settings.value : undefined;
-  for (const image of images) {
-    // An unreadable build setting would make the reader judge the default Dockerfile instead.
-    if (buildShapeFindings(image).length > 0) continue;
-    const facts = await ctx.buildContext(image, settingsModule);
-    if (facts) return { facts };
-  }
-  return {
-    reason:
-      images.length === 0
-        ? "its image is not built in this stack, so the image's own start command cannot be read"
-        : "its image is not built from a local build context, so the image's own start command cannot be read",
-  };
-}
-
-export async function startPlan(
-  workload: Workload,
-  resources: readonly Resource[],
-  ctx: RuleContext,
-): Promise<StartPlan> {
+export function startPlan(deployment: Deployment, workload: Workload): StartPlan {
   const commandLocation: Location = { urn: workload.resource.urn, property: propertyOf(workload, "command") };
   const ownCommand = workload.argv.length > 0;
   const keepsImageEntrypoint =
@@ -66,7 +32,7 @@ export async function startPlan(
   let problem: Finding | null = null;
 
   if (!ownCommand || keepsImageEntrypoint) {
-    const found = await workloadFacts(workload, resources, ctx);
+    const found = deployment.factsOf(workload);
     if ("reason" in found) {
       if (!ownCommand)
         problem = unverifiable(`${workload.resource.name} runs ${found.reason}.`, commandLocation);
@@ -80,7 +46,7 @@ export async function startPlan(
     }
   }
   if (ownCommand) {
-    const script = await readStartScript(workload.argv);
+    const script = readStartCommand(workload.argv, deployment.shell);
     for (const step of script.steps) {
       const { line: _line, ...rest } = step;
       steps.push({ ...rest, location: commandLocation });
@@ -133,12 +99,8 @@ function imageSteps(facts: BuildContextFacts): {
 function fromFacts(step: StartupStep, errexit: boolean, facts: BuildContextFacts): PlannedStep {
   let onFailure: OnFailure = errexit ? "aborts" : "continues";
   if (step.swallowed) onFailure = step.swallowed.hasMessage ? "warns" : "silent";
-  let kind: StepKind;
-  if (step.kind === "exec") kind = "manage";
-  else if (step.kind === "manage" && step.manageCommand !== null && /lockdown/.test(step.manageCommand))
-    kind = "lockdown";
-  else if (step.deployCheck) kind = "check";
-  else kind = step.kind;
+  // The shell reader classifies both sources alike; an exec of another program is just a command.
+  const kind: StepKind = step.kind === "exec" ? "manage" : step.kind;
   return {
     kind,
     label: step.manageCommand ? `manage.py ${step.manageCommand}` : step.kind,
@@ -158,16 +120,10 @@ export function whereOf(location: Location): string {
 }
 
 /** Start plans of every workload that could run the application (databases and proxies excluded). */
-export async function applicationPlans(
-  resources: readonly Resource[],
-  ctx: RuleContext,
-): Promise<StartPlan[]> {
-  const plans: StartPlan[] = [];
-  for (const workload of workloads(resources)) {
-    if (workload.role === "database" || workload.role === "proxy") continue;
-    plans.push(await startPlan(workload, resources, ctx));
-  }
-  return plans;
+export function applicationPlans(deployment: Deployment): StartPlan[] {
+  return deployment.workloads
+    .filter((workload) => workload.role !== "database" && workload.role !== "proxy")
+    .map((workload) => startPlan(deployment, workload));
 }
 
 /** Steps of one kind across plans, with the plan each belongs to. */
@@ -176,33 +132,6 @@ export function stepsOf(
   kind: StepKind,
 ): { plan: StartPlan; step: PlannedStep }[] {
   return plans.flatMap((plan) => plan.steps.filter((s) => s.kind === kind).map((step) => ({ plan, step })));
-}
-
-// Rules ask dependsOn for many pairs of one stack; index the stack once per resource list.
-const urnIndexes = new WeakMap<readonly Resource[], Map<string, Resource>>();
-
-/** Whether `from` depends on `on`, directly or through other resources of the stack (dependsOn, inputs, parents' children). */
-export function dependsOn(resources: readonly Resource[], from: Resource, on: Resource): boolean {
-  let byUrn = urnIndexes.get(resources);
-  if (byUrn === undefined) {
-    byUrn = new Map(resources.map((r) => [r.urn, r]));
-    urnIndexes.set(resources, byUrn);
-  }
-  const seen = new Set<string>();
-  const queue = [from.urn];
-  while (queue.length > 0) {
-    const urn = queue.pop() as string;
-    if (seen.has(urn)) continue;
-    seen.add(urn);
-    const resource = byUrn.get(urn);
-    if (!resource) continue;
-    const next = [...resource.dependencies, ...Object.values(resource.propertyDependencies).flat()];
-    for (const dep of next) {
-      if (dep === on.urn) return true;
-      queue.push(dep);
-    }
-  }
-  return false;
 }
 
 /**

@@ -3,8 +3,7 @@
  * environment read (the deployed value when the stack sets it, else the code's default), or an
  * expression the inspector could not evaluate.
  */
-import type { EnvRead, SettingValue } from "../../inspect/facts";
-import { truthy } from "./app-builds";
+import type { BuildContextFacts, EnvRead, SettingsModuleFacts, SettingValue } from "../inspect/facts";
 
 /** `null`: the setting is not assigned; `undefined`: assigned but not decidable here. */
 export type Truth = boolean | null | undefined;
@@ -49,4 +48,23 @@ export function settingNumber(
   }
   if (value.kind === "literal") return asNumber(value.literal);
   return undefined;
+}
+
+/** `True`, `"true"`, `1`, `"yes"`, `"on"` -> true; the falsy spellings -> false; anything else undefined. */
+export function truthy(value: unknown): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  if (typeof value === "number") return value !== 0;
+  if (typeof value !== "string") return undefined;
+  const v = value
+    .trim()
+    .replace(/^["']|["']$/g, "")
+    .toLowerCase();
+  if (["true", "1", "yes", "on", "y", "t"].includes(v)) return true;
+  if (["false", "0", "no", "off", "n", "f", ""].includes(v)) return false;
+  return undefined;
+}
+
+/** Runtime settings modules: the ones the running app imports (build-only modules are exempt). */
+export function runtimeModules(facts: BuildContextFacts): SettingsModuleFacts[] {
+  return facts.settings.modules.filter((m) => m.runtime && !m.buildOnly && m.exists);
 }

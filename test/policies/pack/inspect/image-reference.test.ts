@@ -1,12 +1,12 @@
-import { RULES } from "../../../../../policies/pack/rules";
-import { UNKNOWN } from "../../../../../policies/pack/rules/props";
-import type { ResourceRule } from "../../../../../policies/pack/rules/rule";
+import { RULES } from "../../../../policies/pack/rules";
+import { UNKNOWN } from "../../../../policies/pack/rules/props";
+import type { ResourceRule } from "../../../../policies/pack/rules/rule";
 import {
   isDockerOfficialImage,
   parseRegistryReference,
-} from "../../../../../policies/pack/rules/shared/official-images";
-import { DOCKER } from "../../../../../policies/pack/rules/types";
-import { context, resource } from "../../../../support/resources";
+} from "../../../../policies/pack/inspect/image-reference";
+import { DOCKER } from "../../../../policies/pack/rules/types";
+import { context, resource, judge } from "../../../support/resources";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
 
@@ -73,8 +73,8 @@ describe("build-context rules on pulled images", () => {
   it.each(buildContextRules.map((r) => [r.id, r] as const))(
     "%s does not apply to a Docker Official Image",
     async (_id, rule) => {
-      expect(await rule.check(pulled("postgres:16.10-bookworm"), context())).toBe("not-applicable");
-      expect(await rule.check(pulled(`docker.io/library/caddy:2.10.2-alpine@${DIGEST}`), context())).toBe(
+      expect(await judge(rule, pulled("postgres:16.10-bookworm"), context())).toBe("not-applicable");
+      expect(await judge(rule, pulled(`docker.io/library/caddy:2.10.2-alpine@${DIGEST}`), context())).toBe(
         "not-applicable",
       );
     },
@@ -83,7 +83,7 @@ describe("build-context rules on pulled images", () => {
   it.each(buildContextRules.map((r) => [r.id, r] as const))(
     "%s cannot verify a pushed app image",
     async (_id, rule) => {
-      expect(await rule.check(pulled("ghcr.io/agency/app:1.2"), context())).toEqual([
+      expect(await judge(rule, pulled("ghcr.io/agency/app:1.2"), context())).toEqual([
         expect.objectContaining({
           kind: "unverifiable",
           message: expect.stringContaining("db-image is a ready-made image pulled from a registry"),
@@ -96,7 +96,7 @@ describe("build-context rules on pulled images", () => {
   it.each(buildContextRules.map((r) => [r.id, r] as const))(
     "%s cannot verify an image whose name is unknown during preview",
     async (_id, rule) => {
-      expect(await rule.check(pulled(UNKNOWN), context())).toEqual([
+      expect(await judge(rule, pulled(UNKNOWN), context())).toEqual([
         expect.objectContaining({ kind: "unverifiable" }),
       ]);
     },

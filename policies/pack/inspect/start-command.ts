@@ -7,20 +7,10 @@
  * use); failure handling follows POSIX sh: `set -e` / `sh -e`, the exemption of `&&` left sides and
  * `if` conditions from errexit, `|| handler`, and `if cmd; then ...; else ...; exit N; fi`.
  */
-import * as path from "path";
-import type { Node } from "web-tree-sitter";
-import { loadParser } from "../../inspect/grammars";
+import type { Node, Parser } from "web-tree-sitter";
+import { classifyCommand, isShell, withoutPrefixes, type StepKind } from "./shell";
 
-export type StepKind =
-  | "migrate"
-  | "seed"
-  | "check"
-  | "lockdown"
-  | "backup"
-  | "collectstatic"
-  | "server"
-  | "manage"
-  | "outside-call";
+export type { StepKind } from "./shell";
 
 /**
  * What a failure of the step does: `aborts` stops the script with a non-zero status; `warns` prints
@@ -54,14 +44,11 @@ export interface StartScript {
   opaque: string | null;
 }
 
-const SHELLS = new Set(["sh", "bash", "dash", "ash", "zsh", "busybox"]);
-const SERVERS = new Set(["gunicorn", "uvicorn", "daphne", "waitress-serve", "hypercorn"]);
 const PRINTERS = new Set(["echo", "printf", "logger", "cat"]);
 
 /** The shell script an argv runs: the `-c` argument of a shell, or the argv itself as one command. */
 export function scriptOf(argv: readonly string[]): { script: string; errexit: boolean } {
-  const program = path.posix.basename(argv[0] ?? "");
-  if (SHELLS.has(program)) {
+  if (isShell(argv[0] ?? "")) {
     let errexit = false;
     for (let i = 1; i < argv.length; i++) {
       const arg = argv[i];
@@ -77,10 +64,9 @@ function quote(arg: string): string {
   return /^[A-Za-z0-9_\-.,:/=@%+$]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The steps an argv runs at start, in order. */
-export async function readStartScript(argv: readonly string[]): Promise<StartScript> {
+/** The steps an argv runs at start, in order; `parser` is tree-sitter's bash grammar (grammars.ts). */
+export function readStartCommand(argv: readonly string[], parser: Parser): StartScript {
   const { script, errexit } = scriptOf(argv);
-  const parser = await loadParser("bash");
   const tree = parser.parse(script);
   if (!tree) return { steps: [], errexit, opaque: "the start command could not be parsed" };
   const reader = new ScriptReader(errexit);
@@ -216,8 +202,10 @@ class ScriptReader {
       }
       return;
     }
-    const step = classify(argv);
-    if (!step) return;
+    const classified = classifyCommand(withoutPrefixes(argv).argv);
+    if (!classified) return;
+    const { kind, label, manageCommand, database, deployCheck } = classified;
+    const step = { kind, label, manageCommand, database, deployCheck };
     if (this.errexitAtFirstStep === undefined) this.errexitAtFirstStep = this.errexit;
     this.steps.push({
       ...step,
@@ -267,73 +255,7 @@ function words(command: Node): string[] {
   const out: string[] = [];
   for (const child of command.namedChildren) {
     if (!child || child.type === "variable_assignment" || child.type === "file_redirect") continue;
-    const text = child.type === "command_name" ? child.text : child.text;
-    out.push(text.replace(/^(['"])([\s\S]*)\1$/, "$2"));
+    out.push(child.text.replace(/^(['"])([\s\S]*)\1$/, "$2"));
   }
   return out;
-}
-
-type Classified = Omit<ScriptStep, "onFailure" | "conditional" | "line">;
-
-/** The kind of a simple command, or undefined when it is not a step the checklist cares about. */
-export function classify(argvIn: readonly string[]): Classified | undefined {
-  let argv = [...argvIn];
-  while (argv[0] === "exec" || argv[0] === "env" || argv[0] === "command") argv = argv.slice(1);
-  const program = path.posix.basename(argv[0] ?? "");
-  const manageAt = argv.findIndex((a) => path.posix.basename(a) === "manage.py" || a === "django-admin");
-  if (manageAt >= 0) return manageStep(argv.slice(manageAt + 1));
-  if (SERVERS.has(program)) return plain("server", program);
-  if (program === "pg_dump" || program === "pg_dumpall" || /backup/i.test(program))
-    return plain("backup", program);
-  if (isOutsideCall(argv, program)) return plain("outside-call", outsideLabel(argv, program));
-  return undefined;
-}
-
-function plain(kind: StepKind, label: string): Classified {
-  return { kind, label, manageCommand: null, database: null, deployCheck: false };
-}
-
-function manageStep(args: string[]): Classified {
-  const sub = args.find((a) => !a.startsWith("-")) ?? "";
-  const database = databaseOption(args);
-  const deployCheck =
-    /(^|_)(startup|security|deploy)_?check$/.test(sub) || (sub === "check" && args.includes("--deploy"));
-  const label = `manage.py ${sub}${database ? ` --database=${database}` : ""}${sub === "check" && deployCheck ? " --deploy" : ""}`;
-  let kind: StepKind = "manage";
-  if (sub === "migrate") kind = "migrate";
-  else if (deployCheck) kind = "check";
-  else if (/lockdown/.test(sub)) kind = "lockdown";
-  else if (/seed|loaddata/.test(sub)) kind = "seed";
-  else if (/backup|dump/.test(sub)) kind = "backup";
-  else if (sub === "collectstatic") kind = "collectstatic";
-  else if (sub === "runserver") kind = "server";
-  return { kind, label, manageCommand: sub || null, database, deployCheck };
-}
-
-function databaseOption(args: string[]): string | null {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i].startsWith("--database=")) return args[i].slice("--database=".length);
-    if (args[i] === "--database") return args[i + 1] ?? null;
-  }
-  return null;
-}
-
-function isOutsideCall(argv: string[], program: string): boolean {
-  if (program === "curl" || program === "wget") return true;
-  if (program === "git") return ["clone", "pull", "fetch", "submodule"].includes(argv[1] ?? "");
-  if (/^pip[\d.]*$/.test(program) || program === "uv") return argv.includes("install");
-  if (/^python[\d.]*$/.test(program))
-    return argv[1] === "-m" && /^pip/.test(argv[2] ?? "") && argv.includes("install");
-  if (program === "apt-get" || program === "apt" || program === "apk")
-    return argv.includes("install") || argv.includes("add");
-  if (program === "npm" || program === "yarn") return ["install", "ci", "add"].includes(argv[1] ?? "");
-  return false;
-}
-
-function outsideLabel(argv: string[], program: string): string {
-  if (/^python/.test(program) || /^pip/.test(program) || program === "uv") return "pip install";
-  if (program === "git" || program === "npm" || program === "yarn") return `${program} ${argv[1]}`;
-  if (program === "apk") return "apk add";
-  if (program === "apt-get" || program === "apt") return `${program} install`;
-  return program;
 }
