@@ -7,6 +7,7 @@
  * with the engine until the whole configuration is valid.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { Cron } from "croner";
 import { z } from "zod";
 import type { Mode } from "./args";
 
@@ -187,11 +188,35 @@ const rotationSchema = z
   })
   .strict();
 
+/**
+ * A five-field cron schedule (minute hour day-of-month month day-of-week), each field in range.
+ * croner (maintained, no dependencies) validates the fields, names and steps the way the scheduler
+ * must read them; it also accepts six- and seven-field patterns, so the field count is checked here.
+ */
+const cronSchedule = z.string().superRefine((value, ctx) => {
+  const fields = value.trim().split(/\s+/);
+  if (fields.length !== 5) {
+    ctx.addIssue({
+      code: "custom",
+      message: `must be a cron schedule of five fields (minute hour day month weekday), got "${value}"`,
+    });
+    return;
+  }
+  try {
+    new Cron(value, { paused: true });
+  } catch (error) {
+    ctx.addIssue({
+      code: "custom",
+      message: `is not a valid cron schedule: ${(error as Error).message.replace(/^CronPattern: /, "")}`,
+    });
+  }
+});
+
 const backupSchema = z
   .object({
     enabled: z.boolean().default(true),
     /** cron expression for the scheduled pg_dump of both databases */
-    schedule: z.string().min(9).default("0 2 * * *"),
+    schedule: cronSchedule.default("0 2 * * *"),
     retentionCount: z.number().int().min(1).default(14),
     retentionDays: z.number().int().min(1).default(30),
     /** Take a backup as the first release step (default: on in production). */

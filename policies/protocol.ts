@@ -16,6 +16,9 @@ export const PACK_NAME = "deployment-reliability";
 
 export const COULD_NOT_VERIFY = "could not verify:";
 
+/** Starts a violation whose input the image build fails on: the report's verdict is then "No". */
+export const CANNOT_BUILD = "the image cannot be built:";
+
 /** A checklist item's severity; with the mode it sets the policy's enforcement. */
 export type Severity = "critical" | "high" | "medium" | "low";
 

@@ -30,6 +30,7 @@ import {
   type Rule,
   type ChecklistItem,
 } from "./rules/rule";
+import { contextRelative } from "./context-paths";
 import { Deployment } from "./deployment";
 
 /**
@@ -192,7 +193,13 @@ function messageFor(item: ChecklistItem, finding: Finding): string {
 function locationLine(finding: Finding, urn: string | undefined): string {
   const loc = finding.location;
   if (loc === undefined) return "";
-  const line = formatLocationLine({ file: loc.file, line: loc.line, urn, property: loc.property });
+  const file = loc.file === undefined ? undefined : contextRelative(loc.file);
+  const line = formatLocationLine({
+    file,
+    line: file === undefined ? undefined : loc.line,
+    urn,
+    property: loc.property,
+  });
   return line === undefined ? "" : `\n${line}`;
 }
 

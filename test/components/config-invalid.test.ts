@@ -228,7 +228,19 @@ const CASES: Case[] = [
     "a backup schedule that is not cron",
     { backup: { schedule: "daily" } },
     "agency-deploy:backup.schedule",
-    "must be at least 9",
+    "must be a cron schedule of five fields",
+  ],
+  [
+    "a backup schedule in words",
+    { backup: { schedule: "every night" } },
+    "agency-deploy:backup.schedule",
+    "must be a cron schedule of five fields",
+  ],
+  [
+    "a backup schedule whose fields are out of range (it would never fire)",
+    { backup: { schedule: "99 99 * * *" } },
+    "agency-deploy:backup.schedule",
+    "Invalid value for minute: 99",
   ],
   [
     "keeping zero backups",

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { text } from "stream/consumers";
 import { Command, Option } from "commander";
-import { buildReport, EventStreamError, parseEngineEvents } from "../report";
+import { assertPackRan, buildReport, EventStreamError, PACK_NAME, parseEngineEvents } from "../report";
 import { UsageError } from "../offline/usage-error";
 import {
   checkWritable,
@@ -24,6 +24,8 @@ export interface ReportCommandOptions {
   out?: string;
   baseline?: string;
   writeBaseline?: string;
+  /** The policy pack whose summaries the events must hold (default: this pack). */
+  pack?: string;
 }
 
 async function readEvents(source: string, stdin: NodeJS.ReadableStream): Promise<string> {
@@ -49,10 +51,10 @@ export async function runReport(
   const events = await readEvents(options.events, stdin);
   let report;
   try {
-    report = buildReport(parseEngineEvents(events, options.events === "-" ? "stdin" : options.events), {
-      sourceRoot: process.cwd(),
-      date,
-    });
+    const source = options.events === "-" ? "stdin" : options.events;
+    const stream = parseEngineEvents(events, source);
+    assertPackRan(stream, options.pack ?? PACK_NAME, source);
+    report = buildReport(stream, { sourceRoot: process.cwd(), date });
   } catch (e) {
     if (e instanceof EventStreamError) throw new UsageError(`invalid events file: ${e.message}`);
     throw e;
@@ -80,6 +82,11 @@ export function reportCommand(terminal: Terminal, setExit: (code: number) => voi
     )
     .option("--baseline <file>", "fail the gate only on mandatory findings this baseline does not list")
     .option("--write-baseline <file>", "record every open finding as the baseline")
+    .option(
+      "--pack <name>",
+      "the policy pack whose results the events must hold; events without its summaries, cut or corrupt exit 2",
+      PACK_NAME,
+    )
     .addHelpText("after", `${BASELINE_HELP}\n${EXIT_STATUS_HELP}`)
     .action(async (options: ReportCommandOptions) => setExit(await runReport(options, terminal)));
 }

@@ -11,9 +11,17 @@ import type { ReliabilityReport, ReportFinding, ReportItem } from "./model";
 /** The SARIF partialFingerprints key; bump the version if the recipe changes. */
 export const FINGERPRINT_KEY = "agencyDeployFinding/v1";
 
-/** What the finding is about, without where in it: the resource's logical name, else the file. */
+/**
+ * What the finding is about, without where in it: the resource's logical name, else the file; for a
+ * problem found in several places, each of them once, in a stable order (lines do not count).
+ */
 export function subjectOf(finding: ReportFinding): string {
-  const { file, resourceName, urn, property } = finding.location;
+  const places = finding.locations.length > 0 ? finding.locations : [finding.location];
+  return [...new Set(places.map(subjectOfLocation))].sort().join(" + ");
+}
+
+function subjectOfLocation(location: ReportFinding["location"]): string {
+  const { file, resourceName, urn, property } = location;
   if (file !== undefined) return `file ${file}`;
   const name = resourceName ?? (urn !== undefined ? urn.split("::").slice(3).join("::") : undefined);
   if (name === undefined) return "stack";

@@ -44,6 +44,7 @@ export function formatReport(report: ReliabilityReport, format: ReportFormat): s
 }
 
 export {
+  assertPackRan,
   EventStreamError,
   eventStreamFromObjects,
   parseEngineEvents,

@@ -28,6 +28,8 @@ export interface JsonFinding {
   exemption?: ExemptionNote;
   exemptionNotApplied?: string;
   inBaseline?: boolean;
+  /** Every place the problem occurs. */
+  locations: ReportLocation[];
 }
 
 export interface JsonItem {
@@ -69,6 +71,7 @@ export function toJsonReport(report: ReliabilityReport): JsonReport {
     kind: f.kind,
     enforcement: f.enforcement,
     location: f.location,
+    locations: f.locations,
     fingerprint: prints.get(f) ?? "",
     ...(f.exemption !== undefined ? { exemption: f.exemption } : {}),
     ...(f.exemptionNotApplied !== undefined ? { exemptionNotApplied: f.exemptionNotApplied } : {}),

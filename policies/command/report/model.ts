@@ -14,7 +14,13 @@ import {
 } from "../../pack/checklist";
 import { MODE_CONFIG_KEY, type Mode } from "../../mode";
 import type { PolicyAnalyzeSummary, PolicyEventStream, PolicyViolationEvent } from "./events";
-import { COULD_NOT_VERIFY, PACK_NAME, parseExemptionLines, type ExemptionNote } from "../../protocol";
+import {
+  CANNOT_BUILD,
+  COULD_NOT_VERIFY,
+  PACK_NAME,
+  parseExemptionLines,
+  type ExemptionNote,
+} from "../../protocol";
 import { parseLocationLine, parseUrn, type FindingLocation } from "./location";
 import { redactSecrets } from "./redact";
 
@@ -42,7 +48,12 @@ export interface ReportFinding {
   enforcement: Enforcement;
   /** The violation as the policy put it, without its description line and `Location:` line. */
   message: string;
+  /** The first place it occurs (`locations[0]`). */
   location: ReportLocation;
+  /** Every place the same problem occurs: one finding per problem, not one per line. */
+  locations: ReportLocation[];
+  /** The image cannot be built from this input (a broken Dockerfile, a missing COPY source). */
+  failsBuild?: boolean;
   /** The resource the engine reported it on (absent for a stack-level violation naming none). */
   resourceUrn?: string;
   /** The exemption that applies (the finding is then listed apart, see exemptions.ts). */
@@ -298,10 +309,31 @@ class ItemRegistry {
   }
 }
 
+/** Relative to `root` when under it; an absolute path of some machine otherwise keeps only its name. */
 function relativeTo(file: string, root: string | undefined): string {
-  if (root === undefined) return file;
-  const base = root.replace(/[\\/]+$/, "");
-  return file.startsWith(`${base}/`) || file.startsWith(`${base}\\`) ? file.slice(base.length + 1) : file;
+  const base = root?.replace(/[\\/]+$/, "");
+  if (base !== undefined && (file.startsWith(`${base}/`) || file.startsWith(`${base}\\`)))
+    return file.slice(base.length + 1);
+  if (/^([A-Za-z]:)?[\\/]/.test(file)) return file.split(/[\\/]/).pop() ?? file;
+  return file;
+}
+
+/** Occurrences of one problem (same kind, level and text) become one finding with all their locations. */
+export function groupFindings(findings: readonly ReportFinding[]): ReportFinding[] {
+  const groups = new Map<string, ReportFinding>();
+  for (const finding of findings) {
+    const key = JSON.stringify([finding.kind, finding.enforcement, finding.message]);
+    const group = groups.get(key);
+    if (!group) {
+      groups.set(key, { ...finding, locations: [...finding.locations] });
+      continue;
+    }
+    for (const location of finding.locations) {
+      const same = JSON.stringify(location);
+      if (!group.locations.some((l) => JSON.stringify(l) === same)) group.locations.push(location);
+    }
+  }
+  return [...groups.values()];
 }
 
 /** Splits an event message into the finding's own text and location. */
@@ -342,6 +374,8 @@ function toFinding(
     enforcement: violation.enforcementLevel === "mandatory" ? "mandatory" : "advisory",
     message: message === "" ? text : message,
     location: reportLocation,
+    locations: [reportLocation],
+    ...(!unverifiable && message.startsWith(CANNOT_BUILD) ? { failsBuild: true } : {}),
     ...(violation.resourceUrn ? { resourceUrn: violation.resourceUrn } : {}),
     ...(exemption !== undefined ? { exemption } : {}),
     ...(notApplied !== undefined ? { exemptionNotApplied: notApplied } : {}),
@@ -356,9 +390,13 @@ function statusOf(item: ReportItem): ItemStatus {
   return item.passedOn > 0 ? "pass" : "n/a";
 }
 
-/** No if a critical item fails; With Fixes if anything else fails or warns at medium or above. */
+/**
+ * No if a critical item fails or the image cannot be built (whatever item found it); With Fixes if
+ * anything else fails or warns at medium or above.
+ */
 export function verdictOf(items: readonly ReportItem[]): Verdict {
   if (items.some((item) => item.status === "fail" && item.severity === "critical")) return "No";
+  if (items.some((item) => item.findings.some((f) => f.failsBuild === true))) return "No";
   // An unrated warning counts as medium: the gate does not assume another pack's finding is minor.
   const mediumRank = severityRank("medium");
   const warnsAtMedium = (item: ReportItem): boolean =>
@@ -492,7 +530,12 @@ export function buildReportFromStream(
     applySummary(registry, summary);
 
   const items = registry.ordered();
-  for (const item of items) item.status = statusOf(item);
+  // Totals count the engine's violations as the CLI does; the findings then group them per problem.
+  const totals = countViolations(items);
+  for (const item of items) {
+    item.findings = groupFindings(item.findings);
+    item.status = statusOf(item);
+  }
 
   const firstUrn = stream.resourceUrns.map(parseUrn).find((urn) => urn !== undefined);
   const stack = options.stack ?? firstUrn?.stack;
@@ -514,7 +557,7 @@ export function buildReportFromStream(
     items,
     verdict: verdictOf(items),
     exitCode: items.some((item) => item.status === "fail") ? 1 : 0,
-    totals: countViolations(items),
+    totals,
     runbook,
     recommendations: recommend(items),
     ...(stream.runSummary?.isPreview !== undefined ? { preview: stream.runSummary.isPreview } : {}),

@@ -3,8 +3,7 @@
  * violation. Build-context findings point at file:line (physicalLocation); resource
  * findings name the resource (logicalLocation, its URN as the fully qualified name).
  */
-import { isAbsolute } from "path";
-import { pathToFileURL } from "url";
+import { basename, isAbsolute } from "path";
 import type * as Sarif from "sarif";
 import type { ReliabilityReport, ReportFinding, ReportItem, ReportSeverity } from "./model";
 import { checklistUrl } from "../../docs";
@@ -60,13 +59,14 @@ function rule(item: ReportItem): Sarif.ReportingDescriptor {
   };
 }
 
+/** Relative to the checked-out sources; a machine's absolute path is never written (its file name stays). */
 function artifactUri(file: string): string {
-  if (isAbsolute(file)) return pathToFileURL(file).href;
-  return file.split(/[\\/]/).map(encodeURIComponent).join("/");
+  const relative = isAbsolute(file) ? basename(file) : file;
+  return relative.split(/[\\/]/).map(encodeURIComponent).join("/");
 }
 
-function location(finding: ReportFinding): Sarif.Location | undefined {
-  const { file, line, urn, resourceName, resourceType, property } = finding.location;
+function location(where: ReportFinding["location"]): Sarif.Location | undefined {
+  const { file, line, urn, resourceName, resourceType, property } = where;
   const physical: Sarif.PhysicalLocation | undefined =
     file !== undefined
       ? {
@@ -113,7 +113,8 @@ function result(
   finding: ReportFinding,
   fingerprint: string | undefined,
 ): Sarif.Result {
-  const where = location(finding);
+  // One result per problem, with every place it occurs (SARIF 3.27.12: `locations` may hold several).
+  const where = finding.locations.map(location).filter((l): l is Sarif.Location => l !== undefined);
   // SARIF 3.27.9/3.27.10: a result whose kind is not "fail" must have level "none"; a
   // finding the pack could not decide is one for a person to review.
   const verdict: Pick<Sarif.Result, "kind" | "level"> =
@@ -128,7 +129,7 @@ function result(
     ruleIndex,
     ...verdict,
     message: { text: finding.message },
-    ...(where ? { locations: [where] } : {}),
+    ...(where.length > 0 ? { locations: where } : {}),
     ...(fingerprint !== undefined ? { partialFingerprints: { [FINGERPRINT_KEY]: fingerprint } } : {}),
     ...(finding.inBaseline !== undefined ? { baselineState: finding.inBaseline ? "unchanged" : "new" } : {}),
     ...suppressions(finding),

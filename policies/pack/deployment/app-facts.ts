@@ -3,6 +3,7 @@
  * inspectBuildContext found in the image's local build context. Gathered before any rule runs, so
  * rules read facts and never drive inspection.
  */
+import { noteContextRoot } from "../context-paths";
 import * as path from "path";
 import type { BuildContextFacts } from "../inspect/facts";
 import { str } from "../rules/props";
@@ -26,6 +27,8 @@ export async function inspectImage(
   const dockerfile = str(image.props, "build.dockerfile");
   // Loaded on first use: pack start-up (GetAnalyzerInfo) must not pay for parsers.
   const { inspectBuildContext } = await import("../inspect/index");
+  // Findings leave the pack relative to this context (context-paths.ts).
+  noteContextRoot(context);
   return inspectBuildContext({
     context: path.resolve(context),
     dockerfile: dockerfile === undefined ? undefined : path.resolve(context, dockerfile),

@@ -7,7 +7,7 @@
 import type { BuildContextFacts, DockerStage, InspectTopic } from "../inspect/facts";
 import { isDockerOfficialImage } from "../inspect/image-reference";
 import { at, isUnknown, str } from "../rules/props";
-import { inContext, NOT_APPLICABLE, unverifiable } from "../rules/rule";
+import { brokenInputs, inContext, NOT_APPLICABLE, unverifiable } from "../rules/rule";
 import type { Finding, Resource, RuleResult } from "../rules/rule";
 import { DOCKER } from "../rules/types";
 import { buildShapeFindings } from "./app-builds";
@@ -59,9 +59,14 @@ export function imageFacts(
       ],
     };
   }
-  const notes = facts.unverifiable
-    .filter((u) => topics.includes(u.topic))
-    .map((u) => unverifiable(u.reason, u.location ? inContext(facts, u.location) : { file: facts.context }));
+  const notes = [
+    ...brokenInputs(facts, topics),
+    ...facts.unverifiable
+      .filter((u) => topics.includes(u.topic))
+      .map((u) =>
+        unverifiable(u.reason, u.location ? inContext(facts, u.location) : { file: facts.context }),
+      ),
+  ];
   return { facts, notes };
 }
 

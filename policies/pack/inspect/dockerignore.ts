@@ -50,6 +50,12 @@ export function ignoreMatcher(patterns: IgnorePattern[]): (relative: string) => 
   );
   return (relative) => {
     try {
+      // A directory the listing summarises as `dir/` (.git, node_modules) is left out when Docker's walker
+      // would skip it: the library answers `false` for `.git/` itself even under a `.git` line.
+      if (relative.endsWith("/")) {
+        const dir = relative.slice(0, -1);
+        return matcher.ignores(dir) || matcher.ignores(`${dir}/HEAD`);
+      }
       return matcher.ignores(relative);
     } catch {
       return false;

@@ -30,6 +30,18 @@ export interface Unverifiable {
   location?: SourceLocation;
 }
 
+/**
+ * Input the build or the app breaks on: a Dockerfile BuildKit rejects, a COPY source missing from the
+ * context, a settings module with a syntax error. Not "could not verify": the deployment will fail.
+ */
+export interface BrokenInput {
+  topic: InspectTopic;
+  reason: string;
+  location?: SourceLocation;
+  /** The image cannot be built at all (as opposed to an app that cannot start). */
+  failsBuild: boolean;
+}
+
 export interface InspectRequest {
   /** Build context directory (absolute, or relative to the process cwd). */
   context: string;
@@ -58,6 +70,7 @@ export interface BuildContextFacts {
   /** The URL configuration of the runtime settings (ROOT_URLCONF); null without one. */
   urls: UrlConfigurationFacts | null;
   unverifiable: Unverifiable[];
+  broken: BrokenInput[];
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -417,6 +430,8 @@ export interface EnvRead {
   /** Callee as written: `os.environ.get`, `os.getenv`, `env.bool`, `require_env`, `os.environ[]`. */
   via: string;
   location: SourceLocation;
+  /** A check that raises on a missing, empty or insecure value makes the default fail closed (so required). */
+  failsClosedAt?: SourceLocation;
 }
 
 export interface ListSetting {
@@ -483,8 +498,10 @@ export interface SettingsModuleFacts {
   languages: SettingValue | null;
   languageCode: SettingValue | null;
   localePaths: SettingValue | null;
-  /** Python files that failed to parse (facts from them are missing). */
+  /** Python files with a syntax error (the module fails to import). */
   syntaxErrors: SourceLocation[];
+  /** Python files too slow to parse (pathological text): unreadable, so "could not verify". */
+  unparsed?: SourceLocation[];
 }
 
 export interface LoggingFacts {

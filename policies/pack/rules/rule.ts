@@ -7,7 +7,7 @@
 import * as path from "path";
 import type { BuildContextFacts, InspectTopic, SettingsModuleFacts, SourceLocation } from "../inspect/facts";
 import type { Mode } from "../../mode";
-import type { Severity } from "../../protocol";
+import { CANNOT_BUILD, type Severity } from "../../protocol";
 import type { Deployment, InspectedBuild, WebServer } from "../deployment";
 import { runtimeModules } from "../deployment/setting-values";
 
@@ -102,6 +102,8 @@ export interface ChecklistItem {
   verify: string;
   /** hadolint (DLxxxx) and BuildKit check ids that judge part of the same thing. */
   related?: readonly string[];
+  /** Why the severity is what it is: the impact it was calibrated against. */
+  severityReason?: string;
 }
 
 export type CategorySlug =
@@ -136,9 +138,30 @@ export type Rule = ResourceRule | StackRule;
 
 /** The inspector's "could not decide" notes on the given topics, as findings with file:line. */
 export function contextGaps(facts: BuildContextFacts, topics: readonly InspectTopic[]): Finding[] {
-  return facts.unverifiable
-    .filter((u) => topics.includes(u.topic))
-    .map((u) => unverifiable(u.reason, u.location ? inContext(facts, u.location) : { file: facts.context }));
+  return [
+    ...brokenInputs(facts, topics),
+    ...facts.unverifiable
+      .filter((u) => topics.includes(u.topic))
+      .map((u) =>
+        unverifiable(u.reason, u.location ? inContext(facts, u.location) : { file: facts.context }),
+      ),
+  ];
+}
+
+/**
+ * Broken input on the given topics (a Dockerfile BuildKit rejects, a COPY source missing from the
+ * context, a settings syntax error) fails the item: the deployment will break on it. One the image
+ * build fails on starts with CANNOT_BUILD, so the report's verdict is "No".
+ */
+export function brokenInputs(facts: BuildContextFacts, topics: readonly InspectTopic[]): Finding[] {
+  return facts.broken
+    .filter((b) => topics.includes(b.topic))
+    .map((b) =>
+      violation(
+        b.failsBuild ? `${CANNOT_BUILD} ${b.reason}` : b.reason,
+        b.location ? inContext(facts, b.location) : { file: facts.context },
+      ),
+    );
 }
 
 /** A whole file of the context (for something absent from it): the file without a line. */

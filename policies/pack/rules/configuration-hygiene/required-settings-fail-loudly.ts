@@ -7,7 +7,7 @@
 import { inContext, violation, type Finding, type StackRule, oncePerPlace } from "../rule";
 import { type InspectedBuild } from "../../deployment/app-builds";
 import { judgeSettings } from "../rule";
-import type { SettingsModuleFacts } from "../../inspect/facts";
+import type { EnvRead, SettingsModuleFacts } from "../../inspect/facts";
 import { APP_BUILD_TYPES } from "../types";
 
 /** Variables without which the app is wrong or insecure, not merely less configured. */
@@ -35,12 +35,23 @@ export const requiredSettingsFailLoudly: StackRule = {
   check: (deployment) => judgeSettings(deployment, judge),
 };
 
+/**
+ * A fallback that can only make the app refuse requests or serve only this machine fails closed: an
+ * ALLOWED_HOSTS default of localhost names no public host, so a forgotten variable is noticed at once
+ * and leaks nothing.
+ */
+export function failsClosed(read: EnvRead): boolean {
+  if (read.name !== "ALLOWED_HOSTS" || typeof read.defaultLiteral !== "string") return false;
+  const hosts = read.defaultLiteral.split(/[\s,]+/).filter((h) => h !== "");
+  return hosts.every((h) => /^(localhost|127\.0\.0\.1|\[::1\]|::1)$/i.test(h));
+}
+
 /** One finding per fallback read, though a base module imported by several runtime modules is read by each. */
 function judge(modules: readonly SettingsModuleFacts[], build: InspectedBuild): Finding[] {
   const reads = modules.flatMap((module) => module.envReads);
   return oncePerPlace(
     reads
-      .filter((read) => REQUIRED_SETTINGS.includes(read.name) && !read.required)
+      .filter((read) => REQUIRED_SETTINGS.includes(read.name) && !read.required && !failsClosed(read))
       .map((read) =>
         violation(
           `${read.name} is read with ${read.via}${read.defaultExpression === null ? "" : " and a fallback value"}: when the ` +

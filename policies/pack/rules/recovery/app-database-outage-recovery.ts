@@ -19,7 +19,10 @@ export const appDatabaseOutageRecovery: StackRule = {
   id: "RC-1",
   policy: "app-database-outage-recovery",
   category: "recovery",
-  severity: "high",
+  severity: "medium",
+  severityReason:
+    "Django reconnects on the next request by itself; a persistent connection (CONN_MAX_AGE) without " +
+    "CONN_HEALTH_CHECKS costs one failed request per worker after a database restart, not an outage.",
   title: "App does not recover from a database outage",
   description:
     "Restart policy, database healthcheck and CONN_HEALTH_CHECKS let the app recover from a database outage.",

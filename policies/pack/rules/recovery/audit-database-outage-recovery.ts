@@ -10,7 +10,10 @@ export const auditDatabaseOutageRecovery: StackRule = {
   id: "RC-2",
   policy: "audit-database-outage-recovery",
   category: "recovery",
-  severity: "high",
+  severity: "medium",
+  severityReason:
+    "Django reconnects on the next request by itself; a persistent connection (CONN_MAX_AGE) without " +
+    "CONN_HEALTH_CHECKS costs one failed request per worker after a database restart, not an outage.",
   title: "App does not recover from an audit database outage",
   description: "Likewise for the audit database.",
   impact: "Audited actions fail until someone restarts the app.",

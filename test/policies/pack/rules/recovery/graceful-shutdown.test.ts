@@ -1,7 +1,8 @@
 import { gracefulShutdown as rule } from "../../../../../policies/pack/rules/recovery/graceful-shutdown";
 import { UNKNOWN } from "../../../../../policies/pack/rules/props";
 import { DOCKER } from "../../../../../policies/pack/rules/types";
-import { webProps } from "../../../../support/app-stack";
+import { BAD_APP, SAMPLE_APP } from "../../../../support/app-images";
+import { appStack, webProps } from "../../../../support/app-stack";
 import { context, resource, judge } from "../../../../support/resources";
 
 const gunicorn = ["/bin/sh", "-c", 'exec gunicorn --bind "0.0.0.0:${PORT}" --graceful-timeout 30 app.wsgi'];
@@ -35,5 +36,16 @@ describe("graceful-shutdown", () => {
   });
   it("does not apply without a web service", async () => {
     expect(await judge(rule, [], context())).toBe("not-applicable");
+  });
+});
+
+describe("RC-7: SIGTERM reaches the server (hadolint DL3025, BuildKit JSONArgsRecommended)", () => {
+  it("fails a start script that runs gunicorn without exec, and passes the sample app's exec", async () => {
+    const bad = await judge(rule, appStack(BAD_APP, { stopTimeout: 60, destroyGraceSeconds: 60 }), context());
+    expect(bad === "not-applicable" ? [] : bad.map((f) => f.message).join("\n")).toContain("without `exec`");
+    const good = await judge(rule, appStack(SAMPLE_APP), context());
+    expect(good === "not-applicable" ? [] : good.map((f) => f.message).join("\n")).not.toContain(
+      "without `exec`",
+    );
   });
 });
