@@ -157,3 +157,10 @@ export function parseExemptionLines(message: string): {
   }
   return result;
 }
+
+/**
+ * Set by the `agency-deploy` command when it judges an app's own deployment: the repository root,
+ * which the pack's file locations are then relative to. The Pulumi CLI never sets it, so in a real
+ * preview they are relative to each build context; neither carries this machine's paths.
+ */
+export const SOURCE_ROOT_ENV = "AGENCY_DEPLOY_SOURCE_ROOT";

@@ -5,6 +5,7 @@
  * `config/settings/base.py:12` instead.
  */
 import * as path from "path";
+import { SOURCE_ROOT_ENV } from "../protocol";
 
 const roots = new Set<string>();
 
@@ -17,9 +18,14 @@ export function noteContextRoot(root: string): void {
  * (the finding is about the whole build, its resource says which). An absolute path outside every
  * context keeps only its file name.
  */
-export function contextRelative(file: string): string | undefined {
+export function contextRelative(file: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (!path.isAbsolute(file)) return file;
   const resolved = path.resolve(file);
+  const sourceRoot = env[SOURCE_ROOT_ENV];
+  if (sourceRoot !== undefined && sourceRoot !== "") {
+    const root = path.resolve(sourceRoot);
+    if (resolved.startsWith(root + path.sep)) return path.relative(root, resolved).split(path.sep).join("/");
+  }
   let best: string | undefined;
   for (const root of roots) {
     if ((resolved === root || resolved.startsWith(root + path.sep)) && (!best || root.length > best.length))

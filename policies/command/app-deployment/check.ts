@@ -113,7 +113,10 @@ export async function checkOwnDeployment(
   const engine = await EngineHost.start();
   try {
     progress(`${found.compose?.files.join(" + ") ?? "platform files"}: starting the policy pack`);
-    const packs = await startPacks(options.policyPacks, engine, context, options);
+    const packs = await startPacks(options.policyPacks, engine, context, {
+      ...options,
+      sourceRoot: options.root,
+    });
     try {
       progress(`analyzing ${resources.length} resources of the app's own deployment`);
       const analyses = (await Promise.all(packs.map((p) => analyzeWith(p, resources)))).map((a) =>

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "child_process";
+import { SOURCE_ROOT_ENV } from "../../protocol";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
@@ -263,6 +264,11 @@ export interface StartOptions {
   startTimeoutMs?: number;
   /** The user's policy config (`--policy-pack-config`), over the pack's initial config. */
   policyConfig?: PolicyPackConfig;
+  /**
+   * The repository an app's own deployment was found in: the pack then writes file locations
+   * relative to it (`backend/Dockerfile:3`) rather than to each build context (see SOURCE_ROOT_ENV).
+   */
+  sourceRoot?: string;
 }
 
 /** The environment the CLI gives a Node.js policy pack (constructEnv in the Go SDK). */
@@ -311,7 +317,10 @@ export class PolicyPackProcess {
     }
     const child = spawn(process.execPath, args, {
       cwd: project.dir,
-      env: policyPackEnv(options.context),
+      env: {
+        ...policyPackEnv(options.context),
+        ...(options.sourceRoot !== undefined ? { [SOURCE_ROOT_ENV]: options.sourceRoot } : {}),
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";

@@ -90,7 +90,7 @@ export async function startPacks(
   dirs: string[],
   engine: EngineHost,
   context: StackContext,
-  options: Pick<CheckOptions, "onPackOutput" | "policyConfig">,
+  options: Pick<CheckOptions, "onPackOutput" | "policyConfig"> & { sourceRoot?: string },
 ): Promise<PolicyPackProcess[]> {
   const started = await Promise.allSettled(
     dirs.map((dir) =>
@@ -99,6 +99,7 @@ export async function startPacks(
         context,
         onStderr: options.onPackOutput,
         policyConfig: options.policyConfig,
+        sourceRoot: options.sourceRoot,
       }),
     ),
   );

@@ -72,7 +72,8 @@ describe("a WSGI module the app does not have", () => {
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({
       enforcement: "mandatory",
-      location: { resourceName: "local-web-server", property: "command" },
+      // The web container of this release: `<agency>-web-server-<release key>` (components/docker/web.ts).
+      location: { resourceName: expect.stringMatching(/^local-web-server-[0-9a-f]+$/), property: "command" },
     });
     expect(finding.message).toMatch(
       /tracker\.server:application, but the module tracker\.server is not in the build context/,
