@@ -21,6 +21,16 @@ export interface StartPlan {
   steps: PlannedStep[];
   /** Why the steps (or part of them) could not be read; the steps found so far are still listed. */
   unverifiable: Finding | null;
+  /** Loops waiting for a service before the steps that follow them (in the same script). */
+  waitLoops: PlannedWaitLoop[];
+}
+
+export interface PlannedWaitLoop {
+  bounded: boolean;
+  failsAfterBound: boolean;
+  location: Location;
+  /** Steps of the same script after the loop (what runs when it gives up). */
+  before: PlannedStep[];
 }
 
 export function startPlan(deployment: Deployment, workload: Workload): StartPlan {
@@ -29,6 +39,7 @@ export function startPlan(deployment: Deployment, workload: Workload): StartPlan
   const keepsImageEntrypoint =
     workload.platform === "docker" && ownCommand && list(workload.resource.props.entrypoints).length === 0;
   const steps: PlannedStep[] = [];
+  const waitLoops: PlannedWaitLoop[] = [];
   let problem: Finding | null = null;
 
   if (!ownCommand || keepsImageEntrypoint) {
@@ -40,16 +51,40 @@ export function startPlan(deployment: Deployment, workload: Workload): StartPlan
       const fromImage = imageSteps(found.facts);
       if (fromImage.problem && !ownCommand) problem = unverifiable(fromImage.problem, commandLocation);
       // With its own command, the image's ENTRYPOINT wraps it: only that script's own steps run first.
-      steps.push(
-        ...fromImage.steps.filter((s) => !ownCommand || (s.kind !== "server" && fromImage.isEntrypoint)),
+      const runs = fromImage.steps.filter(
+        (s) => !ownCommand || (s.kind !== "server" && fromImage.isEntrypoint),
       );
+      steps.push(...runs);
+      for (const loop of found.facts.entrypoint?.waitLoops ?? []) {
+        const location = inContext(found.facts, loop.location);
+        const after = runs.filter(
+          (s) => s.location.file === location.file && (s.location.line ?? 0) > (location.line ?? 0),
+        );
+        waitLoops.push({
+          bounded: loop.bounded,
+          failsAfterBound: loop.failsAfterBound,
+          location,
+          before: after,
+        });
+      }
     }
   }
   if (ownCommand) {
     const script = readStartCommand(workload.argv, deployment.shell);
-    for (const step of script.steps) {
-      const { line: _line, ...rest } = step;
-      steps.push({ ...rest, location: commandLocation });
+    const own: { line: number; step: PlannedStep }[] = script.steps.map((step) => {
+      const { line, ...rest } = step;
+      return { line, step: { ...rest, location: commandLocation } };
+    });
+    steps.push(...own.map((o) => o.step));
+    // The image's ENTRYPOINT runs the command after its own script: what follows its loops.
+    for (const loop of waitLoops) loop.before.push(...own.map((o) => o.step));
+    for (const loop of script.waitLoops) {
+      waitLoops.push({
+        bounded: loop.bounded,
+        failsAfterBound: loop.failsAfterBound,
+        location: commandLocation,
+        before: own.filter((o) => o.line > loop.line).map((o) => o.step),
+      });
     }
     if (script.opaque)
       problem = unverifiable(`${workload.resource.name}: ${script.opaque}.`, commandLocation);
@@ -57,7 +92,7 @@ export function startPlan(deployment: Deployment, workload: Workload): StartPlan
   // A start command set but unreadable was read as "none": what runs is not known.
   const [unreadableCommand] = misshapenAt(workload, "entrypoints", "command", "args");
   if (unreadableCommand !== undefined) problem = unreadableCommand;
-  return { workload, steps, unverifiable: problem };
+  return { workload, steps, unverifiable: problem, waitLoops };
 }
 
 function imageSteps(facts: BuildContextFacts): {

@@ -27,6 +27,7 @@ import {
   withoutPrefixes,
   type CommandStep,
 } from "./shell";
+import { readWaitLoops } from "./wait-loops";
 
 const CONDITIONAL = new Set([
   "if_statement",
@@ -128,6 +129,11 @@ export function readShell(
       }
     }
     if (errexitAtFirstMigrate !== null && !errexitAtFirstMigrate) facts.errexit.enabled = false;
+    facts.waitLoops = readWaitLoops(tree.rootNode, facts.errexit.enabled).map((loop) => ({
+      bounded: loop.bounded,
+      failsAfterBound: loop.failsAfterBound,
+      location: at(loop.line),
+    }));
   } finally {
     tree.delete();
   }

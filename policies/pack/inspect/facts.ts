@@ -397,6 +397,15 @@ export interface EntrypointFacts {
   syntaxErrors: SourceLocation[];
   /** `${VAR:-default}`-style expansions (a default when VAR is unset), outside comment lines. */
   fallbacks: VariableFallback[];
+  /** Loops that wait for a service (the database) before the script goes on. */
+  waitLoops?: WaitLoopFact[];
+}
+
+/** A loop polling a service (`pg_isready`, `nc -z`) at start: bounded or not, and whether it fails after. */
+export interface WaitLoopFact {
+  bounded: boolean;
+  failsAfterBound: boolean;
+  location: SourceLocation;
 }
 
 export interface VariableFallback {
@@ -525,6 +534,11 @@ export interface SettingsFacts {
   /** The module the running container uses (deployment setting > final-stage ENV > manage.py/wsgi default). */
   runtimeModule: string | null;
   runtimeModuleSource: "request" | "dockerfile-env" | "manage.py" | "wsgi" | null;
+  /**
+   * Nothing names the module but a function in manage.py / wsgi.py computes it: the modules it can
+   * return (read into `modules`, neither runtime nor build-only, when they exist).
+   */
+  candidates?: SettingsCandidates;
   buildOnlyModules: string[];
   routers: RouterFacts[];
 }
@@ -568,11 +582,29 @@ export interface RailwayFacts {
   parseError: string | null;
 }
 
+/** The settings modules a function in manage.py / wsgi.py can return, and where it sets the module. */
+export interface SettingsCandidates {
+  modules: string[];
+  location: SourceLocation;
+}
+
 export interface DjangoProjectFacts {
   /** manage.py files (relative), with the settings module each defaults to. */
-  managePy: { file: string; defaultSettings: string | null; location: SourceLocation | null }[];
+  managePy: {
+    file: string;
+    defaultSettings: string | null;
+    location: SourceLocation | null;
+    /** When a function computes the default: the settings modules the file names, which it can return. */
+    settingsCandidates?: SettingsCandidates;
+  }[];
   /** wsgi.py files with their dotted module and default settings module. */
-  wsgi: { file: string; module: string; defaultSettings: string | null; location: SourceLocation | null }[];
+  wsgi: {
+    file: string;
+    module: string;
+    defaultSettings: string | null;
+    location: SourceLocation | null;
+    settingsCandidates?: SettingsCandidates;
+  }[];
   /** Directory (relative, `` for the root) that Python imports resolve from (where manage.py lives). */
   sourceRoots: string[];
 }

@@ -328,7 +328,13 @@ async function inspectSettings(
   for (const reference of facts.dockerfile?.buildSettingsReferences ?? [])
     note(buildRefs, reference.module, reference.location);
 
-  const modules = new Set([...runtimeRefs.keys(), ...buildRefs.keys()]);
+  // Nothing names the module, but manage.py / wsgi.py compute it: read what the function can return.
+  const computed =
+    runtimeRefs.size === 0
+      ? [...facts.django.managePy, ...facts.django.wsgi].find((e) => e.settingsCandidates)?.settingsCandidates
+      : undefined;
+  const candidates = new Set(computed?.modules ?? []);
+  const modules = new Set([...runtimeRefs.keys(), ...buildRefs.keys(), ...candidates]);
   if (modules.size === 0 && facts.django.managePy.length > 0) {
     unverifiable.push({
       topic: "settings",
@@ -348,7 +354,13 @@ async function inspectSettings(
     }
     moduleFacts.runtime = runtimeRefs.has(module);
     moduleFacts.buildOnly = !moduleFacts.runtime && buildRefs.has(module);
-    moduleFacts.references = [...(runtimeRefs.get(module) ?? []), ...(buildRefs.get(module) ?? [])];
+    const onlyCandidate = !moduleFacts.runtime && !moduleFacts.buildOnly;
+    // A candidate is a string the function names; one that is no module is not a finding.
+    if (onlyCandidate && !moduleFacts.exists) continue;
+    moduleFacts.references =
+      onlyCandidate && computed
+        ? [computed.location]
+        : [...(runtimeRefs.get(module) ?? []), ...(buildRefs.get(module) ?? [])];
     if (!moduleFacts.exists) {
       unverifiable.push({
         topic: "settings",
@@ -374,8 +386,19 @@ async function inspectSettings(
     settings.modules.push(moduleFacts);
   }
   settings.buildOnlyModules = settings.modules.filter((m) => m.buildOnly).map((m) => m.module);
+  const read = settings.modules.filter((m) => candidates.has(m.module) && m.exists).map((m) => m.module);
+  if (computed && read.length > 0) settings.candidates = { modules: read, location: computed.location };
+  else if (computed && modules.size === candidates.size) {
+    unverifiable.push({
+      topic: "settings",
+      reason: `${computed.location.file} computes the settings module, and none of the modules it names (${computed.modules.join(", ")}) is in the build context`,
+      location: computed.location,
+    });
+  }
   const routerPaths = [
-    ...new Set(settings.modules.filter((m) => m.runtime).flatMap((m) => m.databaseRouters)),
+    ...new Set(
+      settings.modules.filter((m) => m.runtime || candidates.has(m.module)).flatMap((m) => m.databaseRouters),
+    ),
   ];
   try {
     settings.routers = await readRouters(files, routerPaths, roots);

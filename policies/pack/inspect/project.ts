@@ -4,8 +4,14 @@
  */
 import * as path from "path";
 import type { ContextFiles } from "./context-files";
-import type { DjangoProjectFacts, RailwayFacts, SeedCommandFacts, SourceLocation } from "./facts";
-import { defaultSettingsModule, moduleOfFile } from "./settings";
+import type {
+  DjangoProjectFacts,
+  RailwayFacts,
+  SeedCommandFacts,
+  SettingsCandidates,
+  SourceLocation,
+} from "./facts";
+import { computedSettingsModules, defaultSettingsModule, moduleOfFile } from "./settings";
 
 const SEED_NAME = /^(seed|load|populate|init|bootstrap|create_|setup_|import_)/;
 
@@ -26,11 +32,13 @@ export function readDjangoProject(files: ContextFiles): DjangoProjectFacts {
   const managePy = pythonFiles
     .filter((file) => path.posix.basename(file) === "manage.py")
     .map((file) => {
-      const found = defaultSettingsModule(files.read(file) ?? "");
+      const text = files.read(file) ?? "";
+      const found = defaultSettingsModule(text);
       return {
         file,
         defaultSettings: found?.module ?? null,
         location: found ? { file, line: found.line } : null,
+        ...candidatesIn(file, text),
       };
     });
   const sourceRoots = managePy
@@ -40,16 +48,25 @@ export function readDjangoProject(files: ContextFiles): DjangoProjectFacts {
   const wsgi = pythonFiles
     .filter((file) => path.posix.basename(file) === "wsgi.py")
     .map((file) => {
-      const found = defaultSettingsModule(files.read(file) ?? "");
+      const text = files.read(file) ?? "";
+      const found = defaultSettingsModule(text);
       const root = sourceRoots.find((r) => r === "" || file.startsWith(`${r}/`)) ?? "";
       return {
         file,
         module: moduleOfFile(file, root),
         defaultSettings: found?.module ?? null,
         location: found ? { file, line: found.line } : null,
+        ...candidatesIn(file, text),
       };
     });
   return { managePy, wsgi, sourceRoots: [...new Set(sourceRoots)] };
+}
+
+function candidatesIn(file: string, text: string): { settingsCandidates?: SettingsCandidates } {
+  const computed = computedSettingsModules(text);
+  return computed === null
+    ? {}
+    : { settingsCandidates: { modules: computed.modules, location: { file, line: computed.line } } };
 }
 
 export function readRailway(text: string, file: string): RailwayFacts {

@@ -294,6 +294,20 @@ export function defaultSettingsModule(text: string): { module: string; line: num
   return null;
 }
 
+/**
+ * When manage.py / wsgi.py compute DJANGO_SETTINGS_MODULE (a function picks it), the dotted settings
+ * modules the file names are what it can return: the same reading as the command's discovery
+ * (policies/command/app-deployment/discovery.ts), so the pack judges the candidates it reports.
+ */
+export function computedSettingsModules(text: string): { modules: string[]; line: number } | null {
+  if (defaultSettingsModule(text) !== null) return null;
+  const at = text.split("\n").findIndex((l) => !/^\s*#/.test(l) && /DJANGO_SETTINGS_MODULE/.test(l));
+  if (at < 0) return null;
+  const named = [...text.matchAll(/["']([A-Za-z_]\w*(?:\.\w+)*\.settings(?:\.\w+)*)["']/g)].map((m) => m[1]);
+  const modules = [...new Set(named)];
+  return modules.length === 0 ? null : { modules, line: at + 1 };
+}
+
 /** Dotted module of a Python file relative to a source root. */
 export function moduleOfFile(file: string, sourceRoot: string): string {
   const relative = sourceRoot === "" ? file : path.posix.relative(sourceRoot, file);

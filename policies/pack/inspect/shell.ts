@@ -150,6 +150,18 @@ function outsideLabel(argv: readonly string[], program: string): string {
   return program;
 }
 
+/**
+ * A command that asks whether a service (the database) is up yet: what a start script's wait loop
+ * polls. `nc -z host port`, `pg_isready`, `wait-for-it`, `mysqladmin ping`, `redis-cli ping`.
+ */
+export function isReadinessProbe(argv: readonly string[]): boolean {
+  const program = basename(argv[0] ?? "");
+  if (program === "pg_isready" || /^wait-for(-it)?(\.sh)?$/.test(program)) return true;
+  if (["nc", "ncat", "netcat"].includes(program)) return argv.some((a) => /^-[a-zA-Z]*z/.test(a));
+  if (program === "mysqladmin" || program === "redis-cli") return argv.includes("ping");
+  return false;
+}
+
 /** The server `words[i]` starts and where its options begin, or undefined. */
 export function serverAt(
   words: readonly string[],

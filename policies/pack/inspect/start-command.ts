@@ -10,6 +10,7 @@
 import type { Node, Parser } from "web-tree-sitter";
 import { parseWithBudget } from "./grammars";
 import { classifyCommand, isShell, withoutPrefixes, type StepKind } from "./shell";
+import { readWaitLoops, type WaitLoop } from "./wait-loops";
 
 export type { StepKind } from "./shell";
 
@@ -43,6 +44,8 @@ export interface StartScript {
   errexit: boolean;
   /** Why the order of steps cannot be read (steps inside shell functions), or null. */
   opaque: string | null;
+  /** Loops waiting for a service (lines within the script). */
+  waitLoops: WaitLoop[];
 }
 
 const PRINTERS = new Set(["echo", "printf", "logger", "cat"]);
@@ -71,11 +74,17 @@ export function readStartCommand(argv: readonly string[], parser: Parser): Start
   // As the entrypoint reader does: a NUL byte cannot be in a command (execve takes C strings), and
   // tree-sitter-bash is quadratic on runs of them; pathological text is cut off by the parse budget.
   const tree = script.includes("\0") ? null : parseWithBudget(parser, script);
-  if (!tree) return { steps: [], errexit, opaque: "the start command could not be parsed" };
+  if (!tree) return { steps: [], errexit, opaque: "the start command could not be parsed", waitLoops: [] };
   const reader = new ScriptReader(errexit);
   reader.statements(tree.rootNode.namedChildren.filter(isNode), { conditional: false, top: true });
+  const waitLoops = readWaitLoops(tree.rootNode, reader.errexitAtFirstStep ?? reader.errexit);
   tree.delete();
-  return { steps: reader.steps, errexit: reader.errexitAtFirstStep ?? reader.errexit, opaque: reader.opaque };
+  return {
+    steps: reader.steps,
+    errexit: reader.errexitAtFirstStep ?? reader.errexit,
+    opaque: reader.opaque,
+    waitLoops,
+  };
 }
 
 function isNode(node: Node | null): node is Node {

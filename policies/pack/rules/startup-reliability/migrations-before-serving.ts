@@ -1,11 +1,13 @@
 /**
  * SR-1: before a web service serves, migrations have run: a
  * migration runner (release job) that the web service depends on, or, for an image-only setup,
- * a `migrate` step before the server in the web service's own start command.
+ * a `migrate` step before the server in the web service's own start command. A start script
+ * that waits for the database with a loop that gives up after its bound and carries on (no exit
+ * non-zero) starts migrate and the server against a database that is not up: a violation at the loop.
  */
 import { runsNoDjango } from "../../deployment/app-builds";
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
-import { serves } from "../../deployment/start-plan";
+import { serves, whereOf, type StartPlan } from "../../deployment/start-plan";
 import { misshapenAt, propertyOf } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 
@@ -35,7 +37,7 @@ export const migrationsBeforeServing: StackRule = {
     const unreadableRunners = plans
       .filter((p) => !serves(p))
       .flatMap((p) => misshapenAt(p.workload, "entrypoints", "command", "args"));
-    const findings: Finding[] = [];
+    const findings: Finding[] = plans.flatMap(givesUpWaiting);
     for (const web of webs) {
       const migrate = web.steps.findIndex((s) => s.kind === "migrate");
       const server = web.steps.findIndex((s) => s.kind === "server");
@@ -73,3 +75,20 @@ export const migrationsBeforeServing: StackRule = {
     return findings;
   },
 };
+
+/** Wait loops that stop trying after their bound and let migrate or the server start anyway. */
+function givesUpWaiting(plan: StartPlan): Finding[] {
+  return plan.waitLoops
+    .filter((loop) => loop.bounded && !loop.failsAfterBound)
+    .flatMap((loop) => {
+      const next = loop.before.find((s) => s.kind === "migrate" || s.kind === "server");
+      if (next === undefined) return [];
+      const what = next.kind === "migrate" ? "migrate runs" : "the server starts";
+      return [
+        violation(
+          `${plan.workload.resource.name} waits for the database with a loop ${loop.location.file ? `(${whereOf(loop.location)})` : "in its start command"} that gives up after its last try and carries on, so ${what} against a database that is not up. Exit non-zero when the wait runs out (probe once more after the loop: \`nc -z db 5432 || exit 1\`), or wait without a bound.`,
+          loop.location,
+        ),
+      ];
+    });
+}

@@ -133,6 +133,8 @@ describe("monorepo: backend/Dockerfile, manage.py under src/, settings computed 
       "CH-8": "pass",
     });
     expect(item(report, "CH-7").at[0]).toBe("backend/src/config/settings/production.py");
+    // DB-4 judges the production module the function returns: it defines no audit database.
+    expect(item(report, "DB-4").status).toBe("n/a");
   });
 
   it('follows ENTRYPOINT on PATH and its exec "$@" into the CMD', () => {
@@ -243,5 +245,32 @@ describe("railway-migrate-true: a Railway deployment whose entrypoint swallows m
       "RC-5": "n/a",
       "RC-6": "n/a",
     });
+  });
+});
+
+describe("wait-loop: start scripts that wait for the database a bounded time, then carry on", () => {
+  let report: ReliabilityReport;
+  beforeAll(async () => {
+    report = await judge("wait-loop");
+  });
+
+  it("fails the loops that give up and let migrate or the server start, at the loop", () => {
+    const sr1 = report.items.find((i) => i.id === "SR-1");
+    expect(item(report, "SR-1")).toEqual({
+      status: "fail",
+      // web: entrypoint.sh's `for i in $(seq 30)` then migrate; admin: its compose entrypoint's
+      // `for i in $(seq 20)` then gunicorn; admin also serves without waiting for web's migrations.
+      at: ["entrypoint.sh:4", "compose.yaml:14", "compose.yaml:14"],
+    });
+    expect(sr1?.findings[0].message).toMatch(
+      /^web waits for the database with a loop \(entrypoint\.sh:4\) that gives up after its last try and carries on, so migrate runs against a database that is not up/,
+    );
+    expect(sr1?.findings[1].message).toMatch(
+      /^admin waits for the database with a loop in its start command .* so the server starts/,
+    );
+  });
+
+  it("keeps the rest of the start-up judged as before", () => {
+    expect(statuses(report, ["SR-2", "CH-1"])).toEqual({ "SR-2": "pass", "CH-1": "pass" });
   });
 });

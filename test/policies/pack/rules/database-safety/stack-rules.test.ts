@@ -1,3 +1,4 @@
+import * as path from "path";
 import { defaultReleaseSteps } from "../../../../../components/config";
 import { auditDatabaseRouter } from "../../../../../policies/pack/rules/database-safety/audit-database-router";
 import { auditDatabaseUrlRequiredSecret } from "../../../../../policies/pack/rules/database-safety/audit-database-url-required-secret";
@@ -8,6 +9,7 @@ import { separateAuditCredentials } from "../../../../../policies/pack/rules/dat
 import { AZURE } from "../../../../../policies/pack/rules/types";
 import { BAD_APP, builtImage, kinds, SAMPLE_APP, violationsAt } from "../../../../support/app-images";
 import { dockerStack, URLS } from "../../../../support/app-stacks";
+import { FIXTURES_DIR } from "../../../../support/paths";
 import { context, resource, judge } from "../../../../support/resources";
 
 const ctx = context();
@@ -81,6 +83,17 @@ describe("DB-4 audit-database-router", () => {
     expect(violationsAt(await judge(auditDatabaseRouter, builtImage(BAD_APP), ctx), BAD_APP)).toEqual([
       "konote/settings.py:15",
     ]);
+  });
+
+  it("judges every production module a function in manage.py can return, and names them", async () => {
+    // manage.py returns production, staging or development; only staging lacks the router.
+    const app = path.join(FIXTURES_DIR, "apps", "computed-settings");
+    const result = await judge(auditDatabaseRouter, builtImage(app), ctx);
+    expect(violationsAt(result, app)).toEqual(["ledger/settings/staging.py:5"]);
+    expect(result !== "not-applicable" && result[0].message).toMatch(
+      /^ledger\.settings\.staging \(manage\.py:17 computes the settings module; judged ledger\.settings\.production, ledger\.settings\.staging\): The settings define the "audit" database but no DATABASE_ROUTERS/,
+    );
+    expect(kinds(result)).toEqual(["violation"]);
   });
 });
 
