@@ -12,6 +12,8 @@ export const migrationFailureBlocksRelease: StackRule = {
   policy: "migration-failure-blocks-release",
   category: "startup-reliability",
   severity: "high",
+  severityReason:
+    "A release that carries on after a failed migration (or a build that carries on after a failed piped step) runs new code on a half-migrated schema or a broken image: crashes and corrupted data.",
   title: "A failed migration does not stop the release",
   description: "The migration step aborts on failure (errexit, no `|| true`).",
   impact: "Half-migrated databases with new code running on them: data corruption and crashes.",
