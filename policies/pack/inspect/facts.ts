@@ -554,6 +554,13 @@ export interface RequirementsFile {
   includes: string[];
   /** Installed by a `pip install -r` in the final stage (directly or through includes). */
   installedInFinalStage: boolean;
+  /** Lines pip cannot read (`pip install -r` stops on them with "Invalid requirement" or "no such option"). */
+  problems: RequirementsProblem[];
+}
+
+export interface RequirementsProblem {
+  reason: string;
+  location: SourceLocation;
 }
 
 export interface RequirementsFacts {
