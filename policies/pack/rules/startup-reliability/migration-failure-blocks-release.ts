@@ -27,8 +27,10 @@ export const migrationFailureBlocksRelease: StackRule = {
   scope: "stack",
   types: APP_BUILD_TYPES,
   check(deployment) {
-    const builds = deployment.builds.inspected;
-    const migrations = runsNoDjango(deployment) ? [] : stepsOf(deployment.plans, "migrate");
+    // Like the migration half, the item is Django's: a stack that runs no Django app is not judged.
+    if (runsNoDjango(deployment)) return NOT_APPLICABLE;
+    const builds = deployment.builds.inspected.filter((build) => build.django);
+    const migrations = stepsOf(deployment.plans, "migrate");
     if (migrations.length === 0 && builds.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = oncePerPlace(builds.flatMap(hiddenPipeFailures));
     for (const { plan, step } of migrations) {

@@ -11,6 +11,10 @@ let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "agency-deploy-pipefail-"));
   fs.writeFileSync(path.join(dir, "requirements.txt"), "django==5.2\n");
+  fs.writeFileSync(
+    path.join(dir, "manage.py"),
+    'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "app.settings")\n',
+  );
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -60,6 +64,16 @@ describe("SR-2: a piped RUN without pipefail (DL4006)", () => {
         `${FROM}\nSHELL ["powershell", "-Command"]\nRUN Get-ChildItem | Select-Object Name`,
       ),
     ).toEqual([]);
+  });
+
+  it("is not judged for a stack that runs no Django app", async () => {
+    fs.rmSync(path.join(dir, "manage.py"));
+    fs.writeFileSync(path.join(dir, "requirements.txt"), "flask==3.1\n");
+    fs.writeFileSync(
+      path.join(dir, "Dockerfile"),
+      `${FROM}\nRUN curl -fsSL https://example.org/x | sh\n${TAIL}`,
+    );
+    expect(await judge(rule, appStack(dir), context())).toBe("not-applicable");
   });
 
   it("records DL4006 as the related hadolint check", () => {
