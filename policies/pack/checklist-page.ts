@@ -39,6 +39,7 @@ function section(item: ChecklistItem): string[] {
     "",
     `Policy \`${item.policy}\`, severity ${item.severity}.`,
     "",
+    ...(item.severityReason ? [`**Why ${item.severity}.** ${item.severityReason}`, ""] : []),
     item.description,
     "",
     `**Impact.** ${item.impact}`,

@@ -27,7 +27,7 @@ export const CATEGORIES: readonly Category[] = [
 
 /** Every item, in checklist order: the rules' metadata without their checks. */
 export const CHECKLIST: readonly ChecklistItem[] = RULES.map(
-  ({ id, policy, category, severity, title, description, impact, fix, verify, related }) => ({
+  ({ id, policy, category, severity, title, description, impact, fix, verify, related, severityReason }) => ({
     id,
     policy,
     category,
@@ -38,5 +38,6 @@ export const CHECKLIST: readonly ChecklistItem[] = RULES.map(
     fix,
     verify,
     ...(related === undefined ? {} : { related }),
+    ...(severityReason === undefined ? {} : { severityReason }),
   }),
 );

@@ -3,6 +3,7 @@
  * and which settings modules its RUN steps use. Instruction reading is BuildKit's (dockerfile-syntax.ts).
  */
 import * as path from "path";
+import { parse as parseShell } from "shell-quote";
 import { parseDockerfileSyntax } from "./dockerfile-syntax";
 import { isSecretFile } from "./secret-files";
 import type {
@@ -137,7 +138,7 @@ export function readDockerfile(text: string, file: string, target?: string): Doc
         break;
       }
       case "RUN": {
-        const run = runFact(instruction);
+        const run = runFact(instruction, stage.shell);
         stage.runs.push(run);
         buildSettingsReferences.push(...run.settingsReferences);
         for (const install of run.packageInstalls) {
@@ -147,6 +148,10 @@ export function readDockerfile(text: string, file: string, target?: string): Doc
         }
         break;
       }
+      case "SHELL":
+        // BuildKit accepts SHELL only in the JSON form (dockerfile-syntax.ts reports the others).
+        if (instruction.json && instruction.args.length > 0) stage.shell = [...instruction.args];
+        break;
       case "CMD":
         stage.cmd = commandFact(instruction);
         current.ownCmd = true;
@@ -230,6 +235,7 @@ function startStage(
     healthcheck: parent?.healthcheck ?? null,
     workdir: parent?.workdir ?? "/",
     compilers: parent ? [...parent.compilers] : [],
+    shell: parent?.shell ?? null,
   };
   const scope: Scope = new Map();
   for (const env of parent ? collectEnv(stages, parent) : []) scope.set(env.name, env.resolved);
@@ -350,12 +356,15 @@ function healthcheckFact(instruction: DockerInstruction): HealthcheckFact {
   };
 }
 
-function runFact(instruction: DockerInstruction): RunFact {
+function runFact(instruction: DockerInstruction, shell: string[] | null): RunFact {
   const base = instruction.json ? instruction.args.join(" ") : (instruction.args[0] ?? "");
   const command = [base, ...instruction.heredocs.map((heredoc) => heredoc.content)].join("\n");
   const location = instruction.location;
   const commands = simpleCommands(command);
+  const pipeline = instruction.json ? { pipes: false, setsPipefail: false } : pipesOf(command);
   return {
+    shell: instruction.json ? null : shell,
+    ...pipeline,
     command,
     exec: instruction.json,
     mounts: instruction.flags.filter((f) => f.startsWith("--mount=")).map((f) => f.slice("--mount=".length)),
@@ -365,6 +374,49 @@ function runFact(instruction: DockerInstruction): RunFact {
     manageCommands: manageCommands(commands),
     location,
   };
+}
+
+/**
+ * Whether a shell script pipes (`a | b`, not `a || b`) and whether it turns on pipefail before its first
+ * pipe. shell-quote tokenises as a POSIX shell does (quotes, `||` vs `|`, comments), so a `|` inside a
+ * quoted grep pattern or a comment is not a pipe.
+ */
+export function pipesOf(script: string): { pipes: boolean; setsPipefail: boolean } {
+  let words: string[] = [];
+  let setsPipefail = false;
+  let rest: string | null = script;
+  while (rest !== null) {
+    const text: string = rest;
+    rest = null;
+    // Parsed without an environment, so `$VAR` stays a word instead of being expanded away.
+    for (const token of parseShell(text, (name) => `$${name}`)) {
+      if (typeof token === "string") {
+        words.push(token);
+      } else if ("comment" in token) {
+        // shell-quote runs a comment to the end of the text; the shell ends it at the newline.
+        const newline = token.comment.indexOf("\n");
+        if (newline >= 0) rest = token.comment.slice(newline + 1);
+      } else if (token.op === "|" || token.op === "|&") {
+        return { pipes: true, setsPipefail: setsPipefail || turnsOnPipefail(words) };
+      } else if (![">", ">>", ">&", "<", "<(", "glob"].includes(token.op)) {
+        setsPipefail ||= turnsOnPipefail(words);
+        words = [];
+      }
+    }
+  }
+  return { pipes: false, setsPipefail: setsPipefail || turnsOnPipefail(words) };
+}
+
+/**
+ * `set -o pipefail`, `set -euo pipefail`, `set -eux -o pipefail` among the words of one command (shell-quote
+ * does not split at newlines, so a `set` on its own line shares its words with the next line's command).
+ */
+export function turnsOnPipefail(words: readonly string[]): boolean {
+  return words.some(
+    (word, i) =>
+      word === "set" &&
+      words.slice(i + 1).some((w, j, after) => after[j + 1] === "pipefail" && /^-[A-Za-z]*o$/.test(w)),
+  );
 }
 
 /** `--settings=<m>` / `--settings <m>` / `DJANGO_SETTINGS_MODULE=<m>` occurrences in a command text. */

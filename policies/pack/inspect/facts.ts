@@ -151,6 +151,8 @@ export interface DockerStage {
   workdir: string;
   /** apt/apk packages that are compilers or build toolchains (gcc, build-essential, ...). */
   compilers: PackageFact[];
+  /** The SHELL argv in force at the end of the stage (inherited through `FROM <alias>`); null = `/bin/sh -c`. */
+  shell: string[] | null;
 }
 
 export interface ArgFact {
@@ -206,6 +208,12 @@ export interface RunFact {
   pipInstalls: PipInstall[];
   /** `manage.py <command>` invocations (collectstatic, compilemessages, ...). */
   manageCommands: string[];
+  /** The SHELL argv a shell-form RUN runs under (null = the default `/bin/sh -c`); null for the exec form too. */
+  shell: string[] | null;
+  /** A shell-form RUN with a pipe `|` (not `||`) outside quotes: only the last command's status counts. */
+  pipes: boolean;
+  /** The script runs `set -o pipefail` (or `set -euo pipefail` & co.) before its first pipe. */
+  setsPipefail: boolean;
   location: SourceLocation;
 }
 
@@ -560,6 +568,13 @@ export interface RequirementsFile {
   includes: string[];
   /** Installed by a `pip install -r` in the final stage (directly or through includes). */
   installedInFinalStage: boolean;
+  /** Lines pip cannot read (`pip install -r` stops on them with "Invalid requirement" or "no such option"). */
+  problems: RequirementsProblem[];
+}
+
+export interface RequirementsProblem {
+  reason: string;
+  location: SourceLocation;
 }
 
 export interface RequirementsFacts {

@@ -194,6 +194,18 @@ async function inspect(
   facts.django = readDjangoProject(files);
   const stage = facts.dockerfile ? finalStage(facts.dockerfile) : null;
   facts.requirements = readRequirements(files, stage);
+  for (const file of facts.requirements.files) {
+    for (const problem of file.problems) {
+      facts.broken.push({
+        topic: "requirements",
+        reason: file.installedInFinalStage
+          ? `${file.file}:${problem.location.line} does not parse, so \`pip install -r\` stops on it: ${problem.reason}`
+          : `${file.file}:${problem.location.line} does not parse (pip would stop on it): ${problem.reason}`,
+        location: problem.location,
+        failsBuild: file.installedInFinalStage,
+      });
+    }
+  }
   facts.seedCommands = readSeedCommands(files);
 
   const railwayText = files.read("railway.json");

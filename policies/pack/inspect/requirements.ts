@@ -1,11 +1,12 @@
 /**
  * requirements*.txt -> the packages each file pins, its -r/-c includes, and which dev/test packages the final
- * stage installs. pip's format is line-based; this reads the subset that names packages and includes.
+ * stage installs, and the lines pip would stop on (requirements-syntax.ts).
  */
 import * as path from "path";
 import type { ContextFiles } from "./context-files";
 import type { DockerStage, RequirementLine, RequirementsFacts, RequirementsFile } from "./facts";
 import { contextFileFor } from "./entrypoint";
+import { logicalLines, requirementsSyntaxProblems } from "./requirements-syntax";
 
 /** Packages that belong in development or CI, not in a production image. */
 export const DEV_PACKAGES = new Set([
@@ -49,20 +50,22 @@ export function readRequirementsText(
 ): Omit<RequirementsFile, "installedInFinalStage"> {
   const requirements: RequirementLine[] = [];
   const includes: string[] = [];
-  text.split("\n").forEach((raw, index) => {
-    const line = raw.replace(/(^|\s)#.*$/, "").trim();
-    if (line === "") return;
-    const include = /^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)?(\S+)$/.exec(line);
+  const problems = requirementsSyntaxProblems(text).map(({ line, reason }) => ({
+    reason,
+    location: { file, line },
+  }));
+  for (const { line, text: logical } of logicalLines(text)) {
+    const include = /^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)?(\S+)$/.exec(logical);
     if (include) {
       includes.push(path.posix.normalize(path.posix.join(path.posix.dirname(file), include[2])));
-      return;
+      continue;
     }
-    if (line.startsWith("-")) return;
-    const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(.*)$/.exec(line);
-    if (!match) return;
-    requirements.push({ name: normaliseName(match[1]), spec: line, location: { file, line: index + 1 } });
-  });
-  return { file, requirements, includes };
+    if (logical.startsWith("-")) continue;
+    const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(.*)$/.exec(logical);
+    if (!match) continue;
+    requirements.push({ name: normaliseName(match[1]), spec: logical, location: { file, line } });
+  }
+  return { file, requirements, includes, problems };
 }
 
 function isRequirementsFile(file: string): boolean {

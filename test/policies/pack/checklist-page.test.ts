@@ -20,6 +20,7 @@ describe("docs/checklist.md", () => {
       expect(section).toContain(item.impact);
       expect(section).toContain(item.fix);
       expect(section).toContain(item.verify);
+      if (item.severityReason) expect(section).toContain(`**Why ${item.severity}.** ${item.severityReason}`);
     }
   });
 });

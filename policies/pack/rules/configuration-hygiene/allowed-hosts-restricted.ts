@@ -22,6 +22,8 @@ export const allowedHostsRestricted: StackRule = {
   policy: "allowed-hosts-restricted",
   category: "configuration-hygiene",
   severity: "high",
+  severityReason:
+    "A wildcard host lets any Host header through, so password-reset links and cached pages can be poisoned for real users; a fallback that fails closed (localhost) is not a finding.",
   title: "ALLOWED_HOSTS allows any host",
   description: "ALLOWED_HOSTS is not '*' in production (build-only settings are exempt).",
   impact: "Host-header attacks: poisoned password-reset links and cache poisoning.",

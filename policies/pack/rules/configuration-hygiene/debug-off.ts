@@ -18,6 +18,8 @@ export const debugOff: StackRule = {
   policy: "debug-off",
   category: "configuration-hygiene",
   severity: "high",
+  severityReason:
+    "DEBUG in production shows settings, SQL and stack traces to every visitor, a direct disclosure of internals.",
   title: "DEBUG on or defaulting to True",
   description: "DEBUG defaults to False in code and is not enabled in production.",
   impact: "Stack traces with settings and SQL are shown to every visitor.",

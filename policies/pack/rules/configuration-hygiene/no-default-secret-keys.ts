@@ -27,6 +27,8 @@ export const noDefaultSecretKeys: StackRule = {
   policy: "no-default-secret-keys",
   category: "configuration-hygiene",
   severity: "critical",
+  severityReason:
+    "A key in the source lets anyone who reads it forge sessions and decrypt encrypted fields: a full compromise of every instance.",
   title: "Default SECRET_KEY or FIELD_ENCRYPTION_KEY",
   description:
     "No default SECRET_KEY or FIELD_ENCRYPTION_KEY in runtime settings; deployed values come from secrets.",

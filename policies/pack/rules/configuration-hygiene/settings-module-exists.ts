@@ -12,6 +12,8 @@ export const settingsModuleExists: StackRule = {
   policy: "settings-module-exists",
   category: "configuration-hygiene",
   severity: "high",
+  severityReason:
+    "A missing settings module stops the build or every start with ModuleNotFoundError: the release never comes up.",
   title: "Settings module does not exist",
   description: "DJANGO_SETTINGS_MODULE and every --settings= in the Dockerfile name a module in the context.",
   impact: "The build or the start fails with ModuleNotFoundError.",

@@ -15,6 +15,8 @@ export const wsgiModuleExists: StackRule = {
   policy: "wsgi-module-exists",
   category: "configuration-hygiene",
   severity: "high",
+  severityReason:
+    "A missing WSGI module stops every worker at import: the web service never serves a request.",
   title: "App server imports a module that does not exist",
   description: "The WSGI/ASGI module the app server starts exists in the build context.",
   impact: "Every worker stops with ModuleNotFoundError: the web service never starts.",

@@ -22,6 +22,8 @@ export const dockerignoreExcludesSensitiveFiles: ResourceRule = {
   policy: "dockerignore-excludes-sensitive-files",
   category: "container-security",
   severity: "high",
+  severityReason:
+    "Without the exclusions, local .env files and the git history are sent to the builder and can be copied into an image anyone with pull access can read.",
   title: ".dockerignore missing or incomplete",
   description: ".dockerignore exists and keeps .env*, .git and virtualenvs out of the build context.",
   impact: "Local secrets and history are sent to the builder and can end up in the image.",

@@ -33,6 +33,8 @@ export const noSecretsInImage: ResourceRule = {
   policy: "no-secrets-in-image",
   category: "container-security",
   severity: "critical",
+  severityReason:
+    "A secret in an image layer is readable by everyone who can pull the image, forever, and rotating it needs a rebuild.",
   title: "Secret baked into the image",
   description: "No secret in ENV/ARG literals, no COPY/ADD of .env files or keys, no secret build args.",
   impact: "Anyone who can pull the image (or read its history) has the secret; rotating it needs a rebuild.",

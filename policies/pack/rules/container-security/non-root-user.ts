@@ -18,6 +18,8 @@ export const nonRootUser: ResourceRule = {
   policy: "non-root-user",
   category: "container-security",
   severity: "high",
+  severityReason:
+    "A root app process turns any code-execution bug into control of the whole container and everything mounted into it.",
   title: "Container runs as root",
   description: "The final stage's last USER is not root, and no container overrides the user to root.",
   impact: "A compromised app process owns the whole container and anything mounted into it.",

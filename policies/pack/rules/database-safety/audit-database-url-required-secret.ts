@@ -11,6 +11,8 @@ export const auditDatabaseUrlRequiredSecret: StackRule = {
   policy: "audit-database-url-required-secret",
   category: "database-safety",
   severity: "high",
+  severityReason:
+    "A fallback silently sends audit records to the wrong database (the audit trail is lost without an error), and a literal password leaks into state and logs.",
   title: "AUDIT_DATABASE_URL optional or not secret",
   description: "AUDIT_DATABASE_URL is required (no fallback default) and supplied as a secret.",
   impact: "Audit records go to the wrong database or nowhere, and the password can leak.",

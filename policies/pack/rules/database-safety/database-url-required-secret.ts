@@ -22,6 +22,8 @@ export const databaseUrlRequiredSecret: StackRule = {
   policy: "database-url-required-secret",
   category: "database-safety",
   severity: "high",
+  severityReason:
+    "A fallback silently connects production to a default database (data written where nobody backs it up), and a literal password leaks into state and logs.",
   title: "DATABASE_URL optional or not secret",
   description: "DATABASE_URL is required (no fallback default) and supplied as a secret.",
   impact:

@@ -22,6 +22,7 @@ export const databasesNotExposed: StackRule = {
   policy: "databases-not-exposed",
   category: "database-safety",
   severity: "high",
+  severityReason: "A database reachable from outside is open to brute force and data theft.",
   title: "Database reachable from outside",
   description:
     "No published database ports, internal networks only; on Azure public access off or firewalled, TLS required.",

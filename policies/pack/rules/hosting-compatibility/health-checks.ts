@@ -23,6 +23,8 @@ export const healthChecks: StackRule = {
   policy: "health-checks",
   category: "hosting-compatibility",
   severity: "high",
+  severityReason:
+    "Without health checks a broken instance keeps receiving traffic and nothing restarts it: an outage that lasts until someone notices.",
   title: "Health checks missing",
   description:
     "The web service has liveness and readiness checks on an HTTP endpoint; each database has pg_isready with a start period.",

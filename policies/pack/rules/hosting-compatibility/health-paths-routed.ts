@@ -16,6 +16,8 @@ export const healthPathsRouted: StackRule = {
   policy: "health-paths-routed",
   category: "hosting-compatibility",
   severity: "high",
+  severityReason:
+    "A probe on a path the app does not route never succeeds: the release never turns healthy or the app is restarted in a loop.",
   title: "Health check requests a path the app does not serve",
   description: "The paths the health and readiness checks request exist in the app's URL configuration.",
   impact:

@@ -17,6 +17,8 @@ export const dataSurvivesDestroy: StackRule = {
   policy: "data-survives-destroy",
   category: "recovery",
   severity: "high",
+  severityReason:
+    "An unprotected volume or server is deleted for good by `pulumi destroy` or a replacement: permanent data loss.",
   title: "Data does not survive destroy or replacement",
   description: "Database volumes and servers are protected (or retained on delete).",
   impact: "`pulumi destroy` or a replacement deletes the database for good.",

@@ -26,6 +26,8 @@ export const scheduledBackups: StackRule = {
   policy: "scheduled-backups",
   category: "recovery",
   severity: "high",
+  severityReason:
+    "Without scheduled backups a host failure or a bad release loses every change since the last manual copy: permanent data loss.",
   title: "Databases not backed up on a schedule",
   description:
     "Both databases are backed up on a schedule with retention (Azure: >= 7 days, >= 14 in production) and restore has a command.",

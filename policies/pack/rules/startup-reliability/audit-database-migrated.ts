@@ -12,6 +12,8 @@ export const auditDatabaseMigrated: StackRule = {
   policy: "audit-database-migrated",
   category: "startup-reliability",
   severity: "high",
+  severityReason:
+    "Without its migrations every audited action fails on missing tables and the audit trail is lost.",
   title: "Audit database not migrated",
   description: "The audit database is migrated as its own step (`migrate --database=audit`).",
   impact: "Audit writes fail at run time (missing tables) and the audit trail is lost.",

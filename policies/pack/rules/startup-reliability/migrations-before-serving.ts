@@ -16,6 +16,8 @@ export const migrationsBeforeServing: StackRule = {
   policy: "migrations-before-serving",
   category: "startup-reliability",
   severity: "high",
+  severityReason:
+    "New code serving an old schema fails on every request that touches a changed table until someone migrates by hand.",
   title: "Migrations do not run before the app serves",
   description:
     "A release job runs migrations and the web service depends on its success (or the entrypoint migrates before the server).",

@@ -15,6 +15,8 @@ export const releaseCommandsExist: StackRule = {
   policy: "release-commands-exist",
   category: "startup-reliability",
   severity: "high",
+  severityReason:
+    "A release step that names a missing command stops the release: the new version never starts.",
   title: "Release runs a command the app does not have",
   description:
     "Every management command the release and the start run exists in the build context (or is Django's own).",

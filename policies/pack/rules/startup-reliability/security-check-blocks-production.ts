@@ -14,6 +14,8 @@ export const securityCheckBlocksProduction: StackRule = {
   policy: "security-check-blocks-production",
   category: "startup-reliability",
   severity: "high",
+  severityReason:
+    "Without a blocking security check an insecure production configuration (DEBUG, missing keys) goes live unnoticed.",
   title: "Security check does not block production",
   description:
     "The security check (`startup_check`, `check --deploy`) aborts the release in production mode.",

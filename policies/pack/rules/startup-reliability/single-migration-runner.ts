@@ -35,6 +35,8 @@ export const singleMigrationRunner: StackRule = {
   policy: "single-migration-runner",
   category: "startup-reliability",
   severity: "high",
+  severityReason:
+    "Several replicas migrating at once race: deadlocks, duplicate columns and half-applied schema on the production database.",
   title: "Every replica runs migrations",
   description: "Exactly one runner applies migrations; replicated web services do not migrate at start.",
   impact: "Concurrent migrations race: deadlocks, duplicate columns, half-applied schema.",

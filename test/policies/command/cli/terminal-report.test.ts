@@ -41,10 +41,11 @@ describe("the terminal report", () => {
     ]);
   });
 
-  it("shows each finding's location, issue and fix without markdown", () => {
+  it("shows each finding's location (relative to the context, never this machine's path), issue and fix without markdown", () => {
     expect(plain).toContain(
       "[HIGH-001] Container runs as root (CS-1): blocks the deployment\n    at Dockerfile:9\n    USER root",
     );
+    expect(plain).not.toContain("/ctx/");
     expect(plain).toContain("exempted: legacy (agency-deploy:exemptions[0], no expiry)");
     expect(plain).not.toMatch(/[`*#]{1,3} ?[A-Z]/);
     expect(plain).not.toContain(ESC);

@@ -1,4 +1,4 @@
-import { finalStage, readDockerfile } from "../../../../policies/pack/inspect/dockerfile";
+import { finalStage, pipesOf, readDockerfile } from "../../../../policies/pack/inspect/dockerfile";
 
 const MULTI_STAGE = [
   "ARG PY=3.12",
@@ -74,5 +74,48 @@ describe("readDockerfile", () => {
 
   it("reports an unknown target as a problem instead of throwing", () => {
     expect(readDockerfile("FROM alpine\n", "Dockerfile", "nope").problems[0].message).toMatch(/nope/);
+  });
+});
+
+describe("piped RUNs and the SHELL they run under (hadolint DL4006)", () => {
+  it.each([
+    ["curl -fsSL https://x | sh", true, false],
+    ["pip install -r r.txt 2>&1 | tee /tmp/log", true, false],
+    ["make |& tee log", true, false],
+    ["test -f a || exit 1", false, false],
+    ['grep "a|b" file', false, false],
+    ["# curl x | sh\necho hi", false, false],
+    ["echo hi # a | b\ncurl x | sh", true, false],
+    ["set -o pipefail && curl x | sh", true, true],
+    ["set -euo pipefail; curl x | sh", true, true],
+    ["set -eux -o pipefail\ncurl x | sh", true, true],
+    ["curl x | sh && set -o pipefail", true, false],
+  ])("%j: pipes %s, sets pipefail first %s", (script, pipes, setsPipefail) => {
+    expect(pipesOf(script)).toEqual({ pipes, setsPipefail });
+  });
+
+  it("records each RUN's SHELL, inherited through FROM <alias>, and no pipe for the exec form", () => {
+    const facts = readDockerfile(
+      [
+        "FROM alpine:3.20 AS base",
+        "RUN a | b",
+        'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+        "RUN c | d",
+        "FROM base",
+        "RUN e | f",
+        'RUN ["sh", "-c", "g | h"]',
+      ].join("\n"),
+      "Dockerfile",
+    );
+    const [base, final] = facts.stages;
+    expect(base.runs.map((r) => [r.location.line, r.pipes, r.shell])).toEqual([
+      [2, true, null],
+      [4, true, ["/bin/bash", "-o", "pipefail", "-c"]],
+    ]);
+    expect(final.shell).toEqual(["/bin/bash", "-o", "pipefail", "-c"]);
+    expect(final.runs.map((r) => [r.location.line, r.pipes, r.shell])).toEqual([
+      [6, true, ["/bin/bash", "-o", "pipefail", "-c"]],
+      [7, false, null],
+    ]);
   });
 });
