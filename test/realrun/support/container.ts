@@ -50,6 +50,14 @@ const TMPFS_DEFAULTS = ["rw", "noexec", "nosuid", "nodev"];
 /** The machine's top-level entries that stand in for the image's system files. */
 const SYSTEM_ENTRIES = ["usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32"];
 const READY = "agency-realrun: container started";
+/** A stand-in for tini (not on this machine): forwards TERM and INT to the command, exits with its status. */
+const INIT = [
+  "trap 'kill -TERM \"$child\" 2>/dev/null' TERM",
+  "trap 'kill -INT \"$child\" 2>/dev/null' INT",
+  '"$@" &',
+  "child=$!",
+  'while :; do wait "$child"; status=$?; kill -0 "$child" 2>/dev/null || exit "$status"; done',
+].join("\n");
 
 export interface ExecResult {
   code: number;
@@ -71,6 +79,8 @@ export interface RunOptions {
   command?: string[];
   /** More read-only content (e.g. the app's tests, which the image leaves out). */
   extraContent?: { source: string; target: string }[];
+  /** Replaces the working directory (as `docker run -w`). */
+  workdir?: string;
 }
 
 /** Docker's merge: the container's options win over the defaults they contradict. */
@@ -154,7 +164,7 @@ export class Container {
     this.env = env;
     this.argv = options.command ?? containerArgv(inputs, image);
     if (this.argv.length === 0) throw new Error(`${spec.name}: no command to run`);
-    this.workdir = inputs.workingDir ?? image.workdir;
+    this.workdir = options.workdir ?? inputs.workingDir ?? image.workdir;
 
     const script = this.setupScript();
     this.process = spawn(
@@ -302,6 +312,12 @@ export class Container {
     return code;
   }
 
+  /** `docker kill`: SIGKILL, for tearing an instance down. */
+  async kill(): Promise<number> {
+    if (this.running) this.process.kill("SIGKILL");
+    return this.exited;
+  }
+
   /** The shell script that assembles the root and execs the container's command (run as root). */
   private setupScript(): string {
     const { spec, image, network, volumesDir, scratchDir } = this.options;
@@ -415,8 +431,10 @@ export class Container {
         ? ["--no-new-privs"]
         : []),
     ];
+    // `init: true`: dockerd's init (tini) is PID 1 and forwards the stop signal to the command.
+    const init = inputs.init === true ? ["/bin/sh", "-c", INIT, "docker-init"] : [];
     lines.push(
-      `exec ${q("/usr/sbin/chroot", root, ...setpriv, "--", "/usr/bin/env", `--chdir=${this.workdir}`, "--", ...this.argv)}`,
+      `exec ${q("/usr/sbin/chroot", root, ...setpriv, "--", "/usr/bin/env", `--chdir=${this.workdir}`, "--", ...init, ...this.argv)}`,
     );
     return lines.join("\n");
   }

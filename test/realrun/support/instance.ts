@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { AppBuild } from "./app-build";
-import { Container, type ExecResult } from "./container";
+import { Container, type ExecResult, type RunOptions } from "./container";
 import { appImage, caddyImageModel, postgresBindir, postgresImageModel, type ImageModel } from "./images";
 import { InstanceNetwork } from "./network";
 import type { ContainerSpec, StackSpec } from "./stack";
@@ -23,6 +23,8 @@ export interface DeployOptions {
   env?: Record<string, Record<string, string | undefined>>;
   /** Replace the one-shot jobs even when their inputs did not change (a new image). */
   rerun?: boolean;
+  /** Deploy only the containers whose logical names end with one of these (e.g. the databases). */
+  only?: string[];
 }
 
 export interface DeployResult {
@@ -72,7 +74,7 @@ export class Instance {
   start(
     spec: ContainerSpec,
     stack: StackSpec,
-    extra: Partial<Pick<ConstructorParameters<typeof Container>[0], "env" | "command" | "extraContent">> = {},
+    extra: Partial<Pick<RunOptions, "env" | "command" | "extraContent" | "workdir">> = {},
   ): Container {
     const container = new Container({
       spec,
@@ -110,6 +112,7 @@ export class Instance {
     const run = async (spec: ContainerSpec): Promise<void> => {
       await Promise.all(spec.dependsOn.map((dep) => done.get(dep)));
       if (result.failed) return;
+      if (options.only && !options.only.some((suffix) => spec.resource.endsWith(suffix))) return;
       const previous = this.current.get(spec.resource);
       const oneShot = spec.inputs.attach === true;
       if (previous && sameInputs(previous.spec, spec) && !(oneShot && options.rerun)) return;
@@ -133,6 +136,26 @@ export class Instance {
     for (const spec of stack.containers) done.set(spec.resource, run(spec));
     await Promise.all(done.values());
     return result;
+  }
+
+  /** `docker stop` of a resource's current container. */
+  async stop(resource: string): Promise<number> {
+    return this.container(resource).stop();
+  }
+
+  /**
+   * `docker start` of a stopped container: its spec again, with its volumes (the rest of its
+   * writable layer is not kept), waited for until healthy when it has a healthcheck.
+   */
+  async startAgain(resource: string, stack: StackSpec): Promise<Container> {
+    const entry = [...this.current.entries()].find(([name]) => name === resource || name.endsWith(resource));
+    if (!entry) throw new Error(`no container ${resource}`);
+    const [name, { spec, container: old }] = entry;
+    if (old.running) throw new Error(`${name} is still running`);
+    const container = this.start(spec, stack);
+    this.current.set(name, { spec, container });
+    if (spec.inputs.healthcheck) await container.waitHealthy(60_000);
+    return container;
   }
 
   /** Run a command of this machine inside the instance's network (psql, curl), as root. */
@@ -180,9 +203,10 @@ export class Instance {
     );
   }
 
-  /** Stop every container (reverse start order) and remove the network and all state. */
+  /** Kill every container and remove the network and all state. */
   async destroy(): Promise<void> {
-    for (const container of [...this.everStarted].reverse()) await container.stop().catch(() => undefined);
+    const killed = Promise.all(this.everStarted.map((container) => container.kill()));
+    await Promise.race([killed, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     this.network.destroy();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
