@@ -315,6 +315,10 @@ export class Container {
   /** `docker kill`: SIGKILL, for tearing an instance down. */
   async kill(): Promise<number> {
     if (this.running) this.process.kill("SIGKILL");
+    // Nothing of a killed container may keep the test process alive.
+    this.process.stdout?.destroy();
+    this.process.stderr?.destroy();
+    this.process.unref();
     return this.exited;
   }
 
