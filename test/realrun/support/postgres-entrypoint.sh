@@ -15,7 +15,9 @@ fi
 : "${POSTGRES_PASSWORD:?the postgres image refuses to initialise without POSTGRES_PASSWORD}"
 POSTGRES_USER="${POSTGRES_USER:-postgres}"
 POSTGRES_DB="${POSTGRES_DB:-$POSTGRES_USER}"
-own_address="$(getent hosts "$(hostname)" | cut -d' ' -f1)"
+# Read /etc/hosts directly: getent would take an all-digit container id for an IPv4 number.
+own_address="$(awk -v h="$(hostname)" '$2 == h { print $1; exit }' /etc/hosts)"
+: "${own_address:?no address for this container's hostname in /etc/hosts}"
 
 mkdir -p "$PGDATA"
 chmod 0700 "$PGDATA"
