@@ -1,8 +1,19 @@
+const path = require("path");
+const { testdataPlan } = require("./test/support/shared-testdata");
+
+// Suites reading ../shared/testdata skip (one line) without it, and fail under CI.
+const testdata = testdataPlan({
+  repoRoot: __dirname,
+  testdataDir: path.resolve(__dirname, "..", "shared", "testdata"),
+});
+if (testdata.notice) console.log(testdata.notice);
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", ...testdata.ignore],
   // tsc type-checks the whole tree once (npm test); jest only transpiles.
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   modulePathIgnorePatterns: ["<rootDir>/dist/"],

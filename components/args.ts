@@ -1,12 +1,54 @@
 /**
- * The arguments of an agency instance, as other languages see them.
+ * The arguments of an agency instance, as TypeScript and other languages see them.
  *
- * These interfaces mirror the zod schema in ./config.ts. They are deliberately plain: no type
- * aliases, no unions (string-literal unions included) and no enums, so that Pulumi's component
- * package analyzer can turn them into a schema for Python, Go, .NET and YAML. Values such as
- * `mode`, `target` and `onFailure` are therefore `string` here and are checked at run time by
- * `parseInstanceSettings`, which reports every problem with its config key.
+ * These interfaces mirror the zod schema in ./config.ts, and Pulumi's component package analyzer
+ * (`pulumi package add`) turns them into the schema other languages' SDKs are generated from. So
+ * they are interfaces (no type aliases, no general unions), and each closed set of values is an
+ * enum the way the analyzer reads one: an `as const` object and the union of its values, declared
+ * object first. TypeScript sees a literal union (`mode: "prodution"` does not compile); the schema
+ * gets a named enum type; and the values are still checked at run time, for other languages, each
+ * problem reported with its argument path (`args.mode`).
+ *
+ * `pulumi.Input` marks what a consumer may pass from another resource's outputs: identifiers of
+ * Azure resources and the Docker host. Everything else shapes which resources exist or is judged
+ * by the policy pack at preview, so it must be known when the instance is declared.
  */
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Where the instance runs. */
+export const Target = {
+  /** One Docker host (local engine or ssh://). */
+  Docker: "docker",
+  /** Azure Container Apps, PostgreSQL Flexible Server and Key Vault. */
+  Azure: "azure",
+} as const;
+export type Target = (typeof Target)[keyof typeof Target];
+
+/** How strict the instance is. */
+export const Mode = {
+  /** Every mandatory check gates the release. */
+  Production: "production",
+  /** The security check is advisory; for trials and training. */
+  Demo: "demo",
+} as const;
+export type Mode = (typeof Mode)[keyof typeof Mode];
+
+/** What a failed release step does. */
+export const OnFailure = {
+  /** Stop the release: the web service is not updated. */
+  Abort: "abort",
+  /** Print a loud warning and go on. */
+  Warn: "warn",
+} as const;
+export type OnFailure = (typeof OnFailure)[keyof typeof OnFailure];
+
+/** The compute tier of the Azure PostgreSQL Flexible Server. */
+export const PostgresTier = {
+  Burstable: "Burstable",
+  GeneralPurpose: "GeneralPurpose",
+  MemoryOptimized: "MemoryOptimized",
+} as const;
+export type PostgresTier = (typeof PostgresTier)[keyof typeof PostgresTier];
 
 /** The application image: build it from a context, or reference a pushed image. Set exactly one. */
 export interface ImageArgs {
@@ -41,7 +83,7 @@ export interface ReleaseStepArgs {
   /** argv of the command, run in the application image. */
   command: string[];
   /** "abort" stops the release (the web service is not updated); "warn" prints a loud warning and goes on. */
-  onFailure: string;
+  onFailure: OnFailure;
 }
 
 /** The release phase run before the web service changes. */
@@ -70,7 +112,9 @@ export interface PostgresArgs {
 
 /** CPU and memory limits of one kind of container. */
 export interface ContainerLimitsArgs {
+  /** CPUs. */
   cpu?: number;
+  /** Memory limit in MiB. */
   memoryMb?: number;
 }
 
@@ -101,17 +145,23 @@ export interface ProxyArgs {
  * to rotate that secret; the previous generation is kept as a fallback.
  */
 export interface RotationArgs {
+  /** Generation of Django's SECRET_KEY. Default "0". */
   secretKey?: string;
+  /** Generation of the Fernet key that encrypts fields. Default "0". */
   fieldEncryptionKey?: string;
+  /** Generation of both database passwords. Default "0". */
   databasePasswords?: string;
 }
 
 /** Scheduled and pre-release backups. */
 export interface BackupArgs {
+  /** Scheduled backups of both databases. Default true. */
   enabled?: boolean;
   /** cron expression. Default "0 2 * * *". */
   schedule?: string;
+  /** Backups kept, at least. Default 14. */
   retentionCount?: number;
+  /** Days a backup is kept. Default 30. */
   retentionDays?: number;
   /** Take a backup as the first release step. Default: on in production. */
   beforeRelease?: boolean;
@@ -122,7 +172,7 @@ export interface BackupArgs {
 /** The Docker host. */
 export interface DockerHostArgs {
   /** Docker host for the provider, e.g. ssh://deploy@agency.example.org; the local engine when unset. */
-  host?: string;
+  host?: pulumi.Input<string>;
   /** Host port published by the proxy for HTTP. Default 80. */
   httpPort?: number;
   /** Host port published by the proxy for HTTPS. Default 443. */
@@ -131,26 +181,32 @@ export interface DockerHostArgs {
 
 /** Azure Container Apps + PostgreSQL Flexible Server. */
 export interface AzureArgs {
+  /** Azure region. Default "westeurope". */
   location?: string;
-  resourceGroupName?: string;
+  /** Deploy into an existing resource group instead of creating one. */
+  resourceGroupName?: pulumi.Input<string>;
+  /** PostgreSQL Flexible Server SKU. Default "Standard_B1ms". */
   postgresSku?: string;
-  /** "Burstable", "GeneralPurpose" or "MemoryOptimized". */
-  postgresTier?: string;
+  /** "Burstable" (default), "GeneralPurpose" or "MemoryOptimized". */
+  postgresTier?: PostgresTier;
+  /** PostgreSQL storage in GiB, at least 32. Default 32. */
   storageGb?: number;
+  /** Point-in-time restore retention in days (7 to 35): default 14 in production, 7 in demo. */
   backupRetentionDays?: number;
+  /** Keep backups in the paired region too. Default false. */
   geoRedundantBackup?: boolean;
   /** Delegated subnet for PostgreSQL; public access is disabled when set. */
-  postgresSubnetId?: string;
+  postgresSubnetId?: pulumi.Input<string>;
   /**
    * Private DNS zone (privatelink.postgres.database.azure.com) linked to the VNet; required with
    * `postgresSubnetId`.
    */
-  postgresPrivateDnsZoneId?: string;
+  postgresPrivateDnsZoneId?: pulumi.Input<string>;
   /**
    * Infrastructure subnet of the Container Apps environment; required with `postgresSubnetId`
    * (the apps must be in the VNet to reach the server).
    */
-  containerAppsSubnetId?: string;
+  containerAppsSubnetId?: pulumi.Input<string>;
   /** Web replicas always running: default 1 in production (at least 1), 0 allowed in demo. */
   minReplicas?: number;
   /** Default 2. */
@@ -164,29 +220,54 @@ export interface AzureArgs {
   releaseTimeoutSeconds?: number;
 }
 
+/** Docker: how long each one-shot job may run before `pulumi up` fails (the provider's default is 20 minutes). */
+export interface TimeoutsArgs {
+  /** The release. Default 120. */
+  releaseMinutes?: number;
+  /** The pre-release backup. Default 120. */
+  backupMinutes?: number;
+  /** The database password rotation. Default 15. */
+  rotationMinutes?: number;
+}
+
 /** Everything one agency instance needs; every field but `agency`, `domains` and `image` has a default. */
 export interface AgencyInstanceArgs {
   /** Lowercase slug naming the agency, e.g. "riverside-food-bank". */
   agency: string;
   /** "docker" (default) or "azure". */
-  target?: string;
+  target?: Target;
   /** "production" (default) or "demo". Demo makes the security check advisory. */
-  mode?: string;
-  /** Public hostnames; the first is the canonical URL. */
+  mode?: Mode;
+  /**
+   * Public hostnames; the first is the canonical URL. Known when the instance is declared: they
+   * name the TLS sites, ALLOWED_HOSTS and the probes' Host header, and the pack judges them at preview.
+   */
   domains: string[];
+  /** The application image: a build context or a pushed reference. */
   image: ImageArgs;
+  /** How Django is started and probed. */
   django?: DjangoArgs;
+  /** The ordered release steps run before the web service changes. */
   release?: ReleaseArgs;
+  /** gunicorn tuning. */
   gunicorn?: GunicornArgs;
+  /** PostgreSQL version. */
   postgres?: PostgresArgs;
+  /** CPU and memory limits. */
   resources?: ResourcesArgs;
   /** Extra, non-secret environment variables for the app. */
   env?: { [name: string]: string };
+  /** The TLS proxy (Docker). */
   proxy?: ProxyArgs;
   /** Protect databases and their volumes from `pulumi destroy` and replacement. Default true. */
   protectData?: boolean;
+  /** Secret rotation generations. */
   rotation?: RotationArgs;
+  /** Scheduled and pre-release backups. */
   backup?: BackupArgs;
+  /** The Docker host (target "docker"). */
   docker?: DockerHostArgs;
+  /** Azure settings (target "azure"). */
   azure?: AzureArgs;
+  timeouts?: TimeoutsArgs;
 }

@@ -6,7 +6,10 @@
  * (`agency-deploy:domains[0] must be a hostname`), and nothing is registered
  * with the engine until the whole configuration is valid.
  */
+import * as pulumi from "@pulumi/pulumi";
+import { Cron } from "croner";
 import { z } from "zod";
+import type { Mode } from "./args";
 
 /** The Pulumi project name, and so the namespace of every config key. */
 export const CONFIG_NAMESPACE = "agency-deploy";
@@ -36,6 +39,18 @@ export const MANAGED_ENV = [
   "PORT",
 ] as const;
 
+/**
+ * An identifier a consumer may pass from another resource (`pulumi.Input<string>`): a non-empty
+ * string, or an Output or Promise, checked by the resource it reaches.
+ */
+const resourceInput = z.union([
+  z.string().min(1),
+  z.custom<pulumi.Output<string> | Promise<string>>(
+    (value) => pulumi.Output.isInstance(value) || value instanceof Promise,
+    "must be a string",
+  ),
+]);
+
 const releaseStepSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]*$/, "must be a kebab-case step name"),
@@ -45,7 +60,7 @@ const releaseStepSchema = z
   .strict();
 
 export type ReleaseStep = z.output<typeof releaseStepSchema>;
-export type Mode = "production" | "demo";
+export type { Mode } from "./args";
 
 /** The default ordered release: what must succeed before the web service changes. */
 export function defaultReleaseSteps(mode: Mode): ReleaseStep[] {
@@ -173,11 +188,35 @@ const rotationSchema = z
   })
   .strict();
 
+/**
+ * A five-field cron schedule (minute hour day-of-month month day-of-week), each field in range.
+ * croner (maintained, no dependencies) validates the fields, names and steps the way the scheduler
+ * must read them; it also accepts six- and seven-field patterns, so the field count is checked here.
+ */
+const cronSchedule = z.string().superRefine((value, ctx) => {
+  const fields = value.trim().split(/\s+/);
+  if (fields.length !== 5) {
+    ctx.addIssue({
+      code: "custom",
+      message: `must be a cron schedule of five fields (minute hour day month weekday), got "${value}"`,
+    });
+    return;
+  }
+  try {
+    new Cron(value, { paused: true });
+  } catch (error) {
+    ctx.addIssue({
+      code: "custom",
+      message: `is not a valid cron schedule: ${(error as Error).message.replace(/^CronPattern: /, "")}`,
+    });
+  }
+});
+
 const backupSchema = z
   .object({
     enabled: z.boolean().default(true),
     /** cron expression for the scheduled pg_dump of both databases */
-    schedule: z.string().min(9).default("0 2 * * *"),
+    schedule: cronSchedule.default("0 2 * * *"),
     retentionCount: z.number().int().min(1).default(14),
     retentionDays: z.number().int().min(1).default(30),
     /** Take a backup as the first release step (default: on in production). */
@@ -190,10 +229,26 @@ const backupSchema = z
   })
   .strict();
 
+/**
+ * How long each one-shot job may run on Docker before `pulumi up` stops waiting for it and fails:
+ * the provider's default (20 minutes) cuts a long migration or dump off mid-run. The defaults sit
+ * well above the longest run a small agency's database should see.
+ */
+const timeoutsSchema = z
+  .object({
+    /** The release (migrations and the other steps). */
+    releaseMinutes: z.number().int().min(1).max(1440).default(120),
+    /** The pre-release backup (pg_dump of both databases). */
+    backupMinutes: z.number().int().min(1).max(1440).default(120),
+    /** The database password rotation (two `ALTER ROLE`s). */
+    rotationMinutes: z.number().int().min(1).max(1440).default(15),
+  })
+  .strict();
+
 const dockerSchema = z
   .object({
     /** Docker host for the provider, e.g. ssh://deploy@agency.example.org; the local engine when unset. */
-    host: z.string().min(1).optional(),
+    host: resourceInput.optional(),
     httpPort: z.number().int().min(1).max(65535).default(80),
     httpsPort: z.number().int().min(1).max(65535).default(443),
   })
@@ -203,7 +258,7 @@ const azureSchema = z
   .object({
     location: z.string().min(1).default("westeurope"),
     /** Deploy into an existing resource group instead of creating one. */
-    resourceGroupName: z.string().min(1).optional(),
+    resourceGroupName: resourceInput.optional(),
     postgresSku: z.string().min(1).default("Standard_B1ms"),
     postgresTier: z.enum(["Burstable", "GeneralPurpose", "MemoryOptimized"]).default("Burstable"),
     storageGb: z.number().int().min(32).default(32),
@@ -211,13 +266,13 @@ const azureSchema = z
     backupRetentionDays: z.number().int().min(7).max(35).optional(),
     geoRedundantBackup: z.boolean().default(false),
     /** Delegated subnet for PostgreSQL; public access is disabled when set. */
-    postgresSubnetId: z.string().min(1).optional(),
+    postgresSubnetId: resourceInput.optional(),
     minReplicas: z.number().int().min(0).max(30).optional(),
     maxReplicas: z.number().int().min(1).max(30).default(2),
     /** Private DNS zone (privatelink.postgres.database.azure.com) linked to the VNet; needed with postgresSubnetId. */
-    postgresPrivateDnsZoneId: z.string().min(1).optional(),
+    postgresPrivateDnsZoneId: resourceInput.optional(),
     /** Infrastructure subnet of the Container Apps environment; needed to reach a VNet-only PostgreSQL server. */
-    containerAppsSubnetId: z.string().min(1).optional(),
+    containerAppsSubnetId: resourceInput.optional(),
     /** vCPU per web and release replica; Container Apps allots 2 GiB of memory per vCPU. */
     cpu: z
       .number()
@@ -272,6 +327,7 @@ export const instanceSchema = z
     backup: backupSchema.prefault({}),
     docker: dockerSchema.prefault({}),
     azure: azureSchema.prefault({}),
+    timeouts: timeoutsSchema.prefault({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -306,16 +362,29 @@ export type InstanceSettings = Omit<z.output<typeof instanceSchema>, "release"> 
 };
 
 export interface ConfigIssue {
-  /** The full config key, e.g. `agency-deploy:domains[0]`. */
+  /** The full config key, e.g. `agency-deploy:domains[0]` (or argument path, `args.domains[0]`). */
   key: string;
+  /** The setting's path in the settings (`["domains", 0]`), from which either key is written. */
+  path?: readonly PropertyKey[];
   message: string;
 }
 
-/** Invalid configuration: every problem, each naming its key. */
+/** Invalid configuration (or component arguments): every problem, each naming its key. */
 export class ConfigError extends Error {
-  constructor(readonly issues: ConfigIssue[]) {
-    super(`Invalid configuration:\n${issues.map((i) => `  - ${i.key} ${i.message}`).join("\n")}`);
+  constructor(
+    readonly issues: ConfigIssue[],
+    heading = "Invalid configuration",
+  ) {
+    super(`${heading}:\n${issues.map((i) => `  - ${i.key} ${i.message}`).join("\n")}`);
     this.name = "ConfigError";
+  }
+
+  /** The same problems, each keyed by `keyOf(path)` (issues without a path keep their key). */
+  rekeyed(keyOf: (path: readonly PropertyKey[]) => string, heading?: string): ConfigError {
+    const issues = this.issues.map((issue) =>
+      issue.path === undefined ? issue : { ...issue, key: keyOf(issue.path) },
+    );
+    return new ConfigError(issues, heading);
   }
 }
 
@@ -344,6 +413,11 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+/** `["domains", 0]` -> `args.domains[0]`: where a value passed in code sits in a component's args. */
+export function argsKey(path: readonly PropertyKey[]): string {
+  return configKey(path, "args").replace(/^args:/, "args.");
+}
+
 /**
  * Validate raw settings (parsed Pulumi config or component args).
  * @throws ConfigError listing every problem with its key.
@@ -356,12 +430,86 @@ export function parseInstanceSettings(raw: unknown, namespace = CONFIG_NAMESPACE
     throw new ConfigError(
       result.error.issues.map((issue) => ({
         key: configKey(issue.path, namespace),
+        path: issue.path,
         message: issueMessage(issue),
       })),
     );
   }
   const cfg = result.data;
   return { ...cfg, release: { steps: cfg.release.steps ?? defaultReleaseSteps(cfg.mode) } };
+}
+
+/** Stack config the policy pack reads (policies/pack/exemptions.ts), not the instance. */
+const POLICY_PACK_KEYS: readonly string[] = ["exemptions"];
+
+/**
+ * Run a component's validation (written with config keys) on the args it was given in code, so
+ * that each problem names its argument path (`args.mode`) and the message names the component.
+ */
+export function validateArgs<T>(component: string, validate: () => T): T {
+  try {
+    return validate();
+  } catch (err) {
+    if (err instanceof ConfigError) throw err.rekeyed(argsKey, `Invalid arguments of ${component}`);
+    throw err;
+  }
+}
+
+/**
+ * The settings that, changed, would replace a protected database container: the provider replaces
+ * a container whose `cpus` or image changes (only `memory` is updated in place), and a protected
+ * resource cannot be replaced, so `pulumi up` would fail half-way. Recorded by every completed
+ * update (the stack output `protectedSettings`) and compared with the next one's.
+ */
+export interface ProtectedSettings {
+  /** `resources.database.cpu`. */
+  databaseCpu: number;
+  /** `postgres.version`. */
+  postgresVersion: number;
+}
+
+export function protectedSettings(settings: InstanceSettings): ProtectedSettings {
+  return { databaseCpu: settings.resources.database.cpu, postgresVersion: settings.postgres.version };
+}
+
+/**
+ * Changes to settings that would replace the protected database containers, each naming its key
+ * and the way out. None when data is not protected, or nothing was recorded yet.
+ */
+export function protectedDataChanges(
+  settings: InstanceSettings,
+  last: Partial<ProtectedSettings> | undefined,
+  namespace = CONFIG_NAMESPACE,
+): ConfigIssue[] {
+  if (!settings.protectData || last === undefined) return [];
+  const now = protectedSettings(settings);
+  const protect = configKey(["protectData"], namespace);
+  const checks: { key: (string | number)[]; was: unknown; is: number; wayOut: string }[] = [
+    {
+      key: ["resources", "database", "cpu"],
+      was: last.databaseCpu,
+      is: now.databaseCpu,
+      wayOut:
+        `set it back to ${String(last.databaseCpu)}, or run one \`pulumi up\` with ${protect} false ` +
+        "(the containers are recreated on the same data volumes, which are not replaced), then set it back to true",
+    },
+    {
+      key: ["postgres", "version"],
+      was: last.postgresVersion,
+      is: now.postgresVersion,
+      wayOut:
+        `set it back to ${String(last.postgresVersion)}: a new major version cannot read the old data directory; ` +
+        "upgrade by dumping (the runbook's backup), deploying a new stack and restoring into it",
+    },
+  ];
+  return checks
+    .filter((check) => typeof check.was === "number" && check.was !== check.is)
+    .map((check) => ({
+      key: configKey(check.key, namespace),
+      message:
+        `changed from ${String(check.was)} to ${check.is}, which would replace the protected database ` +
+        `containers and fail the update; ${check.wayOut}`,
+    }));
 }
 
 /**
@@ -375,7 +523,7 @@ export function rawSettingsFromConfig(
   const raw: Record<string, unknown> = {};
   for (const [fullKey, text] of Object.entries(allConfig)) {
     const [ns, key] = fullKey.split(":", 2);
-    if (ns !== namespace || key === undefined) continue;
+    if (ns !== namespace || key === undefined || POLICY_PACK_KEYS.includes(key)) continue;
     raw[key] = parseConfigValue(text);
   }
   return raw;

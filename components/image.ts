@@ -7,11 +7,13 @@
  * The build context and Dockerfile are recorded as absolute paths: the policy pack reads the
  * Dockerfile and .dockerignore from `build.context` / `build.dockerfile` at preview time.
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import ignore from "@balena/dockerignore";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import { ConfigError, InstanceSettings, SECRET_LIKE_NAME, configKey } from "./config";
+import { ConfigError, ConfigIssue, InstanceSettings, SECRET_LIKE_NAME, configKey } from "./config";
 
 export type ImageSettings = InstanceSettings["image"];
 
@@ -60,21 +62,34 @@ export function imageSource(
   if (image.ref !== undefined) return { ref: image.ref };
   if (image.context === undefined) {
     throw new ConfigError([
-      { key: configKey(["image"]), message: "must set exactly one of image.context or image.ref" },
+      {
+        key: configKey(["image"]),
+        path: ["image"],
+        message: "must set exactly one of image.context or image.ref",
+      },
     ]);
   }
-  const issues = Object.keys(image.buildArgs)
+  const issues: ConfigIssue[] = Object.keys(image.buildArgs)
     .filter((name) => SECRET_LIKE_NAME.test(name))
     .map((name) => ({
       key: configKey(["image", "buildArgs", name]),
+      path: ["image", "buildArgs", name],
       message: "looks like a secret; build args are stored in the image history. Use runtime env instead",
     }));
   const context = path.resolve(rootDir, image.context);
   const dockerfile = path.resolve(context, image.dockerfile);
   if (!fs.existsSync(context) || !fs.statSync(context).isDirectory()) {
-    issues.push({ key: configKey(["image", "context"]), message: `is not a directory: ${context}` });
+    issues.push({
+      key: configKey(["image", "context"]),
+      path: ["image", "context"],
+      message: `is not a directory: ${context}`,
+    });
   } else if (!fs.existsSync(dockerfile)) {
-    issues.push({ key: configKey(["image", "dockerfile"]), message: `does not exist: ${dockerfile}` });
+    issues.push({
+      key: configKey(["image", "dockerfile"]),
+      path: ["image", "dockerfile"],
+      message: `does not exist: ${dockerfile}`,
+    });
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return {
@@ -86,6 +101,40 @@ export function imageSource(
       imageName: localImageName(agency),
     },
   };
+}
+
+/**
+ * sha256 of what `docker build` would send: every file of the context that .dockerignore keeps
+ * (Docker's own matching rules, @balena/dockerignore), by relative path and content, plus the
+ * Dockerfile, the target and the build args. The provider rebuilds the image exactly when these
+ * change, so the digest is known before the build and names what the image will contain.
+ */
+export function buildDigest(build: ImageBuild): string {
+  const ignoreFile = path.join(build.context, ".dockerignore");
+  const ignored = ignore().add(fs.existsSync(ignoreFile) ? fs.readFileSync(ignoreFile, "utf8") : "");
+  const hash = crypto.createHash("sha256");
+  const walk = (dir: string): void => {
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name);
+      const relative = path.relative(build.context, full).split(path.sep).join("/");
+      if (ignored.ignores(relative)) continue;
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile())
+        hash.update(`${relative}\u0000`).update(fs.readFileSync(full)).update("\u0000");
+    }
+  };
+  walk(build.context);
+  hash.update(fs.readFileSync(build.dockerfile));
+  hash.update(JSON.stringify({ target: build.target ?? null, args: Object.entries(build.args).sort() }));
+  return hash.digest("hex");
+}
+
+/** What the image will be, known before it is built or pulled: the reference, or the build's digest. */
+export function sourceDigest(source: ImageSource): string {
+  if (source.build !== undefined) return `build:${buildDigest(source.build)}`;
+  return `ref:${source.ref ?? ""}`;
 }
 
 export interface AppImageArgs {

@@ -15,9 +15,13 @@ import { CONFIG_NAMESPACE } from "./config";
  * policies/command/report/model.ts; declared here so the library does not depend on the policy pack.
  */
 export interface RunbookCommands {
+  /** Take a backup of both databases before a release that migrates. */
   backupBeforeMigration?: string;
+  /** Re-deploy the image released before this one. */
   rollback?: string;
+  /** Rotate the generated secrets by one generation; the previous one stays valid as a fallback. */
   keyRotation?: string;
+  /** Restore both databases from a backup. */
   restore?: string;
 }
 
@@ -47,6 +51,7 @@ export interface DockerRunbookFacts extends CommonFacts {
   preReleaseBackupContainer?: string;
   /** The one-shot job that applies rotated database passwords (`ALTER ROLE`). */
   passwordRotationContainer: string;
+  /** The web container(s), as `docker stop`/`docker start` arguments (a name or a `$(docker ps ...)`). */
   webContainer: string;
   /** Where dumps are kept, for people ("Docker volume ..." or "host directory ..."). */
   backupStorage?: string;
@@ -213,7 +218,10 @@ export function dockerRunbook(facts: DockerRunbookFacts): Runbook {
         ? " (built locally: its image ID is tagged, so the provider finds it without a registry; if it was " +
           "pruned, check out the previous release's source and `pulumi up` instead). "
         : ". ") +
-      "Undo the `image` config change to release forward again.",
+      "Undo the `image` config change to release forward again. Like every release, the rollback starts the " +
+      "previous image in a web container of its own beside the current one; the proxy switches to it once it " +
+      "is healthy, so rolling back has no downtime, and a rollback image that fails its health check leaves " +
+      "the current one serving.",
     fence(rollback),
   );
   commands.rollback = oneLine(rollback);

@@ -16,6 +16,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { fromProviderOutput } from "./provider-output";
 
 /** Django's own SECRET_KEY alphabet minus `$`, which shells and env files would try to expand. */
 export const SECRET_KEY_SPECIALS = "!@#%^&*(-_=+)";
@@ -115,11 +116,14 @@ export class AgencySecrets extends pulumi.ComponentResource {
         parent,
       ).result;
     const fieldKey = (generation: number) =>
-      new random.RandomBytes(
-        `${name}-field-encryption-key-g${generation}`,
-        { length: FERNET_KEY_BYTES, keepers: { generation: String(generation) } },
-        parent,
-      ).base64.apply(fernetKeyFromBase64);
+      fromProviderOutput(
+        new random.RandomBytes(
+          `${name}-field-encryption-key-g${generation}`,
+          { length: FERNET_KEY_BYTES, keepers: { generation: String(generation) } },
+          parent,
+        ).base64,
+        fernetKeyFromBase64,
+      );
     const password = (role: string, generation: number) =>
       new random.RandomPassword(
         `${name}-${role}-db-password-g${generation}`,

@@ -4,7 +4,7 @@
  * which the language host hands the pack as PULUMI_CONFIG; pack config may override it.
  */
 import type { EnforcementLevel } from "@pulumi/policy";
-import type { Severity } from "./pack/checklist";
+import type { Severity } from "./protocol";
 
 export type Mode = "production" | "demo";
 

@@ -1,18 +1,16 @@
 /**
- * `pulumi up -s <agency>`: one agency instance from stacks/Pulumi.<agency>.yaml.
+ * `pulumi up -s <agency>`: one agency instance from stacks/Pulumi.<agency>.yaml. Its stack outputs
+ * are the instance's outputs (AgencyInstanceOutputs), whatever the target.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { instanceOutputs } from "../components/outputs";
 import { deployAgency } from "./program";
 
 const instance = deployAgency(pulumi.runtime.allConfig());
 
-export const url = instance.url;
-export const healthUrl = instance.healthUrl;
-export const imageDigest = instance.imageDigest;
-export const previousImageDigest = instance.previousImageDigest;
-export const appDatabaseName = instance.appDatabaseName;
-export const auditDatabaseName = instance.auditDatabaseName;
-export const databaseUrl = instance.databaseUrl;
-export const auditDatabaseUrl = instance.auditDatabaseUrl;
-export const runbook = instance.runbook;
-export const runbookCommands = instance.runbookCommands;
+export = {
+  ...instanceOutputs(instance),
+  // Docker: read back by the next update (components/docker/job-ledger.ts, components/config.ts).
+  jobLedger: "jobLedger" in instance ? instance.jobLedger : undefined,
+  protectedSettings: "protectedSettings" in instance ? instance.protectedSettings : undefined,
+};

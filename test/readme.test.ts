@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { instanceSchema } from "../components/config";
+import { VERDICT_TABLE } from "../policies/command/cli/exit-status";
 import { REPO_ROOT } from "./support/paths";
 
 // zod wraps defaulted/optional settings; the leaf is the innermost type.
@@ -32,4 +33,9 @@ describe("README", () => {
     const documented = [...readme.matchAll(/^\| `agency-deploy:([A-Za-z.]+)`/gm)].map((m) => m[1]).sort();
     expect(documented).toEqual(settingKeys(instanceSchema).sort());
   });
+});
+
+test("the README carries the verdict and gate table --help prints, verbatim", () => {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+  expect(readme).toContain(VERDICT_TABLE);
 });

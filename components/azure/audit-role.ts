@@ -11,7 +11,6 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type * as azure from "@pulumi/azure-native/types/input";
 import { readScripts } from "../docker/backup";
-import { postgresImage } from "../docker/database";
 import { InstanceSettings } from "../config";
 import { APP_DATABASE, AUDIT_DATABASE, AUDIT_ROLE, POSTGRES_ADMIN_LOGIN } from "./sizing";
 import { VaultReference, VaultSecretSpec } from "./vault";
@@ -47,6 +46,8 @@ export function auditRoleStep(
   serverHost: pulumi.Input<string>,
   references: readonly VaultReference[],
   identityId: pulumi.Input<string>,
+  /** The pinned `postgres` image of the server's major version, from the instance's registry. */
+  image: pulumi.Input<string>,
 ): AuditRoleStep {
   const script = readScripts([AUDIT_ROLE_SCRIPT])[AUDIT_ROLE_SCRIPT];
   const plain: Record<string, pulumi.Input<string>> = {
@@ -65,8 +66,8 @@ export function auditRoleStep(
   return {
     container: {
       name: "audit-role",
-      // psql of the server's own major version.
-      image: postgresImage(settings.postgres.version),
+      // psql of the server's own major version, imported into the instance's registry.
+      image,
       command: ["/bin/sh", "-c", script],
       env: [
         ...Object.entries(plain).map(([name, value]) => ({ name, value })),

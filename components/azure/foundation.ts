@@ -11,6 +11,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as resources from "@pulumi/azure-native/resources";
 import { InstanceSettings } from "../config";
+import { fromProviderOutput } from "../provider-output";
 import { GlobalNames, globalNames } from "./sizing";
 
 /** Days Log Analytics keeps logs; the first 31 are included in the ingestion price. */
@@ -21,6 +22,8 @@ export interface Foundation {
   location: string;
   subscriptionId: pulumi.Output<string>;
   tenantId: pulumi.Output<string>;
+  /** The object id of the identity running `pulumi up` (user or service principal). */
+  deployerObjectId: pulumi.Output<string>;
   names: pulumi.Output<GlobalNames>;
   workspace: operationalinsights.Workspace;
   environment: app.ManagedEnvironment;
@@ -49,7 +52,7 @@ export function createFoundation(
     { length: 6, special: false, upper: false, numeric: true, lower: true },
     opts,
   ).result;
-  const names = suffix.apply((s) => globalNames(settings.agency, s));
+  const names = fromProviderOutput(suffix, (s) => globalNames(settings.agency, s));
 
   const workspace = new operationalinsights.Workspace(
     `${name}-logs`,
@@ -105,6 +108,7 @@ export function createFoundation(
     location,
     subscriptionId: client.subscriptionId,
     tenantId: client.tenantId,
+    deployerObjectId: client.objectId,
     names,
     workspace,
     environment,
@@ -120,5 +124,11 @@ export function builtInRole(subscriptionId: pulumi.Input<string>, roleId: string
 
 /** Built-in role "Key Vault Secrets User": read secret contents. */
 export const KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6";
+/**
+ * Built-in role "Key Vault Secrets Officer": every data-plane action on secrets, delete included.
+ * An RBAC vault answers a secret's delete (a removed fallback, `pulumi destroy`) from the data
+ * plane, which Owner, Contributor and User Access Administrator do not reach.
+ */
+export const KEY_VAULT_SECRETS_OFFICER = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
 /** Built-in role "AcrPull": pull images. */
 export const ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d";

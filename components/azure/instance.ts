@@ -17,8 +17,10 @@
  *  - the web app serves HTTPS only, is probed, and keeps at least one replica in production.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
 import { AgencyInstanceArgs } from "../args";
-import { parseInstanceSettings, InstanceSettings } from "../config";
+import { parseInstanceSettings, InstanceSettings, validateArgs } from "../config";
+import { AgencyInstanceOutputs, instanceOutputs } from "../outputs";
 import { azureRunbook, Runbook, RunbookCommands } from "../runbook";
 import { imageSource } from "../image";
 import { AgencySecrets, generationsOf, joinKeyList } from "../secrets";
@@ -26,31 +28,49 @@ import { auditRoleSecrets, auditRoleStep } from "./audit-role";
 import { containerShape } from "./containers";
 import { createDatabases } from "./database";
 import { createFoundation } from "./foundation";
-import { createImage } from "./registry";
-import { createReleasePhase } from "./release-job";
+import { createImage, createRegistry } from "./registry";
+import { RegistryImport } from "./registry-import";
+import { postgresImage } from "../docker/database";
+import { ARM_ENDPOINT, createReleasePhase, RELEASE_POLL_SECONDS } from "./release-job";
 import { assertAzureSettings, publicHosts, RestoreProcedure } from "./sizing";
 import { createVault, VaultSecretSpec } from "./vault";
 import { createWebApp } from "./web";
 
 export const AZURE_INSTANCE_TYPE = "agency-deploy:azure:AgencyInstance";
 
-export class AzureAgencyInstance extends pulumi.ComponentResource {
+/** How long `pulumi up` waits for ACR to copy the init image. */
+export const REGISTRY_IMPORT_TIMEOUT_SECONDS = 600;
+
+/**
+ * One agency's hardened instance on Azure: Container Apps (the web app and the release job),
+ * PostgreSQL Flexible Server (the app and audit databases) and Key Vault (the generated secrets).
+ */
+export class AzureAgencyInstance extends pulumi.ComponentResource implements AgencyInstanceOutputs {
   /** The app's HTTPS address on Azure (its default Container Apps host name). */
   readonly url: pulumi.Output<string>;
   /** The agency's canonical address (the first domain), once its DNS and certificate are bound. */
   readonly canonicalUrl: pulumi.Output<string>;
+  /** URL of the liveness endpoint. */
   readonly healthUrl: pulumi.Output<string>;
   /** The image the web app runs, pinned by digest. */
   readonly imageDigest: pulumi.Output<string>;
   /** The image released before this one ("" before the second release): the rollback target. */
   readonly previousImageDigest: pulumi.Output<string>;
+  /** Name of the app database. */
   readonly appDatabaseName: pulumi.Output<string>;
+  /** Name of the audit database. */
   readonly auditDatabaseName: pulumi.Output<string>;
+  /** Connection string of the app database (secret). */
   readonly databaseUrl: pulumi.Output<string>;
+  /** Connection string of the audit database (secret). */
   readonly auditDatabaseUrl: pulumi.Output<string>;
+  /** The resource group holding the instance. */
   readonly resourceGroupName: pulumi.Output<string>;
+  /** The PostgreSQL Flexible Server holding both databases. */
   readonly postgresServerName: pulumi.Output<string>;
+  /** The Key Vault holding the instance's secrets. */
   readonly keyVaultName: pulumi.Output<string>;
+  /** The Container Apps Job that runs the release phase. */
   readonly releaseJobName: pulumi.Output<string>;
   /** Point-in-time restore: the exact `az postgres flexible-server restore` command and the steps around it. */
   readonly restore: pulumi.Output<RestoreProcedure>;
@@ -60,14 +80,34 @@ export class AzureAgencyInstance extends pulumi.ComponentResource {
   readonly runbookCommands: pulumi.Output<RunbookCommands>;
 
   constructor(name: string, args: AgencyInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
-    const settings = parseInstanceSettings(args);
-    assertAzureSettings(settings);
-    const source = imageSource(settings.agency, settings.image);
+    const { settings, source } = validateArgs(`AzureAgencyInstance "${name}"`, () => {
+      const valid = parseInstanceSettings(args);
+      assertAzureSettings(valid);
+      return { settings: valid, source: imageSource(valid.agency, valid.image) };
+    });
     super(AZURE_INSTANCE_TYPE, name, {}, opts);
 
     const foundation = createFoundation(name, settings, this);
     const secrets = new AgencySecrets(`${name}-secrets`, { rotation: settings.rotation }, { parent: this });
-    const image = createImage(name, settings.agency, source, foundation, this);
+    const registry = createRegistry(name, foundation, this);
+    const image = createImage(name, settings.agency, source, foundation, registry, this);
+    // The init container's psql, copied from Docker Hub into the instance's registry at deploy.
+    const postgres = postgresImage(settings.postgres.version);
+    const initImage = new RegistryImport(
+      `${name}-postgres-image`,
+      {
+        registryId: registry.registry.id,
+        loginServer: registry.registry.loginServer,
+        sourceRegistry: "docker.io",
+        sourceImage: `library/${postgres}`,
+        targetTag: postgres,
+        managementEndpoint: ARM_ENDPOINT,
+        token: pulumi.secret(authorization.getClientTokenOutput({}, { parent: this }).token),
+        timeoutSeconds: REGISTRY_IMPORT_TIMEOUT_SECONDS,
+        pollSeconds: RELEASE_POLL_SECONDS,
+      },
+      { parent: this },
+    );
     const databases = createDatabases(name, settings, foundation, secrets.auditDatabasePassword, this);
 
     const appSecrets = vaultSecrets(settings, secrets, databases);
@@ -89,6 +129,7 @@ export class AzureAgencyInstance extends pulumi.ComponentResource {
       databases.host,
       referencesTo(roleSecrets),
       foundation.identity.id,
+      initImage.image,
     );
     const access = [vault.readAccess, ...(image.pullAccess === undefined ? [] : [image.pullAccess])];
 
@@ -148,22 +189,13 @@ export class AzureAgencyInstance extends pulumi.ComponentResource {
     this.runbook = runbook.apply((r) => r.markdown);
     this.runbookCommands = runbook.apply((r) => r.commands);
     this.registerOutputs({
-      url: this.url,
+      ...instanceOutputs(this),
       canonicalUrl: this.canonicalUrl,
-      healthUrl: this.healthUrl,
-      imageDigest: this.imageDigest,
-      previousImageDigest: this.previousImageDigest,
-      appDatabaseName: this.appDatabaseName,
-      auditDatabaseName: this.auditDatabaseName,
-      databaseUrl: this.databaseUrl,
-      auditDatabaseUrl: this.auditDatabaseUrl,
       resourceGroupName: this.resourceGroupName,
       postgresServerName: this.postgresServerName,
       keyVaultName: this.keyVaultName,
       releaseJobName: this.releaseJobName,
       restore: this.restore,
-      runbook: this.runbook,
-      runbookCommands: this.runbookCommands,
     });
   }
 }

@@ -10,6 +10,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import { ImageSource } from "../image";
 import { ACR_PULL, builtInRole, Foundation } from "./foundation";
+import { whenComputed } from "../provider-output";
 
 export interface PulledImage {
   /** What the job and the app run: `registry/repo@sha256:...` for a build, the reference otherwise. */
@@ -18,6 +19,50 @@ export interface PulledImage {
   registryServer?: pulumi.Output<string>;
   /** Depend on this before an app pulls (absent for a pushed reference). */
   pullAccess?: authorization.RoleAssignment;
+}
+
+/** The instance's own registry, and the identity's pull access to it. */
+export interface InstanceRegistry {
+  registry: containerregistry.Registry;
+  pullAccess: authorization.RoleAssignment;
+}
+
+/**
+ * The instance's Azure Container Registry (Basic): it holds the built app image, and always the
+ * release job's init image (registry-import.ts), so nothing the jobs run is pulled anonymously.
+ */
+export function createRegistry(
+  name: string,
+  foundation: Foundation,
+  parent: pulumi.Resource,
+): InstanceRegistry {
+  const opts = { parent };
+  const registry = new containerregistry.Registry(
+    `${name}-registry`,
+    {
+      resourceGroupName: foundation.resourceGroupName,
+      location: foundation.location,
+      registryName: foundation.names.registry,
+      sku: { name: "Basic" },
+      // The push from `pulumi up` authenticates with the admin credential; apps use AcrPull.
+      adminUserEnabled: true,
+      anonymousPullEnabled: false,
+      tags: foundation.tags,
+    },
+    opts,
+  );
+  const pullAccess = new authorization.RoleAssignment(
+    `${name}-registry-pull`,
+    {
+      scope: registry.id,
+      principalId: foundation.identity.principalId,
+      principalType: "ServicePrincipal",
+      roleDefinitionId: builtInRole(foundation.subscriptionId, ACR_PULL),
+      description: "The agency app and its release job pull their images",
+    },
+    opts,
+  );
+  return { registry, pullAccess };
 }
 
 /** `registry/repo:tag@sha256:x` or `registry/repo@sha256:x` -> `registry/repo@sha256:x`. */
@@ -35,25 +80,15 @@ export function createImage(
   agency: string,
   source: ImageSource,
   foundation: Foundation,
+  instanceRegistry: InstanceRegistry,
   parent: pulumi.Resource,
 ): PulledImage {
   const opts = { parent };
-  if (source.build === undefined) return { ref: pulumi.output(source.ref ?? "") };
+  const { registry, pullAccess } = instanceRegistry;
+  if (source.build === undefined) {
+    return { ref: pulumi.output(source.ref ?? ""), registryServer: registry.loginServer, pullAccess };
+  }
 
-  const registry = new containerregistry.Registry(
-    `${name}-registry`,
-    {
-      resourceGroupName: foundation.resourceGroupName,
-      location: foundation.location,
-      registryName: foundation.names.registry,
-      sku: { name: "Basic" },
-      // The push from `pulumi up` authenticates with the admin credential; apps use AcrPull.
-      adminUserEnabled: true,
-      anonymousPullEnabled: false,
-      tags: foundation.tags,
-    },
-    opts,
-  );
   const credentials = containerregistry.listRegistryCredentialsOutput(
     { resourceGroupName: foundation.resourceGroupName, registryName: registry.name },
     opts,
@@ -80,19 +115,10 @@ export function createImage(
     },
     opts,
   );
-  const pullAccess = new authorization.RoleAssignment(
-    `${name}-registry-pull`,
-    {
-      scope: registry.id,
-      principalId: foundation.identity.principalId,
-      principalType: "ServicePrincipal",
-      roleDefinitionId: builtInRole(foundation.subscriptionId, ACR_PULL),
-      description: "The agency app and its release job pull the application image",
-    },
-    opts,
-  );
   return {
-    ref: pulumi.all([imageName, image.repoDigest]).apply(([n, d]) => pinnedReference(n, d)),
+    ref: pulumi
+      .all([imageName, image.repoDigest])
+      .apply(([n, d]) => whenComputed(d, (digest) => pinnedReference(n, digest))),
     registryServer: registry.loginServer,
     pullAccess,
   };

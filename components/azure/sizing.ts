@@ -27,12 +27,17 @@ export function azureSettingsIssues(settings: InstanceSettings): ConfigIssue[] {
   if (settings.mode === "production" && azure.minReplicas === 0) {
     issues.push({
       key: configKey(["azure", "minReplicas"]),
+      path: ["azure", "minReplicas"],
       message:
         "must be at least 1 in production (a scaled-to-zero app fails its first requests while starting)",
     });
   }
   if (azure.minReplicas !== undefined && azure.minReplicas > azure.maxReplicas) {
-    issues.push({ key: configKey(["azure", "minReplicas"]), message: "must not exceed azure.maxReplicas" });
+    issues.push({
+      key: configKey(["azure", "minReplicas"]),
+      path: ["azure", "minReplicas"],
+      message: "must not exceed azure.maxReplicas",
+    });
   }
   return issues;
 }
@@ -94,12 +99,17 @@ export function publicHosts(settings: InstanceSettings, defaultHost: string): st
 
 /** The point-in-time restore of the instance's server, as data and as the exact command. */
 export interface RestoreProcedure {
+  /** The resource group of the server. */
   resourceGroup: string;
+  /** The server whose point-in-time backups are restored. */
   sourceServer: string;
+  /** How many days back a restore can go. */
   retentionDays: number;
+  /** Whether the backups are also kept in the paired region. */
   geoRedundantBackup: boolean;
   /** Replace RESTORE_TIME (ISO 8601, UTC) and run; it creates a new server next to the old one. */
   command: string;
+  /** The whole procedure around the command, in order. */
   steps: string[];
 }
 

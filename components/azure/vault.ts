@@ -2,11 +2,17 @@
  * The instance's Key Vault: RBAC-authorised, soft delete and purge protection on, holding every
  * secret the app reads. The identity gets "Key Vault Secrets User" on this vault only; the web app
  * and the release job reference the secrets through that identity and depend on the assignment.
+ *
+ * The identity running `pulumi up` gets "Key Vault Secrets Officer" on this vault only: an RBAC
+ * vault deletes a secret (a fallback dropped after a rotation, `pulumi destroy`) through its data
+ * plane, which the documented deploying roles (Owner, or Contributor + User Access Administrator)
+ * do not reach, so without it those deletes fail with 403. Every secret depends on the
+ * assignment, so on destroy the secrets go first and the assignment last.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import { builtInRole, Foundation, KEY_VAULT_SECRETS_USER } from "./foundation";
+import { builtInRole, Foundation, KEY_VAULT_SECRETS_OFFICER, KEY_VAULT_SECRETS_USER } from "./foundation";
 
 /** The longest soft-delete window Key Vault offers: a deleted secret can come back for 90 days. */
 export const SOFT_DELETE_DAYS = 90;
@@ -32,6 +38,8 @@ export interface InstanceVault {
   secrets: keyvault.Secret[];
   /** Depend on this before anything reads the secrets. */
   readAccess: authorization.RoleAssignment;
+  /** The deploying identity's data-plane access to the secrets (their writes and deletes). */
+  deployerAccess: authorization.RoleAssignment;
 }
 
 export function createVault(
@@ -64,6 +72,17 @@ export function createVault(
     opts,
   );
 
+  const deployerAccess = new authorization.RoleAssignment(
+    `${name}-vault-secrets-officer`,
+    {
+      scope: vault.id,
+      principalId: foundation.deployerObjectId,
+      roleDefinitionId: builtInRole(foundation.subscriptionId, KEY_VAULT_SECRETS_OFFICER),
+      description: "The identity running pulumi up writes and deletes the instance's secrets",
+    },
+    opts,
+  );
+
   const secrets = specs.map(
     (spec) =>
       new keyvault.Secret(
@@ -74,7 +93,7 @@ export function createVault(
           secretName: spec.secretName,
           properties: { value: pulumi.secret(spec.value), contentType: "text/plain" },
         },
-        opts,
+        { ...opts, dependsOn: [deployerAccess] },
       ),
   );
 
@@ -97,5 +116,5 @@ export function createVault(
     // Versionless URI: Container Apps picks up a rotated value without a spec change.
     keyVaultUrl: secrets[i].properties.secretUri,
   }));
-  return { vault, references, secrets, readAccess };
+  return { vault, references, secrets, readAccess, deployerAccess };
 }

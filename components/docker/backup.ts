@@ -27,8 +27,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { InstanceSettings } from "../config";
 import { POSTGRES_IMAGE_USER, postgresDataPath, postgresImage } from "./database";
-import { after, exitGate, jobFailure, ONE_SHOT_JOB } from "./gate";
-import { containerLogging, type ContainerLimits, resourceLimits } from "./hardening";
+import { after, exitGate, jobFailure, jobTimeouts, ONE_SHOT_JOB } from "./gate";
+import { containerLogging, type ContainerLimits, REPLACE_ON_CHANGES, resourceLimits } from "./hardening";
+import type { JobLedger } from "./job-ledger";
 
 /** Where backups live inside the backup containers: the postgres image's data directory (see above). */
 export function backupDirectory(postgresVersion: number): string {
@@ -244,7 +245,12 @@ export class BackupService extends pulumi.ComponentResource {
       },
       // dependsOn does not flow from a component to its children: forward it (healthy databases).
       // A fixed name cannot exist twice: replace by deleting first.
-      { parent: this, dependsOn: opts?.dependsOn, deleteBeforeReplace: true },
+      {
+        parent: this,
+        dependsOn: opts?.dependsOn,
+        deleteBeforeReplace: true,
+        replaceOnChanges: REPLACE_ON_CHANGES,
+      },
     );
     this.registerOutputs({ name: this.container.name });
   }
@@ -255,14 +261,22 @@ export interface PreReleaseBackupArgs extends BackupContainerArgs {
   releaseImageId: pulumi.Input<string>;
   /** The release script: new steps mean a new release, and so a new backup. */
   releaseScript: string;
+  /** How long the backup may run (`timeouts.backupMinutes`). */
+  timeoutMinutes: number;
+  /** Reruns the backup after a failed one (job-ledger.ts); without it, a failed backup sticks. */
+  ledger?: JobLedger;
 }
+
+/** The ledger's name for the pre-release backup. */
+export const PRE_RELEASE_BACKUP_JOB = "pre-release-backup";
 
 /**
  * One backup of both databases before each release. A one-shot container gated on its exit code
  * (attach, mustRun false, rm false, logs, then an explicit exitCode check), as the release is:
  * `after(value)` resolves only once the backup succeeded, so a release consuming it never runs
  * after a failed backup. Its labels carry the release's image and steps, and a changed label
- * replaces the container: the backup runs again exactly when the release does.
+ * replaces the container: the backup runs again exactly when the release does, and, through its
+ * JobLedger attempt label (job-ledger.ts), on the `up` after a failed backup.
  */
 export class PreReleaseBackup extends pulumi.ComponentResource {
   readonly container: docker.Container;
@@ -279,34 +293,39 @@ export class PreReleaseBackup extends pulumi.ComponentResource {
       { name: image, keepLocally: true },
       { parent: this },
     );
+    const inputs = {
+      name,
+      image: pulled.name,
+      entrypoints: ["/bin/sh", "-c"],
+      command: [script],
+      envs: backupEnvironment(args, { BACKUP_LABEL: "pre-release" }),
+      networksAdvanced: [{ name: args.network }],
+      volumes: [args.storage],
+      ...ONE_SHOT_JOB,
+      ...backupRuntime(),
+      ...resourceLimits(args.limits),
+      ...containerLogging(),
+    };
+    const releaseLabels = [
+      { label: "agency-deploy.release-image", value: args.releaseImageId },
+      { label: "agency-deploy.release-steps", value: stepsDigest },
+    ];
+    const attempt = args.ledger?.labels(PRE_RELEASE_BACKUP_JOB, inputs, releaseLabels);
     this.container = new docker.Container(
       `${name}-job`,
-      {
-        name,
-        image: pulled.name,
-        entrypoints: ["/bin/sh", "-c"],
-        command: [script],
-        envs: backupEnvironment(args, { BACKUP_LABEL: "pre-release" }),
-        networksAdvanced: [{ name: args.network }],
-        volumes: [args.storage],
-        labels: [
-          { label: "agency-deploy.release-image", value: args.releaseImageId },
-          { label: "agency-deploy.release-steps", value: stepsDigest },
-        ],
-        ...ONE_SHOT_JOB,
-        ...backupRuntime(),
-        ...resourceLimits(args.limits),
-        ...containerLogging(),
-      },
+      { ...inputs, labels: attempt?.labels ?? releaseLabels },
       {
         parent: this,
         dependsOn: opts?.dependsOn,
         additionalSecretOutputs: ["containerLogs"],
         deleteBeforeReplace: true,
+        customTimeouts: jobTimeouts(args.timeoutMinutes),
+        replaceOnChanges: REPLACE_ON_CHANGES,
       },
     );
     this.exitCode = this.container.exitCode;
     this.succeeded = exitGate(this.exitCode, (exitCode) => preReleaseBackupFailure(name, exitCode));
+    attempt?.record(this.succeeded);
     this.registerOutputs({ exitCode: this.exitCode });
   }
 

@@ -17,6 +17,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
+import { after } from "./gate";
 import { containerLogging, type ContainerLimits, resourceLimits } from "./hardening";
 
 /** Pinned PostgreSQL images per major version; bump deliberately (CS-3, DB-8). */
@@ -89,6 +90,12 @@ export interface DatabaseArgs {
   protectData: boolean;
   /** CPU and memory caps (`resources.database`). */
   limits: ContainerLimits;
+  /**
+   * Resolves only when no change that would replace a protected container is pending (the
+   * instance compares with the last update, config.ts protectedDataChanges); the CPU cap, the
+   * one configurable input that forces a replacement, waits on it.
+   */
+  refused?: pulumi.Output<unknown>;
 }
 
 interface DatabaseRole {
@@ -151,6 +158,7 @@ abstract class PostgresDatabase extends pulumi.ComponentResource {
         destroyGraceSeconds: POSTGRES_STOP_TIMEOUT,
         securityOpts: ["no-new-privileges:true"],
         ...resourceLimits(args.limits),
+        ...(args.refused === undefined ? {} : { cpus: after(args.refused, String(args.limits.cpu)) }),
         ...containerLogging(),
       },
       // The env is read only by initdb (see the header): a new password must not replace the

@@ -20,6 +20,14 @@ export const ONE_SHOT_JOB = {
   restart: "no",
 } as const satisfies Partial<docker.ContainerArgs>;
 
+/**
+ * A job's create and update timeouts: the provider waits for an attached container for at most
+ * 20 minutes by default, then fails while the container keeps running (a long migration or dump).
+ */
+export function jobTimeouts(minutes: number): pulumi.CustomTimeouts {
+  return { create: `${minutes}m`, update: `${minutes}m` };
+}
+
 /** The message for a failed one-shot job, or undefined when it succeeded (exit code 0). */
 export function jobFailure(
   job: string,

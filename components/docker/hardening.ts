@@ -23,6 +23,14 @@ export function hardenedRuntime(): Pick<
   };
 }
 
+/**
+ * Container properties the provider neither replaces nor updates on a change (its update handles
+ * only restart, memory and CPU shares/sets): without `replaceOnChanges` a fixed healthcheck or tmpfs
+ * mount would never reach a running container. Not for the protected databases, whose replacement
+ * protection refuses.
+ */
+export const REPLACE_ON_CHANGES = ["tmpfs", "healthcheck"];
+
 /** A container's CPU and memory caps (HC-8), as configured under `resources.*`. */
 export interface ContainerLimits {
   cpu: number;

@@ -2,8 +2,10 @@
  * DockerAgencyInstance: one agency's complete instance on one Docker host.
  *
  * Dependency chain: both databases healthy -> current passwords applied -> pre-release backup
- * succeeded -> release succeeded -> web healthy -> proxy; each "succeeded" is a gate on a one-shot
- * job's exit code, so nothing after a failed job changes.
+ * succeeded -> release succeeded -> this release's web container healthy -> proxy routes to it ->
+ * (the engine deletes the previous release's container last); each "succeeded" is a gate on a
+ * one-shot job's exit code, so nothing after a failed job changes. Every job records its success in
+ * the JobLedger (job-ledger.ts), so a failed one runs again on the next `up`.
  * Networks: an internal network (no route out, no published ports) for the databases, the
  * release and the web service; a proxy network shared by the web service and Caddy, the only
  * container publishing ports. Configuration is validated before anything is registered.
@@ -11,10 +13,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { AgencyInstanceArgs } from "../args";
-import { InstanceSettings, parseInstanceSettings } from "../config";
-import { AppImage, ImageSource, imageSource } from "../image";
+import {
+  ConfigError,
+  InstanceSettings,
+  parseInstanceSettings,
+  protectedDataChanges,
+  ProtectedSettings,
+  protectedSettings,
+  validateArgs,
+} from "../config";
+import { AppImage, imageSource, sourceDigest } from "../image";
 import { releaseScript } from "../release";
 import { dockerRunbook, Runbook, RunbookCommands } from "../runbook";
+import { AgencyInstanceOutputs, instanceOutputs } from "../outputs";
 import { AgencySecrets } from "../secrets";
 import {
   backupBeforeRelease,
@@ -27,10 +38,24 @@ import {
 import { AppDatabase, AUDIT_WRITER_ROLE, AuditDatabase } from "./database";
 import { containerEnvironment } from "./environment";
 import { DatabasePasswordRotation } from "./password-rotation";
-import { previousImage } from "./previous-deployment";
-import { Proxy } from "./proxy";
+import { JobLedger, JobRecords } from "./job-ledger";
+import { lastDeploymentOutputs, previousImage } from "./previous-deployment";
+import { Proxy, RouteSwitch } from "./proxy";
 import { ReleasePhase } from "./release";
-import { WEB_HOST, WebService } from "./web";
+import { releaseKey, WEB_HOST, webContainersCommand, WebService } from "./web";
+
+/** The stack output recording the settings that would replace a protected database. */
+export const PROTECTED_SETTINGS_OUTPUT = "protectedSettings";
+
+/** The protected settings the last completed update recorded, if any. */
+export function lastProtectedSettings(
+  outputs: Record<string, unknown> | undefined,
+): Partial<ProtectedSettings> | undefined {
+  const recorded = outputs?.[PROTECTED_SETTINGS_OUTPUT];
+  return typeof recorded === "object" && recorded !== null
+    ? (recorded as Partial<ProtectedSettings>)
+    : undefined;
+}
 
 /** The public base URL: https on the first domain, with the port when it is not 443. */
 export function publicUrl(settings: InstanceSettings): string {
@@ -38,7 +63,12 @@ export function publicUrl(settings: InstanceSettings): string {
   return `https://${settings.domains[0]}${port}`;
 }
 
-export class DockerAgencyInstance extends pulumi.ComponentResource {
+/**
+ * One agency's complete instance on one Docker host: generated secrets, the app image, the app and
+ * audit PostgreSQL databases, backups, the release phase, the gunicorn web service and the Caddy
+ * TLS proxy.
+ */
+export class DockerAgencyInstance extends pulumi.ComponentResource implements AgencyInstanceOutputs {
   /** Public URL of the instance. */
   readonly url: pulumi.Output<string>;
   /** URL of the liveness endpoint. */
@@ -47,7 +77,9 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
   readonly imageDigest: pulumi.Output<string>;
   /** The image released before this one ("" before the second release): what a rollback re-deploys. */
   readonly previousImageDigest: pulumi.Output<string>;
+  /** Name of the app database. */
   readonly appDatabaseName: pulumi.Output<string>;
+  /** Name of the audit database. */
   readonly auditDatabaseName: pulumi.Output<string>;
   /** Connection string of the app database (secret). */
   readonly databaseUrl: pulumi.Output<string>;
@@ -57,11 +89,17 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
   readonly runbook: pulumi.Output<string>;
   /** The runbook's four procedures, as the reliability report lists them. */
   readonly runbookCommands: pulumi.Output<RunbookCommands>;
+  /** Export as `jobLedger`: which one-shot jobs succeeded with which inputs (job-ledger.ts). */
+  readonly jobLedger: pulumi.Output<JobRecords>;
+  /** Export as `protectedSettings`: lets the next update refuse changes that replace the databases. */
+  readonly protectedSettings: pulumi.Output<ProtectedSettings>;
 
   constructor(name: string, args: AgencyInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate everything before registering anything.
-    const settings = parseInstanceSettings(args);
-    const source: ImageSource = imageSource(settings.agency, settings.image);
+    const { settings, source } = validateArgs(`DockerAgencyInstance "${name}"`, () => {
+      const valid = parseInstanceSettings(args);
+      return { settings: valid, source: imageSource(valid.agency, valid.image) };
+    });
     super("agency-deploy:docker:AgencyInstance", name, {}, opts);
 
     // A remote Docker host gets its own provider; components hand it down to their containers.
@@ -81,6 +119,14 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
       { parent: this },
     );
     const image = new AppImage(`${name}-app`, { source }, child);
+    const last = lastDeploymentOutputs(`${name}-previous-deployment`, { parent: this });
+    const ledger = new JobLedger(last);
+    // Refused before the database containers see it: their replacement would fail on protection.
+    const protectedChangesRefused = last.apply((outputs) => {
+      const issues = protectedDataChanges(settings, lastProtectedSettings(outputs));
+      if (issues.length > 0) throw new ConfigError(issues);
+      return true;
+    });
 
     const internal = new docker.Network(`${name}-internal`, { internal: true, driver: "bridge" }, network);
     const edge = new docker.Network(`${name}-edge`, { driver: "bridge" }, network);
@@ -90,6 +136,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
       network: internal.name,
       protectData: settings.protectData,
       limits: settings.resources.database,
+      refused: protectedChangesRefused,
     };
     const appDb = new AppDatabase(`${name}-db`, { ...dbArgs, password: secrets.appDatabasePassword }, child);
     const auditDb = new AuditDatabase(
@@ -135,6 +182,8 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
         ],
         auditWriter: { owner: auditOwner, role: AUDIT_WRITER_ROLE, password: auditWriterPassword },
         limits: settings.resources.backup,
+        timeoutMinutes: settings.timeouts.rotationMinutes,
+        ledger,
       },
       { ...child, dependsOn: databasesHealthy },
     );
@@ -172,6 +221,8 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
               ...backupArgs,
               releaseImageId: image.imageId,
               releaseScript: releaseScript(settings.release.steps),
+              timeoutMinutes: settings.timeouts.backupMinutes,
+              ledger,
             },
             { ...child, dependsOn: credentialsReady },
           )
@@ -185,25 +236,32 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
         envs: releaseEnvs,
         networks: [internal.name],
         limits: settings.resources,
+        timeoutMinutes: settings.timeouts.releaseMinutes,
+        ledger,
       },
       { ...child, dependsOn: [...credentialsReady, ...(preRelease ? [preRelease.container] : [])] },
     );
 
     const web = new WebService(
       `${name}-web`,
-      { settings, imageId: release.imageId, envs: webEnvs, networks: [internal.name, edge.name] },
+      {
+        settings,
+        releaseKey: releaseKey(settings, sourceDigest(source)),
+        imageId: release.imageId,
+        envs: webEnvs,
+        networks: [internal.name, edge.name],
+      },
       { ...child, dependsOn: [release.container] },
     );
 
+    const site = { domains: settings.domains, email: settings.proxy.email };
+    let routed: RouteSwitch | undefined;
     if (settings.proxy.enabled) {
-      new Proxy(
+      const proxy = new Proxy(
         `${name}-proxy`,
         {
-          site: {
-            domains: settings.domains,
-            upstream: `${WEB_HOST}:${web.port}`,
-            email: settings.proxy.email,
-          },
+          // Its own config routes to every release's shared name; RouteSwitch narrows it to this one.
+          site: { ...site, upstream: `${WEB_HOST}:${web.port}` },
           network: edge.name,
           httpPort: settings.docker.httpPort,
           httpsPort: settings.docker.httpsPort,
@@ -211,13 +269,26 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
         },
         { ...child, dependsOn: [web.container] },
       );
+      routed = new RouteSwitch(
+        `${name}-route-switch`,
+        {
+          proxy,
+          site: { ...site, upstream: `${web.releaseHost}:${web.port}` },
+          limits: settings.resources.proxy,
+          ledger,
+        },
+        { ...child, dependsOn: [web.container, proxy.container] },
+      );
     }
 
     const url = publicUrl(settings);
-    this.url = pulumi.output(url);
+    // The URL resolves once the proxy routes to this release: a failed switch fails the update.
+    this.url = routed ? routed.after(url) : pulumi.output(url);
     this.healthUrl = pulumi.output(`${url}${settings.django.healthPath}`);
     this.imageDigest = image.digest;
-    this.previousImageDigest = previousImage(`${name}-previous-deployment`, image.digest, { parent: this });
+    this.previousImageDigest = previousImage(image.digest, last);
+    this.jobLedger = ledger.output();
+    this.protectedSettings = pulumi.output(protectedSettings(settings));
     this.appDatabaseName = pulumi.output(appDb.endpoint.database);
     this.auditDatabaseName = pulumi.output(auditDb.endpoint.database);
     this.databaseUrl = pulumi.secret(appDb.url);
@@ -227,10 +298,9 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
         backup?.container.name,
         preRelease?.container.name,
         rotation.container.name,
-        web.container.name,
         storage?.description,
       ])
-      .apply(([backupContainer, preReleaseContainer, rotationContainer, webContainer, storageDescription]) =>
+      .apply(([backupContainer, preReleaseContainer, rotationContainer, storageDescription]) =>
         dockerRunbook({
           agency: settings.agency,
           stack: pulumi.getStack(),
@@ -239,8 +309,8 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
           backupContainer,
           preReleaseBackupContainer: preReleaseContainer,
           passwordRotationContainer: rotationContainer,
-          // The provider auto-names the web container; mocks without its auto-naming leave it unset.
-          webContainer: webContainer ?? `${name}-web-server-<suffix>`,
+          // By label: the web container's name changes with every release.
+          webContainer: webContainersCommand(`${name}-web`),
           backupStorage: storageDescription,
           backupDir: backupDirectory(settings.postgres.version),
           scriptsDir: SCRIPTS_DIR,
@@ -250,16 +320,9 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
     this.runbook = runbook.apply((r) => r.markdown);
     this.runbookCommands = runbook.apply((r) => r.commands);
     this.registerOutputs({
-      url: this.url,
-      healthUrl: this.healthUrl,
-      imageDigest: this.imageDigest,
-      previousImageDigest: this.previousImageDigest,
-      appDatabaseName: this.appDatabaseName,
-      auditDatabaseName: this.auditDatabaseName,
-      databaseUrl: this.databaseUrl,
-      auditDatabaseUrl: this.auditDatabaseUrl,
-      runbook: this.runbook,
-      runbookCommands: this.runbookCommands,
+      ...instanceOutputs(this),
+      jobLedger: this.jobLedger,
+      protectedSettings: this.protectedSettings,
     });
   }
 }

@@ -17,8 +17,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { backupRuntime, bootstrapScript, readScripts, SCRIPTS_DIR } from "./backup";
 import { type DatabaseEndpoint, postgresImage } from "./database";
-import { after, exitGate, jobFailure, ONE_SHOT_JOB } from "./gate";
-import { containerLogging, type ContainerLimits, resourceLimits } from "./hardening";
+import { after, exitGate, jobFailure, jobTimeouts, ONE_SHOT_JOB } from "./gate";
+import { containerLogging, type ContainerLimits, REPLACE_ON_CHANGES, resourceLimits } from "./hardening";
+import type { JobLedger } from "./job-ledger";
 
 export const ROTATION_SCRIPT = "rotate-password.sh";
 export const AUDIT_WRITER_SCRIPT = "audit-writer-role.sh";
@@ -51,7 +52,14 @@ export interface DatabasePasswordRotationArgs {
   auditWriter?: AuditWriterLogin;
   /** CPU and memory caps (`resources.backup`). */
   limits: ContainerLimits;
+  /** How long the rotation may run (`timeouts.rotationMinutes`). */
+  timeoutMinutes: number;
+  /** Reruns the rotation after a failed one (job-ledger.ts); without it, a failed rotation sticks. */
+  ledger?: JobLedger;
 }
+
+/** The ledger's name for the password rotation. */
+export const PASSWORD_ROTATION_JOB = "password-rotation";
 
 /** `app-db` -> `APP_DB`: the env prefix of one login's passwords. */
 export function loginEnvPrefix(endpoint: DatabaseEndpoint): string {
@@ -144,27 +152,36 @@ export class DatabasePasswordRotation extends pulumi.ComponentResource {
       return entries;
     });
     if (writer) envs.push(pulumi.secret(pulumi.interpolate`AUDIT_WRITER_PASSWORD=${writer.password}`));
+    const inputs = {
+      // A fixed name (the component's) so the runbook's `docker logs` command stays exact.
+      name,
+      image: pulled.name,
+      entrypoints: ["/bin/sh", "-c"],
+      command: [script],
+      envs,
+      networksAdvanced: [{ name: args.network }],
+      ...ONE_SHOT_JOB,
+      ...backupRuntime(),
+      ...resourceLimits(args.limits),
+      ...containerLogging(),
+    };
+    const attempt = args.ledger?.labels(PASSWORD_ROTATION_JOB, inputs);
     this.container = new docker.Container(
       `${name}-job`,
-      {
-        // A fixed name (the component's) so the runbook's `docker logs` command stays exact.
-        name,
-        image: pulled.name,
-        entrypoints: ["/bin/sh", "-c"],
-        command: [script],
-        envs,
-        networksAdvanced: [{ name: args.network }],
-        ...ONE_SHOT_JOB,
-        ...backupRuntime(),
-        ...resourceLimits(args.limits),
-        ...containerLogging(),
-      },
+      { ...inputs, labels: attempt?.labels },
       // dependsOn does not flow from a component to its children: forward it (healthy databases).
       // A fixed name cannot exist twice: replace by deleting first.
-      { parent: this, dependsOn: opts?.dependsOn, deleteBeforeReplace: true },
+      {
+        parent: this,
+        dependsOn: opts?.dependsOn,
+        deleteBeforeReplace: true,
+        customTimeouts: jobTimeouts(args.timeoutMinutes),
+        replaceOnChanges: REPLACE_ON_CHANGES,
+      },
     );
     this.exitCode = this.container.exitCode;
     this.succeeded = exitGate(this.exitCode, (exitCode) => passwordRotationFailure(name, exitCode));
+    attempt?.record(this.succeeded);
     this.registerOutputs({ exitCode: this.exitCode });
   }
 

@@ -41,17 +41,25 @@ export function previousImageDigest(
   return text(lastOutputs?.[PREVIOUS_IMAGE_DIGEST_OUTPUT]);
 }
 
-/** `previousImageDigest` for this deployment's `currentDigest` ("" when there is none yet). */
-export function previousImage(
+/**
+ * The outputs of this stack's last completed update, read once per deployment: the previous image
+ * (previousImage) and the one-shot jobs' ledger (job-ledger.ts) come from them.
+ */
+export function lastDeploymentOutputs(
   name: string,
-  currentDigest: pulumi.Output<string>,
   opts: pulumi.CustomResourceOptions,
-): pulumi.Output<string> {
+): pulumi.Output<Record<string, unknown> | undefined> {
   const self = new pulumi.StackReference(name, { name: selfStackName() }, opts);
   // `outputs` is the whole output map; read it directly so an absent output is simply "none".
+  return self.outputs.apply((outputs) => outputs as Record<string, unknown> | undefined);
+}
+
+/** `previousImageDigest` for this deployment's `currentDigest` ("" when there is none yet). */
+export function previousImage(
+  currentDigest: pulumi.Output<string>,
+  lastOutputs: pulumi.Output<Record<string, unknown> | undefined>,
+): pulumi.Output<string> {
   return pulumi
-    .all([currentDigest, self.outputs])
-    .apply(([current, outputs]) =>
-      previousImageDigest(current, outputs as Record<string, unknown> | undefined),
-    );
+    .all([currentDigest, lastOutputs])
+    .apply(([current, outputs]) => previousImageDigest(current, outputs));
 }

@@ -3,16 +3,38 @@
  * service. It is the only container that publishes ports (80 and 443). Public domains get ACME
  * certificates; localhost-style names get certificates from Caddy's internal CA (`tls internal`).
  * Every response carries HSTS and the usual secure headers.
+ *
+ * Releases switch the route without restarting Caddy: Caddy's own config (its env) routes to
+ * `web`, the name every release's web container answers to, so it works on its own (first start,
+ * restarts); RouteSwitch then loads the same Caddyfile with the upstream set to this release's
+ * container, through Caddy's admin API (`caddy reload`, a graceful in-place reload: no dropped
+ * connections). It runs only after the new web container is healthy, so traffic reaches a release
+ * only once it is healthy, and the old container is deleted only after the switch. If the switch
+ * fails, the update fails and the proxy keeps routing to the previous container.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import { containerLogging, type ContainerLimits, resourceLimits } from "./hardening";
+import { after, exitGate, jobFailure, jobTimeouts, ONE_SHOT_JOB } from "./gate";
+import { containerLogging, type ContainerLimits, REPLACE_ON_CHANGES, resourceLimits } from "./hardening";
+import type { JobLedger } from "./job-ledger";
 
 /** Pinned Caddy image; bump deliberately. */
 export const CADDY_IMAGE = "caddy:2.10.2-alpine";
 /** Docker cannot copy files into a read-only root, so the Caddyfile travels in the env and lands on tmpfs. */
 export const CADDYFILE_PATH = "/tmp/Caddyfile";
 export const CADDY_COMMAND = `printf '%s' "$CADDYFILE" > ${CADDYFILE_PATH} && exec caddy run --config ${CADDYFILE_PATH} --adapter caddyfile`;
+
+/**
+ * Caddy's admin endpoint: IPv4 loopback, spelled out. The healthcheck's BusyBox wget tries `::1`
+ * first for `localhost` and does not fall back, while the admin endpoint listens on IPv4.
+ */
+export const CADDY_ADMIN = "127.0.0.1:2019";
+/** The route switch pushes its Caddyfile to the running Caddy through the admin endpoint. */
+export const ROUTE_SWITCH_COMMAND = `printf '%s' "$CADDYFILE" > ${CADDYFILE_PATH} && exec caddy reload --config ${CADDYFILE_PATH} --adapter caddyfile --address ${CADDY_ADMIN}`;
+/** Minutes the route switch may take: one local HTTP call. */
+export const ROUTE_SWITCH_TIMEOUT_MINUTES = 5;
+/** The ledger's name for the route switch. */
+export const ROUTE_SWITCH_JOB = "route-switch";
 
 /** Names no public CA will certify: served with Caddy's internal CA. */
 export function isLocalDomain(domain: string): boolean {
@@ -43,7 +65,11 @@ function siteBlock(domains: string[], upstream: string, internalTls: boolean): s
     ...SECURE_HEADERS.map(([name, value]) => `\t\t${name} ${value}`),
     "\t\t-Server",
     "\t}",
-    `\treverse_proxy ${upstream}`,
+    // A request that cannot be delivered (a container stopping) is retried for a few seconds.
+    `\treverse_proxy ${upstream} {`,
+    "\t\tlb_try_duration 5s",
+    "\t\tfail_duration 10s",
+    "\t}",
     "}",
   ];
 }
@@ -52,7 +78,7 @@ function siteBlock(domains: string[], upstream: string, internalTls: boolean): s
 export function caddyfile(site: CaddySite): string {
   const local = site.domains.filter(isLocalDomain);
   const pub = site.domains.filter((domain) => !isLocalDomain(domain));
-  const lines: string[] = ["{", "\tadmin localhost:2019"];
+  const lines: string[] = ["{", `\tadmin ${CADDY_ADMIN}`];
   if (site.email !== undefined) lines.push(`\temail ${site.email}`);
   lines.push("}");
   if (pub.length > 0) lines.push("", ...siteBlock(pub, site.upstream, false));
@@ -72,11 +98,14 @@ export interface ProxyArgs {
 
 export class Proxy extends pulumi.ComponentResource {
   readonly container: docker.Container;
+  /** The pinned Caddy image, pulled (the route switch runs it too). */
+  readonly image: pulumi.Output<string>;
 
   constructor(name: string, args: ProxyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("agency-deploy:docker:Proxy", name, {}, opts);
     const parent = { parent: this };
     const pulled = new docker.RemoteImage(`${name}-image`, { name: CADDY_IMAGE, keepLocally: true }, parent);
+    this.image = pulled.name;
     // Certificates and ACME account state: kept across container replacement (ACME rate limits).
     const data = new docker.Volume(`${name}-data`, {}, parent);
     this.container = new docker.Container(
@@ -94,7 +123,7 @@ export class Proxy extends pulumi.ComponentResource {
         volumes: [{ volumeName: data.name, containerPath: "/data" }],
         networksAdvanced: [{ name: args.network }],
         healthcheck: {
-          tests: ["CMD", "wget", "-q", "-O", "/dev/null", "http://localhost:2019/config/"],
+          tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://${CADDY_ADMIN}/config/`],
           interval: "15s",
           timeout: "5s",
           retries: 3,
@@ -110,8 +139,83 @@ export class Proxy extends pulumi.ComponentResource {
         ...containerLogging(),
       },
       // dependsOn does not flow from a component to its children: forward it to the container.
-      { parent: this, dependsOn: opts?.dependsOn },
+      { parent: this, dependsOn: opts?.dependsOn, replaceOnChanges: REPLACE_ON_CHANGES },
     );
     this.registerOutputs({});
+  }
+}
+
+export interface RouteSwitchArgs {
+  /** The running proxy. */
+  proxy: Proxy;
+  /** The Caddyfile's site, its upstream the new release's own container. */
+  site: CaddySite;
+  /** CPU and memory caps (`resources.proxy`). */
+  limits: ContainerLimits;
+  /** Reruns the switch after a failed one (job-ledger.ts). */
+  ledger?: JobLedger;
+}
+
+/** Why the proxy still routes to the previous release, for a switch that exited with `exitCode`. */
+export function routeSwitchFailure(name: string, exitCode: number): string | undefined {
+  return jobFailure(
+    `${name}: the proxy's route switch`,
+    exitCode,
+    "the proxy still routes to the previous web container, which keeps running",
+    `See \`docker logs ${name}\` and the proxy's own logs; the next \`pulumi up\` switches again`,
+  );
+}
+
+/**
+ * A one-shot job in Caddy's network namespace (`container:<proxy>`, so it reaches the admin
+ * endpoint on the proxy's loopback and nothing else) that loads the release's Caddyfile into the
+ * running Caddy. Depend on it (opts.dependsOn: the new web container) so it runs once that is healthy.
+ */
+export class RouteSwitch extends pulumi.ComponentResource {
+  readonly container: docker.Container;
+  readonly exitCode: pulumi.Output<number>;
+  private readonly succeeded: pulumi.Output<number>;
+
+  constructor(name: string, args: RouteSwitchArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("agency-deploy:docker:RouteSwitch", name, {}, opts);
+    const inputs = {
+      name,
+      image: args.proxy.image,
+      entrypoints: ["/bin/sh", "-c"],
+      command: [ROUTE_SWITCH_COMMAND],
+      envs: [`CADDYFILE=${caddyfile(args.site)}`],
+      networkMode: pulumi.interpolate`container:${args.proxy.container.id}`,
+      // Unprivileged: `caddy reload` only reads the file it writes to /tmp and makes one HTTP call.
+      user: "65534:65534",
+      readOnly: true,
+      tmpfs: { "/tmp": "rw,noexec,nosuid,nodev,size=1m" },
+      capabilities: { drops: ["ALL"] },
+      securityOpts: ["no-new-privileges:true"],
+      ...ONE_SHOT_JOB,
+      ...resourceLimits(args.limits),
+      ...containerLogging(),
+    };
+    const attempt = args.ledger?.labels(ROUTE_SWITCH_JOB, inputs);
+    this.container = new docker.Container(
+      `${name}-job`,
+      { ...inputs, labels: attempt?.labels },
+      {
+        parent: this,
+        dependsOn: opts?.dependsOn,
+        // A fixed name cannot exist twice: replace by deleting first.
+        deleteBeforeReplace: true,
+        customTimeouts: jobTimeouts(ROUTE_SWITCH_TIMEOUT_MINUTES),
+        replaceOnChanges: REPLACE_ON_CHANGES,
+      },
+    );
+    this.exitCode = this.container.exitCode;
+    this.succeeded = exitGate(this.exitCode, (exitCode) => routeSwitchFailure(name, exitCode));
+    attempt?.record(this.succeeded);
+    this.registerOutputs({ exitCode: this.exitCode });
+  }
+
+  /** `value`, resolved only after the proxy routes to the new release. */
+  after<T>(value: pulumi.Input<T>): pulumi.Output<T> {
+    return after(this.succeeded, value);
   }
 }

@@ -5,14 +5,22 @@
  * It runs as a one-shot job (ONE_SHOT_JOB) and its `exitCode` is gated explicitly: `imageId` only
  * resolves when every abort step succeeded, and otherwise fails the deployment naming the step.
  * The web service runs `imageId`, so it cannot start on a failed release. The container is
- * replaced (and so the release runs again) whenever the image ID or the script changes.
+ * replaced (and so the release runs again) whenever the image ID, the script or the env changes,
+ * and, through its JobLedger attempt label (job-ledger.ts), on the `up` after a failed release.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { ReleaseStep } from "../config";
 import { releaseFailure, releaseScript } from "../release";
-import { after, exitGate, ONE_SHOT_JOB } from "./gate";
-import { containerLogging, type ContainerLimits, hardenedRuntime, resourceLimits } from "./hardening";
+import { after, exitGate, jobTimeouts, ONE_SHOT_JOB } from "./gate";
+import {
+  containerLogging,
+  type ContainerLimits,
+  hardenedRuntime,
+  REPLACE_ON_CHANGES,
+  resourceLimits,
+} from "./hardening";
+import type { JobLedger } from "./job-ledger";
 
 /** The app image's unprivileged user (uid:gid). */
 export const APP_USER = "10001:10001";
@@ -28,7 +36,14 @@ export interface ReleasePhaseArgs {
   networks: pulumi.Input<string>[];
   /** CPU and memory caps: the web service's (`resources.cpu`, `resources.memoryMb`), as both run the app. */
   limits: ContainerLimits;
+  /** How long the release may run (`timeouts.releaseMinutes`). */
+  timeoutMinutes: number;
+  /** Reruns the release after a failed one (job-ledger.ts); without it, a failed release sticks. */
+  ledger?: JobLedger;
 }
+
+/** The ledger's name for the release job. */
+export const RELEASE_JOB = "release";
 
 export class ReleasePhase extends pulumi.ComponentResource {
   readonly container: docker.Container;
@@ -44,28 +59,37 @@ export class ReleasePhase extends pulumi.ComponentResource {
     super("agency-deploy:docker:ReleasePhase", name, {}, opts);
     this.steps = steps;
 
+    const inputs = {
+      image: args.imageId,
+      entrypoints: ["/bin/sh", "-c"],
+      command: [script],
+      envs: args.envs,
+      user: APP_USER,
+      networksAdvanced: args.networks.map((network) => ({ name: network })),
+      ...ONE_SHOT_JOB,
+      ...hardenedRuntime(),
+      ...resourceLimits(args.limits),
+      ...containerLogging(),
+    };
+    const attempt = args.ledger?.labels(RELEASE_JOB, inputs);
     this.container = new docker.Container(
       `${name}-job`,
+      { ...inputs, labels: attempt?.labels },
       {
-        image: args.imageId,
-        entrypoints: ["/bin/sh", "-c"],
-        command: [script],
-        envs: args.envs,
-        user: APP_USER,
-        networksAdvanced: args.networks.map((network) => ({ name: network })),
-        ...ONE_SHOT_JOB,
-        ...hardenedRuntime(),
-        ...resourceLimits(args.limits),
-        ...containerLogging(),
+        parent: this,
+        dependsOn: opts?.dependsOn,
+        // Release output is the app's own logging; keep it out of plaintext state in case it echoes config.
+        additionalSecretOutputs: ["containerLogs"],
+        customTimeouts: jobTimeouts(args.timeoutMinutes),
+        replaceOnChanges: REPLACE_ON_CHANGES,
       },
-      // Release output is the app's own logging; keep it out of plaintext state in case it echoes config.
-      { parent: this, dependsOn: opts?.dependsOn, additionalSecretOutputs: ["containerLogs"] },
     );
     this.exitCode = this.container.exitCode;
     const succeeded = exitGate(this.exitCode, (exitCode) => {
       const failure = releaseFailure(exitCode, steps);
       return failure === undefined ? undefined : `${name}: ${failure}`;
     });
+    attempt?.record(succeeded);
     this.imageId = after(succeeded, args.imageId);
     // imageId stays out of the registered outputs: a failed release must fail through its
     // consumer (the web service) with the step's message, not through this component's outputs.

@@ -7,10 +7,24 @@
  * policy; read-only root with tmpfs /tmp, no capabilities, no-new-privileges; CPU and memory
  * limits; rotated logs; a stop timeout longer than gunicorn's graceful timeout; no published
  * ports (the proxy reaches it on the instance network).
+ *
+ * Zero-downtime releases: the provider replaces a container by deleting it first (pulumi-docker
+ * sets delete-before-create for containers itself), so a release that replaced the serving
+ * container would stop it before its successor is healthy. Instead each release gets a container
+ * of its own, named after the release (`releaseKey`: the image's source digest and every
+ * setting), created beside the serving one. It must become healthy (`wait`) before anything
+ * after it runs: only then does the proxy's route switch (proxy.ts) send traffic to it, and the
+ * previous container, no longer registered, is deleted after everything else succeeded (the
+ * engine deletes unregistered resources last). A new container that fails its health check fails
+ * the update there: the route switch never runs, the old container keeps serving and is not
+ * deleted, and the next `up` replaces the failed container (`replaceOnChanges: ["*"]` also turns
+ * its stored initialization error into a replacement rather than a no-op update).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
+import * as crypto from "crypto";
 import type { InstanceSettings } from "../config";
+import { stableJson } from "./job-ledger";
 import { APP_PORT } from "../environment";
 import { gunicornCommand } from "../gunicorn";
 import { containerLogging, hardenedRuntime, resourceLimits } from "./hardening";
@@ -20,6 +34,16 @@ import { APP_USER } from "./release";
 export const STOP_MARGIN_SECONDS = 10;
 /** DNS name of the web service on the instance networks. */
 export const WEB_HOST = "web";
+/** The label every release's web container carries (its value: the WebService's name). */
+export const WEB_LABEL = "agency-deploy.web";
+
+/**
+ * The web containers of the WebService `name`, for the runbook's `docker stop`/`docker start`: by
+ * label, since the container's name changes with every release.
+ */
+export function webContainersCommand(name: string): string {
+  return `$(docker ps -aq --filter label=${WEB_LABEL}=${name})`;
+}
 
 /**
  * An HTTP probe in python: GET the path on $PORT as the public host over the proxy's scheme
@@ -44,8 +68,22 @@ export function webHealthcheck(settings: InstanceSettings): docker.types.input.C
   };
 }
 
+/**
+ * The release's key: changes with the image's source digest (image.ts sourceDigest) or any setting,
+ * that is, with anything that would make the provider replace the web container.
+ */
+export function releaseKey(settings: InstanceSettings, sourceDigest: string): string {
+  return crypto
+    .createHash("sha256")
+    .update(stableJson({ settings, sourceDigest }))
+    .digest("hex")
+    .slice(0, 12);
+}
+
 export interface WebServiceArgs {
   settings: InstanceSettings;
+  /** From releaseKey(): names this release's container. */
+  releaseKey: string;
   /** The image ID gated on the release's success (ReleasePhase.imageId). */
   imageId: pulumi.Input<string>;
   envs: pulumi.Input<string>[];
@@ -55,22 +93,31 @@ export interface WebServiceArgs {
 
 export class WebService extends pulumi.ComponentResource {
   readonly container: docker.Container;
+  /** The name every release's web container answers to (the proxy's fallback upstream). */
   readonly host: string = WEB_HOST;
+  /** This release's own container name, also its DNS name: the proxy's upstream once it is healthy. */
+  readonly releaseHost: string;
   readonly port: number = APP_PORT;
 
   constructor(name: string, args: WebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("agency-deploy:docker:WebService", name, {}, opts);
     const { settings } = args;
     const stopTimeout = settings.gunicorn.gracefulTimeout + STOP_MARGIN_SECONDS;
+    this.releaseHost = `${name}-${args.releaseKey}`;
     this.container = new docker.Container(
-      `${name}-server`,
+      `${name}-server-${args.releaseKey}`,
       {
+        name: this.releaseHost,
         image: args.imageId,
         entrypoints: ["/bin/sh", "-c"],
         command: [gunicornCommand(settings)],
         envs: args.envs,
         user: APP_USER,
-        networksAdvanced: args.networks.map((network) => ({ name: network, aliases: [WEB_HOST] })),
+        networksAdvanced: args.networks.map((network) => ({
+          name: network,
+          aliases: [WEB_HOST, this.releaseHost],
+        })),
+        labels: [{ label: WEB_LABEL, value: name }],
         healthcheck: webHealthcheck(settings),
         wait: true,
         waitTimeout: 180,
@@ -83,8 +130,8 @@ export class WebService extends pulumi.ComponentResource {
         ...containerLogging(),
       },
       // dependsOn does not flow from a component to its children: forward it to the container.
-      { parent: this, dependsOn: opts?.dependsOn },
+      { parent: this, dependsOn: opts?.dependsOn, replaceOnChanges: ["*"] },
     );
-    this.registerOutputs({ host: this.host, port: this.port });
+    this.registerOutputs({ host: this.host, releaseHost: this.releaseHost, port: this.port });
   }
 }

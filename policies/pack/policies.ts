@@ -6,19 +6,20 @@
  * No policy ever throws: a value unknown during preview, a malformed property or a bug in
  * a rule becomes an advisory "could not verify" finding with the reason.
  */
-import type {
-  EnforcementLevel,
-  PolicyResource,
-  ReportViolation,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  StackValidationArgs,
-  StackValidationPolicy,
-} from "@pulumi/policy";
-import { CHECKLIST, type ChecklistItem } from "./checklist";
+import type { EnforcementLevel, PolicyResource, ReportViolation } from "@pulumi/policy";
+import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { defaultEnforcement, isMode, type Mode } from "../mode";
 import { COULD_NOT_VERIFY, formatLocationLine } from "../protocol";
-import { str } from "./rules/props";
+import { checklistUrl } from "../docs";
+import type { ExemptionDecision } from "./exemptions";
+import {
+  EXEMPTION_CONFIG_SCHEMA,
+  ExemptionJudge,
+  exemptionLines,
+  type ExemptionConfig,
+  type ExemptionOptions,
+} from "./exemption-judge";
 import {
   NOT_APPLICABLE,
   unverifiable,
@@ -27,15 +28,21 @@ import {
   type RuleContext,
   type RuleResult,
   type Rule,
+  type ChecklistItem,
 } from "./rules/rule";
-import { DOCKER } from "./rules/types";
-import type { BuildContextFacts } from "./inspect/facts";
-import * as path from "path";
+import { contextRelative } from "./context-paths";
+import { Deployment } from "./deployment";
 
-/** Per-policy config: `{ "<policy>": { "mode": "demo" } }` overrides the stack's mode. */
-interface PolicyConfig {
+/**
+ * Per-policy config: `{ "<policy>": { "mode": "demo" } }` overrides the stack's mode; the
+ * exemption settings add to the stack's exemptions (exemption-judge.ts).
+ */
+interface PolicyConfig extends ExemptionConfig {
   mode?: string;
 }
+
+/** What the pack knows besides the rules: the stack's exemptions, and today for their expiry. */
+export type PackOptions = ExemptionOptions;
 
 /**
  * The object form of reportViolation. @pulumi/policy's server accepts it at run time
@@ -51,51 +58,65 @@ interface ViolationInfo {
 export function buildPolicies(
   rules: readonly Rule[],
   stackMode: Mode,
+  options: PackOptions = {},
 ): (ResourceValidationPolicy | StackValidationPolicy)[] {
-  return CHECKLIST.map((item) => {
-    const matching = rules.filter((r) => r.id === item.id);
-    if (matching.length !== 1) {
-      throw new Error(`checklist item ${item.id} needs exactly one rule, found ${matching.length}`);
+  const exemptions = new ExemptionJudge(options);
+  const seen = new Set<string>();
+  return rules.map((rule) => {
+    if (seen.has(rule.id) || seen.has(rule.policy)) {
+      throw new Error(`checklist item ${rule.id} (${rule.policy}) is defined by more than one rule`);
     }
-    return policyFor(item, matching[0], stackMode);
+    seen.add(rule.id).add(rule.policy);
+    return policyFor(rule, stackMode, exemptions);
   });
 }
 
 function policyFor(
-  item: ChecklistItem,
   rule: Rule,
   stackMode: Mode,
+  exemptions: ExemptionJudge,
 ): ResourceValidationPolicy | StackValidationPolicy {
+  const item: ChecklistItem = rule;
   const base = {
     name: item.policy,
     description: item.description,
     severity: item.severity,
     enforcementLevel: defaultEnforcement(item.severity, stackMode),
     remediationSteps: item.fix,
+    url: checklistUrl(item.id),
     tags: [item.id, item.category],
-    configSchema: { properties: { mode: { type: "string" as const, enum: ["production", "demo"] } } },
+    configSchema: {
+      properties: {
+        mode: { type: "string" as const, enum: ["production", "demo"] },
+        ...EXEMPTION_CONFIG_SCHEMA,
+      },
+    },
   };
   if (rule.scope === "resource") {
     return {
       ...base,
       validateResource: async (args: ResourceValidationArgs, report: ReportViolation) => {
         if (!rule.types.includes(args.type)) args.notApplicable(`applies to ${rule.types.join(", ")}`);
-        const mode = effectiveMode(args.getConfig<PolicyConfig>(), stackMode);
+        const config = args.getConfig<PolicyConfig>();
+        const mode = effectiveMode(config, stackMode);
         const resource = resourceFromArgs(args);
-        const result = await judge(() => rule.check(resource, contextFor(mode)));
+        const result = await judge(async () =>
+          rule.check(resource, await Deployment.ofResource(resource), contextFor(mode)),
+        );
         if (result === NOT_APPLICABLE) args.notApplicable();
-        emit(result, { item, report, defaultUrn: args.urn, stackMode, mode });
+        emit(result, { item, report, defaultUrn: args.urn, stackMode, mode, exemptions, config });
       },
     };
   }
   return {
     ...base,
     validateStack: async (args: StackValidationArgs, report: ReportViolation) => {
-      const mode = effectiveMode(args.getConfig<PolicyConfig>(), stackMode);
+      const config = args.getConfig<PolicyConfig>();
+      const mode = effectiveMode(config, stackMode);
       const resources = args.resources.map(resourceFromPolicyResource);
-      const result = await judge(() => rule.check(resources, contextFor(mode)));
+      const result = await judge(async () => rule.check(await deploymentOf(resources), contextFor(mode)));
       if (result === NOT_APPLICABLE) args.notApplicable();
-      emit(result, { item, report, defaultUrn: undefined, stackMode, mode });
+      emit(result, { item, report, defaultUrn: undefined, stackMode, mode, exemptions, config });
     },
   };
 }
@@ -128,19 +149,32 @@ interface EmitOptions {
   defaultUrn: string | undefined;
   stackMode: Mode;
   mode: Mode;
+  exemptions: ExemptionJudge;
+  config: PolicyConfig | undefined;
 }
 
-function emit(findings: Finding[], { item, report, defaultUrn, stackMode, mode }: EmitOptions): void {
+function emit(findings: Finding[], options: EmitOptions): void {
+  const { item, report, defaultUrn, stackMode, mode } = options;
   for (const finding of findings) {
     const urn = finding.location?.urn ?? defaultUrn;
-    const message = messageFor(item, finding, urn);
-    if (finding.kind === "unverifiable") {
+    let decision: ExemptionDecision;
+    try {
+      decision = options.exemptions.judge(item, options.config, mode, finding, urn);
+    } catch (error) {
+      // Broken pack config is a failure, not a finding to wave through.
+      const why = error instanceof Error ? error.message : String(error);
+      reportWithLevel(report, { message: `${item.description}\n${why}`, urn, enforcementLevel: "mandatory" });
+      continue;
+    }
+    const lines = locationLine(finding, urn) + exemptionLines(decision);
+    const message = messageFor(item, finding) + lines;
+    if (finding.kind === "unverifiable" || decision.kind === "exempted") {
       reportWithLevel(report, { message, urn, enforcementLevel: "advisory" });
     } else if (mode !== stackMode) {
       // A pack-config mode override changes the level this violation carries.
       reportWithLevel(report, { message, urn, enforcementLevel: defaultEnforcement(item.severity, mode) });
     } else {
-      report(finding.message + locationLine(finding, urn), urn);
+      report(finding.message + lines, urn);
     }
   }
 }
@@ -150,16 +184,22 @@ function reportWithLevel(report: ReportViolation, info: ViolationInfo): void {
 }
 
 /** Same shape as the string form (description, then detail) so every violation reads alike. */
-function messageFor(item: ChecklistItem, finding: Finding, urn: string | undefined): string {
+function messageFor(item: ChecklistItem, finding: Finding): string {
   const detail = finding.kind === "unverifiable" ? `${COULD_NOT_VERIFY} ${finding.message}` : finding.message;
-  return `${item.description}\n${detail}${locationLine(finding, urn)}`;
+  return `${item.description}\n${detail}`;
 }
 
 /** The machine-readable last line the report parses (policies/protocol.ts). */
 function locationLine(finding: Finding, urn: string | undefined): string {
   const loc = finding.location;
   if (loc === undefined) return "";
-  const line = formatLocationLine({ file: loc.file, line: loc.line, urn, property: loc.property });
+  const file = loc.file === undefined ? undefined : contextRelative(loc.file);
+  const line = formatLocationLine({
+    file,
+    line: file === undefined ? undefined : loc.line,
+    urn,
+    property: loc.property,
+  });
   return line === undefined ? "" : `\n${line}`;
 }
 
@@ -186,24 +226,42 @@ function resourceFromPolicyResource(r: PolicyResource): Resource {
 }
 
 function contextFor(mode: Mode): RuleContext {
-  return { mode, buildContext };
+  return { mode, today: new Date() };
 }
 
-/** Facts of a docker Image's local build context; undefined for pushed or remote images. */
-export async function buildContext(
-  image: Resource,
-  settingsModule?: string,
-): Promise<BuildContextFacts | undefined> {
-  if (image.type !== DOCKER.image) return undefined;
-  const context = str(image.props, "build.context");
-  if (context === undefined) return undefined;
-  const dockerfile = str(image.props, "build.dockerfile");
-  // Loaded on first use: pack start-up (GetAnalyzerInfo) must not pay for parsers.
-  const { inspectBuildContext } = await import("./inspect/index");
-  return inspectBuildContext({
-    context: path.resolve(context),
-    dockerfile: dockerfile === undefined ? undefined : path.resolve(context, dockerfile),
-    target: str(image.props, "build.target"),
-    settingsModule,
-  });
+/**
+ * AnalyzeStack hands every stack policy its own copy of the same resources; the model (and its app
+ * facts) is built for the first and reused by the others. The key is the resources' content, so a
+ * different stack, or the same one changed, gets its own model.
+ */
+const recentDeployments = new Map<string, Promise<Deployment>>();
+const RECENT_DEPLOYMENTS = 4;
+
+function deploymentOf(resources: readonly Resource[]): Promise<Deployment> {
+  const key = fingerprint(resources);
+  let deployment = recentDeployments.get(key);
+  if (deployment === undefined) {
+    deployment = Deployment.build(resources);
+    recentDeployments.set(key, deployment);
+    const oldest = recentDeployments.keys().next().value;
+    if (recentDeployments.size > RECENT_DEPLOYMENTS && oldest !== undefined) recentDeployments.delete(oldest);
+  }
+  return deployment;
+}
+
+/** The policy SDK's property proxy hands out its plain target on this key (policy/proxy.js). */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
+function fingerprint(resources: readonly Resource[]): string {
+  return JSON.stringify(
+    resources.map((r) => [
+      r.urn,
+      r.type,
+      r.protect,
+      r.parent ?? null,
+      r.dependencies,
+      r.propertyDependencies,
+      (r.props as Record<string, unknown>)[PROXY_TARGET] ?? r.props,
+    ]),
+  );
 }

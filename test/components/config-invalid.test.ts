@@ -4,7 +4,7 @@
  * single resource is registered. (The component-level cases live in docker/instance.test.ts.)
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parseInstanceSettings } from "../../components/config";
+import { ConfigError, parseInstanceSettings, protectedDataChanges } from "../../components/config";
 import { deployAgency } from "../../stacks/program";
 import { installAzureCapture } from "../support/azure-capture";
 import { installCapture } from "../support/capture";
@@ -228,7 +228,19 @@ const CASES: Case[] = [
     "a backup schedule that is not cron",
     { backup: { schedule: "daily" } },
     "agency-deploy:backup.schedule",
-    "must be at least 9",
+    "must be a cron schedule of five fields",
+  ],
+  [
+    "a backup schedule in words",
+    { backup: { schedule: "every night" } },
+    "agency-deploy:backup.schedule",
+    "must be a cron schedule of five fields",
+  ],
+  [
+    "a backup schedule whose fields are out of range (it would never fire)",
+    { backup: { schedule: "99 99 * * *" } },
+    "agency-deploy:backup.schedule",
+    "Invalid value for minute: 99",
   ],
   [
     "keeping zero backups",
@@ -444,3 +456,43 @@ describe("invalid configuration", () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+describe("protectedDataChanges", () => {
+  const settings = (extra: Record<string, unknown> = {}) =>
+    parseInstanceSettings({
+      agency: "riverside",
+      domains: ["riverside.example.org"],
+      image: { ref: "app:1" },
+      ...extra,
+    });
+
+  it("refuses a new database CPU cap or PostgreSQL major while data is protected, naming the key and the way out", () => {
+    const last = { databaseCpu: 1, postgresVersion: 16 };
+    expect(protectedDataChanges(settings({ resources: { database: { cpu: 2 } } }), last)).toEqual([
+      {
+        key: "agency-deploy:resources.database.cpu",
+        message: expect.stringMatching(
+          /^changed from 1 to 2, which would replace the protected database containers.*agency-deploy:protectData false/,
+        ),
+      },
+    ]);
+    expect(protectedDataChanges(settings({ postgres: { version: 17 } }), last)[0]).toMatchObject({
+      key: "agency-deploy:postgres.version",
+      message: expect.stringContaining("set it back to 16"),
+    });
+  });
+
+  it("lets the change through when it would replace nothing protected, or nothing was recorded yet", () => {
+    const last = { databaseCpu: 1, postgresVersion: 16 };
+    expect(
+      protectedDataChanges(settings({ resources: { database: { cpu: 1, memoryMb: 4096 } } }), last),
+    ).toEqual([]);
+    expect(
+      protectedDataChanges(settings({ protectData: false, resources: { database: { cpu: 2 } } }), last),
+    ).toEqual([]);
+    expect(protectedDataChanges(settings({ resources: { database: { cpu: 2 } } }), undefined)).toEqual([]);
+    expect(
+      protectedDataChanges(settings({ resources: { database: { cpu: 2 } } }), { postgresVersion: 16 }),
+    ).toEqual([]);
+  });
+});

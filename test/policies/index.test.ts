@@ -179,8 +179,11 @@ async function registerSampleStack(): Promise<CapturedResource[]> {
   return [...capture.resources];
 }
 
+/** A container by logical name; the web container's carries its release key (`local-web-server-<key>`). */
 const container = (name: string): CapturedResource =>
-  stackResources.find((r) => r.type === CONTAINER && r.name === name)!;
+  stackResources.find(
+    (r) => r.type === CONTAINER && (r.name === name || r.name.replace(/-[0-9a-f]{12}$/, "") === name),
+  )!;
 const isMandatory = (severity: string): boolean => severity === "critical" || severity === "high";
 
 /** A pack process for the enclosing describe block: started before its tests, stopped after them. */
@@ -219,8 +222,8 @@ describe("a stack without agency-deploy:mode (production by default)", () => {
   it("lists one policy per checklist item, each tagged with exactly its id and category", () => {
     const policies = info.getPoliciesList();
     expect(info.getName()).toBe("deployment-reliability");
-    // CHECKLIST.md has 49 items (7 + 8 + 8 + 8 + 3 + 7 + 8).
-    expect(policies).toHaveLength(49);
+    // CHECKLIST.md has 49 items (7 + 8 + 8 + 8 + 3 + 7 + 8), plus the components' contract: SR-9, CH-9 and HC-9.
+    expect(policies).toHaveLength(52);
     const ids = policies.flatMap((p) => p.getTagsList().filter((tag) => /^[A-Z]{2}-\d+$/.test(tag)));
     expect([...ids].sort()).toEqual(CHECKLIST.map((item) => item.id).sort());
     for (const policy of policies) {
@@ -256,7 +259,7 @@ describe("a stack without agency-deploy:mode (production by default)", () => {
       expect.objectContaining({
         enforcementLevel: "MANDATORY",
         urn: container("local-web-server").urn,
-        message: expect.stringContaining("Container local-web-server is set to run as root"),
+        message: expect.stringMatching(/Container local-web-server-[0-9a-f]{12} is set to run as root/),
       }),
     ]);
   });
@@ -365,6 +368,7 @@ const POLICY_NAMES = [
   "security-check-warns-in-demo",
   "startup-self-contained",
   "single-migration-runner",
+  "release-commands-exist",
   // Database Safety
   "database-url-required-secret",
   "audit-database-url-required-secret",
@@ -383,6 +387,7 @@ const POLICY_NAMES = [
   "csrf-trusted-origins-https",
   "https-settings",
   "settings-module-exists",
+  "wsgi-module-exists",
   // Static Files
   "collectstatic-at-build",
   "compressed-static-files",
@@ -404,4 +409,5 @@ const POLICY_NAMES = [
   "app-server-tuned",
   "utf8-locale",
   "resource-limits",
+  "health-paths-routed",
 ];

@@ -62,6 +62,8 @@ export function azureOutputs(args: MockResourceArgs): Record<string, unknown> {
       return { result: "abc123" };
     case "docker:index/image:Image":
       return { repoDigest: `${String(inputs.imageName).split(":deployed")[0]}@sha256:${"d".repeat(64)}` };
+    case "pulumi-nodejs:dynamic/agency-deploy:RegistryImport":
+      return { image: `${String(args.inputs.loginServer)}/${String(args.inputs.targetTag)}` };
     case "pulumi-nodejs:dynamic/agency-deploy:ReleaseExecution":
       return { executionName: "release-exec-1", status: "Succeeded", previousImage: "" };
     default:

@@ -46,6 +46,12 @@ export interface CapturedResource {
   propertyDependencies: Record<string, string[]>;
   /** Outputs the engine marks secret (`additionalSecretOutputs`). */
   additionalSecretOutputs: string[];
+  /** Property paths whose change replaces the resource (`replaceOnChanges`). */
+  replaceOnChanges: string[];
+  /** Property paths left out of the diff (`ignoreChanges`). */
+  ignoreChanges: string[];
+  /** `customTimeouts.create`, "" when unset. */
+  createTimeout: string;
 }
 
 /** Outputs a mocked provider adds to a resource's state, beyond echoing its inputs. */
@@ -120,6 +126,9 @@ interface RegisterResourceRequest {
   getRetainondelete(): boolean | undefined;
   getDependenciesList(): string[];
   getAdditionalsecretoutputsList(): string[];
+  getReplaceonchangesList(): string[];
+  getIgnorechangesList(): string[];
+  getCustomtimeouts(): { getCreate(): string } | undefined;
   getPropertydependenciesMap(): {
     forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void;
   };
@@ -161,6 +170,9 @@ class CapturingMonitor extends MockMonitor {
       dependencies: req.getDependenciesList(),
       propertyDependencies,
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      replaceOnChanges: req.getReplaceonchangesList(),
+      ignoreChanges: req.getIgnorechangesList(),
+      createTimeout: req.getCustomtimeouts()?.getCreate() ?? "",
     });
     return super.registerResource(req, callback);
   }

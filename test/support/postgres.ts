@@ -3,7 +3,7 @@
  * its own data directory and loopback port, started as the `postgres` user when the tests
  * run as root (the server refuses root), stopped and deleted afterwards.
  */
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
@@ -111,4 +111,24 @@ export async function startTestServer(): Promise<TestServer> {
       }
     },
   };
+}
+
+/**
+ * Runs a components/scripts shell script against the test server as `user`, the way a one-shot
+ * job runs it: the PostgreSQL client tools on PATH and the connection in PG* variables.
+ */
+export function runScript(server: TestServer, script: string, user: string, env: Record<string, string>) {
+  const result = spawnSync("sh", [script], {
+    encoding: "utf8",
+    env: {
+      PATH: `${server.bindir}:${process.env.PATH}`,
+      HOME: os.tmpdir(),
+      PGHOST: "127.0.0.1",
+      PGPORT: String(server.port),
+      PGUSER: user,
+      ...env,
+    },
+    timeout: 60_000,
+  });
+  return { status: result.status, output: result.stdout + result.stderr, stdout: result.stdout };
 }

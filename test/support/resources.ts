@@ -1,10 +1,11 @@
 /**
  * Resources as rules see them, built in a line: `resource(DOCKER.container, "web", { image: "app" })`.
- * `context(mode)` gives a RuleContext whose build-context facts come from the real inspectors.
+ * `judge(rule, resources, context(mode))` builds the deployment model of the resources (its app
+ * facts from the real inspectors) the way the pack does, and runs the rule on it.
  */
 import type { Mode } from "../../policies/mode";
-import { buildContext } from "../../policies/pack/policies";
-import type { Resource, RuleContext } from "../../policies/pack/rules/rule";
+import { Deployment } from "../../policies/pack/deployment";
+import type { Resource, Rule, RuleContext, RuleResult } from "../../policies/pack/rules/rule";
 
 export interface ResourceOptions {
   dependencies?: string[];
@@ -35,6 +36,24 @@ export function resource(
   };
 }
 
-export function context(mode: Mode = "production"): RuleContext {
-  return { mode, buildContext };
+export function context(mode: Mode = "production", today: Date = new Date()): RuleContext {
+  return { mode, today };
+}
+
+/** A resource rule on one resource (Analyze), or a stack rule on a stack (AnalyzeStack). */
+export async function judge(
+  rule: Rule,
+  input: Resource | readonly Resource[],
+  ctx: RuleContext = context(),
+): Promise<RuleResult> {
+  if (rule.scope === "resource") {
+    if (!("urn" in input)) throw new Error(`${rule.id} judges one resource at a time`);
+    return rule.check(input, await Deployment.ofResource(input), ctx);
+  }
+  return rule.check(await Deployment.build("urn" in input ? [input] : input), ctx);
+}
+
+/** Matches a violation located on the resource property `property`. */
+export function violationOn(property: string): unknown {
+  return expect.objectContaining({ kind: "violation", location: expect.objectContaining({ property }) });
 }

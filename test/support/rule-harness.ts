@@ -4,6 +4,7 @@
  * file:line, an app that runs a pushed image cannot be verified, and a stack that runs no
  * application is not applicable. Call it inside the rule's `describe`.
  */
+import { judge } from "./resources";
 import type { StackRule } from "../../policies/pack/rules/rule";
 import { DOCKER } from "../../policies/pack/rules/types";
 import { BAD_APP, SAMPLE_APP, violationsAt } from "./app-images";
@@ -13,18 +14,18 @@ import { context, resource } from "./resources";
 /** `planted`: where bad-app's defects for this item are (`file:line`, relative to bad-app); none is allowed. */
 export function itJudgesTheAppBuild(rule: StackRule, planted: readonly string[]): void {
   it("passes the sample app", async () => {
-    const result = await rule.check(appStack(SAMPLE_APP), context());
+    const result = await judge(rule, appStack(SAMPLE_APP), context());
     expect(violationsAt(result, SAMPLE_APP)).toEqual([]);
   });
 
   if (planted.length === 0) {
     it("finds nothing to fault in bad-app, which plants no defect for this item", async () => {
-      const result = await rule.check(appStack(BAD_APP, { envs: [] }), context());
+      const result = await judge(rule, appStack(BAD_APP, { envs: [] }), context());
       expect(violationsAt(result, BAD_APP)).toEqual([]);
     });
   } else {
     it(`finds the defects planted in bad-app (${planted.join(", ")})`, async () => {
-      const result = await rule.check(appStack(BAD_APP, { envs: [] }), context());
+      const result = await judge(rule, appStack(BAD_APP, { envs: [] }), context());
       expect(violationsAt(result, BAD_APP)).toEqual(expect.arrayContaining([...planted]));
     });
   }
@@ -34,12 +35,12 @@ export function itJudgesTheAppBuild(rule: StackRule, planted: readonly string[])
       image: "ghcr.io/org/app:1.0",
       envs: ["DJANGO_SETTINGS_MODULE=x"],
     });
-    const result = await rule.check([web], context());
+    const result = await judge(rule, [web], context());
     expect(result).not.toBe("not-applicable");
     expect(result === "not-applicable" ? [] : result.map((f) => f.kind)).toContain("unverifiable");
   });
 
   it("does not apply to a stack without an application", async () => {
-    expect(await rule.check([], context())).toBe("not-applicable");
+    expect(await judge(rule, [], context())).toBe("not-applicable");
   });
 }

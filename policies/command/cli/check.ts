@@ -1,7 +1,8 @@
 import * as fs from "fs";
+import { MODE_CONFIG_KEY } from "../../mode";
 import * as path from "path";
 import { Command, Option } from "commander";
-import { buildReport, formatReport, type ReliabilityReport, type RunbookCommands } from "../report";
+import { buildReport, type Baseline, type ReliabilityReport, type RunbookCommands } from "../report";
 import { contextDirectory } from "../offline/app-context";
 import {
   checkStack,
@@ -13,14 +14,29 @@ import {
   type StackCheck,
 } from "../offline/check";
 import { getConfigValue, parseAssignments } from "../offline/config-overrides";
+import { generatedNames, markPlaceholders } from "../offline/placeholders";
 import { ProgramConfigError } from "../offline/program";
 import { listStacks, loadProject, type StackConfig } from "../offline/project";
 import { UsageError } from "../offline/usage-error";
 import { fleetExitCode, fleetRow, renderFleet, type FleetEntry } from "./fleet";
 import { packageRoot } from "./package-root";
-import { FORMATS, reportDate, writeReport, type Format } from "./report-output";
+import {
+  checkWritable,
+  FORMAT_HELP,
+  FORMATS,
+  renderOne,
+  reportDate,
+  resolveFormat,
+  writeReport,
+  type Format,
+  type ResolvedFormat,
+} from "./report-output";
+import { BASELINE_HELP, readBaseline, withBaseline, writeBaseline } from "./baseline-file";
+import { EXEMPTIONS_HELP } from "./exemptions-help";
+import { readPolicyPackConfig, type PolicyPackConfig } from "../offline/policy-pack-config";
 import { EXIT_STATUS_HELP } from "./exit-status";
 import type { Terminal } from "./terminal";
+import { judgesOwnDeployment, OWN_DEPLOYMENT_HELP, ownDeploymentReport } from "./own-deployment";
 
 export interface CheckCommandOptions {
   stack: string;
@@ -29,9 +45,23 @@ export interface CheckCommandOptions {
   config: string[];
   policyPack: string[];
   mode?: Mode;
-  format: Format;
+  format?: Format;
   out?: string;
   allStacks?: boolean;
+  /** Compose files of the app's own deployment (--compose, repeatable). */
+  compose: string[];
+  withComponents?: boolean;
+  compare?: boolean;
+  baseline?: string;
+  writeBaseline?: string;
+  policyPackConfig?: string;
+}
+
+/** What every stack of a run shares, read and checked before the first one runs. */
+interface RunInputs {
+  date: Date | undefined;
+  baseline: Baseline | undefined;
+  policyConfig: PolicyPackConfig | undefined;
 }
 
 /** The program directory: --program, else ./stacks, else the stacks/ bundled with the package. */
@@ -51,34 +81,38 @@ const RUNBOOK_KEYS: (keyof RunbookCommands)[] = [
   "restore",
 ];
 
-/** Runbook commands from an instance's `runbookCommands` output (an object of the four procedures). */
+/**
+ * Runbook commands from an instance's `runbookCommands` output (an object of the four procedures),
+ * with the names only a deploy creates shown as placeholders, as `runbook` prints them.
+ */
 export function runbookCommands(check: StackCheck): RunbookCommands | undefined {
+  const names = generatedNames(check.run);
   for (const { value } of componentOutputs(check.run, "runbookCommands")) {
     if (typeof value !== "object" || value === null || Array.isArray(value)) continue;
     const commands: RunbookCommands = {};
     for (const key of RUNBOOK_KEYS) {
       const command = value[key];
-      if (typeof command === "string") commands[key] = command;
+      if (typeof command === "string") commands[key] = markPlaceholders(command, names);
     }
     return commands;
   }
   return undefined;
 }
 
-function reportOf(check: StackCheck): ReliabilityReport {
-  return buildReport(check.events, {
+function reportOf(check: StackCheck, inputs: RunInputs): ReliabilityReport {
+  const report = buildReport(check.events, {
     stack: check.stack,
     project: check.project,
     mode: check.mode,
     runbook: runbookCommands(check),
     sourceRoot: process.cwd(),
-    date: reportDate(),
+    date: inputs.date,
   });
+  return withBaseline(report, inputs.baseline);
 }
 
 const INSTANCE_TYPE = /^agency-deploy:([^:]+):AgencyInstance$/;
 const TARGET_KEY = "agency-deploy:target";
-const MODE_KEY = "agency-deploy:mode";
 
 /** The target the program deployed to: from the instance component it registered, else the config. */
 function targetOf(check: StackCheck): string | undefined {
@@ -90,8 +124,9 @@ function targetOf(check: StackCheck): string | undefined {
   return typeof configured === "string" ? configured : undefined;
 }
 
-function checkOptions(stack: string, options: CheckCommandOptions): CheckOptions {
+function checkOptions(stack: string, options: CheckCommandOptions, inputs?: RunInputs): CheckOptions {
   return {
+    policyConfig: inputs?.policyConfig,
     programDir: options.program ?? defaultProgramDir(),
     stack,
     policyPacks: options.policyPack.length > 0 ? options.policyPack : [defaultPolicyPack()],
@@ -109,15 +144,17 @@ interface CheckedStack {
 async function checkOne(
   stack: string,
   options: CheckCommandOptions,
+  inputs: RunInputs,
   terminal: Terminal,
+  counter = "",
 ): Promise<CheckedStack> {
   const check = await checkStack({
-    ...checkOptions(stack, options),
-    onProgress: (message) => terminal.progress(message, /registered$/.test(message)),
+    ...checkOptions(stack, options, inputs),
+    onProgress: (message) => terminal.progress(`${counter}${message}`, /registered$/.test(message)),
   });
-  const report = reportOf(check);
+  const report = reportOf(check, inputs);
   terminal.progress(
-    `${stack}: Deployment Reliable: ${report.verdict} (${(check.durationMs / 1000).toFixed(1)} s)`,
+    `${counter}${stack}: Deployment Reliable: ${report.verdict} (${(check.durationMs / 1000).toFixed(1)} s)`,
   );
   return { report, target: targetOf(check) };
 }
@@ -131,24 +168,29 @@ function configuredString(config: StackConfig | undefined, key: string): string 
  * Every stack file of the program, each checked. A stack whose configuration is invalid (its file,
  * or the program rejecting it) becomes a row saying why; any other failure stops the whole run.
  */
-async function checkFleet(options: CheckCommandOptions, terminal: Terminal): Promise<FleetEntry[]> {
+async function checkFleet(
+  options: CheckCommandOptions,
+  inputs: RunInputs,
+  terminal: Terminal,
+): Promise<FleetEntry[]> {
   const project = loadProject(options.program ?? defaultProgramDir());
   const stacks = listStacks(project);
   if (stacks.length === 0) {
     throw new UsageError(`--all-stacks: no Pulumi.<stack>.yaml in ${project.stackConfigDir}`);
   }
   const entries: FleetEntry[] = [];
-  for (const stack of stacks) {
+  for (const [index, stack] of stacks.entries()) {
     let config: StackConfig | undefined;
+    const counter = `[${index + 1} of ${stacks.length}] `;
     try {
       config = effectiveConfig(project, checkOptions(stack, options));
-      entries.push({ stack, ...(await checkOne(stack, options, terminal)) });
+      entries.push({ stack, ...(await checkOne(stack, options, inputs, terminal, counter)) });
     } catch (e) {
       const invalid = e instanceof ProgramConfigError || (config === undefined && e instanceof UsageError);
       if (!invalid) throw e;
-      terminal.progress(`${stack}: not checked: its configuration is invalid`);
+      terminal.progress(`${counter}${stack}: not checked: its configuration is invalid`);
       const target = configuredString(config, TARGET_KEY);
-      const mode = configuredString(config, MODE_KEY);
+      const mode = configuredString(config, MODE_CONFIG_KEY);
       entries.push({ stack, target, mode, error: e.message });
     }
   }
@@ -163,17 +205,51 @@ export async function runCheck(options: CheckCommandOptions, terminal: Terminal)
   // Mistakes on the command line concern every stack: report them once, before any stack runs.
   parseAssignments(options.config);
   if (options.context !== undefined) contextDirectory(options.context);
+  checkWritable(options.out, "--out");
+  checkWritable(options.writeBaseline, "--write-baseline");
+  const inputs: RunInputs = {
+    date: reportDate(),
+    baseline: readBaseline(options.baseline),
+    policyConfig:
+      options.policyPackConfig !== undefined ? readPolicyPackConfig(options.policyPackConfig) : undefined,
+  };
+  const format: ResolvedFormat = resolveFormat(options.format, options.out, terminal);
   if (options.allStacks) {
-    const entries = await checkFleet(options, terminal);
+    const entries = await checkFleet(options, inputs, terminal);
     terminal.done();
-    writeReport(renderFleet(entries, options.format), options.out, terminal);
+    writeReport(renderFleet(entries, format, terminal), options.out, terminal);
+    writeBaseline(
+      entries.flatMap((e) => ("report" in e ? [e.report] : [])),
+      options.writeBaseline,
+      terminal,
+    );
     return fleetExitCode(entries.map(fleetRow));
   }
-  const { report } = await checkOne(options.stack, options, terminal);
+  if (judgesOwnDeployment(options)) {
+    const report = withBaseline(
+      await ownDeploymentReport(
+        options,
+        terminal,
+        checkOptions(options.stack, options).policyPacks,
+        { date: inputs.date, policyConfig: inputs.policyConfig },
+        async () => (await checkOne(options.stack, options, inputs, terminal)).report,
+      ),
+      inputs.baseline,
+    );
+    terminal.done();
+    writeReport(renderOne(report, format, terminal), options.out, terminal);
+    writeBaseline([report], options.writeBaseline, terminal);
+    return report.exitCode;
+  }
+  const { report } = await checkOne(options.stack, options, inputs, terminal);
   terminal.done();
-  writeReport(formatReport(report, options.format), options.out, terminal);
+  writeReport(renderOne(report, format, terminal), options.out, terminal);
+  writeBaseline([report], options.writeBaseline, terminal);
   return report.exitCode;
 }
+
+export const CONFIG_OPTION_HELP =
+  "override a stack config value (repeatable); KEY may omit 'agency-deploy:' and take a .path; VALUE is JSON when it parses as JSON (2, true, [\"a\"]), else text";
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -191,13 +267,22 @@ export function checkCommand(terminal: Terminal, setExit: (code: number) => void
     "Run the program offline under Pulumi's mocks, analyze it with the policy pack(s) as `pulumi preview --policy-pack` would, and print the reliability report.",
   );
   return withStackOptions(command)
-    .option("--context <dir>", "a Django app directory that replaces the build context (image.context)")
     .option(
-      "-c, --config <key=value>",
-      "override a stack config value (repeatable); KEY may omit 'agency-deploy:' and take a .path; VALUE is JSON when it parses as JSON (2, true, [\"a\"]), else text",
+      "--context <dir>",
+      "an app's repository: judge its own deployment (compose, start script, platform files) when it has one, else the app wrapped in the bundled components (its Dockerfile's folder replaces image.context)",
+    )
+    .option(
+      "--compose <file>",
+      "a compose file of the app's own deployment (repeatable, merged in order)",
       collect,
       [],
     )
+    .option(
+      "--with-components",
+      "judge the app wrapped in the bundled components, even when it has its own deployment",
+    )
+    .option("--compare", "judge both and head the report with both verdicts")
+    .option("-c, --config <key=value>", CONFIG_OPTION_HELP, collect, [])
     .option(
       "--policy-pack <dir>",
       "policy pack directory (repeatable; default: the bundled pack)",
@@ -205,12 +290,26 @@ export function checkCommand(terminal: Terminal, setExit: (code: number) => void
       [],
     )
     .addOption(new Option("--mode <mode>", "override agency-deploy:mode").choices(MODES))
-    .addOption(new Option("-f, --format <format>", "report format").choices(FORMATS).default("md"))
-    .option("-o, --out <file>", "write the report to a file instead of stdout")
     .option(
-      "--all-stacks",
-      "check every Pulumi.<stack>.yaml, past any whose configuration is invalid, and end with a fleet summary",
+      "--policy-pack-config <file>",
+      "policy config JSON, as pulumi preview --policy-pack-config reads it: per policy an enforcement level, exemptions, allowCriticalExemptions",
     )
-    .addHelpText("after", EXIT_STATUS_HELP)
+    .addOption(new Option("-f, --format <format>", FORMAT_HELP).choices(FORMATS))
+    .option("-o, --out <file>", "write the report to a file instead of stdout (checked before the run)")
+    .option(
+      "--baseline <file>",
+      "fail the gate only on mandatory findings this baseline does not list (see Baselines)",
+    )
+    .option(
+      "--write-baseline <file>",
+      "record every open finding of this run as the baseline (checked before the run)",
+    )
+    .addOption(
+      new Option(
+        "--all-stacks",
+        "check every Pulumi.<stack>.yaml ([N of M] progress; not with --stack), past any whose configuration is invalid, and end with a fleet summary",
+      ).conflicts("stack"),
+    )
+    .addHelpText("after", `${OWN_DEPLOYMENT_HELP}\n${EXEMPTIONS_HELP}\n${BASELINE_HELP}\n${EXIT_STATUS_HELP}`)
     .action(async (options: CheckCommandOptions) => setExit(await runCheck(options, terminal)));
 }

@@ -22,7 +22,26 @@ export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return value !== undefined && !["", "0", "false"].includes(value.toLowerCase());
 }
 
+/**
+ * The verdict and the gate, defined once: `--help` prints this table and the README carries it
+ * verbatim (a test keeps them equal). Production: critical and high items are mandatory; demo:
+ * every item is advisory, so only the verdict (never the gate) reports them.
+ */
+export const VERDICT_TABLE = [
+  "| Mode       | Deployment Reliable   | Means                                                                          | Exit |",
+  "| ---------- | --------------------- | ------------------------------------------------------------------------------ | ---- |",
+  "| production | Yes                   | no item fails and nothing warns at medium or above                             | 0    |",
+  "| production | With Fixes            | an advisory (medium/low) item fails or warns; no critical/high item fails      | 0    |",
+  "| production | With Fixes            | a high item fails (mandatory)                                                  | 1    |",
+  "| production | No                    | a critical item fails, or the image cannot be built                            | 1    |",
+  "| demo       | Yes / With Fixes / No | as in production                                                               | 0    |",
+  "| any        | (no report)           | bad usage, invalid config, events cut, corrupt or without the pack's summaries | 2    |",
+].join("\n");
+
 export const EXIT_STATUS_HELP = [
+  "",
+  "Verdict and gate:",
+  ...VERDICT_TABLE.split("\n").map((line) => `  ${line}`),
   "",
   "Exit status:",
   "  0  no mandatory policy failed: the gate passes",

@@ -3,7 +3,6 @@
  * configuration is invalid, and the fleet's exit status (2 over 1 over 0).
  */
 import {
-  formatReport,
   notCheckedSarifRun,
   sarifLog,
   toJsonReport,
@@ -11,7 +10,8 @@ import {
   type ReliabilityReport,
   type Verdict,
 } from "../report";
-import type { Format } from "./report-output";
+import { renderOne, type ResolvedFormat } from "./report-output";
+import type { Terminal } from "./terminal";
 
 /** A stack the check ran on, or one it could not run on because its configuration is invalid. */
 export type FleetEntry =
@@ -30,6 +30,8 @@ export interface FleetRow {
   /** Advisory violations other than "could not verify". */
   advisory: number;
   couldNotVerify: number;
+  /** Exempted findings (listed in the stack's report with their reasons). */
+  exempted: number;
   exitCode: FleetExitCode;
   /** Why the stack could not be checked, as one line naming the config key. */
   error?: string;
@@ -57,6 +59,7 @@ export function fleetRow(entry: FleetEntry): FleetRow {
       mandatoryFailures: 0,
       advisory: 0,
       couldNotVerify: 0,
+      exempted: 0,
       exitCode: 2,
       error: oneLine(entry.error),
     };
@@ -70,6 +73,7 @@ export function fleetRow(entry: FleetEntry): FleetRow {
     mandatoryFailures: findings.filter((f) => f.enforcement === "mandatory").length,
     advisory: findings.filter((f) => f.enforcement === "advisory" && f.kind === "violation").length,
     couldNotVerify: findings.filter((f) => f.enforcement === "advisory" && f.kind === "unverifiable").length,
+    exempted: entry.report.items.reduce((sum, item) => sum + item.exempted.length, 0),
     exitCode: entry.report.exitCode,
   };
 }
@@ -94,14 +98,16 @@ export function fleetTable(rows: readonly FleetRow[]): string {
     const verdict =
       row.verdict ?? `Invalid configuration: ${row.error?.replace(/^invalid configuration:\s*/i, "")}`;
     const counts =
-      row.verdict === null ? ["—", "—", "—"] : [row.mandatoryFailures, row.advisory, row.couldNotVerify];
+      row.verdict === null
+        ? ["—", "—", "—", "—"]
+        : [row.mandatoryFailures, row.advisory, row.couldNotVerify, row.exempted];
     return `| ${[row.stack, row.target ?? "—", row.mode ?? "—", verdict, ...counts.map(String), GATE[row.exitCode]].map(cell).join(" | ")} |`;
   });
   return [
     "# Fleet summary",
     "",
-    "| Stack | Target | Mode | Verdict | Mandatory failures | Advisory | Could not verify | Gate |",
-    "| --- | --- | --- | --- | ---: | ---: | ---: | --- |",
+    "| Stack | Target | Mode | Verdict | Mandatory failures | Advisory | Could not verify | Exempted | Gate |",
+    "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
     ...lines,
     "",
   ].join("\n");
@@ -120,12 +126,19 @@ function notCheckedMarkdown(stack: string, error: string): string {
   ].join("\n");
 }
 
-/** Every stack's report in `format`, then the fleet summary (markdown), or with a `fleet` array (JSON). */
-export function renderFleet(entries: readonly FleetEntry[], format: Format): string {
+/**
+ * Every stack's report in `format`, then the fleet summary (markdown and terminal: last, where
+ * it cannot scroll away), or with a `fleet` array (JSON).
+ */
+export function renderFleet(
+  entries: readonly FleetEntry[],
+  format: ResolvedFormat,
+  terminal: Terminal,
+): string {
   const rows = entries.map(fleetRow);
-  if (format === "md") {
+  if (format === "md" || format === "terminal") {
     const sections = entries.map((e) =>
-      "error" in e ? notCheckedMarkdown(e.stack, e.error) : formatReport(e.report, "md"),
+      "error" in e ? notCheckedMarkdown(e.stack, e.error) : renderOne(e.report, format, terminal),
     );
     return [...sections, fleetTable(rows)].join("\n---\n\n");
   }

@@ -1,17 +1,31 @@
 import * as fs from "fs";
 import { text } from "stream/consumers";
 import { Command, Option } from "commander";
-import { buildReport, EventStreamError, formatReport, parseEngineEvents } from "../report";
+import { assertPackRan, buildReport, EventStreamError, PACK_NAME, parseEngineEvents } from "../report";
 import { UsageError } from "../offline/usage-error";
-import { FORMATS, reportDate, writeReport, type Format } from "./report-output";
+import {
+  checkWritable,
+  FORMAT_HELP,
+  FORMATS,
+  renderOne,
+  reportDate,
+  resolveFormat,
+  writeReport,
+  type Format,
+} from "./report-output";
+import { BASELINE_HELP, readBaseline, withBaseline, writeBaseline } from "./baseline-file";
 import { EXIT_STATUS_HELP } from "./exit-status";
 import type { Terminal } from "./terminal";
 
 export interface ReportCommandOptions {
   /** A file of NDJSON engine events, or "-" for standard input (a preview piped in). */
   events: string;
-  format: Format;
+  format?: Format;
   out?: string;
+  baseline?: string;
+  writeBaseline?: string;
+  /** The policy pack whose summaries the events must hold (default: this pack). */
+  pack?: string;
 }
 
 async function readEvents(source: string, stdin: NodeJS.ReadableStream): Promise<string> {
@@ -30,18 +44,28 @@ export async function runReport(
   terminal: Terminal,
   stdin: NodeJS.ReadableStream = process.stdin,
 ): Promise<number> {
+  checkWritable(options.out, "--out");
+  checkWritable(options.writeBaseline, "--write-baseline");
+  const date = reportDate();
+  const baseline = readBaseline(options.baseline);
   const events = await readEvents(options.events, stdin);
   let report;
   try {
-    report = buildReport(parseEngineEvents(events, options.events === "-" ? "stdin" : options.events), {
-      sourceRoot: process.cwd(),
-      date: reportDate(),
-    });
+    const source = options.events === "-" ? "stdin" : options.events;
+    const stream = parseEngineEvents(events, source);
+    assertPackRan(stream, options.pack ?? PACK_NAME, source);
+    report = buildReport(stream, { sourceRoot: process.cwd(), date });
   } catch (e) {
     if (e instanceof EventStreamError) throw new UsageError(`invalid events file: ${e.message}`);
     throw e;
   }
-  writeReport(formatReport(report, options.format), options.out, terminal);
+  report = withBaseline(report, baseline);
+  writeReport(
+    renderOne(report, resolveFormat(options.format, options.out, terminal), terminal),
+    options.out,
+    terminal,
+  );
+  writeBaseline([report], options.writeBaseline, terminal);
   return report.exitCode;
 }
 
@@ -51,8 +75,18 @@ export function reportCommand(terminal: Terminal, setExit: (code: number) => voi
       "Render the reliability report from NDJSON engine events: `PULUMI_ENABLE_STREAMING_JSON_PREVIEW=1 pulumi preview --json --policy-pack policies`, an --event-log file, or Automation API events.",
     )
     .requiredOption("-e, --events <file>", 'NDJSON file of engine events, or "-" to read them from stdin')
-    .addOption(new Option("-f, --format <format>", "report format").choices(FORMATS).default("md"))
-    .option("-o, --out <file>", "write the report to a file instead of stdout")
-    .addHelpText("after", EXIT_STATUS_HELP)
+    .addOption(new Option("-f, --format <format>", FORMAT_HELP).choices(FORMATS))
+    .option(
+      "-o, --out <file>",
+      "write the report to a file instead of stdout (checked before reading the events)",
+    )
+    .option("--baseline <file>", "fail the gate only on mandatory findings this baseline does not list")
+    .option("--write-baseline <file>", "record every open finding as the baseline")
+    .option(
+      "--pack <name>",
+      "the policy pack whose results the events must hold; events without its summaries, cut or corrupt exit 2",
+      PACK_NAME,
+    )
+    .addHelpText("after", `${BASELINE_HELP}\n${EXIT_STATUS_HELP}`)
     .action(async (options: ReportCommandOptions) => setExit(await runReport(options, terminal)));
 }

@@ -5,7 +5,12 @@ export interface Terminal {
   /** Clear the progress line before other output. */
   done(): void;
   error(message: string): void;
+  /** A lasting line on stderr for the person running the command ("report written to r.md"). */
+  note(message: string): void;
   stdout(text: string): void;
+  /** Whether stdout is a terminal (the report is then rendered for it), and may be coloured. */
+  readonly stdoutIsTTY?: boolean;
+  readonly stdoutColour?: boolean;
 }
 
 const DIM = "\u001b[2m";
@@ -28,6 +33,8 @@ export function processTerminal(
   const paint = (code: string, text: string): string => (colour ? `${code}${text}${RESET}` : text);
   let drawn = false;
   return {
+    stdoutIsTTY: stdout.isTTY === true,
+    stdoutColour: colourWanted(stdout, env),
     progress(message, transient = false) {
       if (interactive) {
         stderr.write(`\r\u001b[2K${paint(DIM, message)}`);
@@ -43,6 +50,10 @@ export function processTerminal(
     error(message) {
       this.done();
       stderr.write(`${paint(RED, "error:")} ${message}\n`);
+    },
+    note(message) {
+      this.done();
+      stderr.write(`${message}\n`);
     },
     stdout(text) {
       this.done();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "child_process";
+import { SOURCE_ROOT_ENV } from "../../protocol";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
@@ -9,6 +10,7 @@ import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as engineproto from "@pulumi/pulumi/proto/engine_pb";
 import * as enginerpc from "@pulumi/pulumi/proto/engine_grpc_pb";
+import type { PolicyPackConfig } from "./policy-pack-config";
 import type { EngineResource, ProviderInfo } from "./resource-graph";
 import type { Registration, WireObject } from "./registration";
 import { UsageError } from "./usage-error";
@@ -260,6 +262,13 @@ export interface StartOptions {
   onStderr?: (line: string) => void;
   /** How long the pack may take to print its port. */
   startTimeoutMs?: number;
+  /** The user's policy config (`--policy-pack-config`), over the pack's initial config. */
+  policyConfig?: PolicyPackConfig;
+  /**
+   * The repository an app's own deployment was found in: the pack then writes file locations
+   * relative to it (`backend/Dockerfile:3`) rather than to each build context (see SOURCE_ROOT_ENV).
+   */
+  sourceRoot?: string;
 }
 
 /** The environment the CLI gives a Node.js policy pack (constructEnv in the Go SDK). */
@@ -308,7 +317,10 @@ export class PolicyPackProcess {
     }
     const child = spawn(process.execPath, args, {
       cwd: project.dir,
-      env: policyPackEnv(options.context),
+      env: {
+        ...policyPackEnv(options.context),
+        ...(options.sourceRoot !== undefined ? { [SOURCE_ROOT_ENV]: options.sourceRoot } : {}),
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
@@ -351,7 +363,7 @@ export class PolicyPackProcess {
       const info = await PolicyPackProcess.analyzerInfo(client, project.version);
       const pack = new PolicyPackProcess(project, child, client, info);
       await pack.configureStack(options.context);
-      await pack.configure();
+      await pack.configure(options.policyConfig);
       return pack;
     } catch (e) {
       client.close();
@@ -403,10 +415,28 @@ export class PolicyPackProcess {
     await unary(this.client.configureStack.bind(this.client), req);
   }
 
-  // The engine reconciles the pack's initial config with the user's and calls Configure only
-  // when there is something to say; offline there is no user policy config.
-  private async configure(): Promise<void> {
-    const entries = Object.entries(this.info.initialConfig);
+  // The engine reconciles the pack's initial config with the user's (the user's level, else
+  // `all`, else the pack's; the user's properties over the pack's) and calls Configure only
+  // when there is something to say.
+  private async configure(user?: PolicyPackConfig): Promise<void> {
+    const initial = this.info.initialConfig;
+    const names = user === undefined ? Object.keys(initial) : this.info.policies.map((p) => p.name);
+    const entries = names.map((name): [string, AnalyzerInfo["initialConfig"][string]] => {
+      const own = user?.policies[name];
+      const policy = this.info.policies.find((p) => p.name === name);
+      return [
+        name,
+        {
+          enforcementLevel:
+            own?.enforcementLevel ??
+            user?.all ??
+            initial[name]?.enforcementLevel ??
+            policy?.enforcementLevel ??
+            "advisory",
+          properties: { ...initial[name]?.properties, ...own?.properties },
+        },
+      ];
+    });
     if (entries.length === 0) return;
     const req = new analyzerproto.ConfigureAnalyzerRequest();
     for (const [name, cfg] of entries) {

@@ -2,6 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { DockerfileParser } from "dockerfile-ast";
 import { UsageError } from "./usage-error";
+import { discover, type Discovery } from "../app-deployment/discovery";
+import { ComposeFileError } from "../app-deployment/yaml-tree";
 
 /** What a Django app directory declares about itself. */
 export interface AppDeclarations {
@@ -96,22 +98,41 @@ export function contextDirectory(dir: string): string {
   return context;
 }
 
+/** What discovery finds from the repository root; a compose file that does not parse is a usage error. */
+export function discoverRepository(root: string, compose?: string[]): Discovery {
+  try {
+    return discover(root, { compose });
+  } catch (e) {
+    if (e instanceof ComposeFileError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 /**
- * Read what an app directory declares: the settings module manage.py defaults to, the WSGI
- * module, the Dockerfile, and (in production) a stage named for production use.
+ * Read what an app directory declares: the settings module production uses (discovery's choice:
+ * compose, the Dockerfile's ENV, the start script, then manage.py), the WSGI module, the
+ * Dockerfile the deployment builds (it may live in a subfolder: its folder is then the build
+ * context), and (in production) a stage named for production use.
  */
 export function discoverApp(dir: string, mode: string): AppDeclarations {
-  const context = contextDirectory(dir);
-  const settings = settingsModule(context);
+  const root = contextDirectory(dir);
+  const found = discoverRepository(root);
+  const djangoRoot = found.django ? path.join(root, found.django.sourceRoot) : root;
+  const settings = found.django?.settings?.module ?? settingsModule(root);
   const declarations: AppDeclarations = {
-    context,
+    context: root,
     settingsModule: settings,
-    wsgiModule: wsgiModule(context, settings),
+    wsgiModule: wsgiModule(djangoRoot, settings),
   };
-  const dockerfile = ["Dockerfile", "Containerfile"].find((f) => fs.existsSync(path.join(context, f)));
+  const dockerfile = found.dockerfile;
   if (dockerfile) {
-    declarations.dockerfile = dockerfile;
-    declarations.target = dockerfileTarget(path.join(context, dockerfile), mode);
+    const context = path.join(root, dockerfile.context);
+    declarations.context = context;
+    declarations.dockerfile = path
+      .relative(context, path.join(root, dockerfile.file))
+      .split(path.sep)
+      .join("/");
+    declarations.target = dockerfileTarget(path.join(root, dockerfile.file), mode);
   }
   return declarations;
 }

@@ -1,4 +1,5 @@
 import * as path from "path";
+import { MODE_CONFIG_KEY, type Mode } from "../../mode";
 import { EngineHost, PolicyPackProcess, type StackContext } from "./analyzer";
 import { discoverApp } from "./app-context";
 import { getConfigValue, parseAssignments, setConfigValue } from "./config-overrides";
@@ -8,8 +9,11 @@ import { runStackProgram } from "./program";
 import type { ProgramRun, WireValue } from "./registration";
 import { engineResources, type EngineResource } from "./resource-graph";
 import { UsageError } from "./usage-error";
+import { ProgramConfigError } from "./program";
+import type { PolicyPackConfig } from "./policy-pack-config";
+import { ExemptionConfigError, exemptionsFromStackConfig } from "../../pack/exemptions";
 
-export type Mode = "production" | "demo";
+export type { Mode } from "../../mode";
 export const MODES: readonly Mode[] = ["production", "demo"];
 
 export interface CheckOptions {
@@ -27,6 +31,8 @@ export interface CheckOptions {
   onProgress?: (message: string) => void;
   /** Lines the pack printed on stderr. */
   onPackOutput?: (line: string) => void;
+  /** `--policy-pack-config`, handed to every pack. */
+  policyConfig?: PolicyPackConfig;
 }
 
 /** Everything one offline check produced; `events` is what `pulumi preview --json` would stream. */
@@ -42,8 +48,6 @@ export interface StackCheck {
   durationMs: number;
 }
 
-const MODE_KEY = "agency-deploy:mode";
-
 /** The stack config the program will see: stack file, then --context, then --config, then --mode. */
 export function effectiveConfig(project: PulumiProject, options: CheckOptions): StackConfig {
   let config = loadStackConfig(project, options.stack);
@@ -52,8 +56,10 @@ export function effectiveConfig(project: PulumiProject, options: CheckOptions): 
     throw new UsageError(`unknown --mode "${String(options.mode)}" (expected ${MODES.join(" or ")})`);
   }
   if (options.context !== undefined) {
-    const modeOverride = assignments.find(([k]) => k === "mode" || k === MODE_KEY)?.[1];
-    const mode = String(options.mode ?? modeOverride ?? getConfigValue(config, MODE_KEY) ?? "production");
+    const modeOverride = assignments.find(([k]) => k === "mode" || k === MODE_CONFIG_KEY)?.[1];
+    const mode = String(
+      options.mode ?? modeOverride ?? getConfigValue(config, MODE_CONFIG_KEY) ?? "production",
+    );
     const app = discoverApp(options.context, mode);
     // The stack file may pin any of these; what the app declares fills the gaps.
     const declared: [string, string | undefined][] = [
@@ -70,24 +76,32 @@ export function effectiveConfig(project: PulumiProject, options: CheckOptions): 
     }
   }
   for (const [key, value] of assignments) config = setConfigValue(config, key, value);
-  if (options.mode !== undefined) config = setConfigValue(config, MODE_KEY, options.mode);
+  if (options.mode !== undefined) config = setConfigValue(config, MODE_CONFIG_KEY, options.mode);
   return config;
 }
 
 function modeOf(config: StackConfig): Mode | undefined {
-  const mode = getConfigValue(config, MODE_KEY);
+  const mode = getConfigValue(config, MODE_CONFIG_KEY);
   return MODES.find((m) => m === mode);
 }
 
 /** Start every pack for one stack; on any failure, stop the ones already started. */
-async function startPacks(
+export async function startPacks(
   dirs: string[],
   engine: EngineHost,
   context: StackContext,
-  onStderr?: (line: string) => void,
+  options: Pick<CheckOptions, "onPackOutput" | "policyConfig"> & { sourceRoot?: string },
 ): Promise<PolicyPackProcess[]> {
   const started = await Promise.allSettled(
-    dirs.map((dir) => PolicyPackProcess.start(dir, { engine, context, onStderr })),
+    dirs.map((dir) =>
+      PolicyPackProcess.start(dir, {
+        engine,
+        context,
+        onStderr: options.onPackOutput,
+        policyConfig: options.policyConfig,
+        sourceRoot: options.sourceRoot,
+      }),
+    ),
   );
   const packs = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   const failure = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
@@ -98,7 +112,11 @@ async function startPacks(
   return packs;
 }
 
-async function analyzeWith(pack: PolicyPackProcess, resources: EngineResource[]): Promise<PackAnalysis> {
+/** Analyze every resource (Analyze), then the whole set (AnalyzeStack), as the engine does. */
+export async function analyzeWith(
+  pack: PolicyPackProcess,
+  resources: EngineResource[],
+): Promise<PackAnalysis> {
   const results = new Map<string, Awaited<ReturnType<PolicyPackProcess["analyze"]>>>();
   // The engine analyzes resources as it steps through them, one request per resource.
   for (const resource of resources) results.set(resource.registration.urn, await pack.analyze(resource));
@@ -111,6 +129,7 @@ export async function checkStack(options: CheckOptions): Promise<StackCheck> {
   const progress = options.onProgress ?? (() => undefined);
   const project = loadProject(options.programDir);
   const config = effectiveConfig(project, options);
+  validateExemptions(config);
   const context: StackContext = {
     project: project.name,
     stack: options.stack,
@@ -130,7 +149,7 @@ export async function checkStack(options: CheckOptions): Promise<StackCheck> {
       runStackProgram(project, config, () =>
         progress(`${options.stack}: ${++registered} resources registered`),
       ),
-      startPacks(options.policyPacks, engine, context, options.onPackOutput),
+      startPacks(options.policyPacks, engine, context, options),
     ]);
     if (runResult.status === "rejected") {
       if (packsResult.status === "fulfilled") await Promise.all(packsResult.value.map((p) => p.close()));
@@ -167,6 +186,19 @@ export async function checkStack(options: CheckOptions): Promise<StackCheck> {
     }
   } finally {
     await engine.stop();
+  }
+}
+
+/**
+ * The pack reads `agency-deploy:exemptions` itself (and stops a real preview on a bad entry);
+ * checked here first, the mistake is named before the program runs, like the program's own keys.
+ */
+export function validateExemptions(config: StackConfig): void {
+  try {
+    exemptionsFromStackConfig({ PULUMI_CONFIG: JSON.stringify(config.values) });
+  } catch (e) {
+    if (e instanceof ExemptionConfigError) throw new ProgramConfigError(e.message);
+    throw e;
   }
 }
 

@@ -98,6 +98,29 @@ function projectDefaults(project: string, config: unknown): Record<string, unkno
   return defaults;
 }
 
+/**
+ * Pulumi runs a TypeScript program through ts-node, and ts-node never compiles files under
+ * node_modules (its default `ignore`). A TypeScript program inside an installed package (the
+ * stacks bundled with agency-deploy) therefore runs from the package's compiled build, the same
+ * path under dist/, when the package ships one.
+ */
+export function installedProgramLocation(
+  root: string,
+  location: { pwd: string; program: string },
+): { pwd: string; program: string } {
+  const installed = root.split(path.sep).includes("node_modules");
+  if (!installed || !location.program.endsWith(".ts")) return location;
+  const compiled = path.join(
+    root,
+    "dist",
+    path.relative(root, location.pwd),
+    location.program.replace(/\.ts$/, ".js"),
+  );
+  return fs.existsSync(compiled)
+    ? { pwd: path.dirname(compiled), program: path.basename(compiled) }
+    : location;
+}
+
 /** Load the project that owns `programDir`, exactly as the CLI would find it. */
 export function loadProject(programDir: string): PulumiProject {
   const dir = path.resolve(programDir);
@@ -116,7 +139,7 @@ export function loadProject(programDir: string): PulumiProject {
     name: doc.name,
     root,
     stackConfigDir,
-    ...programLocation(root, main, file),
+    ...installedProgramLocation(root, programLocation(root, main, file)),
     defaults: projectDefaults(doc.name, doc.config),
   };
 }
@@ -162,6 +185,8 @@ export function stackFilePath(project: PulumiProject, stack: string): string {
 /** Every stack that has a config file, sorted by name. */
 export function listStacks(project: PulumiProject): string[] {
   const pattern = /^Pulumi\.(.+)\.ya?ml$/;
+  // A stackConfigDir not created yet holds no stacks; the callers say so, naming it.
+  if (!fs.existsSync(project.stackConfigDir)) return [];
   return fs
     .readdirSync(project.stackConfigDir)
     .map((f) => pattern.exec(f)?.[1])
@@ -174,7 +199,9 @@ export function loadStackConfig(project: PulumiProject, stack: string): StackCon
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`invalid stack name "${stack}"`);
   const file = stackFilePath(project, stack);
   if (!fs.existsSync(file)) {
-    throw new UsageError(`stack "${stack}" has no configuration file: ${file} does not exist`);
+    const stacks = listStacks(project);
+    const existing = stacks.length > 0 ? `the stacks there are: ${stacks.join(", ")}` : "there are no stacks";
+    throw new UsageError(`stack "${stack}" has no configuration file: ${file} does not exist; ${existing}`);
   }
   const doc = readYaml(file) ?? {};
   if (!isRecord(doc)) throw new UsageError(`${file}: expected a mapping at the top level`);

@@ -8,8 +8,6 @@
 export type WireObject = { [key: string]: WireValue };
 export type WireValue = null | boolean | number | string | WireValue[] | WireObject;
 
-/** The sentinel the SDK and engine use for values not known until `up`. */
-export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** The key that marks a special (secret, resource reference, asset) value on the wire. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

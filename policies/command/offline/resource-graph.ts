@@ -1,4 +1,5 @@
-import { UNKNOWN_SENTINEL, type ProgramRun, type Registration, type WireObject } from "./registration";
+import { UNKNOWN } from "../../protocol";
+import type { ProgramRun, Registration, WireObject } from "./registration";
 
 /** A provider as analyzers see it (AnalyzerProviderResource). */
 export interface ProviderInfo {
@@ -88,7 +89,7 @@ export function engineResources(run: ProgramRun, config: Record<string, string>)
               inputs: provider.properties,
               options: emptyOptions(),
               // A provider the preview has not created yet has an unknown id.
-              id: UNKNOWN_SENTINEL,
+              id: UNKNOWN,
             },
           });
         }

@@ -220,6 +220,7 @@ export function parseEngineEvents(text: string, source = "events"): PolicyEventS
   const stream = emptyStream();
   const seen = new Set<string>();
   let firstBadLine: number | undefined;
+  let corruptLine: number | undefined;
   text.split(/\r?\n/).forEach((line, i) => {
     const trimmed = line.trim();
     if (trimmed === "") return;
@@ -227,12 +228,19 @@ export function parseEngineEvents(text: string, source = "events"): PolicyEventS
     try {
       value = JSON.parse(trimmed);
     } catch {
+      if (/^[{[]/.test(trimmed)) corruptLine ??= i + 1;
       stream.skippedLines.push(i + 1);
       firstBadLine ??= i + 1;
       return;
     }
     if (isEngineEvent(value)) addEvent(stream, seen, value, `${source} line ${i + 1}`);
   });
+  // A cut or garbled event among events is a corrupt stream; text that never was JSON (stderr) is skipped.
+  if (stream.eventCount > 0 && corruptLine !== undefined) {
+    throw new EventStreamError(
+      `${source} line ${corruptLine}: not a complete engine event (the file is cut or corrupt)`,
+    );
+  }
   if (stream.eventCount > 0) return stream;
   return parseWholeDocument(text, source, firstBadLine);
 }
@@ -266,4 +274,29 @@ function parseWholeDocument(
 
 export function readEngineEvents(file: string): PolicyEventStream {
   return parseEngineEvents(readFileSync(file, "utf8"), file);
+}
+
+/**
+ * A report is only as good as its events: a stream that ends before the run's summary was cut, and
+ * one without any summary of `pack`'s policies never ran them (or lost them). Either would read as
+ * "nothing failed", so it is refused with the reason instead of becoming a "Yes".
+ */
+export function assertPackRan(stream: PolicyEventStream, pack: string, source = "events"): void {
+  if (stream.runSummary === undefined) {
+    throw new EventStreamError(
+      `${source}: the events end before the run's summary event: the stream is cut, so its policy results are incomplete`,
+    );
+  }
+  const packs = Object.keys(stream.runSummary.policyPacks);
+  const ours = (name: string) =>
+    name === pack || (name === "" && (packs.length === 0 || packs.includes(pack)));
+  const summarised = [...stream.resourceSummaries, ...stream.stackSummaries].some((s) =>
+    ours(s.policyPackName),
+  );
+  if (!summarised) {
+    throw new EventStreamError(
+      `${source}: the events hold no summary of the ${pack} policy pack's policies: run the preview with ` +
+        "--policy-pack pointing at it (and PULUMI_ENABLE_STREAMING_JSON_PREVIEW=1 or --event-log)",
+    );
+  }
 }

@@ -43,14 +43,8 @@ export function formatReport(report: ReliabilityReport, format: ReportFormat): s
   }
 }
 
-export function renderReport(
-  events: EngineEvents,
-  options: ReportOptions & { format: ReportFormat },
-): string {
-  return formatReport(buildReport(events, options), options.format);
-}
-
 export {
+  assertPackRan,
   EventStreamError,
   eventStreamFromObjects,
   parseEngineEvents,
@@ -73,6 +67,7 @@ export {
 export { describeLocation, numberFindings, renderMarkdown } from "./markdown";
 export {
   buildReportFromStream,
+  type BaselineSummary,
   DEFAULT_CATALOGUE,
   verdictOf,
   type CategoryTally,
@@ -95,5 +90,17 @@ export {
   type ViolationTotals,
 } from "./model";
 export { redactSecrets } from "./redact";
+export {
+  applyBaseline,
+  BaselineError,
+  baselineOf,
+  parseBaseline,
+  renderBaseline,
+  type Baseline,
+  type BaselineEntry,
+} from "./baseline";
+export { describeExemption, exemptedFindings, type ExemptedFinding } from "./exemptions";
+export { FINGERPRINT_KEY, fingerprints, normalizedText, subjectOf } from "./fingerprint";
+export { gateLine } from "./gate";
 export { renderJson } from "./json";
 export { notCheckedSarifRun, renderSarif, SARIF_SCHEMA_URI, sarifLog, toSarif, toSarifRun } from "./sarif";

@@ -3,11 +3,15 @@
  * (`{ verdict, mode, stack, policyPacks, categories, items }`) plus everything else the
  * markdown shows, so a tool never has to parse markdown.
  */
+import type { ExemptionNote } from "../../protocol";
+import { fingerprints } from "./fingerprint";
 import type {
+  BaselineSummary,
   ItemStatus,
   PolicyPackRun,
   Recommendation,
   ReliabilityReport,
+  ReportFinding,
   ReportLocation,
   RunbookEntry,
   Verdict,
@@ -19,6 +23,13 @@ export interface JsonFinding {
   kind: "violation" | "unverifiable";
   enforcement: "mandatory" | "advisory";
   location: ReportLocation;
+  /** Stable across runs and line moves; the baseline's and SARIF's partialFingerprints. */
+  fingerprint: string;
+  exemption?: ExemptionNote;
+  exemptionNotApplied?: string;
+  inBaseline?: boolean;
+  /** Every place the problem occurs. */
+  locations: ReportLocation[];
 }
 
 export interface JsonItem {
@@ -31,6 +42,7 @@ export interface JsonItem {
   status: ItemStatus;
   title: string;
   findings: JsonFinding[];
+  exempted: JsonFinding[];
 }
 
 export interface JsonReport {
@@ -47,9 +59,24 @@ export interface JsonReport {
   totals: ViolationTotals;
   runbook: RunbookEntry[];
   recommendations: Recommendation[];
+  /** What was judged, when the check found the app's own deployment files. */
+  judged?: string[];
+  baseline: BaselineSummary | null;
 }
 
 export function toJsonReport(report: ReliabilityReport): JsonReport {
+  const prints = fingerprints(report);
+  const finding = (f: ReportFinding): JsonFinding => ({
+    message: f.message,
+    kind: f.kind,
+    enforcement: f.enforcement,
+    location: f.location,
+    locations: f.locations,
+    fingerprint: prints.get(f) ?? "",
+    ...(f.exemption !== undefined ? { exemption: f.exemption } : {}),
+    ...(f.exemptionNotApplied !== undefined ? { exemptionNotApplied: f.exemptionNotApplied } : {}),
+    ...(f.inBaseline !== undefined ? { inBaseline: f.inBaseline } : {}),
+  });
   return {
     verdict: report.verdict,
     exitCode: report.exitCode,
@@ -58,6 +85,7 @@ export function toJsonReport(report: ReliabilityReport): JsonReport {
     project: report.project ?? null,
     date: report.date,
     preview: report.preview ?? null,
+    ...(report.judged !== undefined ? { judged: report.judged } : {}),
     policyPacks: report.policyPacks,
     categories: report.categories.map(({ name, slug, pass, fail, warning }) => ({
       name,
@@ -75,16 +103,13 @@ export function toJsonReport(report: ReliabilityReport): JsonReport {
       severity: item.severity,
       status: item.status,
       title: item.title,
-      findings: item.findings.map(({ message, kind, enforcement, location }) => ({
-        message,
-        kind,
-        enforcement,
-        location,
-      })),
+      findings: item.findings.map(finding),
+      exempted: item.exempted.map(finding),
     })),
     totals: report.totals,
     runbook: report.runbook,
     recommendations: report.recommendations,
+    baseline: report.baseline ?? null,
   };
 }
 

@@ -10,6 +10,8 @@ import {
   type ReportItem,
   type ReportLocation,
 } from "./model";
+import { describeExemption, exemptedCount, exemptedFindings } from "./exemptions";
+import { gateLine } from "./gate";
 
 /** `[HIGH-001]`: numbered per severity. */
 export function findingLabel(severity: string, index: number): string {
@@ -41,32 +43,57 @@ function listValue(text: string): string {
 interface NumberedFinding {
   label: string;
   item: ReportItem;
+  /** The item's first failure; `findings` holds every one (one numbered finding per item). */
   finding: ReportFinding;
+  findings: ReportFinding[];
 }
 
-/** Most severe first; within a severity, failures before warnings, then checklist order. */
+/**
+ * One numbered finding per failing item, most severe first; within a severity, failures before
+ * warnings, then checklist order. "Could not verify" is not a finding of the item's severity: it is
+ * listed apart (`unverifiedFindings`).
+ */
 export function numberFindings(items: readonly ReportItem[]): NumberedFinding[] {
-  const entries = items.flatMap((item, order) =>
-    item.findings.map((finding, index) => ({ item, finding, order, index })),
-  );
+  const entries = items
+    .map((item, order) => ({
+      item,
+      order,
+      findings: item.findings
+        .filter((f) => f.kind === "violation")
+        .sort((a, b) => (a.enforcement === b.enforcement ? 0 : a.enforcement === "mandatory" ? -1 : 1)),
+    }))
+    .filter((entry) => entry.findings.length > 0);
   entries.sort(
     (a, b) =>
       severityRank(a.item.severity) - severityRank(b.item.severity) ||
       (a.item.status === b.item.status ? 0 : a.item.status === "fail" ? -1 : 1) ||
-      (a.finding.enforcement === b.finding.enforcement
-        ? 0
-        : a.finding.enforcement === "mandatory"
-          ? -1
-          : 1) ||
-      a.order - b.order ||
-      a.index - b.index,
+      a.order - b.order,
   );
   const counters = new Map<string, number>();
-  return entries.map(({ item, finding }) => {
+  return entries.map(({ item, findings }) => {
     const next = (counters.get(item.severity) ?? 0) + 1;
     counters.set(item.severity, next);
-    return { label: findingLabel(item.severity, next), item, finding };
+    return {
+      label: findingLabel(item.severity, next),
+      item,
+      finding: findings[0] as ReportFinding,
+      findings,
+    };
   });
+}
+
+/** "Could not verify" findings in checklist order, each with its item. */
+export function unverifiedFindings(
+  items: readonly ReportItem[],
+): { item: ReportItem; finding: ReportFinding }[] {
+  return items.flatMap((item) =>
+    item.findings.filter((f) => f.kind === "unverifiable").map((finding) => ({ item, finding })),
+  );
+}
+
+function locationsOf(findings: readonly ReportFinding[]): string {
+  const all = findings.flatMap((f) => f.locations).map(describeLocation);
+  return [...new Set(all)].join(", ");
 }
 
 function header(report: ReliabilityReport): string[] {
@@ -81,6 +108,7 @@ function header(report: ReliabilityReport): string[] {
   return [
     `# ${report.title}`,
     "",
+    ...(report.judged !== undefined ? [...report.judged, ""] : []),
     `- Date: ${report.date}`,
     `- Stack: ${stack}`,
     `- Policy pack${report.policyPacks.length === 1 ? "" : "s"}: ${packs}`,
@@ -101,7 +129,7 @@ function summary(report: ReliabilityReport): string[] {
     "",
     `Violations: ${mandatory} mandatory, ${advisory} advisory` +
       (unverifiable > 0 ? ` (${unverifiable} could not be verified)` : "") +
-      `. Gate: ${report.exitCode === 0 ? "passes" : "fails"} (exit ${report.exitCode}).`,
+      `${exemptedCount(report)}. ${gateLine(report)}`,
   ];
 }
 
@@ -110,19 +138,60 @@ function findings(report: ReliabilityReport): string[] {
   if (numbered.length === 0) return ["### Findings", "", "No findings."];
   return [
     "### Findings",
-    ...numbered.flatMap(({ label, item, finding }) => {
-      const advisory = finding.enforcement === "advisory" ? " (advisory: does not block the deployment)" : "";
+    ...numbered.flatMap(({ label, item, findings: all }) => {
+      const advisory = all.every((f) => f.enforcement === "advisory")
+        ? " (advisory: does not block the deployment)"
+        : "";
+      const known = all.every((f) => f.inBaseline === true) ? " (in the baseline)" : "";
+      const notApplied = [...new Set(all.flatMap((f) => f.exemptionNotApplied ?? []))];
       const source = item.catalogued ? "" : ` (policy pack \`${item.policyPack}\`)`;
+      const issue =
+        all.length === 1
+          ? `- Issue: ${listValue(all[0]?.message ?? "")}${advisory}`
+          : [
+              `- Issue:${advisory}`,
+              ...all.map((f) => `  - ${listValue(f.message)} (${locationsOf([f])})`),
+            ].join("\n");
       return [
         "",
-        `**[${label}] ${item.title}**${source}`,
-        `- Location: ${describeLocation(finding.location)}`,
-        `- Issue: ${listValue(finding.message)}${advisory}`,
+        `**[${label}] ${item.title}**${source}${known}`,
+        `- Location: ${locationsOf(all)}`,
+        issue,
+        ...notApplied.map((why) => `- Exemption not applied: ${why}`),
         `- Impact: ${item.impact ?? "Not described by its policy pack."}`,
         `- Fix: ${item.fix ?? "See the documentation of its policy pack."}`,
         `- Test: ${item.verify ?? "Run the preview with the policy pack again; the finding is gone."}`,
       ];
     }),
+  ];
+}
+
+/** Only when something is exempted: a report without exemptions reads as before. */
+function exempted(report: ReliabilityReport): string[] {
+  const entries = exemptedFindings(report);
+  if (entries.length === 0) return [];
+  return [
+    `### Exempted Findings (${entries.length})`,
+    "",
+    ...entries.map(
+      ({ item, finding }) =>
+        `- [${item.id}] ${item.title} at ${describeLocation(finding.location)}: ${listValue(finding.message)}\n` +
+        `  Exempted: ${describeExemption(finding.exemption)}`,
+    ),
+  ];
+}
+
+/** After the failures, apart and unnumbered: what no reviewer could decide from the files. */
+function unverified(report: ReliabilityReport): string[] {
+  const entries = unverifiedFindings(report.items);
+  if (entries.length === 0) return [];
+  return [
+    "### Could Not Verify",
+    "",
+    ...entries.map(
+      ({ item, finding }) =>
+        `- [${item.id}] ${item.title}: ${listValue(finding.message)} (${locationsOf([finding])})`,
+    ),
   ];
 }
 
@@ -163,8 +232,9 @@ function recommendations(report: ReliabilityReport): string[] {
 }
 
 export function renderMarkdown(report: ReliabilityReport): string {
-  const sections = [header, summary, findings, passed, runbook, recommendations].map((section) =>
-    section(report).join("\n"),
-  );
+  const sections = [header, summary, findings, unverified, exempted, passed, runbook, recommendations]
+    .map((section) => section(report))
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.join("\n"));
   return `${sections.join("\n\n")}\n`;
 }

@@ -12,9 +12,15 @@ import {
   type ChecklistItem,
   type Severity,
 } from "../../pack/checklist";
-import type { Mode } from "../../mode";
+import { MODE_CONFIG_KEY, type Mode } from "../../mode";
 import type { PolicyAnalyzeSummary, PolicyEventStream, PolicyViolationEvent } from "./events";
-import { COULD_NOT_VERIFY, PACK_NAME } from "../../protocol";
+import {
+  CANNOT_BUILD,
+  COULD_NOT_VERIFY,
+  PACK_NAME,
+  parseExemptionLines,
+  type ExemptionNote,
+} from "../../protocol";
 import { parseLocationLine, parseUrn, type FindingLocation } from "./location";
 import { redactSecrets } from "./redact";
 
@@ -42,9 +48,20 @@ export interface ReportFinding {
   enforcement: Enforcement;
   /** The violation as the policy put it, without its description line and `Location:` line. */
   message: string;
+  /** The first place it occurs (`locations[0]`). */
   location: ReportLocation;
+  /** Every place the same problem occurs: one finding per problem, not one per line. */
+  locations: ReportLocation[];
+  /** The image cannot be built from this input (a broken Dockerfile, a missing COPY source). */
+  failsBuild?: boolean;
   /** The resource the engine reported it on (absent for a stack-level violation naming none). */
   resourceUrn?: string;
+  /** The exemption that applies (the finding is then listed apart, see exemptions.ts). */
+  exemption?: ExemptionNote;
+  /** Why a matching exemption does not apply (expired, refused for a critical item). */
+  exemptionNotApplied?: string;
+  /** With `check --baseline`: whether the baseline already lists it (baseline.ts). */
+  inBaseline?: boolean;
 }
 
 export interface ReportItem {
@@ -64,6 +81,8 @@ export interface ReportItem {
   verify?: string;
   status: ItemStatus;
   findings: ReportFinding[];
+  /** Exempted findings: counted and listed, but neither failing nor warning the item. */
+  exempted: ReportFinding[];
   /** How many resources (or stacks) it passed on. */
   passedOn: number;
 }
@@ -143,6 +162,19 @@ export interface ReliabilityReport {
   preview?: boolean;
   /** The engine's own result ("succeeded", "failed"), when the events carry a summary. */
   result?: string;
+  /** What was judged (`Judged: backend/Dockerfile (stage production); docker-compose.yml; ...`). */
+  judged?: string[];
+  /** With `check --baseline`: how the findings compare with it; `exitCode` then counts new ones only. */
+  baseline?: BaselineSummary;
+}
+
+export interface BaselineSummary {
+  /** Open findings the baseline lists. */
+  known: number;
+  /** Open findings it does not list; the gate fails on mandatory ones. */
+  new: number;
+  /** Baseline entries no longer found. */
+  fixed: number;
 }
 
 /** What the report explains findings with; the pack's checklist unless a test supplies another. */
@@ -169,6 +201,8 @@ export interface ReportOptions {
   sourceRoot?: string;
   title?: string;
   catalogue?: ReportCatalogue;
+  /** Lines saying what was judged (the files found in an app's repository), shown first. */
+  judged?: string[];
 }
 
 const RUNBOOK_TITLES: Record<keyof RunbookCommands, string> = {
@@ -177,8 +211,6 @@ const RUNBOOK_TITLES: Record<keyof RunbookCommands, string> = {
   keyRotation: "Key rotation (SECRET_KEY, FIELD_ENCRYPTION_KEY, database passwords)",
   restore: "Database restore",
 };
-
-const MODE_CONFIG_KEY = "agency-deploy:mode";
 
 export function severityRank(severity: ReportSeverity): number {
   return SEVERITY_ORDER.indexOf(severity);
@@ -218,6 +250,7 @@ class ItemRegistry {
         verify: entry.verify,
         status: "n/a",
         findings: [],
+        exempted: [],
         passedOn: 0,
       });
     }
@@ -255,6 +288,7 @@ class ItemRegistry {
       title: policy,
       status: "n/a",
       findings: [],
+      exempted: [],
       passedOn: 0,
     };
     this.items.set(key, item);
@@ -275,10 +309,31 @@ class ItemRegistry {
   }
 }
 
+/** Relative to `root` when under it; an absolute path of some machine otherwise keeps only its name. */
 function relativeTo(file: string, root: string | undefined): string {
-  if (root === undefined) return file;
-  const base = root.replace(/[\\/]+$/, "");
-  return file.startsWith(`${base}/`) || file.startsWith(`${base}\\`) ? file.slice(base.length + 1) : file;
+  const base = root?.replace(/[\\/]+$/, "");
+  if (base !== undefined && (file.startsWith(`${base}/`) || file.startsWith(`${base}\\`)))
+    return file.slice(base.length + 1);
+  if (/^([A-Za-z]:)?[\\/]/.test(file)) return file.split(/[\\/]/).pop() ?? file;
+  return file;
+}
+
+/** Occurrences of one problem (same kind, level and text) become one finding with all their locations. */
+export function groupFindings(findings: readonly ReportFinding[]): ReportFinding[] {
+  const groups = new Map<string, ReportFinding>();
+  for (const finding of findings) {
+    const key = JSON.stringify([finding.kind, finding.enforcement, finding.message]);
+    const group = groups.get(key);
+    if (!group) {
+      groups.set(key, { ...finding, locations: [...finding.locations] });
+      continue;
+    }
+    for (const location of finding.locations) {
+      const same = JSON.stringify(location);
+      if (!group.locations.some((l) => JSON.stringify(l) === same)) group.locations.push(location);
+    }
+  }
+  return [...groups.values()];
 }
 
 /** Splits an event message into the finding's own text and location. */
@@ -287,14 +342,18 @@ function toFinding(
   item: ReportItem,
   sourceRoot: string | undefined,
 ): ReportFinding {
-  const { text, location } = parseLocationLine(violation.message);
+  const { text: located, location } = parseLocationLine(violation.message);
+  const { text, exemption, notApplied } = parseExemptionLines(located);
   let lines = text.split("\n");
   // CrossGuard prefixes a string violation with the policy's description line; the report
   // shows the description elsewhere, so the finding keeps only what is specific to it.
   if (lines.length > 1 && item.description !== undefined && lines[0]?.trim() === item.description.trim()) {
     lines = lines.slice(1);
   }
-  const message = lines.join("\n").trim();
+  // Paths under the source root read relative in the text too: reports never show this machine's paths.
+  const base = sourceRoot?.replace(/[\\/]+$/, "");
+  const joined = lines.join("\n").trim();
+  const message = base === undefined || base === "" ? joined : joined.split(`${base}/`).join("");
   const unverifiable = lines.some((line) => line.trim().toLowerCase().startsWith(COULD_NOT_VERIFY));
   const urn = location.urn ?? (violation.resourceUrn || undefined);
   const parsed = urn !== undefined ? parseUrn(urn) : undefined;
@@ -315,7 +374,11 @@ function toFinding(
     enforcement: violation.enforcementLevel === "mandatory" ? "mandatory" : "advisory",
     message: message === "" ? text : message,
     location: reportLocation,
+    locations: [reportLocation],
+    ...(!unverifiable && message.startsWith(CANNOT_BUILD) ? { failsBuild: true } : {}),
     ...(violation.resourceUrn ? { resourceUrn: violation.resourceUrn } : {}),
+    ...(exemption !== undefined ? { exemption } : {}),
+    ...(notApplied !== undefined ? { exemptionNotApplied: notApplied } : {}),
   };
 }
 
@@ -327,9 +390,13 @@ function statusOf(item: ReportItem): ItemStatus {
   return item.passedOn > 0 ? "pass" : "n/a";
 }
 
-/** No if a critical item fails; With Fixes if anything else fails or warns at medium or above. */
+/**
+ * No if a critical item fails or the image cannot be built (whatever item found it); With Fixes if
+ * anything else fails or warns at medium or above.
+ */
 export function verdictOf(items: readonly ReportItem[]): Verdict {
   if (items.some((item) => item.status === "fail" && item.severity === "critical")) return "No";
+  if (items.some((item) => item.findings.some((f) => f.failsBuild === true))) return "No";
   // An unrated warning counts as medium: the gate does not assume another pack's finding is minor.
   const mediumRank = severityRank("medium");
   const warnsAtMedium = (item: ReportItem): boolean =>
@@ -456,13 +523,19 @@ export function buildReportFromStream(
 
   for (const violation of stream.violations) {
     const item = registry.resolve(violation.policyPackName, violation.policyName, violation.severity);
-    item.findings.push(toFinding(violation, item, options.sourceRoot));
+    const finding = toFinding(violation, item, options.sourceRoot);
+    (finding.exemption !== undefined ? item.exempted : item.findings).push(finding);
   }
   for (const summary of [...stream.resourceSummaries, ...stream.stackSummaries])
     applySummary(registry, summary);
 
   const items = registry.ordered();
-  for (const item of items) item.status = statusOf(item);
+  // Totals count the engine's violations as the CLI does; the findings then group them per problem.
+  const totals = countViolations(items);
+  for (const item of items) {
+    item.findings = groupFindings(item.findings);
+    item.status = statusOf(item);
+  }
 
   const firstUrn = stream.resourceUrns.map(parseUrn).find((urn) => urn !== undefined);
   const stack = options.stack ?? firstUrn?.stack;
@@ -484,10 +557,11 @@ export function buildReportFromStream(
     items,
     verdict: verdictOf(items),
     exitCode: items.some((item) => item.status === "fail") ? 1 : 0,
-    totals: countViolations(items),
+    totals,
     runbook,
     recommendations: recommend(items),
     ...(stream.runSummary?.isPreview !== undefined ? { preview: stream.runSummary.isPreview } : {}),
     ...(stream.runSummary?.result !== undefined ? { result: stream.runSummary.result } : {}),
+    ...(options.judged !== undefined && options.judged.length > 0 ? { judged: options.judged } : {}),
   };
 }

@@ -3,10 +3,11 @@
  * violation. Build-context findings point at file:line (physicalLocation); resource
  * findings name the resource (logicalLocation, its URN as the fully qualified name).
  */
-import { isAbsolute } from "path";
-import { pathToFileURL } from "url";
+import { basename, isAbsolute } from "path";
 import type * as Sarif from "sarif";
 import type { ReliabilityReport, ReportFinding, ReportItem, ReportSeverity } from "./model";
+import { checklistUrl } from "../../docs";
+import { FINGERPRINT_KEY, fingerprints } from "./fingerprint";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 const TOOL_NAME = "agency-deploy";
@@ -44,6 +45,7 @@ function rule(item: ReportItem): Sarif.ReportingDescriptor {
     shortDescription: { text: item.title },
     ...(item.description !== undefined ? { fullDescription: { text: item.description } } : {}),
     ...(help.length > 0 ? { help: { text: help.join("\n") } } : {}),
+    ...(item.catalogued ? { helpUri: checklistUrl(item.id) } : {}),
     defaultConfiguration: { level: RULE_LEVEL[item.severity] },
     properties: {
       checklistId: item.id,
@@ -57,13 +59,14 @@ function rule(item: ReportItem): Sarif.ReportingDescriptor {
   };
 }
 
+/** Relative to the checked-out sources; a machine's absolute path is never written (its file name stays). */
 function artifactUri(file: string): string {
-  if (isAbsolute(file)) return pathToFileURL(file).href;
-  return file.split(/[\\/]/).map(encodeURIComponent).join("/");
+  const relative = isAbsolute(file) ? basename(file) : file;
+  return relative.split(/[\\/]/).map(encodeURIComponent).join("/");
 }
 
-function location(finding: ReportFinding): Sarif.Location | undefined {
-  const { file, line, urn, resourceName, resourceType, property } = finding.location;
+function location(where: ReportFinding["location"]): Sarif.Location | undefined {
+  const { file, line, urn, resourceName, resourceType, property } = where;
   const physical: Sarif.PhysicalLocation | undefined =
     file !== undefined
       ? {
@@ -88,8 +91,30 @@ function location(finding: ReportFinding): Sarif.Location | undefined {
   };
 }
 
-function result(item: ReportItem, ruleIndex: number, finding: ReportFinding): Sarif.Result {
-  const where = location(finding);
+/** SARIF 3.35: an exempted finding is a result with the exemption as its accepted suppression. */
+function suppressions(finding: ReportFinding): Pick<Sarif.Result, "suppressions"> {
+  const exemption = finding.exemption;
+  if (exemption === undefined) return {};
+  const until = exemption.expires !== undefined ? `, until ${exemption.expires}` : "";
+  return {
+    suppressions: [
+      {
+        kind: exemption.kind,
+        status: "accepted",
+        justification: `${exemption.reason} (${exemption.source}${until})`,
+      },
+    ],
+  };
+}
+
+function result(
+  item: ReportItem,
+  ruleIndex: number,
+  finding: ReportFinding,
+  fingerprint: string | undefined,
+): Sarif.Result {
+  // One result per problem, with every place it occurs (SARIF 3.27.12: `locations` may hold several).
+  const where = finding.locations.map(location).filter((l): l is Sarif.Location => l !== undefined);
   // SARIF 3.27.9/3.27.10: a result whose kind is not "fail" must have level "none"; a
   // finding the pack could not decide is one for a person to review.
   const verdict: Pick<Sarif.Result, "kind" | "level"> =
@@ -104,19 +129,42 @@ function result(item: ReportItem, ruleIndex: number, finding: ReportFinding): Sa
     ruleIndex,
     ...verdict,
     message: { text: finding.message },
-    ...(where ? { locations: [where] } : {}),
-    properties: { enforcement: finding.enforcement, checklistId: item.id, severity: item.severity },
+    ...(where.length > 0 ? { locations: where } : {}),
+    ...(fingerprint !== undefined ? { partialFingerprints: { [FINGERPRINT_KEY]: fingerprint } } : {}),
+    ...(finding.inBaseline !== undefined ? { baselineState: finding.inBaseline ? "unchanged" : "new" } : {}),
+    ...suppressions(finding),
+    properties: {
+      enforcement: finding.enforcement,
+      checklistId: item.id,
+      severity: item.severity,
+      ...(finding.exemptionNotApplied !== undefined
+        ? { exemptionNotApplied: finding.exemptionNotApplied }
+        : {}),
+    },
   };
+}
+
+/**
+ * Code scanning takes a run's category from `automationDetails.id` (`<category>/` with the
+ * trailing slash) and, since June 2025, rejects a file with two runs of one tool in one
+ * category: so a fleet log (one run per stack) gives each stack its own category.
+ */
+function automationDetails(stack: string | undefined): Pick<Sarif.Run, "automationDetails"> {
+  return stack !== undefined ? { automationDetails: { id: `${TOOL_NAME}/${stack}/` } } : {};
 }
 
 /** One SARIF run: the report of one stack. */
 export function toSarifRun(report: ReliabilityReport): Sarif.Run {
   const rules = report.items.map(rule);
+  const prints = fingerprints(report);
   const results = report.items.flatMap((item, ruleIndex) =>
-    item.findings.map((finding) => result(item, ruleIndex, finding)),
+    [...item.findings, ...item.exempted].map((finding) =>
+      result(item, ruleIndex, finding, prints.get(finding)),
+    ),
   );
   return {
     tool: { driver: { name: TOOL_NAME, informationUri: INFORMATION_URI, rules } },
+    ...automationDetails(report.stack),
     invocations: [{ executionSuccessful: true, exitCode: report.exitCode }],
     results,
     properties: {
@@ -138,6 +186,7 @@ export function toSarifRun(report: ReliabilityReport): Sarif.Run {
 export function notCheckedSarifRun(stack: string, reason: string, exitCode = 2): Sarif.Run {
   return {
     tool: { driver: { name: TOOL_NAME, informationUri: INFORMATION_URI, rules: [] } },
+    ...automationDetails(stack),
     invocations: [
       {
         executionSuccessful: false,

@@ -4,6 +4,7 @@
  */
 import * as path from "path";
 import { parseDockerfileSyntax } from "./dockerfile-syntax";
+import { isSecretFile } from "./secret-files";
 import type {
   ArgFact,
   CommandFact,
@@ -39,6 +40,28 @@ const COMPILER_PACKAGES = new Set([
 /** Variables in scope at some point of a stage: name -> value (null when declared without a value). */
 type Scope = Map<string, string | null>;
 
+/** BuildKit's instruction set (frontend/dockerfile/instructions/parse.go): any other word fails the build. */
+const INSTRUCTIONS = new Set([
+  "FROM",
+  "RUN",
+  "CMD",
+  "LABEL",
+  "MAINTAINER",
+  "EXPOSE",
+  "ENV",
+  "ADD",
+  "COPY",
+  "ENTRYPOINT",
+  "VOLUME",
+  "USER",
+  "WORKDIR",
+  "ARG",
+  "ONBUILD",
+  "STOPSIGNAL",
+  "HEALTHCHECK",
+  "SHELL",
+]);
+
 export function readDockerfile(text: string, file: string, target?: string): DockerfileFacts {
   const syntax = parseDockerfileSyntax(text, file);
   const problems: DockerfileProblem[] = [...syntax.problems];
@@ -49,6 +72,20 @@ export function readDockerfile(text: string, file: string, target?: string): Doc
   let current: { stage: DockerStage; scope: Scope; ownCmd: boolean } | null = null;
 
   for (const instruction of syntax.instructions) {
+    if (!INSTRUCTIONS.has(instruction.keyword.toUpperCase())) {
+      problems.push({
+        message: `unknown instruction: ${instruction.keyword}`,
+        location: instruction.location,
+      });
+      continue;
+    }
+    if (!current && instruction.keyword !== "FROM" && instruction.keyword !== "ARG") {
+      problems.push({
+        message: `${instruction.keyword} before the first FROM: no build stage in current context`,
+        location: instruction.location,
+      });
+      continue;
+    }
     if (instruction.keyword === "FROM") {
       current = startStage(instruction, stages, globalScope);
       stages.push(current.stage);
@@ -278,6 +315,7 @@ function copyFact(instruction: DockerInstruction, scope: Scope, workdir: string)
     chown: flag("chown"),
     chmod: flag("chmod"),
     copiesWholeContext,
+    secretSources: sources.filter(isSecretFile),
     fromHeredoc,
     location: instruction.location,
   };

@@ -3,6 +3,7 @@
  * (@balena/dockerignore ports moby's fileutils matcher: `**`, negation, leading `/`, `*` not crossing `/`).
  */
 import ignore from "@balena/dockerignore";
+import { secretFileKind } from "./secret-files";
 import type {
   DockerignoreFacts,
   IgnorePattern,
@@ -49,6 +50,12 @@ export function ignoreMatcher(patterns: IgnorePattern[]): (relative: string) => 
   );
   return (relative) => {
     try {
+      // A directory the listing summarises as `dir/` (.git, node_modules) is left out when Docker's walker
+      // would skip it: the library answers `false` for `.git/` itself even under a `.git` line.
+      if (relative.endsWith("/")) {
+        const dir = relative.slice(0, -1);
+        return matcher.ignores(dir) || matcher.ignores(`${dir}/HEAD`);
+      }
       return matcher.ignores(relative);
     } catch {
       return false;
@@ -98,7 +105,6 @@ export function judgeContext(
 }
 
 const VIRTUALENV_NAMES = new Set(["venv", ".venv", "virtualenv", ".virtualenv"]);
-const ENV_FILE_TEMPLATES = /\.(example|sample|template|dist|defaults?)$/i;
 
 /** Sensitive kind of a path; directories (`.git`, virtualenvs) are reported once as `dir/`. */
 export function classifySensitive(file: string, files: string[] = []): SensitiveFile | null {
@@ -122,12 +128,7 @@ function isVirtualenvDir(dir: string, files: string[]): boolean {
 }
 
 function sensitiveFileKind(base: string): SensitiveKind | null {
-  const lower = base.toLowerCase();
-  if ((lower === ".env" || lower.startsWith(".env.")) && !ENV_FILE_TEMPLATES.test(lower)) return "env-file";
-  if (/\.(pem|key|p12|pfx)$/.test(lower) || /^id_(rsa|dsa|ecdsa|ed25519)/.test(lower)) return "private-key";
-  if (lower.startsWith("credentials") || lower === ".pgpass" || lower === ".netrc") return "credentials";
-  if (/\.sqlite3?$/.test(lower)) return "sqlite-database";
-  return null;
+  return secretFileKind(base) ?? (/\.sqlite3?$/i.test(base) ? "sqlite-database" : null);
 }
 
 const TOOLING_FILES: Record<string, ToolingKind> = {

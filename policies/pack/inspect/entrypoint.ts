@@ -11,7 +11,6 @@ import type {
   DockerfileFacts,
   EntrypointFacts,
   LogFileFact,
-  OutsideCall,
   ServerStart,
   SourceLocation,
   StartupStep,
@@ -19,8 +18,16 @@ import type {
   SwallowedFailure,
 } from "./facts";
 import { descendants, descendantsWithin, lineOf, loadParser, parseWithBudget } from "./grammars";
+import {
+  classifyCommand,
+  fallbackVariables,
+  isShell,
+  readServerOptions,
+  serverAt,
+  withoutPrefixes,
+  type CommandStep,
+} from "./shell";
 
-const SERVERS = new Set(["gunicorn", "uvicorn", "daphne", "waitress-serve", "hypercorn"]);
 const CONDITIONAL = new Set([
   "if_statement",
   "while_statement",
@@ -28,8 +35,6 @@ const CONDITIONAL = new Set([
   "case_statement",
   "c_style_for_statement",
 ]);
-const SHELLS = new Set(["sh", "bash", "dash", "ash", "zsh", "/bin/sh", "/bin/bash", "/usr/bin/env"]);
-const SEED_COMMAND = /^(seed|load|populate|init|bootstrap|create_|setup_|import_)/;
 
 /** Start command and script facts. `lineOffset` shifts lines when the text sits inside another file. */
 export async function readEntrypointScript(
@@ -68,6 +73,13 @@ export function readShell(
     outsideCalls: [],
     logFiles: [],
     syntaxErrors: [],
+    fallbacks: text
+      .split("\n")
+      .flatMap((line, i) =>
+        /^\s*#/.test(line)
+          ? []
+          : fallbackVariables(line).map((variable) => ({ variable, location: at(i + 1) })),
+      ),
   };
   const shebang = /^#!.*\s-[a-zA-Z]*e/.exec(text.split("\n", 1)[0] ?? "");
   if (shebang) facts.errexit = { enabled: true, location: at(1) };
@@ -95,15 +107,17 @@ export function readShell(
           facts.errexit = { enabled: state, location: state ? at(view.line) : facts.errexit.location };
         continue;
       }
-      const outside = outsideCall(view.argv);
-      if (outside) facts.outsideCalls.push({ kind: outside, command: view.text, location: at(view.line) });
+      const classified = classifyCommand(view.argv);
+      if (classified?.outside) {
+        facts.outsideCalls.push({ kind: classified.outside, command: view.text, location: at(view.line) });
+      }
       const swallowed = swallowedBy.get(node.startIndex) ?? null;
-      const step = classify(view, swallowed, underCondition, at);
+      const step = startupStep(view, classified, swallowed, underCondition, at);
       if (!step) continue;
       if (step.kind === "migrate" && errexitAtFirstMigrate === null)
         errexitAtFirstMigrate = facts.errexit.enabled;
       facts.steps.push(step);
-      const server = serverStart(view, at);
+      const server = serverStart(view, classified, at);
       if (server) {
         facts.servers.push(server);
         for (const value of [server.accessLogfile, server.errorLogfile]) {
@@ -134,12 +148,8 @@ function commandView(node: Node): CommandView {
     if (child.type === "command_name") argv.push(wordValue(child.namedChildren[0] ?? child));
     else argv.push(wordValue(child));
   }
-  let exec = false;
-  while (argv.length > 0 && ["exec", "sudo", "env", "nohup", "time"].includes(argv[0])) {
-    if (argv[0] === "exec") exec = true;
-    argv.shift();
-  }
-  return { node, argv, text: node.text.slice(0, 500), exec, line: lineOf(node) };
+  const command = withoutPrefixes(argv);
+  return { node, argv: command.argv, text: node.text.slice(0, 500), exec: command.exec, line: lineOf(node) };
 }
 
 function errexitChange(args: string[]): boolean | null {
@@ -193,95 +203,26 @@ function recordRedirect(node: Node, at: (line: number) => SourceLocation, logFil
   logFiles.push({ path: target, via: "redirect", location: at(lineOf(node)) });
 }
 
-function outsideCall(argv: string[]): OutsideCall["kind"] | null {
-  const program = path.posix.basename(argv[0]);
-  if (program === "curl") return "curl";
-  if (program === "wget") return "wget";
-  if (program === "git" && ["clone", "pull", "fetch", "submodule"].includes(argv[1] ?? "")) return "git";
-  if (
-    (program === "apt-get" || program === "apt" || program === "apk") &&
-    ["install", "add", "update"].includes(argv[1] ?? "")
-  )
-    return "apt-get";
-  if (program === "npm" && ["install", "ci", "i"].includes(argv[1] ?? "")) return "npm";
-  if (isPipInstall(argv)) return "pip-install";
-  return null;
-}
-
-function isPipInstall(argv: string[]): boolean {
-  const program = path.posix.basename(argv[0]);
-  if (/^pip[\d.]*$/.test(program)) return argv.includes("install");
-  if (/^python[\d.]*$/.test(program) && argv[1] === "-m" && /^pip/.test(argv[2] ?? ""))
-    return argv.includes("install");
-  return program === "uv" && argv[1] === "pip" && argv[2] === "install";
-}
-
-/** manage.py / django-admin subcommand and its options, when argv runs one. */
-function manageInvocation(argv: string[]): { command: string; args: string[] } | null {
-  const index = argv.findIndex(
-    (arg) => arg.endsWith("manage.py") || path.posix.basename(arg) === "django-admin",
-  );
-  if (index < 0) return null;
-  const rest = argv.slice(index + 1);
-  const commandIndex = rest.findIndex((arg) => !arg.startsWith("-"));
-  if (commandIndex < 0) return null;
-  return {
-    command: rest[commandIndex],
-    args: rest.slice(commandIndex + 1).concat(rest.slice(0, commandIndex)),
-  };
-}
-
-function optionValue(args: string[], names: string[]): string | null {
-  for (let i = 0; i < args.length; i++) {
-    for (const name of names) {
-      if (args[i] === name) return args[i + 1] ?? null;
-      if (name.startsWith("--") && args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
-      if (!name.startsWith("--") && args[i].startsWith(name) && args[i].length > name.length)
-        return args[i].slice(name.length);
-    }
-  }
-  return null;
-}
-
-function classify(
+function startupStep(
   view: CommandView,
+  classified: CommandStep | undefined,
   swallowed: SwallowedFailure | null,
   underCondition: boolean,
   at: (line: number) => SourceLocation,
 ): StartupStep | null {
-  const conditional = underCondition || inAndChain(view.node);
-  const manage = manageInvocation(view.argv);
-  const program = path.posix.basename(view.argv[0]);
   let kind: StartupStepKind | null = null;
-  let deployCheck = false;
-  if (manage) {
-    const command = manage.command;
-    if (command === "migrate") kind = "migrate";
-    else if (command === "collectstatic") kind = "collectstatic";
-    else if (command === "runserver") kind = "server";
-    else if (command === "check" || /check/.test(command)) {
-      kind = "check";
-      deployCheck = command !== "check" || manage.args.includes("--deploy");
-    } else if (command === "loaddata" || SEED_COMMAND.test(command)) kind = "seed";
-    else if (/backup/.test(command)) kind = "backup";
-    else kind = "manage";
-  } else if (
-    SERVERS.has(program) ||
-    (/^python/.test(program) && view.argv[1] === "-m" && SERVERS.has(view.argv[2] ?? ""))
-  ) {
-    kind = "server";
-  } else if (view.exec) kind = "exec";
+  if (classified !== undefined && classified.kind !== "outside-call") kind = classified.kind;
+  else if (view.exec) kind = "exec";
   if (!kind) return null;
-  const args = manage?.args ?? [];
   return {
     kind,
     command: view.text,
-    manageCommand: manage?.command ?? null,
-    database: manage ? optionValue(args, ["--database"]) : null,
-    settings: manage ? optionValue(args, ["--settings"]) : null,
-    deployCheck,
+    manageCommand: classified?.manageCommand ?? null,
+    database: classified?.database ?? null,
+    settings: classified?.settings ?? null,
+    deployCheck: classified?.deployCheck ?? false,
     swallowed,
-    conditional,
+    conditional: underCondition || inAndChain(view.node),
     location: at(view.line),
   };
 }
@@ -300,45 +241,20 @@ function inAndChain(node: Node): boolean {
   );
 }
 
-function serverStart(view: CommandView, at: (line: number) => SourceLocation): ServerStart | null {
-  const manage = manageInvocation(view.argv);
-  let argv = view.argv;
-  let server: ServerStart["server"] | null = null;
-  if (manage?.command === "runserver") server = "runserver";
-  else {
-    if (/^python/.test(path.posix.basename(argv[0])) && argv[1] === "-m") argv = argv.slice(2);
-    const program = path.posix.basename(argv[0]);
-    if (program === "waitress-serve") server = "waitress";
-    else if (SERVERS.has(program)) server = program as ServerStart["server"];
-  }
-  if (!server) return null;
-  const args = manage ? manage.args : argv.slice(1);
-  let bind: string | null = null;
-  if (server === "runserver") bind = args.find((arg) => !arg.startsWith("-")) ?? null;
-  else if (server === "gunicorn" || server === "hypercorn") bind = optionValue(args, ["--bind", "-b"]);
-  else if (server === "waitress") bind = optionValue(args, ["--listen", "--port"]);
-  else {
-    const host = optionValue(args, ["--host", "-b", "--bind"]);
-    const port = optionValue(args, ["--port", "-p"]);
-    bind = host !== null || port !== null ? `${host ?? ""}${port !== null ? `:${port}` : ""}` : null;
-  }
-  const usesPortVariable = bind !== null && /\$\{?PORT\b/.test(bind);
-  const literal = bind !== null && !usesPortVariable ? /(?:^|:)(\d{2,5})$/.exec(bind) : null;
-  return {
-    server,
-    command: view.text,
-    bind,
-    usesPortVariable,
-    literalPort: literal ? Number(literal[1]) : null,
-    workers: optionValue(args, ["--workers", "-w"]),
-    threads: optionValue(args, ["--threads"]),
-    timeout: optionValue(args, ["--timeout", "-t"]),
-    gracefulTimeout: optionValue(args, ["--graceful-timeout"]),
-    accessLogfile: optionValue(args, ["--access-logfile"]),
-    errorLogfile: optionValue(args, ["--error-logfile", "--log-file"]),
-    exec: view.exec,
-    location: at(view.line),
-  };
+function serverStart(
+  view: CommandView,
+  classified: CommandStep | undefined,
+  at: (line: number) => SourceLocation,
+): ServerStart | null {
+  if (classified?.kind !== "server") return null;
+  const index = view.argv.findIndex((_, i) => serverAt(view.argv, i) !== undefined);
+  const found = index < 0 ? undefined : serverAt(view.argv, index);
+  if (found === undefined) return null;
+  const { configFile: _configFile, ...options } = readServerOptions(
+    found.server,
+    view.argv.slice(found.optionsFrom),
+  );
+  return { server: found.server, command: view.text, ...options, exec: view.exec, location: at(view.line) };
 }
 
 // -------------------------------------------------------------------------------------------------------------
@@ -352,6 +268,11 @@ export interface StartScript {
   /** Shell text to read when there is no script: the shell-form command or the `sh -c` string. */
   inline: string | null;
   instruction: SourceLocation | null;
+  /**
+   * When ENTRYPOINT runs a script and a CMD is set, the CMD as shell text: what the script's
+   * `exec "$@"` runs (exec-form argv joined, the `sh -c` string unwrapped).
+   */
+  cmd?: { text: string; location: SourceLocation };
 }
 
 /** Resolves what the final stage runs. `files` is the context listing (relative paths). */
@@ -372,21 +293,56 @@ export function resolveStartScript(dockerfile: DockerfileFacts, files: string[])
   }
   const instruction = (entrypoint ?? cmd)?.location ?? null;
   const startCommand = argv.join(" ");
-  const dashC = argv.findIndex(
-    (arg, i) => arg === "-c" && i > 0 && SHELLS.has(path.posix.basename(argv[i - 1])),
-  );
+  const dashC = argv.findIndex((arg, i) => arg === "-c" && i > 0 && isShell(argv[i - 1]));
   if (dashC >= 0 && argv[dashC + 1] !== undefined) inline = argv[dashC + 1];
+  // ENTRYPOINT ["docker-entrypoint.sh"] + CMD [...]: the script runs first, CMD is its "$@".
+  if (entrypoint?.form === "exec") {
+    for (const word of entrypoint.argv.slice(0, 3)) {
+      if (isShell(word) || word.startsWith("-") || word === "exec") continue;
+      const file = contextFileFor(word, stage, files);
+      if (!file) continue;
+      const cmdText = cmd === null ? null : cmd.form === "shell" ? cmd.text : unwrapShell(cmd.argv);
+      return {
+        startCommand,
+        file,
+        inline: null,
+        instruction,
+        ...(cmd !== null && cmdText !== null ? { cmd: { text: cmdText, location: cmd.location } } : {}),
+      };
+    }
+  }
   const candidates = inline !== null ? (inline.split(/\s+/).filter((w) => w !== "") as string[]) : argv;
   for (const word of candidates.slice(0, 4)) {
-    if (SHELLS.has(word) || word.startsWith("-") || word === "exec") continue;
+    if (isShell(word) || word === "/usr/bin/env" || word.startsWith("-") || word === "exec") continue;
     const file = contextFileFor(word, stage, files);
     if (file) return { startCommand, file, inline: null, instruction };
   }
   return { startCommand, file: null, inline: inline ?? argv.join(" "), instruction };
 }
 
+/** An exec-form command as shell text: `["sh", "-c", "<script>"]` -> the script, else the argv joined. */
+function unwrapShell(argv: readonly string[]): string {
+  const dashC = argv.findIndex((arg, i) => arg === "-c" && i > 0 && isShell(argv[i - 1]));
+  if (dashC >= 0 && argv[dashC + 1] !== undefined) return argv[dashC + 1];
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ");
+}
+
 /** The context file that ends up at `imagePath` in the stage, through COPY/ADD from the context. */
 export function contextFileFor(imagePath: string, stage: DockerStage, files: string[]): string | null {
+  // A bare command name (`docker-entrypoint.sh`) is found on PATH, as the shell and exec find it.
+  if (!imagePath.includes("/")) {
+    for (const dir of IMAGE_PATH) {
+      const found = contextFileAt(path.posix.join(dir, imagePath), stage, files);
+      if (found) return found;
+    }
+  }
+  return contextFileAt(imagePath, stage, files);
+}
+
+/** PATH of the official python images (and Debian's default), in lookup order. */
+const IMAGE_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+
+function contextFileAt(imagePath: string, stage: DockerStage, files: string[]): string | null {
   const absolute = path.posix.resolve(stage.workdir, imagePath);
   const fileSet = new Set(files);
   for (let i = stage.copies.length - 1; i >= 0; i--) {

@@ -4,6 +4,7 @@
  *
  * Stability: this model only grows (new optional fields, new union members). Existing names keep their meaning.
  */
+import type { OutsideCallKind, ServerKind, ServerOptions } from "./shell";
 
 /** A place in a file of the build context. `file` is relative to the context (forward slashes), `line` 1-based. */
 export interface SourceLocation {
@@ -29,6 +30,18 @@ export interface Unverifiable {
   location?: SourceLocation;
 }
 
+/**
+ * Input the build or the app breaks on: a Dockerfile BuildKit rejects, a COPY source missing from the
+ * context, a settings module with a syntax error. Not "could not verify": the deployment will fail.
+ */
+export interface BrokenInput {
+  topic: InspectTopic;
+  reason: string;
+  location?: SourceLocation;
+  /** The image cannot be built at all (as opposed to an app that cannot start). */
+  failsBuild: boolean;
+}
+
 export interface InspectRequest {
   /** Build context directory (absolute, or relative to the process cwd). */
   context: string;
@@ -52,7 +65,12 @@ export interface BuildContextFacts {
   railway: RailwayFacts | null;
   django: DjangoProjectFacts;
   seedCommands: SeedCommandFacts[];
+  /** Management commands the app defines (`<app>/management/commands/<name>.py`). */
+  managementCommands: ManagementCommandFact[];
+  /** The URL configuration of the runtime settings (ROOT_URLCONF); null without one. */
+  urls: UrlConfigurationFacts | null;
   unverifiable: Unverifiable[];
+  broken: BrokenInput[];
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -170,6 +188,8 @@ export interface CopyFact {
   chmod: string | null;
   /** A source of `.` / `./` / `*` from the context: the whole context goes in. */
   copiesWholeContext: boolean;
+  /** The sources that name a file holding a secret (secret-files.ts). */
+  secretSources: string[];
   /** Heredoc-provided content (`COPY <<EOF /path`), not a context file. */
   fromHeredoc: boolean;
   location: SourceLocation;
@@ -304,8 +324,9 @@ export interface DockerignoreFacts {
 // ---------------------------------------------------------------------------------------------------------
 // Entrypoint / start command
 
+/** The shell reader's step kinds (shell.ts), and `exec` for any other command the script execs. */
 export type StartupStepKind =
-  "migrate" | "seed" | "check" | "collectstatic" | "server" | "manage" | "exec" | "backup";
+  "migrate" | "seed" | "check" | "lockdown" | "collectstatic" | "server" | "manage" | "exec" | "backup";
 
 export interface StartupStep {
   kind: StartupStepKind;
@@ -336,28 +357,17 @@ export interface SwallowedFailure {
   location: SourceLocation;
 }
 
-export interface ServerStart {
-  server: "gunicorn" | "uvicorn" | "daphne" | "runserver" | "waitress" | "hypercorn";
+/** A server an entrypoint starts, with the options the shell reader reads (shell.ts). */
+export interface ServerStart extends Omit<ServerOptions, "configFile"> {
+  server: ServerKind;
   command: string;
-  /** `--bind` / `-b` / `--host+--port` / runserver addr:port as written (after nothing is expanded). */
-  bind: string | null;
-  /** The bind mentions `$PORT` / `${PORT...}`. */
-  usesPortVariable: boolean;
-  /** A literal port in the bind, when there is one (`0.0.0.0:8000` → 8000). */
-  literalPort: number | null;
-  workers: string | null;
-  threads: string | null;
-  timeout: string | null;
-  gracefulTimeout: string | null;
-  accessLogfile: string | null;
-  errorLogfile: string | null;
   /** Started with `exec` (becomes PID 1 and receives signals). */
   exec: boolean;
   location: SourceLocation;
 }
 
 export interface OutsideCall {
-  kind: "pip-install" | "curl" | "wget" | "git" | "apt-get" | "npm";
+  kind: OutsideCallKind;
   command: string;
   location: SourceLocation;
 }
@@ -385,6 +395,13 @@ export interface EntrypointFacts {
   logFiles: LogFileFact[];
   /** Parse errors tree-sitter recovered from (facts after them may be incomplete). */
   syntaxErrors: SourceLocation[];
+  /** `${VAR:-default}`-style expansions (a default when VAR is unset), outside comment lines. */
+  fallbacks: VariableFallback[];
+}
+
+export interface VariableFallback {
+  variable: string;
+  location: SourceLocation;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -413,6 +430,8 @@ export interface EnvRead {
   /** Callee as written: `os.environ.get`, `os.getenv`, `env.bool`, `require_env`, `os.environ[]`. */
   via: string;
   location: SourceLocation;
+  /** A check that raises on a missing, empty or insecure value makes the default fail closed (so required). */
+  failsClosedAt?: SourceLocation;
 }
 
 export interface ListSetting {
@@ -479,8 +498,10 @@ export interface SettingsModuleFacts {
   languages: SettingValue | null;
   languageCode: SettingValue | null;
   localePaths: SettingValue | null;
-  /** Python files that failed to parse (facts from them are missing). */
+  /** Python files with a syntax error (the module fails to import). */
   syntaxErrors: SourceLocation[];
+  /** Python files too slow to parse (pathological text): unreadable, so "could not verify". */
+  unparsed?: SourceLocation[];
 }
 
 export interface LoggingFacts {
@@ -566,4 +587,28 @@ export interface SeedCommandFacts {
   silentGuards: SourceLocation[];
   /** `.create(` / `bulk_create(` outside get_or_create: not idempotent on re-run. */
   plainCreates: SourceLocation[];
+}
+
+export interface ManagementCommandFact {
+  command: string;
+  file: string;
+}
+
+export interface UrlRoute {
+  /** As a request path: `/healthz/`. */
+  path: string;
+  location: SourceLocation;
+}
+
+export interface UrlConfigurationFacts {
+  /** ROOT_URLCONF as set in the runtime settings. */
+  module: string | null;
+  /** Its file in the context, null when it is not there. */
+  file: string | null;
+  /** Every literal route, includes followed with their prefix. */
+  routes: UrlRoute[];
+  /** Some patterns are built at run time (regexes, routers, loops): a missing route is not certain. */
+  dynamic: boolean;
+  /** Request paths a middleware of MIDDLEWARE names in its source (health probes answered before routing). */
+  middlewarePaths: UrlRoute[];
 }

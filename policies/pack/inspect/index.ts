@@ -9,7 +9,9 @@ import { diskContext, walkDirectory, type ContextFiles } from "./context-files";
 import { effectiveEnv, finalStage, readDockerfile } from "./dockerfile";
 import { judgeContext } from "./dockerignore";
 import { readEntrypointScript, resolveStartScript } from "./entrypoint";
+import { missingCopySources } from "./copy-sources";
 import type {
+  BrokenInput,
   BuildContextFacts,
   DockerfileFacts,
   EntrypointFacts,
@@ -20,6 +22,7 @@ import type {
   Unverifiable,
 } from "./facts";
 import { readDjangoProject, readRailway, readSeedCommands } from "./project";
+import { readManagementCommands, readUrlConfiguration } from "./app-contract";
 import { readRequirements } from "./requirements";
 import { readRouters, readSettingsModule, resolveModule } from "./settings";
 
@@ -96,7 +99,10 @@ function emptyFacts(context: string): BuildContextFacts {
     railway: null,
     django: { managePy: [], wsgi: [], sourceRoots: [""] },
     seedCommands: [],
+    managementCommands: [],
+    urls: null,
     unverifiable: [],
+    broken: [],
   };
 }
 
@@ -151,7 +157,12 @@ async function inspect(
   } else {
     facts.dockerfile = readDockerfile(dockerfileText, dockerfilePath, req.target);
     for (const problem of facts.dockerfile.problems) {
-      unverifiable.push({ topic: "dockerfile", reason: problem.message, location: problem.location });
+      facts.broken.push({
+        topic: "dockerfile",
+        reason: `${dockerfilePath} does not parse as BuildKit reads it: ${problem.message}`,
+        location: problem.location,
+        failsBuild: true,
+      });
     }
   }
 
@@ -167,6 +178,17 @@ async function inspect(
     [dockerfilePath, ignoreFile],
     walk.truncated,
   );
+
+  if (facts.dockerfile && !walk.truncated) {
+    for (const missing of missingCopySources(facts.dockerfile, facts.dockerignore.sentFiles)) {
+      facts.broken.push({
+        topic: "dockerfile",
+        reason: `${missing.source} is not in the build context (or .dockerignore leaves it out), so the COPY fails and the image cannot be built`,
+        location: missing.location,
+        failsBuild: true,
+      });
+    }
+  }
 
   // Django project layout
   facts.django = readDjangoProject(files);
@@ -187,7 +209,16 @@ async function inspect(
   }
 
   facts.entrypoint = await inspectEntrypoint(facts.dockerfile, files, unverifiable);
-  facts.settings = await inspectSettings(facts, files, req.settingsModule, unverifiable);
+  facts.settings = await inspectSettings(facts, files, req.settingsModule, unverifiable, facts.broken);
+  facts.managementCommands = readManagementCommands(files);
+  const runtime = facts.settings.modules.find((m) => m.module === facts.settings.runtimeModule);
+  if (runtime !== undefined) {
+    const urlconf = runtime.settings.ROOT_URLCONF;
+    const module =
+      urlconf?.kind === "literal" && typeof urlconf.literal === "string" ? urlconf.literal : null;
+    facts.urls = readUrlConfiguration(files, module, facts.django.sourceRoots, runtime.middleware);
+    if (urlconf !== undefined && module === null) facts.urls.dynamic = true;
+  }
   return facts;
 }
 
@@ -217,6 +248,19 @@ async function inspectEntrypoint(
         return null;
       }
       const facts = await readEntrypointScript(text, { file: start.file }, start.startCommand);
+      // `exec "$@"` runs the image's CMD: its steps (the server) follow the script's.
+      if (start.cmd !== undefined && /"\$@"|\$@|\$\*/.test(text)) {
+        const cmd = await readEntrypointScript(start.cmd.text, start.cmd.location, start.startCommand);
+        return {
+          ...facts,
+          steps: [...facts.steps, ...cmd.steps],
+          swallowedFailures: [...facts.swallowedFailures, ...cmd.swallowedFailures],
+          servers: [...facts.servers, ...cmd.servers],
+          outsideCalls: [...facts.outsideCalls, ...cmd.outsideCalls],
+          logFiles: [...facts.logFiles, ...cmd.logFiles],
+          resolvedFrom: start.instruction,
+        };
+      }
       return { ...facts, resolvedFrom: start.instruction };
     }
     const where = start.instruction ?? { file: dockerfile.file, line: 1 };
@@ -237,6 +281,7 @@ async function inspectSettings(
   files: ContextFiles,
   requested: string | undefined,
   unverifiable: Unverifiable[],
+  broken: BrokenInput[],
 ): Promise<SettingsFacts> {
   const settings: SettingsFacts = {
     modules: [],
@@ -311,8 +356,20 @@ async function inspectSettings(
         location: moduleFacts.references[0],
       });
     }
+    for (const at of moduleFacts.unparsed?.slice(0, 1) ?? []) {
+      unverifiable.push({
+        topic: "settings",
+        reason: `${at.file} could not be parsed in time`,
+        location: at,
+      });
+    }
     for (const at of moduleFacts.syntaxErrors.slice(0, 1)) {
-      unverifiable.push({ topic: "settings", reason: `Python syntax error in ${at.file}`, location: at });
+      broken.push({
+        topic: "settings",
+        reason: `${at.file} has a Python syntax error, so importing ${module} fails and the app cannot start`,
+        location: at,
+        failsBuild: false,
+      });
     }
     settings.modules.push(moduleFacts);
   }

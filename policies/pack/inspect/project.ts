@@ -90,6 +90,49 @@ export function readSeedCommands(files: ContextFiles): SeedCommandFacts[] {
     .map((file) => readSeedCommand(files.read(file) ?? "", file));
 }
 
+const indentOf = (line: string): number => /^\s*/.exec(line)?.[0].length ?? 0;
+
+/**
+ * The headers of the blocks enclosing `index` (Python's indentation), innermost first. Read by hand:
+ * the reader keeps seed commands line-based, and only their control flow around a create matters.
+ */
+function enclosingHeaders(lines: readonly string[], index: number): string[] {
+  const headers: string[] = [];
+  let indent = indentOf(lines[index] ?? "");
+  for (let i = index - 1; i >= 0 && indent > 0; i--) {
+    const line = lines[i] ?? "";
+    if (line.trim() === "" || line.trim().startsWith("#")) continue;
+    if (indentOf(line) < indent) {
+      headers.push(line.trim());
+      indent = indentOf(line);
+    }
+  }
+  return headers;
+}
+
+/**
+ * A create behind a check that the row is absent runs once: `if not existing:`, `if created:`,
+ * `if not X.objects.filter(...).exists():`, `if obj is None:`, or the `except X.DoesNotExist:` of a get.
+ */
+export function guardedByExistence(lines: readonly string[], index: number): boolean {
+  return enclosingHeaders(lines, index).some(
+    (header) =>
+      /^(if|elif)\s+not\b.*(\.exists\(\)|\.first\(\)|\.count\(\)|\bexist\w*|\bfound\b|\b(obj|instance|record|row|item)\b)/.test(
+        header,
+      ) ||
+      /^(if|elif)\s+.*\bcreated\b.*:/.test(header) ||
+      /^(if|elif)\s+.*\bis\s+None\s*:/.test(header) ||
+      /^(if|elif)\s+.*\bnot\s+in\b.*:/.test(header) ||
+      /^except\b.*DoesNotExist/.test(header),
+  );
+}
+
+/** `bulk_create(..., ignore_conflicts=True)` / `update_conflicts=True`: a unique constraint keeps it idempotent. */
+function conflictSafe(lines: readonly string[], index: number): boolean {
+  const statement = lines.slice(index, index + 6).join("\n");
+  return /bulk_create\(/.test(lines[index] ?? "") && /(ignore|update)_conflicts\s*=\s*True/.test(statement);
+}
+
 export function readSeedCommand(text: string, file: string): SeedCommandFacts {
   const lines = text.split("\n");
   const silentGuards: SourceLocation[] = [];
@@ -108,7 +151,12 @@ export function readSeedCommand(text: string, file: string): SeedCommandFacts {
       );
       if (returns && !warns) silentGuards.push(at);
     }
-    if (/\.(create|bulk_create)\(/.test(line) && !/(get_or_create|update_or_create)\(/.test(line))
+    if (
+      /\.(create|bulk_create)\(/.test(line) &&
+      !/(get_or_create|update_or_create)\(/.test(line) &&
+      !conflictSafe(lines, index) &&
+      !guardedByExistence(lines, index)
+    )
       plainCreates.push(at);
   });
   return {

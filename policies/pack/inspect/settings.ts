@@ -1,11 +1,10 @@
 /**
- * Django settings modules -> facts, read with tree-sitter-python (no code is executed). Top-level assignments
- * are followed through `from .base import *` chains in evaluation order, so the last assignment wins like it
- * does at import time. Assignments inside top-level `if`/`try` blocks count too (the reader cannot know the
- * branch; later ones win).
+ * Django settings modules -> facts. The module is evaluated as Python runs it (settings-evaluator.ts:
+ * star-imported bases, later assignments, item assignments, appends, helpers, both branches of an `if`);
+ * this file turns the final namespace into the facts the rules read, and reads database routers.
  */
 import * as path from "path";
-import type { Node, Parser } from "web-tree-sitter";
+import type { Parser } from "web-tree-sitter";
 import type { ContextFiles } from "./context-files";
 import type {
   DatabaseAlias,
@@ -18,8 +17,8 @@ import type {
   SourceLocation,
 } from "./facts";
 import { descendants, lineOf, loadParser, parseWithBudget } from "./grammars";
+import { readsOf, SettingsEvaluator, type EvaluatedModule, type Value } from "./settings-evaluator";
 
-const MAX_CHAIN_DEPTH = 12;
 const EXPRESSION_LIMIT = 200;
 
 /** Context files a dotted module can live in, for each source root (`` = context root). */
@@ -46,15 +45,6 @@ export async function readSettingsModule(
   return readSettings(parser, files, module, sourceRoots);
 }
 
-interface Evaluation {
-  files: string[];
-  values: Map<string, { node: Node; value: SettingValue; file: string }>;
-  appended: Map<string, string[]>;
-  envReads: EnvRead[];
-  syntaxErrors: SourceLocation[];
-  trees: { delete(): void }[];
-}
-
 export function readSettings(
   parser: Parser,
   files: ContextFiles,
@@ -62,458 +52,154 @@ export function readSettings(
   sourceRoots: string[],
 ): SettingsModuleFacts {
   const file = resolveModule(files, module, sourceRoots);
-  const evaluation: Evaluation = {
-    files: [],
-    values: new Map(),
-    appended: new Map(),
-    envReads: [],
-    syntaxErrors: [],
-    trees: [],
-  };
+  const evaluator = new SettingsEvaluator(parser, files, (name) => resolveModule(files, name, sourceRoots));
   try {
-    if (file) evaluateFile(parser, files, file, module, sourceRoots, evaluation, 0);
-    return settingsFacts(module, file, evaluation);
+    const evaluated: EvaluatedModule = file
+      ? evaluator.evaluate(module, file)
+      : { files: [], scope: new Map(), syntaxErrors: [], unparsed: [] };
+    return settingsFacts(module, file, evaluated);
   } finally {
-    for (const tree of evaluation.trees) tree.delete();
+    evaluator.dispose();
   }
 }
 
-function packageOf(module: string, file: string): string {
-  const parts = module.split(".");
-  return file.endsWith("__init__.py") ? module : parts.slice(0, -1).join(".");
+const SETTING_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+function locationOf(value: Value): SourceLocation {
+  return { file: value.file, line: lineOf(value.node) };
 }
 
-function evaluateFile(
-  parser: Parser,
-  files: ContextFiles,
-  file: string,
-  module: string,
-  sourceRoots: string[],
-  evaluation: Evaluation,
-  depth: number,
-): void {
-  if (depth > MAX_CHAIN_DEPTH || evaluation.files.includes(file)) return;
-  const text = files.read(file);
-  if (text === null) return;
-  const tree = parseWithBudget(parser, text);
-  if (!tree) {
-    evaluation.files.push(file);
-    evaluation.syntaxErrors.push({ file, line: 1 });
-    return;
-  }
-  evaluation.trees.push(tree);
-  evaluation.files.push(file);
-  const at = (node: Node): SourceLocation => ({ file, line: lineOf(node) });
-  for (const node of descendants(tree.rootNode)) {
-    if (node.type === "ERROR") evaluation.syntaxErrors.push(at(node));
-    if (node.type === "call" || node.type === "subscript") {
-      const read = envRead(node, at);
-      if (read) evaluation.envReads.push(read);
-    }
-  }
-  for (const statement of topLevelStatements(tree.rootNode)) {
-    if (
-      statement.type === "import_from_statement" &&
-      statement.namedChildren.some((c) => c?.type === "wildcard_import")
-    ) {
-      const target = importTarget(statement, module, file);
-      const targetFile = target ? resolveModule(files, target, sourceRoots) : null;
-      if (target && targetFile)
-        evaluateFile(parser, files, targetFile, target, sourceRoots, evaluation, depth + 1);
-      continue;
-    }
-    const assignment = statement.type === "expression_statement" ? statement.namedChildren[0] : null;
-    if (!assignment) continue;
-    if (assignment.type === "assignment") recordAssignment(assignment, file, at, evaluation);
-    if (assignment.type === "augmented_assignment") recordAugmented(assignment, evaluation);
-  }
+/** The facts form of a value: a literal, an env read (its first), or an expression. */
+function settingValue(value: Value): SettingValue {
+  const expression = value.node.text.slice(0, EXPRESSION_LIMIT);
+  const location = locationOf(value);
+  const reads = readsOf(value);
+  if (value.t === "leaf" && value.literal !== undefined && reads.length === 0)
+    return { kind: "literal", expression, literal: value.literal, location };
+  if (reads.length > 0) return { kind: "env", expression, env: reads[0], location };
+  return { kind: "expression", expression, location };
 }
 
-/** Module statements plus those nested in top-level if/else/try blocks. */
-function topLevelStatements(root: Node): Node[] {
-  const statements: Node[] = [];
-  const queue: Node[] = [root];
-  while (queue.length > 0) {
-    const node = queue.pop() as Node;
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (
-        [
-          "if_statement",
-          "try_statement",
-          "else_clause",
-          "elif_clause",
-          "except_clause",
-          "finally_clause",
-          "block",
-          "with_statement",
-        ].includes(child.type)
-      ) {
-        queue.push(child);
-      } else statements.push(child);
-    }
-  }
-  return statements.sort((a, b) => a.startIndex - b.startIndex);
-}
-
-function importTarget(statement: Node, module: string, file: string): string | null {
-  const name = statement.childForFieldName("module_name");
-  if (!name) return null;
-  if (name.type === "relative_import") {
-    const prefix = name.namedChildren.find((c) => c?.type === "import_prefix")?.text ?? ".";
-    const dotted = name.namedChildren.find((c) => c?.type === "dotted_name")?.text ?? "";
-    let pkg = packageOf(module, file).split(".");
-    for (let i = 1; i < prefix.length; i++) pkg = pkg.slice(0, -1);
-    return [...pkg, ...(dotted ? [dotted] : [])].filter((p) => p !== "").join(".");
-  }
-  return name.text;
-}
-
-function recordAssignment(
-  assignment: Node,
-  file: string,
-  at: (node: Node) => SourceLocation,
-  evaluation: Evaluation,
-): void {
-  const left = assignment.childForFieldName("left");
-  const right = assignment.childForFieldName("right");
-  if (!left || !right) return;
-  if (left.type === "identifier" && /^[A-Z][A-Z0-9_]*$/.test(left.text)) {
-    evaluation.values.set(left.text, { node: right, value: settingValue(right, at), file });
-    evaluation.appended.delete(left.text);
-  } else if (left.type === "subscript") {
-    const target = left.childForFieldName("value");
-    const key = left.childForFieldName("subscript");
-    if (target?.text === "DATABASES" && key?.type === "string") {
-      const alias = stringValue(key);
-      evaluation.values.set(`DATABASES[${alias}]`, { node: right, value: settingValue(right, at), file });
-    }
-  }
-}
-
-function recordAugmented(assignment: Node, evaluation: Evaluation): void {
-  const left = assignment.childForFieldName("left");
-  const right = assignment.childForFieldName("right");
-  if (!left || !right || left.type !== "identifier") return;
-  const items = stringItems(right);
-  evaluation.appended.set(left.text, [...(evaluation.appended.get(left.text) ?? []), ...items]);
-}
-
-function stringValue(node: Node): string {
-  if (node.type === "concatenated_string")
-    return node.namedChildren.map((c) => (c ? stringValue(c) : "")).join("");
-  const content = node.namedChildren.filter((c) => c?.type === "string_content").map((c) => c?.text ?? "");
-  return content.join("");
-}
-
-function literalOf(node: Node): string | number | boolean | null | undefined {
-  switch (node.type) {
-    case "string":
-    case "concatenated_string":
-      return node.namedChildren.some((c) => c?.type === "interpolation") ? undefined : stringValue(node);
-    case "true":
-      return true;
-    case "false":
-      return false;
-    case "none":
-      return null;
-    case "integer":
-    case "float": {
-      const value = Number(node.text.replace(/_/g, ""));
-      return Number.isFinite(value) ? value : undefined;
-    }
-    case "parenthesized_expression":
-      return node.namedChildren[0] ? literalOf(node.namedChildren[0]) : undefined;
-    default:
-      return undefined;
-  }
-}
-
-const ENV_CALLEE =
-  /^(os\.environ\.get|os\.getenv|environ\.get|getenv|env(\.\w+)?|config|os\.environ\.setdefault|(\w+\.)?(get_)?env_\w+)$/;
-const REQUIRE_CALLEE = /(^|\.)(require|required|get_required|must)_?(env|setting|var)\w*$|(^|\.)require\w*$/i;
-
-/** An environment read at `node` (a call or `os.environ[...]`), or null. */
-export function envRead(node: Node, at: (node: Node) => SourceLocation): EnvRead | null {
-  if (node.type === "subscript") {
-    const value = node.childForFieldName("value");
-    const key = node.childForFieldName("subscript");
-    if (!value || !key || !/^(os\.)?environ$/.test(value.text) || key.type !== "string") return null;
-    return {
-      name: stringValue(key),
-      required: true,
-      defaultExpression: null,
-      via: "os.environ[]",
-      location: at(node),
-    };
-  }
-  const callee = node.childForFieldName("function")?.text ?? "";
-  const args = node.childForFieldName("arguments");
-  if (!args) return null;
-  const positional = args.namedChildren.filter(
-    (c): c is Node => c !== null && c.type !== "keyword_argument" && c.type !== "comment",
-  );
-  const first = positional[0];
-  if (!first || first.type !== "string") return null;
-  const requireStyle = REQUIRE_CALLEE.test(callee);
-  if (!requireStyle && !ENV_CALLEE.test(callee)) return null;
-  const keyword = args.namedChildren.find(
-    (c) => c?.type === "keyword_argument" && c.childForFieldName("name")?.text === "default",
-  );
-  const defaultNode = keyword?.childForFieldName("value") ?? positional[1] ?? null;
-  const raisesWhenMissing = /^(env(\.\w+)?|config)$/.test(callee);
-  const read: EnvRead = {
-    name: stringValue(first),
-    required: requireStyle || (raisesWhenMissing && defaultNode === null),
-    defaultExpression: defaultNode ? defaultNode.text.slice(0, EXPRESSION_LIMIT) : null,
-    via: callee,
-    location: at(node),
-  };
-  if (defaultNode) {
-    const literal = literalOf(defaultNode);
-    if (literal !== undefined) read.defaultLiteral = literal;
-  }
-  return read;
-}
-
-function firstEnvRead(node: Node, at: (node: Node) => SourceLocation): EnvRead | null {
-  for (const inner of descendants(node)) {
-    if (inner.type === "call" || inner.type === "subscript") {
-      const read = envRead(inner, at);
-      if (read) return read;
-    }
-  }
-  return null;
-}
-
-function settingValue(node: Node, at: (node: Node) => SourceLocation): SettingValue {
-  const expression = node.text.slice(0, EXPRESSION_LIMIT);
-  const literal = literalOf(node);
-  if (literal !== undefined) return { kind: "literal", expression, literal, location: at(node) };
-  const env = firstEnvRead(node, at);
-  if (env) return { kind: "env", expression, env, location: at(node) };
-  return { kind: "expression", expression, location: at(node) };
-}
-
-/** String literals in a list/tuple/set (or a single string). */
-function stringItems(node: Node): string[] {
-  if (node.type === "string" || node.type === "concatenated_string") return [stringValue(node)];
-  if (!["list", "tuple", "set", "parenthesized_expression"].includes(node.type)) return [];
-  return node.namedChildren.flatMap((c) =>
-    c && (c.type === "string" || c.type === "concatenated_string") ? [stringValue(c)] : [],
+function stringItems(value: Value | undefined): string[] {
+  if (!value) return [];
+  if (value.t === "leaf" && typeof value.literal === "string") return [value.literal];
+  if (value.t !== "list") return [];
+  return value.items.flatMap((item) =>
+    item.t === "leaf" && typeof item.literal === "string" ? [item.literal] : [],
   );
 }
 
-/** `"key": value` pairs anywhere under `node`. */
-function pairs(node: Node): { key: string; value: Node; pair: Node }[] {
-  const found: { key: string; value: Node; pair: Node }[] = [];
-  for (const inner of descendants(node)) {
-    if (inner.type !== "pair") continue;
-    const key = inner.childForFieldName("key");
-    const value = inner.childForFieldName("value");
-    if (key?.type === "string" && value) found.push({ key: stringValue(key), value, pair: inner });
-  }
-  return found;
-}
-
-/** The body of a function defined at the top of the same module that `node` calls, if it is one. */
-function moduleFunctionCalled(node: Node): Node | null {
-  if (node.type !== "call") return null;
-  const callee = node.childForFieldName("function");
-  if (callee?.type !== "identifier") return null;
-  let root: Node = node;
-  while (root.parent) root = root.parent;
-  for (const statement of root.namedChildren) {
-    if (
-      statement?.type === "function_definition" &&
-      statement.childForFieldName("name")?.text === callee.text
-    ) {
-      return statement.childForFieldName("body");
-    }
-  }
-  return null;
-}
-
-/** `config["KEY"] = value` statements: how helpers fill a settings dict. */
-function subscriptAssignments(node: Node): { key: string; value: Node; pair: Node }[] {
-  const found: { key: string; value: Node; pair: Node }[] = [];
-  for (const inner of descendants(node)) {
-    if (inner.type !== "assignment") continue;
-    const left = inner.childForFieldName("left");
-    const right = inner.childForFieldName("right");
-    const key = left?.type === "subscript" ? left.childForFieldName("subscript") : null;
-    if (key?.type === "string" && right) found.push({ key: stringValue(key), value: right, pair: inner });
-  }
-  return found;
-}
-
-function keywordArguments(node: Node): { name: string; value: Node }[] {
-  const found: { name: string; value: Node }[] = [];
-  for (const inner of descendants(node)) {
-    if (inner.type !== "keyword_argument") continue;
-    const name = inner.childForFieldName("name")?.text;
-    const value = inner.childForFieldName("value");
-    if (name && value) found.push({ name, value });
-  }
-  return found;
-}
-
-function listSetting(
-  entry: { node: Node; value: SettingValue } | undefined,
-  appended: string[],
-  at: (node: Node) => SourceLocation,
-): ListSetting | null {
-  if (!entry) return null;
-  const items = [...stringItems(entry.node), ...appended];
-  const env: EnvRead[] = [];
-  for (const inner of descendants(entry.node)) {
-    if (inner.type === "call" || inner.type === "subscript") {
-      const read = envRead(inner, at);
-      if (read) env.push(read);
-    }
-  }
+function listSetting(value: Value | undefined): ListSetting | null {
+  if (!value) return null;
+  const items = stringItems(value);
+  const env = readsOf(value);
   const containsWildcard =
     items.some((item) => item.trim() === "*") ||
     env.some(
       (read) => typeof read.defaultLiteral === "string" && read.defaultLiteral.split(/[,\s]+/).includes("*"),
     ) ||
     env.some((read) => read.defaultExpression !== null && /["']\*["']/.test(read.defaultExpression));
-  return { items, containsWildcard, env, value: entry.value };
+  return { items, containsWildcard, env, value: settingValue(value) };
 }
 
-function databaseAliases(evaluation: Evaluation): DatabaseAlias[] {
-  const aliases: DatabaseAlias[] = [];
-  const add = (alias: string, node: Node, file: string): void => {
-    const at = (n: Node): SourceLocation => ({ file, line: lineOf(n) });
-    const env: EnvRead[] = [];
-    for (const inner of descendants(node)) {
-      if (inner.type === "call" || inner.type === "subscript") {
-        const read = envRead(inner, at);
-        if (read) env.push(read);
-      }
-    }
-    // `"default": database_config(url)`: read the module's own helper too, as Django would run it.
-    const helper = moduleFunctionCalled(node);
-    const keyed = [...pairs(node), ...(helper ? [...pairs(helper), ...subscriptAssignments(helper)] : [])];
-    const kwargs = [...keywordArguments(node), ...(helper ? keywordArguments(helper) : [])];
-    const text = helper ? `${node.text}\n${helper.text}` : node.text;
-    const option = keyed.find((p) => p.key === "OPTIONS");
-    const urlDefault =
-      kwargs.find((k) => k.name === "default")?.value.text ??
-      env.find((read) => read.defaultExpression !== null)?.defaultExpression ??
-      null;
-    const connHealth =
-      keyed.find((p) => p.key === "CONN_HEALTH_CHECKS")?.value ??
-      kwargs.find((k) => k.name === "conn_health_checks")?.value;
-    const connMaxAge =
-      keyed.find((p) => p.key === "CONN_MAX_AGE")?.value ??
-      kwargs.find((k) => k.name === "conn_max_age")?.value;
-    aliases.push({
-      alias,
-      env,
-      urlDefault,
-      connectTimeout:
-        keyed.find((p) => p.key === "connect_timeout")?.value.text ??
-        /connect_timeout=(\d+)/.exec(text)?.[1] ??
-        null,
-      optionKeys: option ? pairs(option.value).map((p) => p.key) : [],
-      statementTimeout: /statement_timeout/.test(text),
-      connHealthChecks: connHealth ? settingValue(connHealth, at) : null,
-      connMaxAge: connMaxAge ? settingValue(connMaxAge, at) : null,
-      location: at(node),
-    });
+function entry(value: Value | undefined, key: string): Value | undefined {
+  return value?.t === "dict" ? value.entries.get(key) : undefined;
+}
+
+function databaseAlias(alias: string, value: Value): DatabaseAlias {
+  const env = readsOf(value);
+  const options = entry(value, "OPTIONS");
+  const connectTimeout = entry(options, "connect_timeout");
+  const optionText = options ? options.node.text : "";
+  // The URL's own fallback: reads of the alias itself (a URL helper, an `if` around it) or of a *_URL variable.
+  const urlDefault = env.find(
+    (read) =>
+      !read.required &&
+      read.defaultExpression !== null &&
+      (value.reads.includes(read) || /URL$/i.test(read.name)),
+  );
+  const health = entry(value, "CONN_HEALTH_CHECKS");
+  const maxAge = entry(value, "CONN_MAX_AGE");
+  const timeoutText =
+    connectTimeout?.t === "leaf" && connectTimeout.literal !== undefined
+      ? String(connectTimeout.literal)
+      : (connectTimeout?.node.text ?? /connect_timeout=(\d+)/.exec(optionText)?.[1] ?? null);
+  return {
+    alias,
+    env,
+    urlDefault: urlDefault?.defaultExpression ?? null,
+    connectTimeout: timeoutText,
+    optionKeys: options?.t === "dict" ? [...options.entries.keys()] : [],
+    statementTimeout:
+      /statement_timeout/.test(optionText) ||
+      (options?.t === "dict" &&
+        [...options.entries.values()].some((v) => /statement_timeout/.test(v.node.text))),
+    connHealthChecks: health ? settingValue(health) : null,
+    connMaxAge: maxAge ? settingValue(maxAge) : null,
+    location: locationOf(value),
   };
-  const databases = evaluation.values.get("DATABASES");
-  if (databases && databases.node.type === "dictionary") {
-    for (const child of databases.node.namedChildren) {
-      if (child?.type !== "pair") continue;
-      const key = child.childForFieldName("key");
-      const value = child.childForFieldName("value");
-      if (key?.type === "string" && value) add(stringValue(key), value, databases.file);
-    }
-  }
-  for (const [name, entry] of evaluation.values) {
-    const match = /^DATABASES\[(.*)\]$/.exec(name);
-    if (!match) continue;
-    const index = aliases.findIndex((a) => a.alias === match[1]);
-    if (index >= 0) aliases.splice(index, 1);
-    add(match[1], entry.node, entry.file);
-  }
-  return aliases;
 }
 
-function loggingFacts(entry: { node: Node; file: string } | undefined): LoggingFacts {
+function loggingFacts(value: Value | undefined): LoggingFacts {
   const facts: LoggingFacts = { handlerClasses: [], fileHandlers: [] };
-  if (!entry) return facts;
-  for (const inner of descendants(entry.node)) {
-    if (inner.type !== "dictionary") continue;
-    const own = inner.namedChildren.filter((c): c is Node => c?.type === "pair");
-    const classPair = own.find(
-      (p) =>
-        p.childForFieldName("key")?.type === "string" &&
-        stringValue(p.childForFieldName("key") as Node) === "class",
-    );
-    const classValue = classPair?.childForFieldName("value");
-    if (!classPair || !classValue || classValue.type !== "string") continue;
-    const className = stringValue(classValue);
-    const location = { file: entry.file, line: lineOf(classPair) };
-    facts.handlerClasses.push({ className, location });
-    if (/FileHandler$/.test(className)) {
-      const filenamePair = own.find(
-        (p) =>
-          p.childForFieldName("key")?.type === "string" &&
-          stringValue(p.childForFieldName("key") as Node) === "filename",
-      );
-      const filenameValue = filenamePair?.childForFieldName("value");
+  const stack: Value[] = value ? [value] : [];
+  while (stack.length > 0) {
+    const current = stack.pop() as Value;
+    if (current.t !== "dict") continue;
+    stack.push(...[...current.entries.values()].reverse());
+    const className = entry(current, "class");
+    if (className?.t !== "leaf" || typeof className.literal !== "string") continue;
+    const location = locationOf(className);
+    facts.handlerClasses.push({ className: className.literal, location });
+    if (/FileHandler$/.test(className.literal)) {
+      const filename = entry(current, "filename");
       facts.fileHandlers.push({
-        className,
-        filename: filenameValue
-          ? filenameValue.type === "string"
-            ? stringValue(filenameValue)
-            : filenameValue.text
+        className: className.literal,
+        filename: filename
+          ? filename.t === "leaf" && typeof filename.literal === "string"
+            ? filename.literal
+            : filename.node.text
           : null,
         location,
       });
     }
   }
+  facts.handlerClasses.sort((a, b) => a.location.line - b.location.line);
   return facts;
 }
 
-function staticfilesStorage(evaluation: Evaluation): string | null {
-  const storages = evaluation.values.get("STORAGES");
-  if (storages) {
-    const staticfiles = pairs(storages.node).find((p) => p.key === "staticfiles");
-    const backend = staticfiles ? pairs(staticfiles.value).find((p) => p.key === "BACKEND") : undefined;
-    if (backend) return backend.value.type === "string" ? stringValue(backend.value) : backend.value.text;
-  }
-  const legacy = evaluation.values.get("STATICFILES_STORAGE");
+function staticfilesStorage(scope: Map<string, Value>): string | null {
+  const backend = entry(entry(scope.get("STORAGES"), "staticfiles"), "BACKEND");
+  if (backend)
+    return backend.t === "leaf" && typeof backend.literal === "string" ? backend.literal : backend.node.text;
+  const legacy = scope.get("STATICFILES_STORAGE");
   if (legacy)
-    return typeof legacy.value.literal === "string" ? legacy.value.literal : legacy.value.expression;
+    return legacy.t === "leaf" && typeof legacy.literal === "string" ? legacy.literal : legacy.node.text;
   return null;
 }
 
-function settingsFacts(module: string, file: string | null, evaluation: Evaluation): SettingsModuleFacts {
-  const value = (name: string): SettingValue | null => evaluation.values.get(name)?.value ?? null;
-  const atFor =
-    (name: string) =>
-    (node: Node): SourceLocation => ({
-      file: evaluation.values.get(name)?.file ?? file ?? "",
-      line: lineOf(node),
-    });
+function settingsFacts(module: string, file: string | null, evaluated: EvaluatedModule): SettingsModuleFacts {
+  const scope = evaluated.scope;
+  const settingNames = [...scope.keys()].filter((name) => SETTING_NAME.test(name));
+  const value = (name: string): SettingValue | null => {
+    const found = scope.get(name);
+    return found ? settingValue(found) : null;
+  };
   const settings: Record<string, SettingValue> = {};
-  for (const [name, entry] of evaluation.values) settings[name] = entry.value;
-  const middlewareEntry = evaluation.values.get("MIDDLEWARE");
-  const middleware = [
-    ...(middlewareEntry ? stringItems(middlewareEntry.node) : []),
-    ...(evaluation.appended.get("MIDDLEWARE") ?? []),
-  ];
-  const routersEntry = evaluation.values.get("DATABASE_ROUTERS");
-  const storage = staticfilesStorage(evaluation);
+  for (const name of settingNames) {
+    const found = scope.get(name);
+    if (found && found.t !== "function" && found.t !== "environ") settings[name] = settingValue(found);
+  }
+  const seen = new Set<EnvRead>();
+  const envReads = settingNames.flatMap((name) => readsOf(scope.get(name), seen));
+  const middleware = stringItems(scope.get("MIDDLEWARE"));
+  const databases = scope.get("DATABASES");
+  const storage = staticfilesStorage(scope);
   return {
     module,
     file,
     exists: file !== null,
-    files: evaluation.files,
+    files: evaluated.files,
     buildOnly: false,
     runtime: false,
     references: [],
@@ -521,26 +207,17 @@ function settingsFacts(module: string, file: string | null, evaluation: Evaluati
     debug: value("DEBUG"),
     secretKey: value("SECRET_KEY"),
     fieldEncryptionKey: value("FIELD_ENCRYPTION_KEY"),
-    allowedHosts: listSetting(
-      evaluation.values.get("ALLOWED_HOSTS"),
-      evaluation.appended.get("ALLOWED_HOSTS") ?? [],
-      atFor("ALLOWED_HOSTS"),
-    ),
-    csrfTrustedOrigins: listSetting(
-      evaluation.values.get("CSRF_TRUSTED_ORIGINS"),
-      evaluation.appended.get("CSRF_TRUSTED_ORIGINS") ?? [],
-      atFor("CSRF_TRUSTED_ORIGINS"),
-    ),
-    envReads: evaluation.envReads,
-    databases: databaseAliases(evaluation),
-    databaseRouters: routersEntry
-      ? [...stringItems(routersEntry.node), ...(evaluation.appended.get("DATABASE_ROUTERS") ?? [])]
-      : [],
+    allowedHosts: listSetting(scope.get("ALLOWED_HOSTS")),
+    csrfTrustedOrigins: listSetting(scope.get("CSRF_TRUSTED_ORIGINS")),
+    envReads,
+    databases:
+      databases?.t === "dict" ? [...databases.entries].map(([alias, v]) => databaseAlias(alias, v)) : [],
+    databaseRouters: stringItems(scope.get("DATABASE_ROUTERS")),
     middleware,
     whitenoiseMiddleware: middleware.some((item) => item.toLowerCase().includes("whitenoise")),
     staticfilesStorage: storage,
     compressedManifestStorage: storage !== null && /CompressedManifest/.test(storage),
-    logging: loggingFacts(evaluation.values.get("LOGGING")),
+    logging: loggingFacts(scope.get("LOGGING")),
     secureProxySslHeader: value("SECURE_PROXY_SSL_HEADER"),
     secureSslRedirect: value("SECURE_SSL_REDIRECT"),
     secureHstsSeconds: value("SECURE_HSTS_SECONDS"),
@@ -549,7 +226,8 @@ function settingsFacts(module: string, file: string | null, evaluation: Evaluati
     languages: value("LANGUAGES"),
     languageCode: value("LANGUAGE_CODE"),
     localePaths: value("LOCALE_PATHS"),
-    syntaxErrors: evaluation.syntaxErrors,
+    syntaxErrors: evaluated.syntaxErrors,
+    ...(evaluated.unparsed.length > 0 ? { unparsed: evaluated.unparsed } : {}),
   };
 }
 

@@ -1,15 +1,14 @@
 /**
- * Total readers for resource properties. Policies see whatever a program sent: wrong
- * types, nulls, odd shapes. These never throw on odd values; they return undefined and
- * the rule decides whether that is a violation or "could not verify".
+ * The property reader of the rules. Policies see whatever a program sent: wrong types, nulls,
+ * odd shapes. The total readers (`str`, `num`, `list`...) never throw on odd values; they return
+ * undefined and the rule decides whether that is a violation or "could not verify".
+ * `readProperty` does the usual deciding in one call: a value, or the finding that says why it
+ * cannot be known (unknown during preview, set to an unexpected shape).
  */
+import { isUnknown, UNKNOWN } from "../../protocol";
+import { unverifiable, type Finding, type Resource } from "./rule";
 
-/** The sentinel the engine sends for values unknown during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export function isUnknown(value: unknown): boolean {
-  return value === UNKNOWN;
-}
+export { isUnknown, UNKNOWN };
 
 function step(value: unknown, key: string | number): unknown {
   if (value === null || typeof value !== "object") return undefined;
@@ -55,17 +54,6 @@ export function record(value: unknown, path?: string): Record<string, unknown> |
     : undefined;
 }
 
-/** `["A=1", "B=x=y"]` (docker envs) -> `{A: "1", B: "x=y"}`; malformed entries are skipped. */
-export function envList(value: unknown): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const entry of list(value)) {
-    if (typeof entry !== "string") continue;
-    const eq = entry.indexOf("=");
-    if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
-  }
-  return env;
-}
-
 /**
  * A shape a property is expected to have. Readers above turn a wrong shape into undefined, which a
  * rule cannot tell from "not set"; `unexpectedShape` tells them apart so the rule can say it could
@@ -107,4 +95,58 @@ export function unexpectedShape(value: unknown, path: string, ...expected: Shape
   const v = at(value, path);
   if (v === undefined || isUnknown(v) || expected.some((shape) => shape.accepts(v))) return undefined;
   return `${shapeOf(v)} instead of ${expected.map((shape) => shape.label).join(" or ")}`;
+}
+
+/** Expected shapes by property path, relative to `base` (a container inside the resource). */
+export type ShapeChecks = Readonly<Record<string, Shape | readonly Shape[]>>;
+
+/**
+ * One finding per property of `checks` that is present on `value` (the resource's props unless
+ * given) with none of its expected shapes; each finding's `property` is the full path.
+ */
+export function misshapen(
+  resource: Resource,
+  checks: ShapeChecks,
+  value: unknown = resource.props,
+  base = "",
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const [path, shapes] of Object.entries(checks)) {
+    const how = unexpectedShape(value, path, ...([] as Shape[]).concat(shapes));
+    if (how === undefined) continue;
+    const property = base === "" ? path : `${base}.${path}`;
+    findings.push(
+      unverifiable(
+        `${resource.name} has ${property} of an unexpected shape (${how}), so it could not be checked.`,
+        {
+          urn: resource.urn,
+          property,
+        },
+      ),
+    );
+  }
+  return findings;
+}
+
+/** The property paths the findings of `misshapen` name. */
+export function unreadable(findings: readonly Finding[]): Set<string> {
+  return new Set(findings.flatMap((f) => (f.location?.property === undefined ? [] : [f.location.property])));
+}
+
+/** A property read for judging: its value, or the finding that says why it cannot be judged. */
+export type PropertyRead = { value: unknown } | { finding: Finding };
+
+/**
+ * The value at `path` of the resource, unless it is unknown during preview (the finding says
+ * `unknown`) or set to none of the `shape`s (the finding names the shape it has).
+ */
+export function readProperty(
+  resource: Resource,
+  path: string,
+  { unknown, shape }: { unknown: string; shape?: Shape },
+): PropertyRead {
+  const value = at(resource.props, path);
+  if (isUnknown(value)) return { finding: unverifiable(unknown, { property: path }) };
+  const [odd] = shape === undefined ? [] : misshapen(resource, { [path]: shape });
+  return odd === undefined ? { value } : { finding: odd };
 }

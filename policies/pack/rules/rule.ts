@@ -1,12 +1,15 @@
 /**
- * The contract every checklist rule implements: a pure function from what the engine
- * shows (resources, their options and dependencies, build-context facts) to findings.
+ * The contract every checklist rule implements: a pure function from the deployment model
+ * (resources, workloads, databases, start plans) and its app facts to findings; no I/O.
  * Rules know nothing about CrossGuard, enforcement levels or report formats; pack.ts
  * turns them into policies.
  */
 import * as path from "path";
-import type { BuildContextFacts, SourceLocation } from "../inspect/facts";
+import type { BuildContextFacts, InspectTopic, SettingsModuleFacts, SourceLocation } from "../inspect/facts";
 import type { Mode } from "../../mode";
+import { CANNOT_BUILD, type Severity } from "../../protocol";
+import type { Deployment, InspectedBuild, WebServer } from "../deployment";
+import { runtimeModules } from "../deployment/setting-values";
 
 /** Where a finding points: a file in the build context, or a resource property. */
 export interface Location {
@@ -58,14 +61,11 @@ export interface Resource {
   propertyDependencies: Readonly<Record<string, readonly string[]>>;
 }
 
+/** What a rule is told besides the deployment: the mode it judges for, and the date it judges on. */
 export interface RuleContext {
   mode: Mode;
-  /**
-   * Facts about a docker Image resource's build context (Dockerfile, .dockerignore, entrypoint,
-   * settings, requirements), or undefined when the image is not built from a local context.
-   * `settingsModule` is the DJANGO_SETTINGS_MODULE the deployment sets at run time, when known.
-   */
-  buildContext(image: Resource, settingsModule?: string): Promise<BuildContextFacts | undefined>;
+  /** Today, for end-of-life dates; passed in so a judgement does not depend on the clock. */
+  today: Date;
 }
 
 /** A finding location for a fact inside a build context (facts carry context-relative paths). */
@@ -77,20 +77,158 @@ export function inContext(facts: BuildContextFacts, source: SourceLocation): Loc
 export const NOT_APPLICABLE = "not-applicable" as const;
 export type RuleResult = Finding[] | typeof NOT_APPLICABLE;
 
-/** Judged once per resource whose type is in `types` (Analyze). */
-export interface ResourceRule {
+/**
+ * What a checklist item is, written at the top of its rule so the metadata and the check cannot
+ * drift apart (as hadolint's rules do). The catalogue (checklist.ts), the policies and the
+ * generated docs/checklist.md are all read from these fields. Policy names are public (pack
+ * config, CI logs, SARIF rule ids) and must stay stable.
+ */
+export interface ChecklistItem {
   /** Checklist id, e.g. "CS-1". */
   id: string;
+  /** Stable kebab-case policy name. */
+  policy: string;
+  category: CategorySlug;
+  severity: Severity;
+  /** Short title for the report's findings. */
+  title: string;
+  /** One line: what the policy requires. */
+  description: string;
+  /** What breaks when it fails. */
+  impact: string;
+  /** How to fix it. */
+  fix: string;
+  /** A command or check a person can run to verify the fix. */
+  verify: string;
+  /** hadolint (DLxxxx) and BuildKit check ids that judge part of the same thing. */
+  related?: readonly string[];
+  /** Why the severity is what it is: the impact it was calibrated against. */
+  severityReason?: string;
+}
+
+export type CategorySlug =
+  | "container-security"
+  | "startup-reliability"
+  | "database-safety"
+  | "configuration-hygiene"
+  | "static-files"
+  | "recovery"
+  | "hosting-compatibility";
+
+/** Judged once per resource whose type is in `types` (Analyze). */
+export interface ResourceRule extends ChecklistItem {
   scope: "resource";
+  /** The resource types the rule judges; others are not applicable. */
   types: readonly string[];
-  check(resource: Resource, ctx: RuleContext): RuleResult | Promise<RuleResult>;
+  check(resource: Resource, deployment: Deployment, ctx: RuleContext): RuleResult;
 }
 
 /** Judged once per stack with every resource, parents and dependencies (AnalyzeStack). */
-export interface StackRule {
-  id: string;
+export interface StackRule extends ChecklistItem {
   scope: "stack";
-  check(resources: readonly Resource[], ctx: RuleContext): RuleResult | Promise<RuleResult>;
+  /** The resource types the rule reads (documentation: a stack rule sees every resource). */
+  types: readonly string[];
+  check(deployment: Deployment, ctx: RuleContext): RuleResult;
 }
 
 export type Rule = ResourceRule | StackRule;
+
+// -------------------------------------------------------------------------------------------------
+// The kit: how rules turn the model's parts into findings the same way.
+
+/** The inspector's "could not decide" notes on the given topics, as findings with file:line. */
+export function contextGaps(facts: BuildContextFacts, topics: readonly InspectTopic[]): Finding[] {
+  return [
+    ...brokenInputs(facts, topics),
+    ...facts.unverifiable
+      .filter((u) => topics.includes(u.topic))
+      .map((u) =>
+        unverifiable(u.reason, u.location ? inContext(facts, u.location) : { file: facts.context }),
+      ),
+  ];
+}
+
+/**
+ * Broken input on the given topics (a Dockerfile BuildKit rejects, a COPY source missing from the
+ * context, a settings syntax error) fails the item: the deployment will break on it. One the image
+ * build fails on starts with CANNOT_BUILD, so the report's verdict is "No".
+ */
+export function brokenInputs(facts: BuildContextFacts, topics: readonly InspectTopic[]): Finding[] {
+  return facts.broken
+    .filter((b) => topics.includes(b.topic))
+    .map((b) =>
+      violation(
+        b.failsBuild ? `${CANNOT_BUILD} ${b.reason}` : b.reason,
+        b.location ? inContext(facts, b.location) : { file: facts.context },
+      ),
+    );
+}
+
+/** A whole file of the context (for something absent from it): the file without a line. */
+export function wholeFile(facts: BuildContextFacts, file: string | null): Location {
+  return { file: file === null ? facts.context : path.join(facts.context, file) };
+}
+
+/** Where a finding about a build as a whole points: its Dockerfile, else the context directory. */
+export function buildLocation(build: InspectedBuild): Location {
+  const file = build.facts.dockerfile?.file;
+  return file
+    ? inContext(build.facts, { file, line: 1 })
+    : { file: build.facts.context, urn: build.image.urn };
+}
+
+/**
+ * The usual shape of a context-based rule: judge every inspected Django build, say "could not
+ * verify" for the application parts that cannot be inspected and for the inspector's gaps on the
+ * rule's topics; not applicable when the stack runs no application at all.
+ */
+export function judgeBuilds(
+  deployment: Deployment,
+  topics: readonly InspectTopic[],
+  judge: (build: InspectedBuild) => Finding[],
+  options: { djangoOnly?: boolean } = {},
+): Finding[] | typeof NOT_APPLICABLE {
+  const { opaque } = deployment.builds;
+  // Settings, static files and seeds are Django's: a Flask app's build is not judged on them.
+  const inspected =
+    options.djangoOnly === false
+      ? deployment.builds.inspected
+      : deployment.builds.inspected.filter((b) => b.django);
+  if (inspected.length === 0 && opaque.length === 0) return NOT_APPLICABLE;
+  return [...opaque, ...inspected.flatMap((build) => [...contextGaps(build.facts, topics), ...judge(build)])];
+}
+
+/**
+ * The usual shape of a rule about the application server: judge every web workload's server, say
+ * "could not verify" for the ones whose server cannot be found; not applicable without a web workload.
+ */
+export function judgeWebServers(
+  deployment: Deployment,
+  judge: (server: WebServer) => Finding[],
+): Finding[] | typeof NOT_APPLICABLE {
+  const { servers, unknown, hasWeb } = deployment.webServers;
+  if (!hasWeb) return NOT_APPLICABLE;
+  return [...unknown, ...servers.flatMap(judge)];
+}
+
+/**
+ * A rule about the settings the app runs with: `judge` sees each inspected build with its runtime
+ * settings modules (build-only ones are exempt); the rest as judgeBuilds on the "settings" topic.
+ */
+export function judgeSettings(
+  deployment: Deployment,
+  judge: (modules: readonly SettingsModuleFacts[], build: InspectedBuild) => Finding[],
+): Finding[] | typeof NOT_APPLICABLE {
+  return judgeBuilds(deployment, ["settings"], (build) => judge(runtimeModules(build.facts), build));
+}
+
+/** The findings with the repeats of one message at one place left out (first kept, order kept). */
+export function oncePerPlace(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    const key = JSON.stringify([finding.location?.file, finding.location?.line, finding.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

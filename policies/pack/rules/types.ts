@@ -18,3 +18,16 @@ export const AZURE = {
   keyVault: "azure-native:keyvault:Vault",
   keyVaultSecret: "azure-native:keyvault:Secret",
 } as const;
+
+/** What runs: a docker Container, or the containers of an Azure Container App or Job. */
+export const WORKLOAD_TYPES: readonly string[] = [DOCKER.container, AZURE.containerApp, AZURE.job];
+
+/** The application and the images it is built from (rules that read a build context judge these). */
+export const APP_BUILD_TYPES: readonly string[] = [DOCKER.image, DOCKER.remoteImage, ...WORKLOAD_TYPES];
+
+/** PostgreSQL: a database container, or an Azure Flexible Server and its databases. */
+export const POSTGRES_TYPES: readonly string[] = [
+  DOCKER.container,
+  AZURE.postgresServer,
+  AZURE.postgresDatabase,
+];

@@ -18,7 +18,7 @@ function step(overrides: Record<string, unknown> = {}) {
     image: { context: path.join(FIXTURES_DIR, "azure-app") },
     ...overrides,
   });
-  return auditRoleStep(settings, "pg.example", refs, "identity-id");
+  return auditRoleStep(settings, "pg.example", refs, "identity-id", "acr.azurecr.io/postgres:16.10-bookworm");
 }
 
 describe("auditRoleStep", () => {
@@ -33,9 +33,8 @@ describe("auditRoleStep", () => {
     expect(secrets.map((s) => s.name)).toEqual(["postgres-admin-password", "audit-role-password"]);
   });
 
-  it("runs psql of the server's configured PostgreSQL major", () => {
-    expect(step().container.image).toBe("postgres:16.10-bookworm");
-    expect(step({ postgres: { version: 17 } }).container.image).toBe("postgres:17.6-bookworm");
+  it("runs the init image it is given (the instance registry's copy of postgres)", () => {
+    expect(step().container.image).toBe("acr.azurecr.io/postgres:16.10-bookworm");
   });
 
   it("changes its digest with the database password generation, and only then", () => {

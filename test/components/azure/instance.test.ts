@@ -72,7 +72,7 @@ describe("AzureAgencyInstance", () => {
     d = await deploy();
   });
 
-  it("rejects invalid settings before registering anything, naming each key", () => {
+  it("rejects invalid args before registering anything, naming each argument path", () => {
     const capture = installAzureCapture();
     let error: unknown;
     try {
@@ -81,14 +81,14 @@ describe("AzureAgencyInstance", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues.map((i) => i.key)).toContain("agency-deploy:agency");
+    expect((error as ConfigError).issues.map((i) => i.key)).toContain("args.agency");
     expect(capture.resources).toHaveLength(0);
   });
 
   it("refuses scaling the web app to zero in production", () => {
     const capture = installAzureCapture();
     expect(() => new AzureAgencyInstance("zero", baseArgs({ azure: { minReplicas: 0 } }))).toThrow(
-      /agency-deploy:azure\.minReplicas must be at least 1 in production/,
+      /args\.azure\.minReplicas must be at least 1 in production/,
     );
     expect(capture.resources).toHaveLength(0);
   });
@@ -168,6 +168,37 @@ describe("AzureAgencyInstance", () => {
         "/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6",
     });
     expect(String(role.inputs.scope)).toBe("riverside-vault-id");
+  });
+
+  it("grants the deploying identity Key Vault Secrets Officer on the vault, before any secret, so deletes work", () => {
+    const role = d.one(T.role, "riverside-vault-secrets-officer");
+    // getClientConfig's objectId: whoever runs `pulumi up`.
+    expect(role.inputs).toMatchObject({
+      principalId: "object",
+      roleDefinitionId:
+        "/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+    });
+    expect(String(role.inputs.scope)).toBe("riverside-vault-id");
+    // Scoped to this vault only; no other assignment gives the deployer a data-plane role.
+    const deployerRoles = d.capture.ofType(T.role).filter((r) => r.inputs.principalId === "object");
+    expect(deployerRoles.map((r) => r.name)).toEqual(["riverside-vault-secrets-officer"]);
+    // Secrets depend on it: created after it, and on destroy deleted before it goes.
+    for (const secret of d.capture.ofType(T.secret)) expect(d.capture.dependsOn(secret, role)).toBe(true);
+  });
+
+  it("runs the release job's init container from a copy of postgres in the instance's own registry", () => {
+    const imported = d.one("pulumi-nodejs:dynamic/agency-deploy:RegistryImport", "riverside-postgres-image");
+    expect(imported.inputs).toMatchObject({
+      sourceRegistry: "docker.io",
+      sourceImage: "library/postgres:16.10-bookworm",
+      targetTag: "postgres:16.10-bookworm",
+    });
+    const job = d.one(T.job, "riverside-release");
+    const init = (job.inputs.template as { initContainers: { image: string }[] }).initContainers[0];
+    expect(init.image).toMatch(/\.azurecr\.io\/postgres:16\.10-bookworm$/);
+    // Pulled with the identity from the instance's registry, never anonymously from Docker Hub.
+    const registries = (job.inputs.configuration as { registries: { server: string }[] }).registries;
+    expect(registries.map((r) => r.server)).toContain(init.image.split("/")[0]);
   });
 
   it("sizes PostgreSQL 16 Burstable B1ms with auto-grow, 14-day backups and no HA in production", () => {
@@ -287,15 +318,14 @@ describe("AzureAgencyInstance", () => {
     );
   });
 
-  it("runs a pushed image reference as is, without a registry", async () => {
+  it("runs a pushed image reference as is, building nothing; its registry holds only the init image", async () => {
     const pushed = await deploy(baseArgs({ image: { ref: "ghcr.io/agency/app@sha256:" + "a".repeat(64) } }));
-    expect(pushed.capture.ofType(T.registry)).toHaveLength(0);
+    expect(pushed.capture.ofType(T.registry)).toHaveLength(1);
     expect(pushed.capture.ofType(T.image)).toHaveLength(0);
     const web = pushed.one(T.web, "riverside-web");
     expect((web.inputs.template as { containers: Array<{ image: string }> }).containers[0].image).toBe(
       "ghcr.io/agency/app@sha256:" + "a".repeat(64),
     );
-    expect((web.inputs.configuration as { registries: unknown[] }).registries).toEqual([]);
   });
 
   describe("release phase", () => {
@@ -383,7 +413,7 @@ describe("AzureAgencyInstance", () => {
       const [init, ...others] = initContainers(d);
       expect(others).toEqual([]);
       expect(init.name).toBe("audit-role");
-      expect(init.image).toBe("postgres:16.10-bookworm");
+      expect(init.image).toBe("acrriversideabc123.azurecr.io/postgres:16.10-bookworm");
       expect(init.command).toEqual([
         "/bin/sh",
         "-c",

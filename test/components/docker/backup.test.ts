@@ -159,6 +159,8 @@ describe("DockerAgencyInstance backups (production defaults)", () => {
     expect(job.inputs.labels).toEqual([
       { label: "agency-deploy.release-image", value: release.inputs.image },
       { label: "agency-deploy.release-steps", value: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      // The JobLedger's attempt (job-ledger.ts): a new one reruns a failed backup.
+      { label: "agency-deploy.attempt", value: expect.any(String) },
     ]);
   });
 });
@@ -225,7 +227,8 @@ describe("DockerAgencyInstance backup options", () => {
     expect(runbook).toContain(
       "docker exec -e BACKUP_LABEL=manual riverside-backup /run/agency-deploy/backup.sh",
     );
-    expect(runbook).toContain("docker stop riverside-web-server-abc1234");
+    // By label: the web container is named after its release (web.ts releaseKey).
+    expect(runbook).toContain("docker stop $(docker ps -aq --filter label=agency-deploy.web=riverside-web)");
     expect(runbook).toContain("docker logs riverside-pre-release-backup");
     const commands = await valueOf(instance.runbookCommands);
     expect(Object.keys(commands).sort()).toEqual([

@@ -18,7 +18,13 @@ async function deploy(capture: ResourceCapture, a: AgencyInstanceArgs = riversid
   return instance;
 }
 
-const container = (capture: ResourceCapture, role: string) => capture.one(CONTAINER, `riverside-${role}`);
+/** A container's name without the web container's per-release key. */
+const role = (name: string) => name.replace(/-web-server-[0-9a-f]{12}$/, "-web-server");
+const container = (capture: ResourceCapture, name: string) => {
+  const found = capture.ofType(CONTAINER).filter((r) => role(r.name) === `riverside-${name}`);
+  if (found.length !== 1) throw new Error(`expected one riverside-${name}, found ${found.length}`);
+  return found[0];
+};
 const envOf = (r: CapturedResource) => r.inputs.envs as string[];
 const envValue = (r: CapturedResource, name: string) =>
   envOf(r)
@@ -214,7 +220,7 @@ describe("DockerAgencyInstance", () => {
 
     it("caps the CPU and memory of every container it creates (HC-8)", () => {
       const limits = Object.fromEntries(
-        capture.ofType(CONTAINER).map((r) => [r.name, [r.inputs.cpus, r.inputs.memory]]),
+        capture.ofType(CONTAINER).map((r) => [role(r.name), [r.inputs.cpus, r.inputs.memory]]),
       );
       expect(limits).toEqual({
         "riverside-db-server": ["1", 1024],
@@ -225,11 +231,12 @@ describe("DockerAgencyInstance", () => {
         "riverside-release-job": ["1", 1024],
         "riverside-web-server": ["1", 1024],
         "riverside-proxy-server": ["0.5", 256],
+        "riverside-route-switch-job": ["0.5", 256],
       });
     });
 
     it("runs no container as root: the app as 10001, the databases and jobs as postgres (999)", () => {
-      const users = Object.fromEntries(capture.ofType(CONTAINER).map((r) => [r.name, r.inputs.user]));
+      const users = Object.fromEntries(capture.ofType(CONTAINER).map((r) => [role(r.name), r.inputs.user]));
       expect(users).toMatchObject({
         "riverside-db-server": "999:999",
         "riverside-audit-db-server": "999:999",
@@ -272,6 +279,86 @@ describe("DockerAgencyInstance", () => {
     await deploy(capture, riversideArgs({ proxy: { enabled: false } }));
     expect(capture.ofType(CONTAINER).map((c) => c.name)).not.toContain("riverside-proxy-server");
     expect(capture.ofType(CONTAINER).filter((c) => c.inputs.ports !== undefined)).toEqual([]);
+  });
+
+  it("names the web container after its release, beside the old one, and switches the proxy once it is healthy", async () => {
+    await deploy(capture);
+    const web = container(capture, "web-server");
+    const name = web.inputs.name as string;
+    expect(web.name).toBe(`riverside-web-server-${name.slice("riverside-web-".length)}`);
+    expect(name).toMatch(/^riverside-web-[0-9a-f]{12}$/);
+    // Every release answers to `web` (the proxy's own fallback) and to its own name.
+    const networks = web.inputs.networksAdvanced as { aliases: string[] }[];
+    for (const network of networks) expect(network.aliases).toEqual(["web", name]);
+    expect(web.inputs.wait).toBe(true);
+    // A stored failed health wait is retried by replacement, never by a no-op update.
+    expect(web.replaceOnChanges).toEqual(["*"]);
+    expect(web.inputs.labels).toEqual([{ label: "agency-deploy.web", value: "riverside-web" }]);
+
+    const proxy = container(capture, "proxy-server");
+    const routeSwitch = container(capture, "route-switch-job");
+    expect(envValue(proxy, "CADDYFILE")).toContain("reverse_proxy web:8000 {");
+    expect(envValue(routeSwitch, "CADDYFILE")).toContain(`reverse_proxy ${name}:8000 {`);
+    expect(routeSwitch.inputs.networkMode).toBe(`container:${proxy.name}-id`);
+    expect(routeSwitch.inputs.command).toEqual([expect.stringContaining("caddy reload")]);
+    expect(capture.dependsOn(routeSwitch, web)).toBe(true);
+    expect(capture.dependsOn(routeSwitch, proxy)).toBe(true);
+    // Caddy's admin endpoint and its healthcheck on IPv4 loopback (BusyBox wget tries ::1 for localhost).
+    expect(envValue(proxy, "CADDYFILE")).toContain("admin 127.0.0.1:2019");
+    expect((proxy.inputs.healthcheck as { tests: string[] }).tests).toContain(
+      "http://127.0.0.1:2019/config/",
+    );
+  });
+
+  it("a new release (here: a new env value) gets a new web container, the same settings the same one", async () => {
+    await deploy(capture);
+    const first = container(capture, "web-server").name;
+    capture = installCapture();
+    await deploy(capture);
+    expect(container(capture, "web-server").name).toBe(first);
+    capture = installCapture();
+    await deploy(capture, riversideArgs({ env: { FEATURE: "on" } }));
+    expect(container(capture, "web-server").name).not.toBe(first);
+  });
+
+  it("gives every one-shot job a configurable timeout and an attempt label, and replaces what the provider would ignore", async () => {
+    await deploy(
+      capture,
+      riversideArgs({ timeouts: { releaseMinutes: 240, backupMinutes: 90, rotationMinutes: 5 } }),
+    );
+    const timeouts = Object.fromEntries(
+      ["release-job", "pre-release-backup-job", "password-rotation-job", "route-switch-job"].map((job) => [
+        job,
+        container(capture, job).createTimeout,
+      ]),
+    );
+    expect(timeouts).toEqual({
+      "release-job": "240m",
+      "pre-release-backup-job": "90m",
+      "password-rotation-job": "5m",
+      "route-switch-job": "5m",
+    });
+    for (const job of [
+      "release-job",
+      "pre-release-backup-job",
+      "password-rotation-job",
+      "route-switch-job",
+    ]) {
+      const labels = container(capture, job).inputs.labels as { label: string }[];
+      expect(labels.map((l) => l.label)).toContain("agency-deploy.attempt");
+    }
+    for (const role of ["release-job", "backup-scheduler", "proxy-server", "route-switch-job"]) {
+      expect(container(capture, role).replaceOnChanges).toEqual(["tmpfs", "healthcheck"]);
+    }
+    // The protected databases: a replacement would fail on protection, so no replaceOnChanges.
+    expect(container(capture, "db-server").replaceOnChanges).toEqual([]);
+  });
+
+  it("defaults the job timeouts above the longest expected run (the provider's own is 20 minutes)", async () => {
+    await deploy(capture);
+    expect(container(capture, "release-job").createTimeout).toBe("120m");
+    expect(container(capture, "pre-release-backup-job").createTimeout).toBe("120m");
+    expect(container(capture, "password-rotation-job").createTimeout).toBe("15m");
   });
 
   it("uses the configured PostgreSQL major and gunicorn tuning", async () => {
@@ -317,98 +404,95 @@ describe("DockerAgencyInstance", () => {
   });
 });
 
-describe("DockerAgencyInstance with invalid configuration", () => {
+describe("DockerAgencyInstance with invalid args", () => {
   const table: [string, AgencyInstanceArgs, string][] = [
-    [
-      "a bad slug",
-      riversideArgs({ agency: "Riverside Food Bank" }),
-      "agency-deploy:agency must be a lowercase slug",
-    ],
-    ["no domains", riversideArgs({ domains: [] }), "agency-deploy:domains must list at least one domain"],
+    ["a bad slug", riversideArgs({ agency: "Riverside Food Bank" }), "args.agency must be a lowercase slug"],
+    ["no domains", riversideArgs({ domains: [] }), "args.domains must list at least one domain"],
     [
       "a bad hostname",
       riversideArgs({ domains: ["ok.example.org", "not a host"] }),
-      "agency-deploy:domains[1] must be a hostname",
+      "args.domains[1] must be a hostname",
     ],
     [
       "an unknown mode",
+      // @ts-expect-error -- a value the type refuses, as another language could still send it
       riversideArgs({ mode: "staging" }),
-      'agency-deploy:mode must be "production" or "demo"',
+      'args.mode must be "production" or "demo"',
     ],
     [
       "an unknown target",
+      // @ts-expect-error -- a value the type refuses, as another language could still send it
       riversideArgs({ target: "k8s" }),
-      'agency-deploy:target must be "docker" or "azure"',
+      'args.target must be "docker" or "azure"',
     ],
     [
       "both image context and ref",
       riversideArgs({ image: { context: APP_CONTEXT, ref: "app:1" } }),
-      "agency-deploy:image must set exactly one",
+      "args.image must set exactly one",
     ],
     [
       "a missing build context",
       riversideArgs({ image: { context: "no/such/dir" } }),
-      "agency-deploy:image.context is not a directory",
+      "args.image.context is not a directory",
     ],
     [
       "a missing Dockerfile",
       riversideArgs({ image: { context: APP_CONTEXT, dockerfile: "Nope" } }),
-      "agency-deploy:image.dockerfile does not exist",
+      "args.image.dockerfile does not exist",
     ],
     [
       "a secret build arg",
       riversideArgs({ image: { context: APP_CONTEXT, buildArgs: { API_TOKEN: "x" } } }),
-      "agency-deploy:image.buildArgs.API_TOKEN looks like a secret",
+      "args.image.buildArgs.API_TOKEN looks like a secret",
     ],
     [
       "a managed env var",
       riversideArgs({ env: { DEBUG: "True" } }),
-      "agency-deploy:env.DEBUG is managed by agency-deploy",
+      "args.env.DEBUG is managed by agency-deploy",
     ],
     [
       "a secret in plain env",
       riversideArgs({ env: { SMTP_PASSWORD: "x" } }),
-      "agency-deploy:env.SMTP_PASSWORD looks like a secret",
+      "args.env.SMTP_PASSWORD looks like a secret",
     ],
-    [
-      "zero workers",
-      riversideArgs({ gunicorn: { workers: 0 } }),
-      "agency-deploy:gunicorn.workers must be at least 1",
-    ],
+    ["zero workers", riversideArgs({ gunicorn: { workers: 0 } }), "args.gunicorn.workers must be at least 1"],
     [
       "graceful timeout above timeout",
       riversideArgs({ gunicorn: { timeout: 30, gracefulTimeout: 60 } }),
-      "agency-deploy:gunicorn.gracefulTimeout must not exceed gunicorn.timeout",
+      "args.gunicorn.gracefulTimeout must not exceed gunicorn.timeout",
     ],
     [
       "an unsupported PostgreSQL",
       riversideArgs({ postgres: { version: 9 } }),
-      "agency-deploy:postgres.version must be at least 13",
+      "args.postgres.version must be at least 13",
     ],
     [
       "a release step with a bad onFailure",
-      riversideArgs({ release: { steps: [{ name: "migrate", command: ["x"], onFailure: "ignore" }] } }),
-      'agency-deploy:release.steps[0].onFailure must be "abort" or "warn"',
+      riversideArgs({
+        // @ts-expect-error -- a value the type refuses, as another language could still send it
+        release: { steps: [{ name: "migrate", command: ["x"], onFailure: "ignore" }] },
+      }),
+      'args.release.steps[0].onFailure must be "abort" or "warn"',
     ],
     [
       "a rotation value that is not a generation",
       riversideArgs({ rotation: { secretKey: "2026-01" } }),
-      "agency-deploy:rotation.secretKey must be a generation number",
+      "args.rotation.secretKey must be a generation number",
     ],
     [
       "an unknown setting",
       { ...riversideArgs(), colour: "blue" } as AgencyInstanceArgs,
-      "agency-deploy has unknown setting(s): colour",
+      "args has unknown setting(s): colour",
     ],
     [
       "memory below the minimum",
       riversideArgs({ resources: { memoryMb: 64 } }),
-      "agency-deploy:resources.memoryMb must be at least 128",
+      "args.resources.memoryMb must be at least 128",
     ],
     [
       "a database without CPU",
       riversideArgs({ resources: { database: { cpu: 0 } } }),
-      "agency-deploy:resources.database.cpu",
+      "args.resources.database.cpu",
     ],
   ];
 
@@ -429,13 +513,14 @@ describe("DockerAgencyInstance with invalid configuration", () => {
   it("reports every problem at once", () => {
     installCapture();
     expect(
+      // @ts-expect-error -- a value the type refuses, as another language could still send it
       () => new DockerAgencyInstance("x", riversideArgs({ agency: "X", domains: [], mode: "live" })),
     ).toThrow(
       expect.objectContaining({
         issues: expect.arrayContaining([
-          expect.objectContaining({ key: "agency-deploy:agency" }),
-          expect.objectContaining({ key: "agency-deploy:domains" }),
-          expect.objectContaining({ key: "agency-deploy:mode" }),
+          expect.objectContaining({ key: "args.agency" }),
+          expect.objectContaining({ key: "args.domains" }),
+          expect.objectContaining({ key: "args.mode" }),
         ]),
       }),
     );

@@ -147,7 +147,7 @@ describe("DockerAgencyInstance database password rotation", () => {
     const current = envValue(job, "APP_DB_PASSWORD")!;
     const previous = envValue(job, "APP_DB_PREVIOUS_PASSWORD")!;
     expect(current).not.toBe(previous);
-    const web = c.one(CONTAINER, "riverside-web-server");
+    const web = c.ofType(CONTAINER).find((r) => r.name.startsWith("riverside-web-server-"))!;
     expect(envValue(web, "DATABASE_URL")).toContain(`:${current}@app-db:5432/`);
     expect(envOf(web).join("\n")).not.toContain(previous);
     const passwords = c.ofType("random:index/randomPassword:RandomPassword").map((r) => r.name);

@@ -9,6 +9,7 @@ function release(name: string) {
     envs: ["DEBUG=False"],
     networks: ["internal"],
     limits: { cpu: 1, memoryMb: 1024 },
+    timeoutMinutes: 120,
   });
 }
 

@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../../support/paths";
-import { startTestServer, type TestServer } from "../../support/postgres";
+import { runScript, startTestServer, type TestServer } from "../../support/postgres";
 
 const SCRIPT = path.join(REPO_ROOT, "components", "scripts", "audit-role.sh");
 const ADMIN_PASSWORD = "Admin-S3cret-pw";
@@ -14,24 +14,14 @@ let server: TestServer;
 
 /** Runs the script as `agencyadmin`: like Azure's server admin, CREATEROLE but not a superuser. */
 function setUpRole(password: string, env: Record<string, string> = {}) {
-  const result = spawnSync("sh", [SCRIPT], {
-    encoding: "utf8",
-    env: {
-      PATH: `${server.bindir}:${process.env.PATH}`,
-      HOME: os.tmpdir(),
-      PGHOST: "127.0.0.1",
-      PGPORT: String(server.port),
-      PGUSER: "agencyadmin",
-      PGPASSWORD: ADMIN_PASSWORD,
-      AUDIT_ROLE: "agencyaudit",
-      AUDIT_ROLE_PASSWORD: password,
-      AUDIT_DATABASE: "audit",
-      APP_DATABASE: "app",
-      ...env,
-    },
-    timeout: 60_000,
+  return runScript(server, SCRIPT, "agencyadmin", {
+    PGPASSWORD: ADMIN_PASSWORD,
+    AUDIT_ROLE: "agencyaudit",
+    AUDIT_ROLE_PASSWORD: password,
+    AUDIT_DATABASE: "audit",
+    APP_DATABASE: "app",
+    ...env,
   });
-  return { status: result.status, output: result.stdout + result.stderr, stdout: result.stdout };
 }
 
 /** Runs SQL over TCP as `role`; the status and output tell whether the login and statement worked. */

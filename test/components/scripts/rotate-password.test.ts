@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../../support/paths";
-import { startTestServer, type TestServer } from "../../support/postgres";
+import { runScript, startTestServer, type TestServer } from "../../support/postgres";
 
 const SCRIPT = path.join(REPO_ROOT, "components", "scripts", "rotate-password.sh");
 const GEN0 = "gen0-Passw0rd";
@@ -12,20 +12,7 @@ const GEN1 = `gen1 it's "quoted" \\ '; DROP TABLE keep; --`;
 let server: TestServer;
 
 function rotate(role: string, env: Record<string, string>) {
-  const result = spawnSync("sh", [SCRIPT], {
-    encoding: "utf8",
-    env: {
-      PATH: `${server.bindir}:${process.env.PATH}`,
-      HOME: os.tmpdir(),
-      PGHOST: "127.0.0.1",
-      PGPORT: String(server.port),
-      PGUSER: role,
-      PGDATABASE: role,
-      ...env,
-    },
-    timeout: 60_000,
-  });
-  return { status: result.status, output: result.stdout + result.stderr, stdout: result.stdout };
+  return runScript(server, SCRIPT, role, { PGDATABASE: role, ...env });
 }
 
 /** Whether `role` logs in over TCP with `password`. */

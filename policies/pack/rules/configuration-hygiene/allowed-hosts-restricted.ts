@@ -1,11 +1,14 @@
 /**
- * CH-5 allowed-hosts-restricted (high): ALLOWED_HOSTS is not `*` in the runtime settings (a
+ * CH-5: ALLOWED_HOSTS is not `*` in the runtime settings (a
  * wildcard item, or a wildcard fallback of the variable it is read from; build-only modules are
  * exempt), and in production mode no web container is deployed with ALLOWED_HOSTS=*.
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
-import { propertyOf, workloads } from "../shared/workloads";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { runtimeModules } from "../../deployment/setting-values";
+import { judgeBuilds } from "../rule";
+import { propertyOf } from "../../deployment/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 export function hostList(value: string): string[] {
   return value
@@ -16,12 +19,21 @@ export function hostList(value: string): string[] {
 
 export const allowedHostsRestricted: StackRule = {
   id: "CH-5",
+  policy: "allowed-hosts-restricted",
+  category: "configuration-hygiene",
+  severity: "high",
+  title: "ALLOWED_HOSTS allows any host",
+  description: "ALLOWED_HOSTS is not '*' in production (build-only settings are exempt).",
+  impact: "Host-header attacks: poisoned password-reset links and cache poisoning.",
+  fix: "Set ALLOWED_HOSTS from the instance's domains (the deployment passes them).",
+  verify: "curl -H 'Host: evil.example' https://<domain>/   # 400 Bad Request",
   scope: "stack",
-  async check(resources, ctx) {
+  types: APP_BUILD_TYPES,
+  check(deployment, ctx) {
     const deployed: Finding[] =
       ctx.mode !== "production"
         ? []
-        : workloads(resources)
+        : deployment.workloads
             .filter((w) => w.role === "web" && w.knownEnv.ALLOWED_HOSTS !== undefined)
             .filter((w) => hostList(w.knownEnv.ALLOWED_HOSTS).includes("*"))
             .map((w) =>
@@ -33,7 +45,7 @@ export const allowedHostsRestricted: StackRule = {
                 },
               ),
             );
-    const code = await judgeBuilds(resources, ctx, ["settings"], judge);
+    const code = judgeBuilds(deployment, ["settings"], judge);
     if (code === "not-applicable") return deployed.length === 0 ? code : deployed;
     return [...code, ...deployed];
   },

@@ -1,20 +1,32 @@
 /**
- * CH-6 csrf-trusted-origins-https (medium): CSRF_TRUSTED_ORIGINS lists every public origin with
+ * CH-6: CSRF_TRUSTED_ORIGINS lists every public origin with
  * its https:// scheme. Code: the runtime settings set it, and literal items carry a scheme
  * (Django 4+ rejects scheme-less items). Deployment: every public host in the web container's
  * ALLOWED_HOSTS has an `https://<host>` origin.
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, wholeFile, type InspectedBuild } from "../shared/app-builds";
-import { propertyOf, withRole, type Workload } from "../shared/workloads";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { runtimeModules } from "../../deployment/setting-values";
+import { judgeBuilds, wholeFile } from "../rule";
+import { propertyOf, type Workload } from "../../deployment/workloads";
 import { hostList } from "./allowed-hosts-restricted";
+import { APP_BUILD_TYPES } from "../types";
 
 export const csrfTrustedOriginsHttps: StackRule = {
   id: "CH-6",
+  policy: "csrf-trusted-origins-https",
+  category: "configuration-hygiene",
+  severity: "medium",
+  title: "CSRF_TRUSTED_ORIGINS incomplete",
+  description: "CSRF_TRUSTED_ORIGINS lists every public origin with its https:// scheme.",
+  impact: "Every form POST behind the TLS proxy fails with 403 CSRF verification failed.",
+  fix: "Pass `https://<domain>` for every domain in CSRF_TRUSTED_ORIGINS.",
+  verify: "Log in through the public URL: no 403.",
   scope: "stack",
-  async check(resources, ctx) {
-    const deployed = withRole(resources, "web").flatMap(judgeDeployed);
-    const code = await judgeBuilds(resources, ctx, ["settings"], judgeCode);
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    const deployed = deployment.withRole("web").flatMap(judgeDeployed);
+    const code = judgeBuilds(deployment, ["settings"], judgeCode);
     if (code === "not-applicable") return deployed.length === 0 ? code : deployed;
     return [...code, ...deployed];
   },

@@ -1,30 +1,36 @@
 /**
- * CH-4 debug-off (high): DEBUG defaults to False in the runtime settings, and in production mode no
+ * CH-4: DEBUG defaults to False in the runtime settings, and in production mode no
  * web or release container turns it on (its env, or the image's ENV when the env leaves it unset).
  */
-import {
-  inContext,
-  unverifiable,
-  violation,
-  type Finding,
-  type Resource,
-  type RuleContext,
-  type StackRule,
-} from "../rule";
-import { judgeBuilds, runtimeModules, truthy, type InspectedBuild } from "../shared/app-builds";
-import { settingTruth } from "../shared/setting-values";
-import { imageEnv } from "../shared/web-servers";
-import { propertyOf, workloads } from "../shared/workloads";
+import { inContext, unverifiable, violation, type Finding, type RuleContext, type StackRule } from "../rule";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { runtimeModules } from "../../deployment/setting-values";
+import { judgeBuilds } from "../rule";
+import { truthy } from "../../deployment/setting-values";
+import { settingTruth } from "../../deployment/setting-values";
+import { imageEnv } from "../../deployment/web-servers";
+import { propertyOf } from "../../deployment/workloads";
+import { APP_BUILD_TYPES } from "../types";
+import type { Deployment } from "../../deployment";
 
 export const debugOff: StackRule = {
   id: "CH-4",
+  policy: "debug-off",
+  category: "configuration-hygiene",
+  severity: "high",
+  title: "DEBUG on or defaulting to True",
+  description: "DEBUG defaults to False in code and is not enabled in production.",
+  impact: "Stack traces with settings and SQL are shown to every visitor.",
+  fix: "Default DEBUG to False and never set DEBUG=True in a production deployment.",
+  verify: "python manage.py diffsettings | grep DEBUG   # DEBUG = False",
   scope: "stack",
-  async check(resources, ctx) {
-    const code = await judgeBuilds(resources, ctx, ["settings"], (build) => [
+  types: APP_BUILD_TYPES,
+  check(deployment, ctx) {
+    const code = judgeBuilds(deployment, ["settings"], (build) => [
       ...judgeCode(build),
       ...(ctx.mode === "production" ? imageDebug(build) : []),
     ]);
-    const deployed = deployedDebug(resources, ctx);
+    const deployed = deployedDebug(deployment, ctx);
     if (code === "not-applicable") return deployed.length === 0 ? code : deployed;
     return [...code, ...deployed];
   },
@@ -74,9 +80,9 @@ function imageDebug({ facts, workloads: users }: InspectedBuild): Finding[] {
   ];
 }
 
-function deployedDebug(resources: readonly Resource[], ctx: RuleContext): Finding[] {
+function deployedDebug(deployment: Deployment, ctx: RuleContext): Finding[] {
   if (ctx.mode !== "production") return [];
-  return workloads(resources)
+  return deployment.workloads
     .filter((w) => (w.role === "web" || w.role === "release") && w.knownEnv.DEBUG !== undefined)
     .filter((w) => truthy(w.knownEnv.DEBUG) === true)
     .map((w) =>

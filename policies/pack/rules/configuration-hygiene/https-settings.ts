@@ -1,26 +1,42 @@
 /**
- * CH-7 https-settings (medium): the runtime settings turn on HTTPS: SECURE_SSL_REDIRECT or
+ * CH-7: the runtime settings turn on HTTPS: SECURE_SSL_REDIRECT or
  * proxy-terminated TLS recognised through SECURE_PROXY_SSL_HEADER, HSTS (SECURE_HSTS_SECONDS > 0),
  * and secure session and CSRF cookies. Settings read from the environment are judged with the
  * value the web container is deployed with, else the code's fallback.
  */
 import { inContext, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, wholeFile, type InspectedBuild } from "../shared/app-builds";
-import { settingNumber, settingTruth } from "../shared/setting-values";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { judgeSettings, wholeFile } from "../rule";
+import { settingNumber, settingTruth } from "../../deployment/setting-values";
+import type { SettingsModuleFacts } from "../../inspect/facts";
+import { APP_BUILD_TYPES } from "../types";
 
 export const httpsSettings: StackRule = {
   id: "CH-7",
+  policy: "https-settings",
+  category: "configuration-hygiene",
+  severity: "medium",
+  title: "HTTPS settings missing",
+  description:
+    "SSL redirect or proxy-terminated TLS with SECURE_PROXY_SSL_HEADER, HSTS, secure session and CSRF cookies.",
+  impact: "Cookies travel in clear text and browsers can be downgraded to HTTP.",
+  fix: "Set SECURE_PROXY_SSL_HEADER, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE.",
+  verify: "python manage.py check --deploy",
   scope: "stack",
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
+  types: APP_BUILD_TYPES,
+  check: (deployment) => judgeSettings(deployment, judge),
 };
 
-function judge({ facts, workloads: users }: InspectedBuild): Finding[] {
+function judge(
+  modules: readonly SettingsModuleFacts[],
+  { facts, workloads: users }: InspectedBuild,
+): Finding[] {
   const env = Object.assign({}, ...users.filter((w) => w.role === "web").map((w) => w.knownEnv)) as Record<
     string,
     string
   >;
   const findings: Finding[] = [];
-  for (const module of runtimeModules(facts)) {
+  for (const module of modules) {
     const at = (loc: { file: string; line: number } | undefined) =>
       loc === undefined ? wholeFile(facts, module.file) : inContext(facts, loc);
     const redirect = settingTruth(module.secureSslRedirect, env);

@@ -1,3 +1,4 @@
+import { wsgiModuleExists } from "./wsgi-module-exists";
 import type { Rule } from "../rule";
 import { allowedHostsRestricted } from "./allowed-hosts-restricted";
 import { csrfTrustedOriginsHttps } from "./csrf-trusted-origins-https";
@@ -17,4 +18,5 @@ export const rules: Rule[] = [
   csrfTrustedOriginsHttps,
   httpsSettings,
   settingsModuleExists,
+  wsgiModuleExists,
 ];

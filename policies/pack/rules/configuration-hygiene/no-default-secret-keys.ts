@@ -1,5 +1,5 @@
 /**
- * CH-3 no-default-secret-keys (critical): no SECRET_KEY / FIELD_ENCRYPTION_KEY default in the
+ * CH-3: no SECRET_KEY / FIELD_ENCRYPTION_KEY default in the
  * runtime settings (a build-only module used for collectstatic is exempt), and the deployed values
  * come from secrets.
  *
@@ -11,8 +11,11 @@
  */
 import type { SettingValue } from "../../inspect/facts";
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
-import { propertyOf, workloads, type Workload } from "../shared/workloads";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { runtimeModules } from "../../deployment/setting-values";
+import { judgeBuilds } from "../rule";
+import { propertyOf, type Workload } from "../../deployment/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 const KEYS = ["SECRET_KEY", "FIELD_ENCRYPTION_KEY"] as const;
 const PLACEHOLDER =
@@ -21,12 +24,22 @@ const MIN_LENGTH = 32;
 
 export const noDefaultSecretKeys: StackRule = {
   id: "CH-3",
+  policy: "no-default-secret-keys",
+  category: "configuration-hygiene",
+  severity: "critical",
+  title: "Default SECRET_KEY or FIELD_ENCRYPTION_KEY",
+  description:
+    "No default SECRET_KEY or FIELD_ENCRYPTION_KEY in runtime settings; deployed values come from secrets.",
+  impact: "Anyone with the source can forge sessions and decrypt encrypted fields.",
+  fix: "Remove the defaults and read both with `require_env`; the deployment generates them as Pulumi secrets.",
+  verify: "grep -rn 'SECRET_KEY *=' config/settings   # only require_env(...) reads",
   scope: "stack",
-  async check(resources, ctx) {
-    const deployed = workloads(resources)
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    const deployed = deployment.workloads
       .filter((w) => w.role === "web" || w.role === "release")
       .flatMap(deployedKeys);
-    const code = await judgeBuilds(resources, ctx, ["settings"], judgeCode);
+    const code = judgeBuilds(deployment, ["settings"], judgeCode);
     return code === "not-applicable" && deployed.length === 0
       ? code
       : [...(code === "not-applicable" ? [] : code), ...deployed];

@@ -1,10 +1,13 @@
 /**
- * CH-2 optional-settings-safe-defaults (low): a security-relevant setting read from an optional
+ * CH-2: a security-relevant setting read from an optional
  * variable falls back to its safe value when the variable is not set. (DEBUG is judged by CH-4.)
  */
-import type { SettingValue } from "../../inspect/facts";
-import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, truthy, type InspectedBuild } from "../shared/app-builds";
+import type { SettingValue, SettingsModuleFacts } from "../../inspect/facts";
+import { inContext, violation, type Finding, type StackRule, oncePerPlace } from "../rule";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { judgeSettings } from "../rule";
+import { truthy } from "../../deployment/setting-values";
+import { APP_BUILD_TYPES } from "../types";
 
 /** Setting -> what its fallback must be. */
 const SAFE_DEFAULTS: Record<string, { safe: (value: unknown) => boolean; wanted: string }> = {
@@ -21,31 +24,37 @@ const SAFE_DEFAULTS: Record<string, { safe: (value: unknown) => boolean; wanted:
 
 export const optionalSettingsSafeDefaults: StackRule = {
   id: "CH-2",
+  policy: "optional-settings-safe-defaults",
+  category: "configuration-hygiene",
+  severity: "low",
+  title: "Optional setting has an unsafe default",
+  description: "Optional settings default to the safe value.",
+  impact: "Forgetting a variable silently weakens the deployment.",
+  fix: "Default every optional security-relevant setting to its safe value (e.g. SECURE_SSL_REDIRECT=True).",
+  verify: "python manage.py check --deploy   # no warnings with only required variables set",
   scope: "stack",
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
+  types: APP_BUILD_TYPES,
+  check: (deployment) => judgeSettings(deployment, judge),
 };
 
-function judge({ facts }: InspectedBuild): Finding[] {
-  const findings: Finding[] = [];
-  const seen = new Set<string>();
-  for (const module of runtimeModules(facts)) {
-    for (const [setting, rule] of Object.entries(SAFE_DEFAULTS)) {
-      const value: SettingValue | undefined = module.settings[setting];
-      const read = value?.env;
-      if (read === undefined || read.required) continue;
-      const fallback =
-        read.defaultExpression === null ? null : (read.defaultLiteral ?? read.defaultExpression);
-      if (fallback !== null && rule.safe(fallback)) continue;
-      const key = `${read.location.file}:${read.location.line}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      findings.push(
-        violation(
-          `${setting} falls back to an unsafe value when ${read.name} is not set; make its default ${rule.wanted}.`,
-          inContext(facts, read.location),
-        ),
-      );
-    }
-  }
-  return findings;
+function judge(modules: readonly SettingsModuleFacts[], { facts }: InspectedBuild): Finding[] {
+  // A base module imported by several runtime modules is read once per module: report it once.
+  return oncePerPlace(
+    modules.flatMap((module) =>
+      Object.entries(SAFE_DEFAULTS).flatMap(([setting, rule]) => {
+        const value: SettingValue | undefined = module.settings[setting];
+        const read = value?.env;
+        if (read === undefined || read.required) return [];
+        const fallback =
+          read.defaultExpression === null ? null : (read.defaultLiteral ?? read.defaultExpression);
+        if (fallback !== null && rule.safe(fallback)) return [];
+        return [
+          violation(
+            `${setting} falls back to an unsafe value when ${read.name} is not set; make its default ${rule.wanted}.`,
+            inContext(facts, read.location),
+          ),
+        ];
+      }),
+    ),
+  );
 }

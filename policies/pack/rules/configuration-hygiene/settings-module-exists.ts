@@ -1,16 +1,26 @@
 /**
- * CH-8 settings-module-exists (high): DJANGO_SETTINGS_MODULE (as deployed, in the image's ENV, in
+ * CH-8: DJANGO_SETTINGS_MODULE (as deployed, in the image's ENV, in
  * manage.py/wsgi.py) and every `--settings=` in the Dockerfile name a module that exists in the
  * build context.
  */
 import { inContext, violation, type StackRule } from "../rule";
-import { judgeBuilds } from "../shared/app-builds";
+import { judgeBuilds } from "../rule";
+import { APP_BUILD_TYPES } from "../types";
 
 export const settingsModuleExists: StackRule = {
   id: "CH-8",
+  policy: "settings-module-exists",
+  category: "configuration-hygiene",
+  severity: "high",
+  title: "Settings module does not exist",
+  description: "DJANGO_SETTINGS_MODULE and every --settings= in the Dockerfile name a module in the context.",
+  impact: "The build or the start fails with ModuleNotFoundError.",
+  fix: "Point DJANGO_SETTINGS_MODULE and --settings= at an existing module (e.g. config.settings.production).",
+  verify: "python -c 'import importlib; importlib.import_module(\"<module>\")'",
   scope: "stack",
-  check: (resources, ctx) =>
-    judgeBuilds(resources, ctx, ["settings", "django-project"], ({ facts, image, workloads: users }) =>
+  types: APP_BUILD_TYPES,
+  check: (deployment) =>
+    judgeBuilds(deployment, ["settings", "django-project"], ({ facts, image, workloads: users }) =>
       facts.settings.modules
         .filter((m) => !m.exists)
         .map((m) => {

@@ -1,19 +1,27 @@
 /**
- * CS-6 copy-excludes-dev-files (low): a `COPY . .` (or any copy of the whole context) into the
+ * CS-6: a `COPY . .` (or any copy of the whole context) into the
  * image that runs does not bring tests, docs, CI files or local tooling along. Stages the final
  * stage builds on or copies from count too: what they copy can end up in the final image.
  */
 import type { BuildContextFacts, DockerStage } from "../../inspect/facts";
 import { inContext, violation, type Finding, type ResourceRule } from "../rule";
-import { imageFacts, noDockerfile, stageChain } from "../shared/image-facts";
+import { noDockerfile, stageChain } from "../../deployment/image-facts";
 import { DOCKER } from "../types";
 
 export const copyExcludesDevFiles: ResourceRule = {
   id: "CS-6",
+  policy: "copy-excludes-dev-files",
+  category: "container-security",
+  severity: "low",
+  title: "COPY brings development files into the image",
+  description: "`COPY . .` does not bring tests, docs or local tooling into the image.",
+  impact: "Larger images, and test settings or fixtures shipped to production.",
+  fix: "Exclude tests/, docs/, .github/ and tooling in .dockerignore, or COPY only the application packages.",
+  verify: "docker run --rm <image> ls   # no tests/ or docs/",
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
-  async check(resource, ctx) {
-    const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "dockerignore", "context"]);
+  check(resource, deployment) {
+    const { facts, notes } = deployment.imageFacts(resource, ["dockerfile", "dockerignore", "context"]);
     if (!facts) return notes;
     if (!facts.dockerfile) return noDockerfile(facts, notes);
     const tooling = facts.dockerignore?.toolingSent ?? [];

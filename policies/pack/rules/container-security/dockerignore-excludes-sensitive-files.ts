@@ -1,12 +1,11 @@
 /**
- * CS-5 dockerignore-excludes-sensitive-files (high): a .dockerignore exists, and with Docker's
+ * CS-5: a .dockerignore exists, and with Docker's
  * own matching rules it keeps every .env file, .git, virtualenv, key and credential file that is
  * actually present in the context out of what the build receives.
  */
 import * as path from "path";
 import type { SensitiveKind } from "../../inspect/facts";
 import { inContext, unverifiable, violation, type Finding, type ResourceRule } from "../rule";
-import { imageFacts } from "../shared/image-facts";
 import { DOCKER } from "../types";
 
 const WHAT: Record<SensitiveKind, string> = {
@@ -20,10 +19,18 @@ const WHAT: Record<SensitiveKind, string> = {
 
 export const dockerignoreExcludesSensitiveFiles: ResourceRule = {
   id: "CS-5",
+  policy: "dockerignore-excludes-sensitive-files",
+  category: "container-security",
+  severity: "high",
+  title: ".dockerignore missing or incomplete",
+  description: ".dockerignore exists and keeps .env*, .git and virtualenvs out of the build context.",
+  impact: "Local secrets and history are sent to the builder and can end up in the image.",
+  fix: "Add a .dockerignore with at least `.env*`, `.git`, `venv/`, `.venv/`, `*.pem`.",
+  verify: "docker build --no-cache --progress=plain . 2>&1 | grep 'transferring context'   # small, no .env",
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
-  async check(resource, ctx) {
-    const { facts, notes } = await imageFacts(resource, ctx, ["dockerignore", "context"]);
+  check(resource, deployment) {
+    const { facts, notes } = deployment.imageFacts(resource, ["dockerignore", "context"]);
     if (!facts) return notes;
     const ignore = facts.dockerignore;
     if (!ignore)

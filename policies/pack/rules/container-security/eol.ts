@@ -35,18 +35,6 @@ export const END_OF_LIFE: Readonly<Record<Runtime, Readonly<Record<string, strin
   },
 };
 
-let clock: () => Date = () => new Date();
-
-/** Today, for "past end of life on the day of the check"; tests replace it with `setClock`. */
-export function today(): Date {
-  return clock();
-}
-
-/** Replace the clock (tests); call with no argument to restore the real one. */
-export function setClock(now?: () => Date): void {
-  clock = now ?? (() => new Date());
-}
-
 export interface EndOfLife {
   runtime: Runtime;
   major: string;
@@ -54,11 +42,14 @@ export interface EndOfLife {
   passed: boolean;
 }
 
-/** The end of life of a runtime major, or undefined when the table does not know the major. */
-export function endOfLife(runtime: Runtime, major: string, now: Date = today()): EndOfLife | undefined {
+/**
+ * The end of life of a runtime major on `today` (the rule's context passes the day of the check),
+ * or undefined when the table does not know the major.
+ */
+export function endOfLife(runtime: Runtime, major: string, today: Date): EndOfLife | undefined {
   const date = END_OF_LIFE[runtime][major];
   if (date === undefined) return undefined;
-  return { runtime, major, date, passed: now.getTime() > Date.parse(`${date}T23:59:59Z`) };
+  return { runtime, major, date, passed: today.getTime() > Date.parse(`${date}T23:59:59Z`) };
 }
 
 /** The runtime an image reference carries and its major from the tag (`python:3.12-slim` -> 3.12). */

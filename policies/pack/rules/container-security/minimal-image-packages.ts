@@ -1,18 +1,28 @@
 /**
- * CS-4 minimal-image-packages (low): in the stage that runs, apt installs use
+ * CS-4: in the stage that runs, apt installs use
  * `--no-install-recommends` and clean the package lists in the same RUN, no compiler toolchain is
  * installed, and no test/dev requirements (pytest & co.) are installed.
  */
 import { inContext, violation, type Finding, type ResourceRule } from "../rule";
-import { imageFacts, noDockerfile, stageChain } from "../shared/image-facts";
+import { noDockerfile, stageChain } from "../../deployment/image-facts";
 import { DOCKER } from "../types";
 
 export const minimalImagePackages: ResourceRule = {
   id: "CS-4",
+  policy: "minimal-image-packages",
+  category: "container-security",
+  severity: "low",
+  title: "Unnecessary packages in the image",
+  description:
+    "apt uses --no-install-recommends and cleans lists; no compilers or test tools in the final stage.",
+  impact: "A larger attack surface and image, and more CVEs to patch.",
+  fix: "Build wheels in a builder stage; in the final stage install with `--no-install-recommends` and `rm -rf /var/lib/apt/lists/*`; keep pytest & co. in requirements-dev.txt.",
+  verify: "docker run --rm <image> sh -c 'command -v gcc; pip show pytest'   # prints nothing",
+  related: ["DL3009", "DL3015"],
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
-  async check(resource, ctx) {
-    const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "requirements", "context"]);
+  check(resource, deployment) {
+    const { facts, notes } = deployment.imageFacts(resource, ["dockerfile", "requirements", "context"]);
     if (!facts) return notes;
     if (!facts.dockerfile) return noDockerfile(facts, notes);
     const findings: Finding[] = [...notes];

@@ -1,29 +1,49 @@
 /**
- * CS-2 no-secrets-in-image (critical): no ENV/ARG with a secret-like name and a literal value
+ * CS-2: no ENV/ARG with a secret-like name and a literal value
  * (or a URL embedding a password), no COPY/ADD of .env files, keys or credentials (also through
  * `COPY . .` when the build context sends them), and no secret passed as a build arg.
  */
 import { isUnknown, record } from "../props";
-import {
-  inContext,
-  NOT_APPLICABLE,
-  violation,
-  type Finding,
-  type Resource,
-  type ResourceRule,
-} from "../rule";
+import { inContext, NOT_APPLICABLE, violation } from "../rule";
+import type { Finding, Resource, ResourceRule } from "../rule";
 import type { BuildContextFacts } from "../../inspect/facts";
-import { imageFacts, noDockerfile, stageChain } from "../shared/image-facts";
-import { bakesSecret, isSecretFile, SECRET_NAME, URL_WITH_PASSWORD } from "../shared/secret-names";
+import { noDockerfile, stageChain } from "../../deployment/image-facts";
 import { DOCKER } from "../types";
+
+/** Names that carry credentials (SECRET_KEY, DB_PASSWORD, API_TOKEN, AWS_SECRET_ACCESS_KEY, ...). */
+const SECRET_NAME =
+  /(secret|passw(or)?d|passwd|pwd|token|api[_-]?key|private[_-]?key|credential|access[_-]?key|encryption[_-]?key)/i;
+
+/** `scheme://user:password@host`: a URL that embeds a password. */
+const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^@\s/]+@/i;
+
+/** Values that are only a reference to another variable (`$SECRET_KEY`, `${TOKEN}`) or empty carry nothing. */
+function isLiteralValue(value: string): boolean {
+  const v = value.trim();
+  return v !== "" && !/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(v);
+}
+
+/** A variable that bakes a secret: secret-like name with a literal value, or a URL with a password. */
+function bakesSecret(name: string, value: string): boolean {
+  return (SECRET_NAME.test(name) && isLiteralValue(value)) || URL_WITH_PASSWORD.test(value);
+}
 
 export const noSecretsInImage: ResourceRule = {
   id: "CS-2",
+  policy: "no-secrets-in-image",
+  category: "container-security",
+  severity: "critical",
+  title: "Secret baked into the image",
+  description: "No secret in ENV/ARG literals, no COPY/ADD of .env files or keys, no secret build args.",
+  impact: "Anyone who can pull the image (or read its history) has the secret; rotating it needs a rebuild.",
+  fix: "Remove secret values from the Dockerfile and build args; supply them at run time as Pulumi secrets.",
+  verify: "docker history --no-trunc <image> | grep -iE 'secret|password|token'   # prints nothing",
+  related: ["SecretsUsedInArgOrEnv"],
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
-  async check(resource, ctx) {
+  check(resource, deployment) {
     const findings = buildArgFindings(resource);
-    const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "dockerignore", "context"]);
+    const { facts, notes } = deployment.imageFacts(resource, ["dockerfile", "dockerignore", "context"]);
     // Only a built Image has build args: a pulled official image has nothing to judge here.
     if (!facts) return notes === NOT_APPLICABLE ? notes : [...findings, ...notes];
     if (!facts.dockerfile) return [...findings, ...noDockerfile(facts, notes)];
@@ -79,7 +99,7 @@ function dockerfileFindings(facts: BuildContextFacts): Finding[] {
   for (const stage of facts.dockerfile?.stages ?? []) {
     for (const copy of stage.copies) {
       if (copy.from !== null || copy.fromHeredoc) continue;
-      const named = copy.sources.filter(isSecretFile);
+      const named = copy.secretSources;
       if (named.length > 0) {
         findings.push(
           violation(

@@ -1,12 +1,11 @@
 /**
- * CS-1 non-root-user (high): the final stage's last USER is not root (`root`, `0`, `root:*`,
+ * CS-1: the final stage's last USER is not root (`root`, `0`, `root:*`,
  * `0:*`), a Dockerfile without USER fails (root is the default), and no container overrides
  * its user to root.
  */
-import { at, isUnknown, STRING, str } from "../props";
+import { readProperty, STRING, str } from "../props";
 import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type ResourceRule } from "../rule";
-import { imageFacts, noDockerfile, runningStage } from "../shared/image-facts";
-import { misshapen } from "../shared/shapes";
+import { noDockerfile, runningStage } from "../../deployment/image-facts";
 import { DOCKER } from "../types";
 
 export function isRootUser(user: string): boolean {
@@ -16,20 +15,25 @@ export function isRootUser(user: string): boolean {
 
 export const nonRootUser: ResourceRule = {
   id: "CS-1",
+  policy: "non-root-user",
+  category: "container-security",
+  severity: "high",
+  title: "Container runs as root",
+  description: "The final stage's last USER is not root, and no container overrides the user to root.",
+  impact: "A compromised app process owns the whole container and anything mounted into it.",
+  fix: "Create an unprivileged user in the final stage (`RUN useradd --uid 10001 app`) and end with `USER 10001`; do not override `user` to root on the container.",
+  verify: "docker run --rm <image> id -u   # prints a non-zero uid",
+  related: ["DL3002"],
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage, DOCKER.container],
-  async check(resource, ctx) {
+  check(resource, deployment) {
     if (resource.type === DOCKER.container) {
-      if (isUnknown(at(resource.props, "user"))) {
-        return [
-          unverifiable(`the user of ${resource.name} is not known until the deployment runs.`, {
-            property: "user",
-          }),
-        ];
-      }
-      const odd = misshapen(resource, { user: STRING });
-      if (odd.length > 0) return odd;
-      const user = str(resource.props, "user");
+      const read = readProperty(resource, "user", {
+        unknown: `the user of ${resource.name} is not known until the deployment runs.`,
+        shape: STRING,
+      });
+      if ("finding" in read) return [read.finding];
+      const user = str(read.value);
       if (user === undefined) return NOT_APPLICABLE;
       return isRootUser(user)
         ? [
@@ -40,7 +44,7 @@ export const nonRootUser: ResourceRule = {
           ]
         : [];
     }
-    const { facts, notes } = await imageFacts(resource, ctx, ["dockerfile", "context"]);
+    const { facts, notes } = deployment.imageFacts(resource, ["dockerfile", "context"]);
     if (!facts) return notes;
     const stage = runningStage(facts);
     if (!stage || !facts.dockerfile) return noDockerfile(facts, notes);

@@ -1,5 +1,5 @@
 /**
- * CS-7 runtime-hardening (medium): a docker container runs with a read-only root filesystem
+ * CS-7: a docker container runs with a read-only root filesystem
  * (writable tmpfs only), all capabilities dropped, `no-new-privileges`, not privileged, without
  * the Docker socket and without the host's network (or other host namespaces).
  *
@@ -10,8 +10,8 @@
  */
 import { at, bool, BOOLEAN, isUnknown, list, LIST, OBJECT, str, STRING } from "../props";
 import { unverifiable, violation, type Finding, type Resource, type ResourceRule } from "../rule";
-import { misshapen, unreadable } from "../shared/shapes";
-import { workloadsOf } from "../shared/workloads";
+import { misshapen, unreadable } from "../props";
+import { workloadsOf } from "../../deployment/workloads";
 import { DOCKER } from "../types";
 
 const DOCKER_SOCKET = /(^|\/)docker\.sock$|^\/var\/run\/docker$|^\/run\/docker$/;
@@ -35,6 +35,15 @@ function capability(name: unknown): string {
 
 export const runtimeHardening: ResourceRule = {
   id: "CS-7",
+  policy: "runtime-hardening",
+  category: "container-security",
+  severity: "medium",
+  title: "Container runtime not hardened",
+  description:
+    "Read-only root filesystem, all capabilities dropped, no-new-privileges, not privileged, no Docker socket or host network.",
+  impact: "An exploited process can modify the container, escalate privileges or take over the host.",
+  fix: 'Set `readOnly: true` with a tmpfs for /tmp, `capabilities.drops: ["ALL"]`, `securityOpts: ["no-new-privileges:true"]`; never mount /var/run/docker.sock.',
+  verify: "docker inspect <container> --format '{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}}'",
   scope: "resource",
   types: [DOCKER.container],
   check(resource) {

@@ -1,18 +1,25 @@
 /**
- * DB-4 audit-database-router (medium): when the settings the app runs with define an audit
+ * DB-4: when the settings the app runs with define an audit
  * database, DATABASE_ROUTERS lists a router whose db_for_read / db_for_write / allow_migrate
  * send the audit models there.
  */
 import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type ResourceRule } from "../rule";
-import { imageFacts } from "../shared/image-facts";
 import { DOCKER } from "../types";
 
 export const auditDatabaseRouter: ResourceRule = {
   id: "DB-4",
+  policy: "audit-database-router",
+  category: "database-safety",
+  severity: "medium",
+  title: "Audit models not routed to the audit database",
+  description: "A database router sends audit models to the audit database.",
+  impact: "Audit rows land in the app database where the app can alter them.",
+  fix: "Add a router whose db_for_read/db_for_write/allow_migrate send the audit app to `audit`, listed in DATABASE_ROUTERS.",
+  verify: "python manage.py migrate --database=audit --plan   # lists only audit migrations",
   scope: "resource",
   types: [DOCKER.image, DOCKER.remoteImage],
-  async check(resource, ctx) {
-    const { facts, notes } = await imageFacts(resource, ctx, ["settings", "django-project", "context"]);
+  check(resource, deployment) {
+    const { facts, notes } = deployment.imageFacts(resource, ["settings", "django-project", "context"]);
     if (!facts) return notes;
     const module = facts.settings.modules.find((m) => m.module === facts.settings.runtimeModule);
     if (!module) {

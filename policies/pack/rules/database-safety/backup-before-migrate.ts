@@ -1,23 +1,31 @@
 /**
- * DB-5 backup-before-migrate (medium): whatever applies migrations takes a backup first: a backup
+ * DB-5: whatever applies migrations takes a backup first: a backup
  * step before `migrate` in the same script, or a backup job the migration runner depends on. On
  * Azure, the PostgreSQL server's automatic backups (point-in-time restore to just before the
  * release) count as that backup.
  */
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
-import { applicationPlans, dependsOn, whereOf } from "../shared/start-plan";
-import { workloads } from "../shared/workloads";
-import { AZURE } from "../types";
+import { whereOf } from "../../deployment/start-plan";
+import { APP_BUILD_TYPES, AZURE } from "../types";
 
 export const backupBeforeMigrate: StackRule = {
   id: "DB-5",
+  policy: "backup-before-migrate",
+  category: "database-safety",
+  severity: "medium",
+  title: "No backup before migrations",
+  description: "A backup step runs before migrate in the release (or a scripted, documented one exists).",
+  impact: "A destructive migration cannot be undone: the data is gone.",
+  fix: "Enable `agency-deploy:backup.beforeRelease` so the release dumps both databases before migrating.",
+  verify: "docker logs <release container> | head   # the backup step runs first",
   scope: "stack",
-  async check(resources, ctx) {
-    const plans = await applicationPlans(resources, ctx);
+  types: [...APP_BUILD_TYPES, AZURE.postgresServer],
+  check(deployment) {
+    const plans = deployment.plans;
     const runners = plans.filter((p) => p.steps.some((s) => s.kind === "migrate"));
     if (runners.length === 0) return NOT_APPLICABLE;
-    const backupJobs = workloads(resources).filter((w) => w.role === "backup");
-    const pointInTime = resources.some((r) => r.type === AZURE.postgresServer);
+    const backupJobs = deployment.workloads.filter((w) => w.role === "backup");
+    const pointInTime = deployment.resources.some((r) => r.type === AZURE.postgresServer);
     const findings: Finding[] = [];
     for (const plan of runners) {
       const first = plan.steps.findIndex((s) => s.kind === "migrate");
@@ -25,7 +33,7 @@ export const backupBeforeMigrate: StackRule = {
       if (
         backupJobs.some(
           (b) =>
-            b.resource !== plan.workload.resource && dependsOn(resources, plan.workload.resource, b.resource),
+            b.resource !== plan.workload.resource && deployment.dependsOn(plan.workload.resource, b.resource),
         )
       )
         continue;

@@ -1,5 +1,5 @@
 /**
- * DB-6 databases-not-exposed (high): no database can be reached from outside the deployment.
+ * DB-6: no database can be reached from outside the deployment.
  * Docker: a database container publishes no port (loopback-only is fine), does not use the
  * host's network, and sits only on internal networks. Azure: the PostgreSQL server has public
  * access disabled (or a delegated subnet), or its firewall rules are narrow (0.0.0.0-0.0.0.0,
@@ -7,16 +7,11 @@
  * switched off (`require_secure_transport`, on by default).
  */
 import { at, bool, isUnknown, list, str } from "../props";
-import {
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type Resource,
-  type StackRule,
-} from "../rule";
-import { withRole, type Workload } from "../shared/workloads";
+import { NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, Resource, StackRule } from "../rule";
+import { type Workload } from "../../deployment/workloads";
 import { AZURE, DOCKER } from "../types";
+import type { Deployment } from "../../deployment";
 
 /** Firewall ranges wider than this many addresses (a /16) count as open to the internet. */
 const MAX_FIREWALL_ADDRESSES = 65536;
@@ -24,19 +19,35 @@ const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
 export const databasesNotExposed: StackRule = {
   id: "DB-6",
+  policy: "databases-not-exposed",
+  category: "database-safety",
+  severity: "high",
+  title: "Database reachable from outside",
+  description:
+    "No published database ports, internal networks only; on Azure public access off or firewalled, TLS required.",
+  impact: "The database is open to the internet: brute force, data theft.",
+  fix: "Remove published ports and use an internal network; on Azure disable public access or limit the firewall, set require_secure_transport=ON.",
+  verify: "docker port <db container>   # prints nothing",
   scope: "stack",
-  check(resources) {
-    const dockerDatabases = withRole(resources, "database").filter((w) => w.platform === "docker");
-    const servers = resources.filter((r) => r.type === AZURE.postgresServer);
+  types: [
+    DOCKER.container,
+    DOCKER.network,
+    AZURE.postgresServer,
+    AZURE.postgresFirewallRule,
+    AZURE.postgresConfiguration,
+  ],
+  check(deployment) {
+    const dockerDatabases = deployment.withRole("database").filter((w) => w.platform === "docker");
+    const servers = deployment.resources.filter((r) => r.type === AZURE.postgresServer);
     if (dockerDatabases.length === 0 && servers.length === 0) return NOT_APPLICABLE;
     return [
-      ...dockerDatabases.flatMap((db) => dockerFindings(db, resources)),
-      ...servers.flatMap((server) => azureFindings(server, resources, servers.length === 1)),
+      ...dockerDatabases.flatMap((db) => dockerFindings(db, deployment)),
+      ...servers.flatMap((server) => azureFindings(server, deployment, servers.length === 1)),
     ];
   },
 };
 
-function dockerFindings(db: Workload, resources: readonly Resource[]): Finding[] {
+function dockerFindings(db: Workload, deployment: Deployment): Finding[] {
   const r = db.resource;
   const props = r.props;
   const here = (property: string) => ({ urn: r.urn, property });
@@ -89,7 +100,7 @@ function dockerFindings(db: Workload, resources: readonly Resource[]): Finding[]
     );
     return findings;
   }
-  const networks = resources.filter((n) => n.type === DOCKER.network);
+  const networks = deployment.resources.filter((n) => n.type === DOCKER.network);
   const wired = new Set(r.propertyDependencies.networksAdvanced ?? []);
   entries.forEach((entry, i) => {
     const name = str(entry, "name");
@@ -133,12 +144,12 @@ function dockerFindings(db: Workload, resources: readonly Resource[]): Finding[]
 /** Resources of `type` that belong to `server`: wired through serverName, the same name, or the only server. */
 function belongingTo(
   server: Resource,
-  resources: readonly Resource[],
+  deployment: Deployment,
   type: string,
   onlyServer: boolean,
 ): Resource[] {
   const serverName = str(server.props, "serverName");
-  return resources.filter((r) => {
+  return deployment.resources.filter((r) => {
     if (r.type !== type) return false;
     const wired = r.propertyDependencies.serverName ?? [];
     if (wired.includes(server.urn)) return true;
@@ -149,7 +160,7 @@ function belongingTo(
   });
 }
 
-function azureFindings(server: Resource, resources: readonly Resource[], onlyServer: boolean): Finding[] {
+function azureFindings(server: Resource, deployment: Deployment, onlyServer: boolean): Finding[] {
   const findings: Finding[] = [];
   const access = at(server.props, "network.publicNetworkAccess");
   const subnet = str(server.props, "network.delegatedSubnetResourceId");
@@ -163,7 +174,7 @@ function azureFindings(server: Resource, resources: readonly Resource[], onlySer
   }
   const publicAccess = str(access) !== "Disabled" && subnet === undefined;
   if (publicAccess) {
-    for (const rule of belongingTo(server, resources, AZURE.postgresFirewallRule, onlyServer)) {
+    for (const rule of belongingTo(server, deployment, AZURE.postgresFirewallRule, onlyServer)) {
       const start = str(rule.props, "startIpAddress");
       const end = str(rule.props, "endIpAddress");
       if (start === undefined || end === undefined) {
@@ -188,7 +199,7 @@ function azureFindings(server: Resource, resources: readonly Resource[], onlySer
       }
     }
   }
-  for (const config of belongingTo(server, resources, AZURE.postgresConfiguration, onlyServer)) {
+  for (const config of belongingTo(server, deployment, AZURE.postgresConfiguration, onlyServer)) {
     const name = str(config.props, "configurationName") ?? config.name;
     if (name.toLowerCase() !== "require_secure_transport") continue;
     const value = str(config.props, "value");

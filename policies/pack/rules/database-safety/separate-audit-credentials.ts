@@ -1,19 +1,13 @@
 /**
- * DB-7 separate-audit-credentials (medium): the app and audit databases are reached with different
+ * DB-7: the app and audit databases are reached with different
  * credentials (not the same user and password, not the same password), and the release locks the
  * audit database down (a `lockdown_audit_db`-style step after the audit migration).
  * Credentials are compared, never shown.
  */
-import {
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type Resource,
-  type StackRule,
-} from "../rule";
-import { applicationPlans } from "../shared/start-plan";
-import { propertyOf, resolvedEnv, withRole, workloads, type Workload } from "../shared/workloads";
+import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
+import { propertyOf, type Workload } from "../../deployment/workloads";
+import { APP_BUILD_TYPES } from "../types";
+import type { Deployment } from "../../deployment";
 
 function credentials(url: string): { user: string; password: string; host: string } | undefined {
   try {
@@ -29,25 +23,34 @@ function credentials(url: string): { user: string; password: string; host: strin
 }
 
 /** The value in the stack, following an Azure secretRef to the Key Vault secret it reads. */
-function envValue(w: Workload, name: string, resources: readonly Resource[]): string | undefined {
-  const value = resolvedEnv(w, name, resources);
+function envValue(w: Workload, name: string, deployment: Deployment): string | undefined {
+  const value = deployment.resolvedEnv(w, name);
   return value?.kind === "value" ? value.value : undefined;
 }
 
 /** Not readable here: unknown until the deployment runs, or a secret kept outside this stack. */
-function unreadable(w: Workload, name: string, resources: readonly Resource[]): boolean {
-  const kind = resolvedEnv(w, name, resources)?.kind;
+function unreadable(w: Workload, name: string, deployment: Deployment): boolean {
+  const kind = deployment.resolvedEnv(w, name)?.kind;
   return kind === "unknown" || kind === "secret-ref";
 }
 
 export const separateAuditCredentials: StackRule = {
   id: "DB-7",
+  policy: "separate-audit-credentials",
+  category: "database-safety",
+  severity: "medium",
+  title: "Audit database shares credentials or is not locked down",
+  description: "App and audit databases use separate credentials and the audit lockdown step runs.",
+  impact: "A compromised app can rewrite or erase the audit trail.",
+  fix: "Give each database its own generated password and run `manage.py lockdown_audit_db` in the release.",
+  verify: "psql $AUDIT_DATABASE_URL -c 'DELETE FROM audit_auditevent'   # permission denied",
   scope: "stack",
-  async check(resources, ctx) {
-    const apps = workloads(resources).filter(
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    const apps = deployment.workloads.filter(
       (w) => (w.role === "web" || w.role === "release") && w.env.AUDIT_DATABASE_URL !== undefined,
     );
-    const auditDatabases = withRole(resources, "database").filter((d) => /audit/i.test(d.resource.name));
+    const auditDatabases = deployment.withRole("database").filter((d) => /audit/i.test(d.resource.name));
     if (apps.length === 0 && auditDatabases.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = [];
     for (const app of apps) {
@@ -55,11 +58,11 @@ export const separateAuditCredentials: StackRule = {
         urn: app.resource.urn,
         property: propertyOf(app, app.platform === "docker" ? "envs" : "env"),
       };
-      const main = envValue(app, "DATABASE_URL", resources);
-      const audit = envValue(app, "AUDIT_DATABASE_URL", resources);
+      const main = envValue(app, "DATABASE_URL", deployment);
+      const audit = envValue(app, "AUDIT_DATABASE_URL", deployment);
       if (main === undefined || audit === undefined) {
         const unread = ["DATABASE_URL", "AUDIT_DATABASE_URL"].some((name) =>
-          unreadable(app, name, resources),
+          unreadable(app, name, deployment),
         );
         if (app.platform === "docker" || unread) {
           findings.push(
@@ -83,9 +86,9 @@ export const separateAuditCredentials: StackRule = {
         );
       }
     }
-    const passwords = withRole(resources, "database").map((d) => ({
+    const passwords = deployment.withRole("database").map((d) => ({
       d,
-      pw: envValue(d, "POSTGRES_PASSWORD", resources),
+      pw: envValue(d, "POSTGRES_PASSWORD", deployment),
     }));
     const shared = passwords.filter(
       (p) => p.pw !== undefined && passwords.some((q) => q !== p && q.pw === p.pw),
@@ -98,7 +101,7 @@ export const separateAuditCredentials: StackRule = {
         ),
       );
     }
-    const plans = await applicationPlans(resources, ctx);
+    const plans = deployment.plans;
     const runners = plans.filter((p) =>
       p.steps.some((s) => s.kind === "migrate" && s.database !== null && /audit/i.test(s.database)),
     );

@@ -1,20 +1,13 @@
 /**
- * DB-8 supported-postgres-version (medium): PostgreSQL is a supported major, 16 or newer for new
+ * DB-8: PostgreSQL is a supported major, 16 or newer for new
  * instances: the Azure server's `version`, and the tag of a PostgreSQL image a docker stack pulls
  * or runs.
  */
-import { at, isUnknown, patterned, str } from "../props";
-import {
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type Location,
-  type ResourceRule,
-} from "../rule";
+import { at, isUnknown, patterned, readProperty, str } from "../props";
+import { NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, Location, ResourceRule } from "../rule";
 import { endOfLife, runtimeOfImage } from "../container-security/eol";
-import { parseImageRef } from "../shared/image-ref";
-import { misshapen } from "../shared/shapes";
+import { parseImageRef } from "../../deployment";
 import { AZURE, DOCKER } from "../types";
 
 /** The oldest major a new instance should start on. */
@@ -27,19 +20,22 @@ const POSTGRES_REPO = /(^|\/)(postgres|postgresql|postgis|timescaledb[a-z-]*|pgv
 
 export const supportedPostgresVersion: ResourceRule = {
   id: "DB-8",
+  policy: "supported-postgres-version",
+  category: "database-safety",
+  severity: "medium",
+  title: "PostgreSQL version unsupported",
+  description: "PostgreSQL is a supported major (16 or newer for new instances).",
+  impact: "No security fixes after end of life; upgrades get harder the longer they wait.",
+  fix: "Set `agency-deploy:postgres.version` to 16 or newer (plan a dump/restore upgrade for existing data).",
+  verify: "psql $DATABASE_URL -c 'show server_version'",
   scope: "resource",
   types: [AZURE.postgresServer, DOCKER.remoteImage, DOCKER.container],
-  check(resource) {
+  check(resource, _deployment, { today }) {
     if (resource.type === AZURE.postgresServer) {
-      if (isUnknown(at(resource.props, "version")))
-        return [
-          unverifiable(`the PostgreSQL version of ${resource.name} is not known until the deployment runs.`, {
-            property: "version",
-          }),
-        ];
-      const odd = misshapen(resource, { version: SERVER_VERSION });
-      if (odd.length > 0) return odd;
-      const version = str(resource.props, "version");
+      const unknown = `the PostgreSQL version of ${resource.name} is not known until the deployment runs.`;
+      const read = readProperty(resource, "version", { unknown, shape: SERVER_VERSION });
+      if ("finding" in read) return [read.finding];
+      const version = str(read.value);
       if (version === undefined) {
         return [
           unverifiable(
@@ -48,7 +44,12 @@ export const supportedPostgresVersion: ResourceRule = {
           ),
         ];
       }
-      return judge(version.split(".")[0], `PostgreSQL server ${resource.name}`, { property: "version" });
+      return judge(
+        version.split(".")[0],
+        `PostgreSQL server ${resource.name}`,
+        { property: "version" },
+        today,
+      );
     }
     const property = resource.type === DOCKER.remoteImage ? "name" : "image";
     const raw = at(resource.props, property);
@@ -71,12 +72,12 @@ export const supportedPostgresVersion: ResourceRule = {
         ),
       ];
     }
-    return judge(runtime.major, `${resource.name} (${ref.name}:${ref.tag})`, { property });
+    return judge(runtime.major, `${resource.name} (${ref.name}:${ref.tag})`, { property }, today);
   },
 };
 
-function judge(major: string, subject: string, where: Location): Finding[] {
-  const eol = endOfLife("postgres", major);
+function judge(major: string, subject: string, where: Location, today: Date): Finding[] {
+  const eol = endOfLife("postgres", major, today);
   if (eol?.passed) {
     return [
       violation(

@@ -1,22 +1,29 @@
 /**
- * HC-6 app-server-tuned (low): workers, threads and timeout set explicitly; timeout >= 60 s.
+ * HC-6: workers, threads and timeout set explicitly; timeout >= 60 s.
  *
  * Options come from the command line, GUNICORN_CMD_ARGS, or WEB_CONCURRENCY (gunicorn's own
  * default for workers). Options left to a `-c` config file cannot be seen: "could not verify".
  */
-import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { resolveNumber } from "../shared/server-command";
-import { webServers, type WebServer } from "../shared/web-servers";
+import { unverifiable, violation, judgeWebServers, type Finding, type StackRule } from "../rule";
+import { resolveNumber, type WebServer } from "../../deployment/web-servers";
+import { APP_BUILD_TYPES } from "../types";
 
 const MIN_TIMEOUT_SECONDS = 60;
 
 export const appServerTuned: StackRule = {
   id: "HC-6",
+  policy: "app-server-tuned",
+  category: "hosting-compatibility",
+  severity: "low",
+  title: "App server not tuned",
+  description: "Workers, threads and timeout are set explicitly, with timeout >= 60 s.",
+  impact: "Defaults time out long requests (exports, reports) and under-use the CPU.",
+  fix: "Pass `--workers`, `--threads` and `--timeout 60` (or more) to gunicorn.",
+  verify: "docker inspect <container> --format '{{.Config.Cmd}}'",
   scope: "stack",
-  async check(resources, ctx) {
-    const { servers, unknown, hasWeb } = await webServers(resources, ctx);
-    if (!hasWeb) return NOT_APPLICABLE;
-    return [...unknown, ...servers.flatMap(judge)];
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    return judgeWebServers(deployment, judge);
   },
 };
 

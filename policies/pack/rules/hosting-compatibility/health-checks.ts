@@ -1,5 +1,5 @@
 /**
- * HC-2 health-checks (high): the web service has liveness and readiness checks on an HTTP
+ * HC-2: the web service has liveness and readiness checks on an HTTP
  * endpoint; each database has a `pg_isready` check with a start period.
  *
  * Docker has one healthcheck per container. Liveness: that healthcheck requests an HTTP URL (the
@@ -8,32 +8,37 @@
  * as the proxy) until the HTTP check passes. Azure: a Liveness and a Readiness probe, both `httpGet`.
  * Managed Azure PostgreSQL is health-checked by the platform, so only container databases are judged.
  */
+import { COMPOSE_SERVICE_LABEL } from "../../../protocol";
 import { at, bool, isUnknown, list, str } from "../props";
-import {
-  inContext,
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type Resource,
-  type StackRule,
-} from "../rule";
-import { appBuilds, runsBuild } from "../shared/app-builds";
-import { propertyOf, workloads, type Workload } from "../shared/workloads";
+import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, Resource, StackRule } from "../rule";
+import { appBuilds, runsBuild } from "../../deployment/app-builds";
+import { propertyOf, type Workload } from "../../deployment/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 const HTTP_CHECK = /https?:\/\/|\bcurl\b|\bwget\b|\burllib\b|\bhttpx\b|\brequests\.get\b|\bhttp\.client\b/;
 
 export const healthChecks: StackRule = {
   id: "HC-2",
+  policy: "health-checks",
+  category: "hosting-compatibility",
+  severity: "high",
+  title: "Health checks missing",
+  description:
+    "The web service has liveness and readiness checks on an HTTP endpoint; each database has pg_isready with a start period.",
+  impact: "Broken instances keep receiving traffic and nothing restarts them.",
+  fix: "Add HTTP healthchecks on /healthz/ and /readyz/ and pg_isready healthchecks with a start period.",
+  verify: "docker inspect <container> --format '{{.State.Health.Status}}'   # healthy",
   scope: "stack",
-  async check(resources, ctx) {
-    const all = workloads(resources);
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    const all = deployment.workloads;
     const web = all.filter((w) => w.role === "web");
     const databases = all.filter((w) => w.role === "database" && w.platform === "docker");
     if (web.length === 0 && databases.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = [];
     const needsImage = web.filter((w) => w.platform === "docker" && testsOf(w.resource).length === 0);
-    const builds = needsImage.length > 0 ? await appBuilds(resources, ctx) : undefined;
+    const builds = needsImage.length > 0 ? deployment.builds : undefined;
     for (const w of web) {
       findings.push(...(w.platform === "azure" ? azureProbes(w) : dockerWeb(w, builds)));
     }
@@ -96,7 +101,10 @@ function dockerWeb(w: Workload, builds: Awaited<ReturnType<typeof appBuilds>> | 
       );
     }
   }
-  if (http && bool(props.wait) !== true) {
+  // Under compose nothing goes ahead after the web service; what must wait for it says so with
+  // depends_on: service_healthy, which the translation turns into `wait` on the service waited for.
+  const underCompose = list(props, "labels").some((l) => str(l, "label") === COMPOSE_SERVICE_LABEL);
+  if (http && bool(props.wait) !== true && !underCompose) {
     findings.push(
       violation(
         `"${name}" is not waited for ("wait": true): traffic and the rest of the deployment go ahead before the app is ready.`,

@@ -1,3 +1,4 @@
+import { healthPathsRouted } from "./health-paths-routed";
 import type { Rule } from "../rule";
 import { appServerTuned } from "./app-server-tuned";
 import { healthChecks } from "./health-checks";
@@ -17,4 +18,5 @@ export const rules: Rule[] = [
   appServerTuned,
   utf8Locale,
   resourceLimits,
+  healthPathsRouted,
 ];

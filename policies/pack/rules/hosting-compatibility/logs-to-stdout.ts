@@ -1,5 +1,5 @@
 /**
- * HC-3 logs-to-stdout (medium): logs go to stdout/stderr and container logs are rotated.
+ * HC-3: logs go to stdout/stderr and container logs are rotated.
  *
  * Files: no redirect of the start script into a log file, no file handlers in the runtime settings,
  * gunicorn's access and error logs on `-` (gunicorn writes no access log unless told to).
@@ -9,28 +9,31 @@
  * environment sends logs to Log Analytics or Azure Monitor.
  */
 import { isUnknown, record, str } from "../props";
-import {
-  inContext,
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type Resource,
-  type StackRule,
-} from "../rule";
-import { AZURE, DOCKER } from "../types";
-import { runtimeModules } from "../shared/app-builds";
-import { webServers, type WebServer } from "../shared/web-servers";
+import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, Resource, StackRule } from "../rule";
+import { APP_BUILD_TYPES, AZURE, DOCKER } from "../types";
+import { runtimeModules } from "../../deployment/setting-values";
+import { type WebServer } from "../../deployment/web-servers";
 
 const STDOUT = new Set(["-", "/dev/stdout", "/dev/stderr", "/proc/self/fd/1", "/proc/self/fd/2"]);
 
 export const logsToStdout: StackRule = {
   id: "HC-3",
+  policy: "logs-to-stdout",
+  category: "hosting-compatibility",
+  severity: "medium",
+  title: "Logs not on stdout/stderr or not rotated",
+  description:
+    "Logs go to stdout/stderr (gunicorn logs to `-`, no file handlers) and container logs are rotated.",
+  impact: "Logs are invisible to the platform and fill the disk.",
+  fix: "Use StreamHandler logging, `--access-logfile - --error-logfile -`, and json-file log rotation.",
+  verify: "docker logs <container>   # shows requests",
   scope: "stack",
-  async check(resources, ctx) {
-    const containers = resources.filter((r) => r.type === DOCKER.container);
-    const environments = resources.filter((r) => r.type === AZURE.managedEnvironment);
-    const { servers, unknown, builds, hasWeb } = await webServers(resources, ctx);
+  types: [...APP_BUILD_TYPES, AZURE.managedEnvironment],
+  check(deployment) {
+    const containers = deployment.resources.filter((r) => r.type === DOCKER.container);
+    const environments = deployment.resources.filter((r) => r.type === AZURE.managedEnvironment);
+    const { servers, unknown, builds, hasWeb } = deployment.webServers;
     if (containers.length === 0 && environments.length === 0 && !hasWeb) return NOT_APPLICABLE;
     const findings: Finding[] = [
       ...containers.flatMap(rotation),

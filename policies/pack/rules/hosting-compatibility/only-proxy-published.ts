@@ -1,5 +1,5 @@
 /**
- * HC-5 only-proxy-published (medium): only the proxy publishes ports, and only 80/443.
+ * HC-5: only the proxy publishes ports, and only 80/443.
  *
  * Docker publishes every `ports` entry (a random host port when `external` is omitted), every
  * EXPOSEd port with `publishAllPorts`, and everything with `networkMode: host`. On Azure the
@@ -9,13 +9,21 @@
 import { at, bool, BOOLEAN, isUnknown, list, LIST, num, NUMBER, OBJECT, record, str, STRING } from "../props";
 import { unverifiable, violation, type Finding, type Resource, type ResourceRule } from "../rule";
 import { AZURE, DOCKER } from "../types";
-import { misshapen } from "../shared/shapes";
-import { workloadsOf } from "../shared/workloads";
+import { misshapen } from "../props";
+import { workloadsOf } from "../../deployment/workloads";
 
 const WEB_PORTS = new Set([80, 443]);
 
 export const onlyProxyPublished: ResourceRule = {
   id: "HC-5",
+  policy: "only-proxy-published",
+  category: "hosting-compatibility",
+  severity: "medium",
+  title: "Ports published beyond the proxy",
+  description: "Only the proxy's 80/443 are published; app and databases stay internal.",
+  impact: "Traffic bypasses TLS and security headers, straight to gunicorn.",
+  fix: "Remove published ports from the app and databases; publish only the proxy's 80 and 443.",
+  verify: "docker ps --format '{{.Names}} {{.Ports}}'   # only the proxy has ports",
   scope: "resource",
   types: [DOCKER.container, AZURE.containerApp],
   check(resource) {

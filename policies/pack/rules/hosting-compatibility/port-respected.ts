@@ -1,20 +1,28 @@
 /**
- * HC-1 port-respected (medium): the server binds `$PORT`, not a hard-coded port.
+ * HC-1: the server binds `$PORT`, not a hard-coded port.
  *
  * gunicorn with no `--bind` binds `0.0.0.0:$PORT` when PORT is set, so that passes. A `$PORT`
  * written in an exec-form command (no shell) reaches the server as the literal text "$PORT":
  * Docker expands nothing there, so that fails. `runserver` without an address binds 127.0.0.1:8000.
  */
-import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
-import { webServers, type WebServer } from "../shared/web-servers";
+import { violation, judgeWebServers, type Finding, type StackRule } from "../rule";
+import { type WebServer } from "../../deployment/web-servers";
+import { APP_BUILD_TYPES } from "../types";
 
 export const portRespected: StackRule = {
   id: "HC-1",
+  policy: "port-respected",
+  category: "hosting-compatibility",
+  severity: "medium",
+  title: "PORT not respected",
+  description: "The server binds $PORT, not a hard-coded port.",
+  impact: "Platforms that assign a port (Railway, Container Apps) see a dead app.",
+  fix: "Bind gunicorn to `0.0.0.0:${PORT}`.",
+  verify: "docker run -e PORT=9000 <image>   # listens on 9000",
   scope: "stack",
-  async check(resources, ctx) {
-    const { servers, unknown, hasWeb } = await webServers(resources, ctx);
-    if (!hasWeb) return NOT_APPLICABLE;
-    return [...unknown, ...servers.flatMap(judge)];
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    return judgeWebServers(deployment, judge);
   },
 };
 

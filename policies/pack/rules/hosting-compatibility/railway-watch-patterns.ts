@@ -1,5 +1,5 @@
 /**
- * HC-4 railway-watch-patterns (low): when railway.json sets build.watchPatterns, they cover every
+ * HC-4: when railway.json sets build.watchPatterns, they cover every
  * deployment file: the Dockerfile, the entrypoint script, the requirements files the image installs
  * and railway.json itself. Without watchPatterns Railway redeploys on any change, which passes.
  *
@@ -8,12 +8,23 @@
  */
 import ignore from "@balena/dockerignore";
 import { inContext, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, type InspectedBuild } from "../shared/app-builds";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { judgeBuilds } from "../rule";
+import { APP_BUILD_TYPES } from "../types";
 
 export const railwayWatchPatterns: StackRule = {
   id: "HC-4",
+  policy: "railway-watch-patterns",
+  category: "hosting-compatibility",
+  severity: "low",
+  title: "railway.json watchPatterns incomplete",
+  description: "railway.json watchPatterns cover every deployment file (only when railway.json exists).",
+  impact: "Changing the entrypoint or Dockerfile does not redeploy.",
+  fix: "Add the Dockerfile, entrypoint and requirements files to watchPatterns.",
+  verify: "cat railway.json",
   scope: "stack",
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["railway"], judge),
+  types: APP_BUILD_TYPES,
+  check: (deployment) => judgeBuilds(deployment, ["railway"], judge, { djangoOnly: false }),
 };
 
 function judge({ facts }: InspectedBuild): Finding[] {

@@ -1,5 +1,5 @@
 /**
- * HC-8 resource-limits (low): CPU and memory limits are set.
+ * HC-8: CPU and memory limits are set.
  *
  * Docker: `memory` (MB) and a CPU cap (`cpus`, or `cpuQuota` with its period); `cpuShares` is only
  * a relative weight and does not cap a runaway process. Azure Container Apps always enforce a
@@ -7,19 +7,21 @@
  * zero or unreadable value is a finding.
  */
 import { at, isUnknown, list, LIST, num, NUMBER, OBJECT, str, STRING } from "../props";
-import {
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type Resource,
-  type ResourceRule,
-} from "../rule";
-import { misshapen, unreadable } from "../shared/shapes";
+import { NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, Resource, ResourceRule } from "../rule";
+import { misshapen, unreadable } from "../props";
 import { AZURE, DOCKER } from "../types";
 
 export const resourceLimits: ResourceRule = {
   id: "HC-8",
+  policy: "resource-limits",
+  category: "hosting-compatibility",
+  severity: "low",
+  title: "No CPU or memory limits",
+  description: "CPU and memory limits are set.",
+  impact: "One runaway process starves the databases and the host.",
+  fix: "Set `agency-deploy:resources.cpu` and `agency-deploy:resources.memoryMb`.",
+  verify: "docker inspect <container> --format '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}'",
   scope: "resource",
   types: [DOCKER.container, AZURE.containerApp, AZURE.job],
   check(resource) {

@@ -1,13 +1,14 @@
 /**
- * HC-7 utf8-locale (low): the web container's locale is UTF-8.
+ * HC-7: the web container's locale is UTF-8.
  *
  * The effective locale is LC_ALL, else LC_CTYPE, else LANG (POSIX precedence), from the container's
  * env over the image's ENV. Without any of them Python falls back to the C locale in a slim image.
  */
 import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { appBuilds, runsBuild } from "../shared/app-builds";
-import { imageEnv } from "../shared/web-servers";
-import { propertyOf, withRole } from "../shared/workloads";
+import { runsBuild } from "../../deployment/app-builds";
+import { imageEnv } from "../../deployment/web-servers";
+import { propertyOf } from "../../deployment/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 const UTF8 = /utf-?8/i;
 
@@ -17,11 +18,20 @@ function locale(env: Readonly<Record<string, string>>): string | undefined {
 
 export const utf8Locale: StackRule = {
   id: "HC-7",
+  policy: "utf8-locale",
+  category: "hosting-compatibility",
+  severity: "low",
+  title: "Container locale is not UTF-8",
+  description: "The container locale is UTF-8.",
+  impact: "Translations and non-ASCII data break (UnicodeDecodeError, mojibake).",
+  fix: "Set `ENV LANG=C.UTF-8 LC_ALL=C.UTF-8` in the image or the container env.",
+  verify: "docker run --rm <image> python -c 'import locale; print(locale.getpreferredencoding())'   # UTF-8",
   scope: "stack",
-  async check(resources, ctx) {
-    const web = withRole(resources, "web");
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    const web = deployment.withRole("web");
     if (web.length === 0) return NOT_APPLICABLE;
-    const builds = await appBuilds(resources, ctx);
+    const builds = deployment.builds;
     const findings: Finding[] = [];
     for (const w of web) {
       const { name, urn } = w.resource;

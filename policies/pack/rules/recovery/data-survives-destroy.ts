@@ -1,5 +1,5 @@
 /**
- * RC-6 data-survives-destroy (high): database data survives `pulumi destroy` and replacement.
+ * RC-6: database data survives `pulumi destroy` and replacement.
  *
  * Docker: the volumes mounted by database and backup containers are protected (the analyzer sees
  * `protect`; `retainOnDelete` is invisible to it, so protect is what is judged); a host directory
@@ -8,22 +8,32 @@
  */
 import { list, str } from "../props";
 import { NOT_APPLICABLE, violation, type Finding, type Resource, type StackRule } from "../rule";
-import { AZURE, DOCKER } from "../types";
-import { workloads, type Workload } from "../shared/workloads";
+import { AZURE, DOCKER, WORKLOAD_TYPES } from "../types";
+import { type Workload } from "../../deployment/workloads";
+import type { Deployment } from "../../deployment";
 
 export const dataSurvivesDestroy: StackRule = {
   id: "RC-6",
+  policy: "data-survives-destroy",
+  category: "recovery",
+  severity: "high",
+  title: "Data does not survive destroy or replacement",
+  description: "Database volumes and servers are protected (or retained on delete).",
+  impact: "`pulumi destroy` or a replacement deletes the database for good.",
+  fix: "Keep `agency-deploy:protectData` true (the default); opt out only for throw-away instances.",
+  verify: "pulumi destroy --preview-only   # refuses: protected resources",
   scope: "stack",
-  check(resources) {
-    const stateful = workloads(resources).filter(
+  types: [...WORKLOAD_TYPES, DOCKER.volume, AZURE.postgresServer, AZURE.postgresDatabase],
+  check(deployment) {
+    const stateful = deployment.workloads.filter(
       (w) => w.platform === "docker" && (w.role === "database" || w.role === "backup"),
     );
-    const servers = resources.filter(
+    const servers = deployment.resources.filter(
       (r) => r.type === AZURE.postgresServer || r.type === AZURE.postgresDatabase,
     );
     if (stateful.length === 0 && servers.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = [];
-    for (const workload of stateful) findings.push(...volumesOf(workload, resources));
+    for (const workload of stateful) findings.push(...volumesOf(workload, deployment));
     for (const server of servers) {
       if (!server.protect) {
         const what = server.type === AZURE.postgresServer ? "PostgreSQL server" : "database";
@@ -39,7 +49,7 @@ export const dataSurvivesDestroy: StackRule = {
   },
 };
 
-function volumesOf(workload: Workload, resources: readonly Resource[]): Finding[] {
+function volumesOf(workload: Workload, deployment: Deployment): Finding[] {
   const container = workload.resource;
   const mounts = [
     ...list(container.props, "volumes").map((v, i) => ({
@@ -62,7 +72,7 @@ function volumesOf(workload: Workload, resources: readonly Resource[]): Finding[
       ),
     ];
   }
-  const volumeResources = resources.filter((r) => r.type === DOCKER.volume);
+  const volumeResources = deployment.resources.filter((r) => r.type === DOCKER.volume);
   const wired = new Set([
     ...(container.propertyDependencies.volumes ?? []),
     ...(container.propertyDependencies.mounts ?? []),

@@ -1,5 +1,6 @@
 /**
- * RC-7 graceful-shutdown (low): the container's stop timeout covers the server's graceful timeout.
+ * RC-7 graceful-shutdown (low): the server receives SIGTERM (started with `exec` when a shell starts
+ * it), and the container's stop timeout covers the server's graceful timeout.
  *
  * gunicorn finishes in-flight requests for `--graceful-timeout` seconds (30 by default) after
  * SIGTERM. Docker kills the container after `stopTimeout` (10 s by default) on `docker stop`, and
@@ -8,9 +9,9 @@
  * `terminationGracePeriodSeconds` (30 s by default).
  */
 import { at, isUnknown, num } from "../props";
-import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { resolveNumber } from "../shared/server-command";
-import { webServers, type WebServer } from "../shared/web-servers";
+import { unverifiable, violation, judgeWebServers, type Finding, type StackRule } from "../rule";
+import { resolveNumber, type WebServer } from "../../deployment/web-servers";
+import { APP_BUILD_TYPES } from "../types";
 
 const GUNICORN_GRACEFUL_DEFAULT = 30;
 const DOCKER_STOP_DEFAULT = 10;
@@ -18,15 +19,55 @@ const AZURE_GRACE_DEFAULT = 30;
 
 export const gracefulShutdown: StackRule = {
   id: "RC-7",
+  policy: "graceful-shutdown",
+  category: "recovery",
+  severity: "low",
+  title: "Stop timeout shorter than graceful shutdown",
+  description:
+    "The server receives SIGTERM (exec when a shell starts it) and the stop timeout covers its graceful timeout.",
+  impact: "In-flight requests are killed mid-write on every release.",
+  fix: "Start the server with `exec` (or the exec form) and set the stop timeout above gunicorn's --graceful-timeout.",
+  severityReason:
+    "Requests in flight during a release or restart fail once; no data is lost and the app comes back by itself.",
+  verify: "docker inspect <container> --format '{{.Config.StopTimeout}}'",
+  related: ["DL3025", "JSONArgsRecommended"],
   scope: "stack",
-  async check(resources, ctx) {
-    const { servers, unknown, hasWeb } = await webServers(resources, ctx);
-    if (!hasWeb) return NOT_APPLICABLE;
-    return [...unknown, ...servers.flatMap(judge)];
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    return judgeWebServers(deployment, judge);
   },
 };
 
-function judge({ workload, server, env }: WebServer): Finding[] {
+/**
+ * hadolint DL3025 / BuildKit JSONArgsRecommended: a server started by a shell that does not `exec` it
+ * stays the shell's child; `docker stop` sends SIGTERM to the shell (PID 1), which does not pass it
+ * on, so the server never shuts down gracefully and is killed when the stop timeout ends.
+ */
+function signalsReachServer({ facts, location }: WebServer): Finding[] {
+  const entrypoint = facts?.entrypoint;
+  const start = entrypoint?.servers[0];
+  if (!facts || !entrypoint || !start || start.exec) return [];
+  const stage = facts.dockerfile?.stages[facts.dockerfile.finalStageIndex];
+  const viaShell =
+    entrypoint.file !== null ||
+    stage?.entrypoint?.form === "shell" ||
+    (!stage?.entrypoint && stage?.cmd?.form === "shell");
+  if (!viaShell) return [];
+  return [
+    violation(
+      `${start.server} is started by a shell without \`exec\`${entrypoint.file ? ` in ${entrypoint.file}` : " (shell-form CMD/ENTRYPOINT)"}: ` +
+        `SIGTERM goes to the shell, never to ${start.server}, so open requests are cut when the stop timeout ends. ` +
+        `Start it with \`exec ${start.server} ...\` (or the exec form ["${start.server}", ...]).`,
+      location,
+    ),
+  ];
+}
+
+function judge(web: WebServer): Finding[] {
+  return [...signalsReachServer(web), ...stopTimeouts(web)];
+}
+
+function stopTimeouts({ workload, server, env }: WebServer): Finding[] {
   if (server.server !== "gunicorn" && server.gracefulTimeout === null) return [];
   const graceful =
     server.gracefulTimeout === null ? GUNICORN_GRACEFUL_DEFAULT : resolveNumber(server.gracefulTimeout, env);

@@ -1,21 +1,15 @@
 /**
- * RC-4 ordered-release (medium): seeds run after migrations, in one ordered release.
+ * RC-4: seeds run after migrations, in one ordered release.
  *
  * Every place a seed command runs (a release container or job, a web container's command, or the
  * image's entrypoint when a workload runs the image's own command) must either run the migrations
  * before it, in the same script, or wait for a release that ran them (a dependency on it).
  */
-import {
-  inContext,
-  NOT_APPLICABLE,
-  violation,
-  type Finding,
-  type Location,
-  type Resource,
-  type StackRule,
-} from "../rule";
-import { appBuilds, runsBuild } from "../shared/app-builds";
-import { propertyOf, workloads, type Workload } from "../shared/workloads";
+import { inContext, NOT_APPLICABLE, violation, type Finding, type Location, type StackRule } from "../rule";
+import { runsBuild } from "../../deployment/app-builds";
+import { propertyOf, type Workload } from "../../deployment/workloads";
+import { APP_BUILD_TYPES } from "../types";
+import type { Deployment } from "../../deployment";
 
 const MIGRATE = /manage\.py\s+migrate\b|django-admin\s+migrate\b/;
 
@@ -43,11 +37,20 @@ function orderIn(text: string, seed: RegExp): Pick<Unit, "migrates" | "seeds" | 
 
 export const orderedRelease: StackRule = {
   id: "RC-4",
+  policy: "ordered-release",
+  category: "recovery",
+  severity: "medium",
+  title: "Seeds can race migrations",
+  description: "Seeds run after migrations, in one ordered release.",
+  impact: "Seeds hit missing tables on a fresh instance: partial data.",
+  fix: "Run migrate, audit migrate, then seed, in that order, in one release job.",
+  verify: "docker logs <release container>   # migrate lines come before seed lines",
   scope: "stack",
-  async check(resources, ctx) {
-    const all = workloads(resources).filter((w) => w.role === "web" || w.role === "release");
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    const all = deployment.workloads.filter((w) => w.role === "web" || w.role === "release");
     if (all.length === 0) return NOT_APPLICABLE;
-    const builds = await appBuilds(resources, ctx);
+    const builds = deployment.builds;
     const seedNames = builds.inspected.flatMap((b) => b.facts.seedCommands.map((s) => s.command));
     const seed = seedPattern(seedNames);
     const units: Unit[] = all.map((workload) => {
@@ -73,7 +76,7 @@ export const orderedRelease: StackRule = {
     const findings: Finding[] = [];
     for (const unit of units.filter((u) => u.seeds)) {
       if (unit.migrates && !unit.seedsBeforeMigrate) continue;
-      const upstream = dependsOnMigration(unit, units, resources);
+      const upstream = dependsOnMigration(unit, units, deployment);
       if (!unit.migrates && upstream) continue;
       const name = unit.workload.resource.name;
       findings.push(
@@ -91,8 +94,8 @@ export const orderedRelease: StackRule = {
 };
 
 /** The unit waits (directly or through others) for a unit that migrates. */
-function dependsOnMigration(unit: Unit, units: readonly Unit[], resources: readonly Resource[]): boolean {
-  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+function dependsOnMigration(unit: Unit, units: readonly Unit[], deployment: Deployment): boolean {
+  const byUrn = new Map(deployment.resources.map((r) => [r.urn, r]));
   const migrating = new Set(
     units.filter((u) => u.migrates && u !== unit).map((u) => u.workload.resource.urn),
   );

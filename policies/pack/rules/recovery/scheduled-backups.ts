@@ -1,5 +1,5 @@
 /**
- * RC-5 scheduled-backups (high): both databases are backed up on a schedule, with retention.
+ * RC-5: both databases are backed up on a schedule, with retention.
  *
  * Docker: a long-running backup container (its command or uploaded script runs pg_dump, or a
  * backup image) that keeps running (restart policy), repeats on a schedule (cron, a sleep loop,
@@ -9,17 +9,11 @@
  * The restore command lives in the stack outputs, which policies cannot see.
  */
 import { at, bool, isUnknown, num, str } from "../props";
-import {
-  NOT_APPLICABLE,
-  unverifiable,
-  violation,
-  type Finding,
-  type Resource,
-  type StackRule,
-} from "../rule";
-import { AZURE } from "../types";
-import { URL_ENV } from "../shared/databases";
-import { networkNames, urlHost, workloads, type Workload } from "../shared/workloads";
+import { NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import type { Finding, Resource, StackRule } from "../rule";
+import { AZURE, WORKLOAD_TYPES } from "../types";
+import { URL_ENV } from "../../deployment/databases";
+import { networkNames, urlHost, type Workload } from "../../deployment/workloads";
 
 const AZURE_DEFAULT_RETENTION = 7;
 const SCHEDULE =
@@ -29,11 +23,21 @@ const RETENTION =
 
 export const scheduledBackups: StackRule = {
   id: "RC-5",
+  policy: "scheduled-backups",
+  category: "recovery",
+  severity: "high",
+  title: "Databases not backed up on a schedule",
+  description:
+    "Both databases are backed up on a schedule with retention (Azure: >= 7 days, >= 14 in production) and restore has a command.",
+  impact: "A host failure or bad release loses all data since the last manual copy.",
+  fix: "Keep `agency-deploy:backup.enabled` on (Docker) or set backupRetentionDays >= 14 (Azure).",
+  verify: "pulumi stack output runbook   # shows the backup and restore commands",
   scope: "stack",
-  check(resources, ctx) {
-    const all = workloads(resources);
+  types: [...WORKLOAD_TYPES, AZURE.postgresServer],
+  check(deployment, ctx) {
+    const all = deployment.workloads;
     const databases = all.filter((w) => w.role === "database");
-    const servers = resources.filter((r) => r.type === AZURE.postgresServer);
+    const servers = deployment.resources.filter((r) => r.type === AZURE.postgresServer);
     if (databases.length === 0 && servers.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = servers.flatMap((s) => azureRetention(s, ctx.mode === "production" ? 14 : 7));
     if (databases.length > 0) findings.push(...dockerBackups(all, databases));

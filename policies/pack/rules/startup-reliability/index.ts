@@ -1,3 +1,4 @@
+import { releaseCommandsExist } from "./release-commands-exist";
 import type { Rule } from "../rule";
 import { auditDatabaseMigrated } from "./audit-database-migrated";
 import { migrationFailureBlocksRelease } from "./migration-failure-blocks-release";
@@ -17,4 +18,5 @@ export const rules: Rule[] = [
   securityCheckWarnsInDemo,
   startupSelfContained,
   singleMigrationRunner,
+  releaseCommandsExist,
 ];

@@ -1,15 +1,27 @@
 /**
- * SR-2 migration-failure-blocks-release (high): every `migrate` step stops the release (or the
+ * SR-2: every `migrate` step stops the release (or the
  * start) when it fails: errexit or an explicit abort, never `|| true`, never ignored.
  */
+import { runsNoDjango } from "../../deployment/app-builds";
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
-import { applicationPlans, stepsOf } from "../shared/start-plan";
+import { stepsOf } from "../../deployment/start-plan";
+import { APP_BUILD_TYPES } from "../types";
 
 export const migrationFailureBlocksRelease: StackRule = {
   id: "SR-2",
+  policy: "migration-failure-blocks-release",
+  category: "startup-reliability",
+  severity: "high",
+  title: "A failed migration does not stop the release",
+  description: "The migration step aborts on failure (errexit, no `|| true`).",
+  impact: "Half-migrated databases with new code running on them: data corruption and crashes.",
+  fix: "Use `set -eu` in scripts, make migrate an `abort` release step, never append `|| true`.",
+  verify: "Run the release against a database with a broken migration: the deployment must fail.",
   scope: "stack",
-  async check(resources, ctx) {
-    const plans = await applicationPlans(resources, ctx);
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    if (runsNoDjango(deployment)) return NOT_APPLICABLE;
+    const plans = deployment.plans;
     const migrations = stepsOf(plans, "migrate");
     if (migrations.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = [];

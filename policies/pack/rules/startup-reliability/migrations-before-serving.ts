@@ -1,17 +1,31 @@
 /**
- * SR-1 migrations-before-serving (high): before a web service serves, migrations have run: a
+ * SR-1: before a web service serves, migrations have run: a
  * migration runner (release job) that the web service depends on, or, for an image-only setup,
  * a `migrate` step before the server in the web service's own start command.
  */
+import { runsNoDjango } from "../../deployment/app-builds";
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
-import { applicationPlans, dependsOn, serves } from "../shared/start-plan";
-import { misshapenAt, propertyOf } from "../shared/workloads";
+import { serves } from "../../deployment/start-plan";
+import { misshapenAt, propertyOf } from "../../deployment/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 export const migrationsBeforeServing: StackRule = {
   id: "SR-1",
+  policy: "migrations-before-serving",
+  category: "startup-reliability",
+  severity: "high",
+  title: "Migrations do not run before the app serves",
+  description:
+    "A release job runs migrations and the web service depends on its success (or the entrypoint migrates before the server).",
+  impact: "The new code serves requests against an old schema: 500 errors until someone migrates by hand.",
+  fix: "Run `manage.py migrate` in the release phase and make the web service depend on it.",
+  verify:
+    "pulumi preview --policy-pack policies   # the web service lists the release job among its dependencies",
   scope: "stack",
-  async check(resources, ctx) {
-    const plans = await applicationPlans(resources, ctx);
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    if (runsNoDjango(deployment)) return NOT_APPLICABLE;
+    const plans = deployment.plans;
     const webs = plans.filter(serves);
     if (webs.length === 0) return NOT_APPLICABLE;
     const runners = plans.filter(
@@ -26,7 +40,7 @@ export const migrationsBeforeServing: StackRule = {
       const migrate = web.steps.findIndex((s) => s.kind === "migrate");
       const server = web.steps.findIndex((s) => s.kind === "server");
       if (migrate >= 0 && (server < 0 || migrate < server)) continue;
-      if (runners.some((r) => dependsOn(resources, web.workload.resource, r.workload.resource))) continue;
+      if (runners.some((r) => deployment.dependsOn(web.workload.resource, r.workload.resource))) continue;
       const name = web.workload.resource.name;
       const where = { urn: web.workload.resource.urn, property: propertyOf(web.workload, "command") };
       if (runners.length > 0) {

@@ -1,5 +1,5 @@
 /**
- * SR-8 single-migration-runner (high): exactly one thing applies migrations. Two runners (a
+ * SR-8: exactly one thing applies migrations. Two runners (a
  * release job and a web service that also migrates at start), or a migrating service with more
  * than one replica, race each other on the schema.
  *
@@ -7,25 +7,43 @@
  * one release job per instance, each on its own database (see mayShare). What cannot be told
  * apart is assumed shared, so an unknown never hides a race.
  */
-import { num } from "../props";
+import { COMPOSE_REPLICAS_LABEL } from "../../../protocol";
+import { list, num, str } from "../props";
 import { NOT_APPLICABLE, violation, type Finding, type Resource, type StackRule } from "../rule";
-import { applicationPlans, dependsOn, serves, type StartPlan } from "../shared/start-plan";
-import { AZURE } from "../types";
-import { resolvedEnv, workloads, type Workload } from "../shared/workloads";
+import { serves, type StartPlan } from "../../deployment/start-plan";
+import { APP_BUILD_TYPES, AZURE } from "../types";
+import { type Workload } from "../../deployment/workloads";
+import type { Deployment } from "../../deployment";
 
 /** Container Apps' default maximum replicas when `template.scale` sets none. */
 const CONTAINER_APPS_DEFAULT_MAX_REPLICAS = 10;
 
+/** The label a translated compose service carries for `deploy.replicas` (see protocol.ts). */
+function composeReplicas(w: Workload): number {
+  const label = list(w.resource.props, "labels").find((l) => str(l, "label") === COMPOSE_REPLICAS_LABEL);
+  const replicas = Number(str(label, "value"));
+  return Number.isInteger(replicas) && replicas > 0 ? replicas : 1;
+}
+
 function maxReplicas(w: Workload): number {
-  if (w.resource.type !== AZURE.containerApp) return 1;
+  if (w.resource.type !== AZURE.containerApp) return composeReplicas(w);
   return num(w.resource.props, "template.scale.maxReplicas") ?? CONTAINER_APPS_DEFAULT_MAX_REPLICAS;
 }
 
 export const singleMigrationRunner: StackRule = {
   id: "SR-8",
+  policy: "single-migration-runner",
+  category: "startup-reliability",
+  severity: "high",
+  title: "Every replica runs migrations",
+  description: "Exactly one runner applies migrations; replicated web services do not migrate at start.",
+  impact: "Concurrent migrations race: deadlocks, duplicate columns, half-applied schema.",
+  fix: "Move migrations out of the entrypoint into the single release job.",
+  verify: "Only the release job's command contains `migrate`.",
   scope: "stack",
-  async check(resources, ctx) {
-    const plans = await applicationPlans(resources, ctx);
+  types: [...APP_BUILD_TYPES, AZURE.postgresServer, AZURE.postgresDatabase],
+  check(deployment) {
+    const plans = deployment.plans;
     const runners = plans.filter((p) => p.steps.some((s) => s.kind === "migrate"));
     if (runners.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = [];
@@ -40,7 +58,7 @@ export const singleMigrationRunner: StackRule = {
         );
       }
     }
-    for (const group of byDatabase(runners, resources)) {
+    for (const group of byDatabase(runners, deployment)) {
       const distinct = new Set(group.map((p) => p.workload.resource.urn));
       if (distinct.size < 2) continue;
       const names = group.map((p) => p.workload.resource.name).join(", ");
@@ -64,14 +82,14 @@ interface Target {
 }
 
 /** Runners grouped so that two runners that may migrate the same database share a group. */
-function byDatabase(runners: readonly StartPlan[], resources: readonly Resource[]): StartPlan[][] {
+function byDatabase(runners: readonly StartPlan[], deployment: Deployment): StartPlan[][] {
   const databases = [
-    ...workloads(resources)
-      .filter((w) => w.role === "database")
-      .map((w) => w.resource),
-    ...resources.filter((r) => r.type === AZURE.postgresServer || r.type === AZURE.postgresDatabase),
+    ...deployment.workloads.filter((w) => w.role === "database").map((w) => w.resource),
+    ...deployment.resources.filter(
+      (r) => r.type === AZURE.postgresServer || r.type === AZURE.postgresDatabase,
+    ),
   ];
-  const targets = runners.map((plan) => targetOf(plan.workload, databases, resources));
+  const targets = runners.map((plan) => targetOf(plan.workload, databases, deployment));
   const groups: StartPlan[][] = [];
   const groupOf: number[] = [];
   runners.forEach((plan, i) => {
@@ -98,15 +116,11 @@ function mayShare(a: Target, b: Target): boolean {
   return a.url === undefined || b.url === undefined || a.url === b.url;
 }
 
-function targetOf(
-  workload: Workload,
-  databases: readonly Resource[],
-  resources: readonly Resource[],
-): Target {
+function targetOf(workload: Workload, databases: readonly Resource[], deployment: Deployment): Target {
   const waitsFor = new Set(
-    databases.filter((db) => dependsOn(resources, workload.resource, db)).map((db) => db.urn),
+    databases.filter((db) => deployment.dependsOn(workload.resource, db)).map((db) => db.urn),
   );
-  const url = resolvedEnv(workload, "DATABASE_URL", resources);
+  const url = deployment.resolvedEnv(workload, "DATABASE_URL");
   if (url?.kind !== "value") return { databases: waitsFor };
   try {
     const parsed = new URL(url.value);

@@ -1,19 +1,29 @@
 /**
- * SR-7 startup-self-contained (medium): starting the app needs nothing from outside: no
+ * SR-7: starting the app needs nothing from outside: no
  * `pip install`, downloads or `git` at start, and databases are awaited through their
  * healthchecks (docker: the database container has a healthcheck and `wait: true`, so nothing
  * that depends on it is created before it is healthy), not through sleep loops.
  */
 import { at, bool, isUnknown, list } from "../props";
 import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { applicationPlans, dependsOn, stepsOf } from "../shared/start-plan";
-import { withRole } from "../shared/workloads";
+import { stepsOf } from "../../deployment/start-plan";
+import { APP_BUILD_TYPES } from "../types";
 
 export const startupSelfContained: StackRule = {
   id: "SR-7",
+  policy: "startup-self-contained",
+  category: "startup-reliability",
+  severity: "medium",
+  title: "Start-up depends on outside services",
+  description:
+    "No pip install, downloads or git at start; database readiness is awaited through healthchecks.",
+  impact: "The app cannot restart while PyPI, GitHub or the network is down.",
+  fix: "Install everything at build time; gate start-up on database healthchecks, not on sleep loops or downloads.",
+  verify: "grep -nE 'pip install|curl|wget|git ' entrypoint.sh   # prints nothing",
   scope: "stack",
-  async check(resources, ctx) {
-    const plans = await applicationPlans(resources, ctx);
+  types: APP_BUILD_TYPES,
+  check(deployment) {
+    const plans = deployment.plans;
     if (plans.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = [];
     for (const { plan, step } of stepsOf(plans, "outside-call")) {
@@ -24,9 +34,9 @@ export const startupSelfContained: StackRule = {
         ),
       );
     }
-    const databases = withRole(resources, "database").filter((d) => d.platform === "docker");
+    const databases = deployment.withRole("database").filter((d) => d.platform === "docker");
     for (const db of databases) {
-      const dependents = plans.filter((p) => dependsOn(resources, p.workload.resource, db.resource));
+      const dependents = plans.filter((p) => deployment.dependsOn(p.workload.resource, db.resource));
       if (dependents.length === 0) continue;
       const r = db.resource;
       if (isUnknown(at(r.props, "healthcheck")) || isUnknown(at(r.props, "wait"))) {

@@ -1,5 +1,5 @@
 /**
- * SF-3 build-settings-standalone (medium): the settings collectstatic runs with work without a
+ * SF-3: the settings collectstatic runs with work without a
  * database or real secrets. The module each `RUN ... collectstatic` uses (its `--settings=`, else
  * DJANGO_SETTINGS_MODULE) must exist, must not be the runtime module (which needs the real database
  * URLs and keys), and must not configure a database from an environment variable it requires
@@ -7,12 +7,23 @@
  */
 import type { BuildContextFacts, RunFact } from "../../inspect/facts";
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, type InspectedBuild } from "../shared/app-builds";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { judgeBuilds } from "../rule";
+import { APP_BUILD_TYPES } from "../types";
 
 export const buildSettingsStandalone: StackRule = {
   id: "SF-3",
+  policy: "build-settings-standalone",
+  category: "static-files",
+  severity: "medium",
+  title: "Build settings need a database or secrets",
+  description: "The settings used by collectstatic work without a database or real secrets.",
+  impact: "The image build fails, or real secrets get baked in to make it pass.",
+  fix: "Use a build-only settings module with placeholder values and no database access.",
+  verify: "docker build .   # succeeds with no secrets or database available",
   scope: "stack",
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["dockerfile", "settings"], judge),
+  types: APP_BUILD_TYPES,
+  check: (deployment) => judgeBuilds(deployment, ["dockerfile", "settings"], judge),
 };
 
 function moduleFor(run: RunFact, facts: BuildContextFacts, stageEnv: Record<string, string>): string | null {

@@ -1,18 +1,29 @@
 /**
- * SF-1 collectstatic-at-build (medium): collectstatic runs in the Dockerfile (any stage whose files
+ * SF-1: collectstatic runs in the Dockerfile (any stage whose files
  * reach the image), not when a container starts (the entrypoint, or a web/release container's
  * command).
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { buildLocation, judgeBuilds, type InspectedBuild } from "../shared/app-builds";
-import { propertyOf } from "../shared/workloads";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { buildLocation, judgeBuilds } from "../rule";
+import { propertyOf } from "../../deployment/workloads";
+import { APP_BUILD_TYPES } from "../types";
 
 const AT_START = /manage\.py\s+collectstatic\b|django-admin\s+collectstatic\b/;
 
 export const collectstaticAtBuild: StackRule = {
   id: "SF-1",
+  policy: "collectstatic-at-build",
+  category: "static-files",
+  severity: "medium",
+  title: "collectstatic runs at start",
+  description: "collectstatic runs at build time, not at start.",
+  impact: "Slow starts, and a read-only filesystem makes start-up fail.",
+  fix: "Run `python manage.py collectstatic --noinput --settings=<build settings>` in the Dockerfile.",
+  verify: "docker run --rm <image> ls staticfiles   # populated",
   scope: "stack",
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["dockerfile", "entrypoint"], judge),
+  types: APP_BUILD_TYPES,
+  check: (deployment) => judgeBuilds(deployment, ["dockerfile", "entrypoint"], judge),
 };
 
 function judge(build: InspectedBuild): Finding[] {

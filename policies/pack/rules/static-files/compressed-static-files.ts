@@ -1,21 +1,33 @@
 /**
- * SF-2 compressed-static-files (medium): the runtime settings serve static files through WhiteNoise
+ * SF-2: the runtime settings serve static files through WhiteNoise
  * with compressed, hashed storage (CompressedManifestStaticFilesStorage, or WhiteNoise's compressed
  * storage under another name). A stack whose proxy serves the files instead must keep WhiteNoise out
  * of the picture deliberately; that cannot be seen from the proxy's config, so it is not assumed.
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { judgeBuilds, runtimeModules, type InspectedBuild } from "../shared/app-builds";
+import { type InspectedBuild } from "../../deployment/app-builds";
+import { judgeSettings } from "../rule";
+import type { SettingsModuleFacts } from "../../inspect/facts";
+import { APP_BUILD_TYPES } from "../types";
 
 export const compressedStaticFiles: StackRule = {
   id: "SF-2",
+  policy: "compressed-static-files",
+  category: "static-files",
+  severity: "medium",
+  title: "Static files not served compressed and hashed",
+  description: "WhiteNoise serves compressed, hashed static files (or a proxy serves them).",
+  impact: "Slow pages and stale assets after a release.",
+  fix: 'Add WhiteNoiseMiddleware and `STORAGES["staticfiles"]` = CompressedManifestStaticFilesStorage.',
+  verify: "curl -sI -H 'Accept-Encoding: gzip' https://<domain>/static/<file>   # Content-Encoding: gzip",
   scope: "stack",
-  check: (resources, ctx) => judgeBuilds(resources, ctx, ["settings"], judge),
+  types: APP_BUILD_TYPES,
+  check: (deployment) => judgeSettings(deployment, judge),
 };
 
-function judge({ facts }: InspectedBuild): Finding[] {
+function judge(modules: readonly SettingsModuleFacts[], { facts }: InspectedBuild): Finding[] {
   const findings: Finding[] = [];
-  for (const module of runtimeModules(facts)) {
+  for (const module of modules) {
     const at = (setting: string) =>
       inContext(facts, module.settings[setting]?.location ?? { file: module.file ?? "", line: 1 });
     const compressed =

@@ -4,16 +4,22 @@ import type { Terminal } from "../../../../policies/command/cli/terminal";
 export interface CapturedTerminal extends Terminal {
   out: string;
   err: string;
+  /** Lasting notes ("report written to ..."). */
+  notes: string;
 }
 
 export function capturedTerminal(): CapturedTerminal {
   const t: CapturedTerminal = {
     out: "",
     err: "",
+    notes: "",
     progress: () => undefined,
     done: () => undefined,
     error(message: string) {
       t.err += `error: ${message}\n`;
+    },
+    note(message: string) {
+      t.notes += `${message}\n`;
     },
     stdout(text: string) {
       t.out += text;

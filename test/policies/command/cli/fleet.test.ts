@@ -1,3 +1,4 @@
+import { capturedTerminal } from "./captured-terminal";
 import type * as Sarif from "sarif";
 import {
   fleetExitCode,
@@ -50,6 +51,7 @@ describe("fleet rows", () => {
       mandatoryFailures: 1,
       advisory: 1,
       couldNotVerify: 1,
+      exempted: 0,
       exitCode: 1,
     });
   });
@@ -78,7 +80,7 @@ test("oneLine joins an indented list under its heading", () => {
 });
 
 describe("markdown", () => {
-  const markdown = renderFleet([PASSING, FAILING, INVALID], "md");
+  const markdown = renderFleet([PASSING, FAILING, INVALID], "md", capturedTerminal());
 
   it("renders each stack's report, then one fleet summary table", () => {
     const headings = markdown.split("\n").filter((line) => line.startsWith("# "));
@@ -98,12 +100,12 @@ describe("markdown", () => {
       [
         "# Fleet summary",
         "",
-        "| Stack | Target | Mode | Verdict | Mandatory failures | Advisory | Could not verify | Gate |",
-        "| --- | --- | --- | --- | ---: | ---: | ---: | --- |",
-        "| lakeside | azure | production | Yes | 0 | 0 | 0 | passes (exit 0) |",
-        `| riverside | docker | demo | ${FAILING.report.verdict} | 1 | 1 | 1 | fails (exit 1) |`,
+        "| Stack | Target | Mode | Verdict | Mandatory failures | Advisory | Could not verify | Exempted | Gate |",
+        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
+        "| lakeside | azure | production | Yes | 0 | 0 | 0 | 0 | passes (exit 0) |",
+        `| riverside | docker | demo | ${FAILING.report.verdict} | 1 | 1 | 1 | 0 | fails (exit 1) |`,
         "| broken | docker | production | Invalid configuration: agency-deploy:domains is required; " +
-          "agency-deploy:mode must be a\\|b | — | — | — | not checked (exit 2) |",
+          "agency-deploy:mode must be a\\|b | — | — | — | — | not checked (exit 2) |",
         "",
       ].join("\n"),
     );
@@ -117,7 +119,7 @@ describe("markdown", () => {
 });
 
 test("JSON has a fleet array, the fleet's exit status and the report of every checked stack", () => {
-  const json = JSON.parse(renderFleet([PASSING, INVALID], "json")) as {
+  const json = JSON.parse(renderFleet([PASSING, INVALID], "json", capturedTerminal())) as {
     exitCode: number;
     fleet: { stack: string; exitCode: number; error?: string }[];
     reports: { stack: string }[];
@@ -132,7 +134,7 @@ test("JSON has a fleet array, the fleet's exit status and the report of every ch
 });
 
 test("SARIF has one valid run per stack; a stack not checked is a failed invocation with its reason", () => {
-  const log = JSON.parse(renderFleet([PASSING, FAILING, INVALID], "sarif")) as Sarif.Log;
+  const log = JSON.parse(renderFleet([PASSING, FAILING, INVALID], "sarif", capturedTerminal())) as Sarif.Log;
   expectValidSarif(log);
   expect(log.runs.map((run) => run.properties?.stack)).toEqual(["lakeside", "riverside", "broken"]);
   const broken = log.runs[2] as Sarif.Run;

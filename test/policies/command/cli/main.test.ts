@@ -100,7 +100,7 @@ describe("agency-deploy CLI", () => {
   });
 
   it("renders a real engine event stream and gates on its mandatory failure", async () => {
-    const r = await cli("report", "--events", EVENTS, "--format", "json");
+    const r = await cli("report", "--events", EVENTS, "--pack", "analyzerA", "--format", "json");
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out)).toHaveProperty("verdict");
   });
@@ -182,7 +182,7 @@ describe("an internal error", () => {
 
   it("exits 3, never a gate's 0 or 1, with one line saying what failed and a request to report it", async () => {
     const t = failingTerminal();
-    expect(await main(["report", "--events", EVENTS], t)).toBe(3);
+    expect(await main(["report", "--events", EVENTS, "--pack", "analyzerA"], t)).toBe(3);
     expect(t.err.split("\n")).toEqual([
       "error: internal error: TypeError: Cannot read properties of undefined (reading 'write')",
       "This is a bug in agency-deploy; please report it with the command you ran, and run it again with AGENCY_DEPLOY_DEBUG=1 for the stack trace.",
@@ -193,7 +193,7 @@ describe("an internal error", () => {
   it("adds the stack trace with AGENCY_DEPLOY_DEBUG=1", async () => {
     process.env.AGENCY_DEPLOY_DEBUG = "1";
     const t = failingTerminal();
-    expect(await main(["report", "--events", EVENTS], t)).toBe(3);
+    expect(await main(["report", "--events", EVENTS, "--pack", "analyzerA"], t)).toBe(3);
     expect(t.err).toContain("please report it with the command you ran and the stack trace below.");
     expect(t.err).toMatch(/\n\s+at .*report-output/);
   });

@@ -33,6 +33,7 @@ describe("--out", () => {
     progress: () => undefined,
     done: () => undefined,
     error: () => undefined,
+    note: () => undefined,
     stdout: () => {
       throw new Error("--out must not write to stdout");
     },

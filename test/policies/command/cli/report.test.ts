@@ -25,7 +25,8 @@ async function report(
   stdin: NodeJS.ReadableStream = Readable.from([]),
 ): Promise<{ code: number; json: Record<string, unknown> }> {
   const t = capturedTerminal();
-  const options: ReportCommandOptions = { events, format: "json" };
+  // The engine's own test streams run its test pack, analyzerA.
+  const options: ReportCommandOptions = { events, format: "json", pack: "analyzerA" };
   const code = await runReport(options, t, stdin);
   const json = JSON.parse(t.out) as Record<string, unknown>;
   // The date is today's in every form; compare the rest.

@@ -93,7 +93,7 @@ describe("agency-deploy (dist) exits 2 with one clear line and no stack trace", 
     [
       "an unknown --format for check",
       () => check("--format", "pdf"),
-      /--format <format>' argument 'pdf' is invalid\. Allowed choices are md, json, sarif/,
+      /--format <format>' argument 'pdf' is invalid\. Allowed choices are md, markdown, json, sarif, terminal/,
     ],
     [
       "an unknown --format for report",

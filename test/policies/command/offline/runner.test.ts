@@ -1,3 +1,4 @@
+import { UNKNOWN } from "../../../../policies/protocol";
 import * as path from "path";
 import {
   EngineHost,
@@ -12,12 +13,7 @@ import {
 } from "../../../../policies/command/offline/events";
 import { loadProject, loadStackConfig } from "../../../../policies/command/offline/project";
 import { runStackProgram } from "../../../../policies/command/offline/program";
-import {
-  SECRET_SIG,
-  SIG_KEY,
-  UNKNOWN_SENTINEL,
-  type ProgramRun,
-} from "../../../../policies/command/offline/registration";
+import { SECRET_SIG, SIG_KEY, type ProgramRun } from "../../../../policies/command/offline/registration";
 import { engineResources, type EngineResource } from "../../../../policies/command/offline/resource-graph";
 import { FIXTURES_DIR } from "../../../support/paths";
 
@@ -116,7 +112,7 @@ describe("program runner", () => {
     const web = dev.registrations.find((r) => r.name === "app-web")!;
     const envs = web.inputs.envs as Record<string, unknown>[];
     expect(envs[0][SIG_KEY]).toBe(SECRET_SIG);
-    expect((web.inputs.labels as { value: string }[])[0].value).toBe(UNKNOWN_SENTINEL);
+    expect((web.inputs.labels as { value: string }[])[0].value).toBe(UNKNOWN);
   });
 
   it("captures component outputs and stack outputs", () => {

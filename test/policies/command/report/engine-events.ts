@@ -2,6 +2,7 @@
  * Builders for engine events in the exact shape the engine writes them (see the
  * pulumi-eventstreams test data), so unit tests read as the run they describe.
  */
+import { CATEGORIES } from "../../../../policies/pack/checklist";
 import {
   buildReport,
   type ReliabilityReport,
@@ -107,15 +108,7 @@ export function ndjson(events: readonly object[]): string {
  */
 export const TEST_CATALOGUE: ReportCatalogue = {
   packName: "deployment-reliability",
-  categories: [
-    { slug: "container-security", title: "Container Security" },
-    { slug: "startup-reliability", title: "Startup Reliability" },
-    { slug: "database-safety", title: "Database Safety" },
-    { slug: "configuration-hygiene", title: "Configuration Hygiene" },
-    { slug: "static-files", title: "Static Files" },
-    { slug: "recovery", title: "Recovery" },
-    { slug: "hosting-compatibility", title: "Hosting Compatibility" },
-  ],
+  categories: CATEGORIES,
   items: [
     {
       id: "CS-1",

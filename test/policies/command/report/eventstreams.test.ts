@@ -74,14 +74,24 @@ describe.each(streams)("%s", (name) => {
   test.each(REPORT_FORMATS)("renders as %s with every violation in it and no colour tags", (format) => {
     const text = formatReport(report, format);
     expect(text).not.toMatch(/<\{%/);
-    const violations = cli.mandatory + cli.advisory;
+    // One finding per problem: a violation repeated on several resources is one finding listing them all.
+    const problems = report.items.reduce((n, item) => n + item.findings.length, 0);
+    const places = report.items.reduce(
+      (n, item) => n + item.findings.reduce((m, f) => m + f.locations.length, 0),
+      0,
+    );
+    expect(places).toBeLessThanOrEqual(cli.mandatory + cli.advisory);
+    expect(problems).toBeLessThanOrEqual(places);
     if (format === "md") {
-      expect((text.match(/^\*\*\[[A-Z]+-\d{3}\] /gm) ?? []).length).toBe(violations);
+      const failing = report.items.filter((item) => item.findings.some((f) => f.kind === "violation"));
+      expect((text.match(/^\*\*\[[A-Z]+-\d{3}\] /gm) ?? []).length).toBe(failing.length);
     } else if (format === "json") {
       const items = JSON.parse(text).items as { findings: unknown[] }[];
-      expect(items.reduce((n, item) => n + item.findings.length, 0)).toBe(violations);
+      expect(items.reduce((n, item) => n + item.findings.length, 0)).toBe(problems);
     } else {
-      expect(JSON.parse(text).runs[0].results).toHaveLength(violations);
+      expect(JSON.parse(text).runs[0].results).toHaveLength(problems);
     }
+    for (const item of report.items)
+      for (const finding of item.findings) expect(text).toContain(finding.message.split("\n")[0]);
   });
 });

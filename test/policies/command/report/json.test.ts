@@ -40,14 +40,25 @@ test("the JSON has issue 4's shape: verdict, mode, stack, policyPacks, categorie
         kind: "violation",
         enforcement: "mandatory",
         location: {
-          file: "/ctx/Dockerfile",
+          file: "Dockerfile",
           line: 9,
           urn: IMAGE,
           resourceType: "docker:index/image:Image",
           resourceName: "acme-image",
         },
+        locations: [
+          {
+            file: "Dockerfile",
+            line: 9,
+            urn: IMAGE,
+            resourceType: "docker:index/image:Image",
+            resourceName: "acme-image",
+          },
+        ],
+        fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
       },
     ],
+    exempted: [],
   });
   expect(json.items.find((i) => i.id === "CS-3")?.status).toBe("n/a");
 });

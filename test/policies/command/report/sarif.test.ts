@@ -76,7 +76,7 @@ test("each result's ruleIndex points at the rule with its ruleId (SARIF 3.27.6)"
 test("a build-context finding has an artifact location and start line", () => {
   const [absolute, relative] = results.filter((r) => r.locations?.[0]?.physicalLocation);
   expect(absolute?.locations?.[0]?.physicalLocation).toEqual({
-    artifactLocation: { uri: "file:///src/app/my%20dir/Dockerfile" },
+    artifactLocation: { uri: "Dockerfile" },
     region: { startLine: 7 },
   });
   expect(relative?.locations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe("Dockerfile");

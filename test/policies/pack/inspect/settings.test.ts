@@ -31,7 +31,7 @@ describe("readSettingsModule", () => {
     expect(facts.files).toEqual(["src/proj/settings/production.py", "src/proj/settings/base.py"]);
     expect(facts.debug).toMatchObject({
       kind: "env",
-      env: { name: "DEBUG", required: false, defaultLiteral: "False" },
+      env: { name: "DEBUG", required: false, defaultLiteral: false },
       location: { file: "src/proj/settings/base.py", line: 2 },
     });
     expect(facts.secretKey?.env).toMatchObject({ name: "SECRET_KEY", required: true, via: "os.environ[]" });

@@ -1,6 +1,6 @@
 import { debugOff as rule } from "../../../../../policies/pack/rules/configuration-hygiene/debug-off";
 import { DOCKER } from "../../../../../policies/pack/rules/types";
-import { context, resource } from "../../../../support/resources";
+import { context, resource, judge } from "../../../../support/resources";
 import { itJudgesTheAppBuild } from "../../../../support/rule-harness";
 
 describe("debug-off", () => {
@@ -15,8 +15,8 @@ describe("debug-off on deployed values", () => {
       envs: [`DEBUG=${debug}`],
     });
   it("faults DEBUG=True on a web container in production, not in demo", async () => {
-    const prod = await rule.check([web("True")], context("production"));
-    const demo = await rule.check([web("True")], context("demo"));
+    const prod = await judge(rule, [web("True")], context("production"));
+    const demo = await judge(rule, [web("True")], context("demo"));
     const violations = (r: typeof prod) =>
       r === "not-applicable" ? [] : r.filter((f) => f.kind === "violation");
     expect(violations(prod)).toHaveLength(1);

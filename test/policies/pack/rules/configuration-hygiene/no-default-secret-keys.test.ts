@@ -1,6 +1,6 @@
 import { noDefaultSecretKeys as rule } from "../../../../../policies/pack/rules/configuration-hygiene/no-default-secret-keys";
 import { DOCKER } from "../../../../../policies/pack/rules/types";
-import { context, resource } from "../../../../support/resources";
+import { context, resource, judge } from "../../../../support/resources";
 import { itJudgesTheAppBuild } from "../../../../support/rule-harness";
 
 describe("no-default-secret-keys", () => {
@@ -27,7 +27,7 @@ describe("no-default-secret-keys on deployed values", () => {
         ],
       },
     });
-    const result = await rule.check([docker, azure], context());
+    const result = await judge(rule, [docker, azure], context());
     const violations = result === "not-applicable" ? [] : result.filter((f) => f.kind === "violation");
     expect(violations).toHaveLength(2);
     for (const v of violations) expect(v.message).not.toMatch(/django-insecure-abc|kkkk/);

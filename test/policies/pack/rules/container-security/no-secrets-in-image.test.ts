@@ -1,19 +1,19 @@
 import { noSecretsInImage } from "../../../../../policies/pack/rules/container-security/no-secrets-in-image";
 import { DOCKER } from "../../../../../policies/pack/rules/types";
 import { BAD_APP, builtImage, kinds, SAMPLE_APP, violationsAt } from "../../../../support/app-images";
-import { context, resource } from "../../../../support/resources";
+import { context, resource, judge } from "../../../../support/resources";
 
 const ctx = context();
 
 describe("CS-2 no-secrets-in-image", () => {
   it("fails the bad app's secret ARG/ENV literals and its copies of .env", async () => {
-    expect(violationsAt(await noSecretsInImage.check(builtImage(BAD_APP), ctx), BAD_APP).sort()).toEqual(
+    expect(violationsAt(await judge(noSecretsInImage, builtImage(BAD_APP), ctx), BAD_APP).sort()).toEqual(
       ["Dockerfile:3", "Dockerfile:4", "Dockerfile:5", "Dockerfile:15", "Dockerfile:16"].sort(),
     );
   });
 
   it("passes the sample app", async () => {
-    expect(await noSecretsInImage.check(builtImage(SAMPLE_APP), ctx)).toEqual([]);
+    expect(await judge(noSecretsInImage, builtImage(SAMPLE_APP), ctx)).toEqual([]);
   });
 
   it("fails a secret passed as a build argument without ever showing its value", async () => {
@@ -24,7 +24,7 @@ describe("CS-2 no-secrets-in-image", () => {
         args: { API_TOKEN: "hunter2", PYTHON_VERSION: "3.12", MIRROR: "https://u:pw@mirror" },
       },
     });
-    const result = await noSecretsInImage.check(image, ctx);
+    const result = await judge(noSecretsInImage, image, ctx);
     const violations = result === "not-applicable" ? [] : result.filter((f) => f.kind === "violation");
     expect(violations.map((f) => f.location?.property).sort()).toEqual([
       "build.args.API_TOKEN",
@@ -35,9 +35,9 @@ describe("CS-2 no-secrets-in-image", () => {
 
   it("cannot verify a pulled app image and does not apply to an official one", async () => {
     const pulled = (name: string) => resource(DOCKER.remoteImage, "pg", { name });
-    expect(kinds(await noSecretsInImage.check(pulled("ghcr.io/agency/app:1.2"), ctx))).toEqual([
+    expect(kinds(await judge(noSecretsInImage, pulled("ghcr.io/agency/app:1.2"), ctx))).toEqual([
       "unverifiable",
     ]);
-    expect(await noSecretsInImage.check(pulled("postgres:16"), ctx)).toBe("not-applicable");
+    expect(await judge(noSecretsInImage, pulled("postgres:16"), ctx)).toBe("not-applicable");
   });
 });

@@ -2,11 +2,11 @@ import { hardenedRuntime } from "../../../../../components/docker/hardening";
 import { runtimeHardening } from "../../../../../policies/pack/rules/container-security/runtime-hardening";
 import { UNKNOWN } from "../../../../../policies/pack/rules/props";
 import { DOCKER } from "../../../../../policies/pack/rules/types";
-import { context, resource } from "../../../../support/resources";
+import { context, resource, judge } from "../../../../support/resources";
 
 const ctx = context();
 const check = (props: Record<string, unknown>) =>
-  runtimeHardening.check(resource(DOCKER.container, "web", { image: "app:1", ...props }), ctx);
+  judge(runtimeHardening, resource(DOCKER.container, "web", { image: "app:1", ...props }), ctx);
 
 describe("CS-7 runtime-hardening", () => {
   it("passes a container with the components' hardened runtime", async () => {

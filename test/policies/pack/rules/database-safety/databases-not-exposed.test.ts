@@ -1,7 +1,7 @@
 import { databasesNotExposed } from "../../../../../policies/pack/rules/database-safety/databases-not-exposed";
 import { UNKNOWN } from "../../../../../policies/pack/rules/props";
 import { AZURE, DOCKER } from "../../../../../policies/pack/rules/types";
-import { context, resource, urnOf } from "../../../../support/resources";
+import { context, resource, urnOf, judge } from "../../../../support/resources";
 import type { Resource } from "../../../../../policies/pack/rules/rule";
 
 const ctx = context();
@@ -15,7 +15,7 @@ const db = (props: Record<string, unknown>) =>
     { propertyDependencies: { networksAdvanced: [internal.urn] } },
   );
 const properties = async (resources: Resource[]) => {
-  const result = await databasesNotExposed.check(resources, ctx);
+  const result = await judge(databasesNotExposed, resources, ctx);
   return result === "not-applicable" ? result : result.map((f) => `${f.kind}:${f.location?.property}`);
 };
 

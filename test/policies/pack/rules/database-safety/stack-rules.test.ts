@@ -8,7 +8,7 @@ import { separateAuditCredentials } from "../../../../../policies/pack/rules/dat
 import { AZURE } from "../../../../../policies/pack/rules/types";
 import { BAD_APP, builtImage, kinds, SAMPLE_APP, violationsAt } from "../../../../support/app-images";
 import { dockerStack, URLS } from "../../../../support/app-stacks";
-import { context, resource } from "../../../../support/resources";
+import { context, resource, judge } from "../../../../support/resources";
 
 const ctx = context();
 
@@ -28,21 +28,22 @@ function badAppStack() {
 
 describe("DB-1 / DB-2 database URLs required and secret", () => {
   it("pass the sample app deployed by the components' shape", async () => {
-    expect(await databaseUrlRequiredSecret.check(dockerStack(), ctx)).toEqual([]);
-    expect(await auditDatabaseUrlRequiredSecret.check(dockerStack(), ctx)).toEqual([]);
+    expect(await judge(databaseUrlRequiredSecret, dockerStack(), ctx)).toEqual([]);
+    expect(await judge(auditDatabaseUrlRequiredSecret, dockerStack(), ctx)).toEqual([]);
   });
 
   it("fail the bad app's settings fallbacks at their lines", async () => {
-    expect(violationsAt(await databaseUrlRequiredSecret.check(badAppStack(), ctx), BAD_APP)).toEqual([
+    expect(violationsAt(await judge(databaseUrlRequiredSecret, badAppStack(), ctx), BAD_APP)).toEqual([
       "konote/settings.py:14",
     ]);
-    expect(violationsAt(await auditDatabaseUrlRequiredSecret.check(badAppStack(), ctx), BAD_APP)).toEqual([
+    expect(violationsAt(await judge(auditDatabaseUrlRequiredSecret, badAppStack(), ctx), BAD_APP)).toEqual([
       "konote/settings.py:15",
     ]);
   });
 
   it("fail a missing variable, a start-script fallback and a plain Azure value without showing values", async () => {
-    const missing = await auditDatabaseUrlRequiredSecret.check(
+    const missing = await judge(
+      auditDatabaseUrlRequiredSecret,
       dockerStack({ envs: [URLS[0], URLS[2]] }),
       ctx,
     );
@@ -58,7 +59,7 @@ describe("DB-1 / DB-2 database URLs required and secret", () => {
         ],
       },
     });
-    const result = await databaseUrlRequiredSecret.check([app], ctx);
+    const result = await judge(databaseUrlRequiredSecret, [app], ctx);
     expect(kinds(result)).toEqual(["violation", "violation"]);
     expect(JSON.stringify(result)).not.toContain("secretpw");
   });
@@ -66,8 +67,8 @@ describe("DB-1 / DB-2 database URLs required and secret", () => {
 
 describe("DB-3 database-connection-timeouts", () => {
   it("passes URLs with connect_timeout and fails the bad app's settings without one", async () => {
-    expect(await databaseConnectionTimeouts.check(dockerStack(), ctx)).toEqual([]);
-    expect(violationsAt(await databaseConnectionTimeouts.check(badAppStack(), ctx), BAD_APP)).toEqual([
+    expect(await judge(databaseConnectionTimeouts, dockerStack(), ctx)).toEqual([]);
+    expect(violationsAt(await judge(databaseConnectionTimeouts, badAppStack(), ctx), BAD_APP)).toEqual([
       "konote/settings.py:14",
       "konote/settings.py:15",
     ]);
@@ -76,8 +77,8 @@ describe("DB-3 database-connection-timeouts", () => {
 
 describe("DB-4 audit-database-router", () => {
   it("passes the sample app and fails the bad app's missing router", async () => {
-    expect(await auditDatabaseRouter.check(builtImage(SAMPLE_APP), ctx)).toEqual([]);
-    expect(violationsAt(await auditDatabaseRouter.check(builtImage(BAD_APP), ctx), BAD_APP)).toEqual([
+    expect(await judge(auditDatabaseRouter, builtImage(SAMPLE_APP), ctx)).toEqual([]);
+    expect(violationsAt(await judge(auditDatabaseRouter, builtImage(BAD_APP), ctx), BAD_APP)).toEqual([
       "konote/settings.py:15",
     ]);
   });
@@ -87,18 +88,19 @@ describe("DB-5 backup-before-migrate", () => {
   it("passes a release whose first step backs up, fails one that migrates first", async () => {
     const backup = { name: "backup", command: ["/usr/local/bin/backup.sh"], onFailure: "abort" as const };
     expect(
-      await backupBeforeMigrate.check(
+      await judge(
+        backupBeforeMigrate,
         dockerStack({ steps: [backup, ...defaultReleaseSteps("production")] }),
         ctx,
       ),
     ).toEqual([]);
-    expect(kinds(await backupBeforeMigrate.check(dockerStack(), ctx))).toEqual(["violation"]);
+    expect(kinds(await judge(backupBeforeMigrate, dockerStack(), ctx))).toEqual(["violation"]);
   });
 });
 
 describe("DB-7 separate-audit-credentials", () => {
   it("passes separate passwords with the lockdown step", async () => {
-    expect(await separateAuditCredentials.check(dockerStack(), ctx)).toEqual([]);
+    expect(await judge(separateAuditCredentials, dockerStack(), ctx)).toEqual([]);
   });
 
   it("fails a shared password and a release without lockdown, never showing the password", async () => {
@@ -107,7 +109,7 @@ describe("DB-7 separate-audit-credentials", () => {
       "AUDIT_DATABASE_URL=postgres://audit:samepw@audit-db/audit",
     ];
     const steps = defaultReleaseSteps("production").filter((s) => s.name !== "lockdown-audit");
-    const result = await separateAuditCredentials.check(dockerStack({ envs, steps }), ctx);
+    const result = await judge(separateAuditCredentials, dockerStack({ envs, steps }), ctx);
     expect(kinds(result)).toEqual(["violation", "violation", "violation"]);
     expect(JSON.stringify(result)).not.toContain("samepw");
   });

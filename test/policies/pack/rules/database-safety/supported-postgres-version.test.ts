@@ -1,20 +1,23 @@
-import { setClock } from "../../../../../policies/pack/rules/container-security/eol";
 import { supportedPostgresVersion } from "../../../../../policies/pack/rules/database-safety/supported-postgres-version";
 import { UNKNOWN } from "../../../../../policies/pack/rules/props";
 import { AZURE, DOCKER } from "../../../../../policies/pack/rules/types";
 import { kinds } from "../../../../support/app-images";
-import { context, resource } from "../../../../support/resources";
+import { context, resource, judge } from "../../../../support/resources";
 
-const ctx = context();
-afterEach(() => setClock());
+// Today unless a case names the day of the check.
+let ctx = context();
+beforeEach(() => {
+  ctx = context();
+});
 
 describe("DB-8 supported-postgres-version", () => {
   it("passes 16 and newer on Azure and in pulled images", async () => {
     expect(
-      await supportedPostgresVersion.check(resource(AZURE.postgresServer, "pg", { version: "16" }), ctx),
+      await judge(supportedPostgresVersion, resource(AZURE.postgresServer, "pg", { version: "16" }), ctx),
     ).toEqual([]);
     expect(
-      await supportedPostgresVersion.check(
+      await judge(
+        supportedPostgresVersion,
         resource(DOCKER.remoteImage, "img", { name: "postgres:17.6-bookworm" }),
         ctx,
       ),
@@ -22,8 +25,9 @@ describe("DB-8 supported-postgres-version", () => {
   });
 
   it("fails majors older than 16, saying when an end of life has passed", async () => {
-    setClock(() => new Date("2026-01-01T00:00:00Z"));
-    const old = await supportedPostgresVersion.check(
+    ctx = context("production", new Date("2026-01-01T00:00:00Z"));
+    const old = await judge(
+      supportedPostgresVersion,
       resource(DOCKER.container, "db", { image: "postgres:13.22-bookworm" }),
       ctx,
     );
@@ -31,7 +35,7 @@ describe("DB-8 supported-postgres-version", () => {
     expect(JSON.stringify(old)).toContain("end of life");
     expect(
       kinds(
-        await supportedPostgresVersion.check(resource(AZURE.postgresServer, "pg", { version: "15" }), ctx),
+        await judge(supportedPostgresVersion, resource(AZURE.postgresServer, "pg", { version: "15" }), ctx),
       ),
     ).toEqual(["violation"]);
   });
@@ -39,15 +43,20 @@ describe("DB-8 supported-postgres-version", () => {
   it("cannot verify an unknown or unset version or a tag without a major", async () => {
     expect(
       kinds(
-        await supportedPostgresVersion.check(resource(AZURE.postgresServer, "pg", { version: UNKNOWN }), ctx),
+        await judge(
+          supportedPostgresVersion,
+          resource(AZURE.postgresServer, "pg", { version: UNKNOWN }),
+          ctx,
+        ),
       ),
     ).toEqual(["unverifiable"]);
     expect(
-      kinds(await supportedPostgresVersion.check(resource(AZURE.postgresServer, "pg", {}), ctx)),
+      kinds(await judge(supportedPostgresVersion, resource(AZURE.postgresServer, "pg", {}), ctx)),
     ).toEqual(["unverifiable"]);
     expect(
       kinds(
-        await supportedPostgresVersion.check(
+        await judge(
+          supportedPostgresVersion,
           resource(DOCKER.remoteImage, "img", { name: "postgres:latest" }),
           ctx,
         ),
@@ -57,9 +66,9 @@ describe("DB-8 supported-postgres-version", () => {
 
   it("does not apply to containers that do not run PostgreSQL", async () => {
     expect(
-      await supportedPostgresVersion.check(resource(DOCKER.container, "web", { image: "app:1" }), ctx),
+      await judge(supportedPostgresVersion, resource(DOCKER.container, "web", { image: "app:1" }), ctx),
     ).toBe("not-applicable");
-    expect(await supportedPostgresVersion.check(resource(DOCKER.container, "web", { image: 42 }), ctx)).toBe(
+    expect(await judge(supportedPostgresVersion, resource(DOCKER.container, "web", { image: 42 }), ctx)).toBe(
       "not-applicable",
     );
   });

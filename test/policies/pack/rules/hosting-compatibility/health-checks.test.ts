@@ -2,23 +2,23 @@ import { healthChecks as rule } from "../../../../../policies/pack/rules/hosting
 import { AZURE } from "../../../../../policies/pack/rules/types";
 import { BAD_APP, SAMPLE_APP, violationsAt } from "../../../../support/app-images";
 import { appStack, postgres } from "../../../../support/app-stack";
-import { context, resource } from "../../../../support/resources";
+import { context, resource, judge } from "../../../../support/resources";
 
 describe("health-checks", () => {
   it("passes an HTTP-checked, waited-for web container and pg_isready databases with a start period", async () => {
     expect(
-      await rule.check([...appStack(SAMPLE_APP), postgres("app-db"), postgres("audit-db")], context()),
+      await judge(rule, [...appStack(SAMPLE_APP), postgres("app-db"), postgres("audit-db")], context()),
     ).toEqual([]);
   });
   it("uses the image's HEALTHCHECK when the container sets none", async () => {
-    expect(await rule.check(appStack(SAMPLE_APP, { healthcheck: undefined }), context())).toEqual([]);
+    expect(await judge(rule, appStack(SAMPLE_APP, { healthcheck: undefined }), context())).toEqual([]);
   });
   it("faults bad-app's web container: no healthcheck anywhere (Dockerfile:1)", async () => {
-    const result = await rule.check(appStack(BAD_APP, { healthcheck: undefined }), context());
+    const result = await judge(rule, appStack(BAD_APP, { healthcheck: undefined }), context());
     expect(violationsAt(result, BAD_APP)).toEqual(["Dockerfile:1"]);
   });
   it("faults a web container that is not waited for (no readiness gate)", async () => {
-    const result = await rule.check(appStack(SAMPLE_APP, { wait: false }), context());
+    const result = await judge(rule, appStack(SAMPLE_APP, { wait: false }), context());
     expect(result).toEqual([
       expect.objectContaining({ kind: "violation", location: expect.objectContaining({ property: "wait" }) }),
     ]);
@@ -26,7 +26,7 @@ describe("health-checks", () => {
   it("faults a database without a start period or without pg_isready", async () => {
     const noStart = postgres("app-db", { healthcheck: { tests: ["CMD-SHELL", "pg_isready"] } });
     const noCheck = postgres("audit-db", { healthcheck: undefined });
-    const result = await rule.check([noStart, noCheck], context());
+    const result = await judge(rule, [noStart, noCheck], context());
     expect(result).toEqual([
       expect.objectContaining({ location: expect.objectContaining({ property: "healthcheck.startPeriod" }) }),
       expect.objectContaining({ location: expect.objectContaining({ property: "healthcheck.tests" }) }),
@@ -38,7 +38,7 @@ describe("health-checks", () => {
       { type: "Readiness", tcpSocket: { port: 8000 } },
     ];
     const app = resource(AZURE.containerApp, "web", { template: { containers: [{ image: "x", probes }] } });
-    expect(await rule.check([app], context())).toEqual([
+    expect(await judge(rule, [app], context())).toEqual([
       expect.objectContaining({ message: expect.stringContaining("readiness") }),
     ]);
   });

@@ -1,6 +1,6 @@
 import { portRespected as rule } from "../../../../../policies/pack/rules/hosting-compatibility/port-respected";
 import { DOCKER } from "../../../../../policies/pack/rules/types";
-import { context, resource } from "../../../../support/resources";
+import { context, resource, judge } from "../../../../support/resources";
 import { itJudgesTheAppBuild } from "../../../../support/rule-harness";
 
 describe("port-respected", () => {
@@ -11,7 +11,7 @@ describe("port-respected on container commands", () => {
   const web = (entrypoints: string[]) =>
     resource(DOCKER.container, "web", { image: "ghcr.io/a/b:1", entrypoints });
   const kinds = async (entrypoints: string[]) => {
-    const result = await rule.check([web(entrypoints)], context());
+    const result = await judge(rule, [web(entrypoints)], context());
     return result === "not-applicable" ? result : result.map((f) => f.kind);
   };
   it("passes $PORT through a shell and gunicorn without --bind", async () => {

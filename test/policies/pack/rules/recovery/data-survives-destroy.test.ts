@@ -1,27 +1,27 @@
 import { dataSurvivesDestroy as rule } from "../../../../../policies/pack/rules/recovery/data-survives-destroy";
 import { AZURE, DOCKER } from "../../../../../policies/pack/rules/types";
 import { postgres, volume } from "../../../../support/app-stack";
-import { context, resource } from "../../../../support/resources";
+import { context, resource, judge } from "../../../../support/resources";
 
 describe("data-survives-destroy", () => {
-  it("passes a database whose volume is protected", () => {
-    expect(rule.check([postgres("app-db"), volume("app-db-data", true)], context())).toEqual([]);
+  it("passes a database whose volume is protected", async () => {
+    expect(await judge(rule, [postgres("app-db"), volume("app-db-data", true)], context())).toEqual([]);
   });
-  it("faults an unprotected database volume", () => {
-    const result = rule.check([postgres("app-db"), volume("app-db-data", false)], context());
+  it("faults an unprotected database volume", async () => {
+    const result = await judge(rule, [postgres("app-db"), volume("app-db-data", false)], context());
     expect(result).toEqual([
       expect.objectContaining({ kind: "violation", message: expect.stringContaining("app-db-data") }),
     ]);
   });
-  it("faults a database with no volume at all", () => {
-    expect(rule.check([postgres("app-db", { volumes: [] })], context())).toEqual([
+  it("faults a database with no volume at all", async () => {
+    expect(await judge(rule, [postgres("app-db", { volumes: [] })], context())).toEqual([
       expect.objectContaining({
         kind: "violation",
         location: expect.objectContaining({ property: "volumes" }),
       }),
     ]);
   });
-  it("does not take a one-shot psql job on the PostgreSQL image (a password rotation) for a database", () => {
+  it("does not take a one-shot psql job on the PostgreSQL image (a password rotation) for a database", async () => {
     const rotation = resource(DOCKER.container, "password-rotation-job", {
       image: "postgres:16.10-bookworm",
       entrypoints: ["/bin/sh", "-c"],
@@ -29,14 +29,14 @@ describe("data-survives-destroy", () => {
       attach: true,
       mustRun: false,
     });
-    expect(rule.check([postgres("app-db"), volume("app-db-data"), rotation], context())).toEqual([]);
+    expect(await judge(rule, [postgres("app-db"), volume("app-db-data"), rotation], context())).toEqual([]);
   });
-  it("faults an unprotected Azure PostgreSQL server and passes a protected one", () => {
+  it("faults an unprotected Azure PostgreSQL server and passes a protected one", async () => {
     const server = (protect: boolean) => resource(AZURE.postgresServer, "pg", { version: "16" }, { protect });
-    expect(rule.check([server(true)], context())).toEqual([]);
-    expect(rule.check([server(false)], context())).toHaveLength(1);
+    expect(await judge(rule, [server(true)], context())).toEqual([]);
+    expect(await judge(rule, [server(false)], context())).toHaveLength(1);
   });
-  it("does not apply without databases", () => {
-    expect(rule.check([], context())).toBe("not-applicable");
+  it("does not apply without databases", async () => {
+    expect(await judge(rule, [], context())).toBe("not-applicable");
   });
 });

@@ -1,8 +1,9 @@
 import { gracefulShutdown as rule } from "../../../../../policies/pack/rules/recovery/graceful-shutdown";
 import { UNKNOWN } from "../../../../../policies/pack/rules/props";
 import { DOCKER } from "../../../../../policies/pack/rules/types";
-import { webProps } from "../../../../support/app-stack";
-import { context, resource } from "../../../../support/resources";
+import { BAD_APP, SAMPLE_APP } from "../../../../support/app-images";
+import { appStack, webProps } from "../../../../support/app-stack";
+import { context, resource, judge } from "../../../../support/resources";
 
 const gunicorn = ["/bin/sh", "-c", 'exec gunicorn --bind "0.0.0.0:${PORT}" --graceful-timeout 30 app.wsgi'];
 const web = (props: Record<string, unknown>) =>
@@ -10,10 +11,11 @@ const web = (props: Record<string, unknown>) =>
 
 describe("graceful-shutdown", () => {
   it("passes when stop timeout and destroy grace cover gunicorn's graceful timeout", async () => {
-    expect(await rule.check([web({ stopTimeout: 40, destroyGraceSeconds: 40 })], context())).toEqual([]);
+    expect(await judge(rule, [web({ stopTimeout: 40, destroyGraceSeconds: 40 })], context())).toEqual([]);
   });
   it("faults Docker's default 10 s stop timeout and a missing destroy grace", async () => {
-    const result = await rule.check(
+    const result = await judge(
+      rule,
       [web({ stopTimeout: undefined, destroyGraceSeconds: undefined })],
       context(),
     );
@@ -29,10 +31,21 @@ describe("graceful-shutdown", () => {
     ]);
   });
   it("cannot verify a stop timeout unknown during preview", async () => {
-    const result = await rule.check([web({ stopTimeout: UNKNOWN })], context());
+    const result = await judge(rule, [web({ stopTimeout: UNKNOWN })], context());
     expect(result).toEqual([expect.objectContaining({ kind: "unverifiable" })]);
   });
   it("does not apply without a web service", async () => {
-    expect(await rule.check([], context())).toBe("not-applicable");
+    expect(await judge(rule, [], context())).toBe("not-applicable");
+  });
+});
+
+describe("RC-7: SIGTERM reaches the server (hadolint DL3025, BuildKit JSONArgsRecommended)", () => {
+  it("fails a start script that runs gunicorn without exec, and passes the sample app's exec", async () => {
+    const bad = await judge(rule, appStack(BAD_APP, { stopTimeout: 60, destroyGraceSeconds: 60 }), context());
+    expect(bad === "not-applicable" ? [] : bad.map((f) => f.message).join("\n")).toContain("without `exec`");
+    const good = await judge(rule, appStack(SAMPLE_APP), context());
+    expect(good === "not-applicable" ? [] : good.map((f) => f.message).join("\n")).not.toContain(
+      "without `exec`",
+    );
   });
 });

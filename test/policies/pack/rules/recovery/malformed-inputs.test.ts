@@ -5,7 +5,7 @@ import { rules as rc } from "../../../../../policies/pack/rules/recovery";
 import { rules as sf } from "../../../../../policies/pack/rules/static-files";
 import { UNKNOWN } from "../../../../../policies/pack/rules/props";
 import { AZURE, DOCKER } from "../../../../../policies/pack/rules/types";
-import { context, resource } from "../../../../support/resources";
+import { context, resource, judge } from "../../../../support/resources";
 
 const odd: Record<string, unknown>[] = [
   {},
@@ -37,7 +37,7 @@ describe("rules of categories 4-7 on malformed and unknown properties", () => {
           AZURE.managedEnvironment,
         ]) {
           const r = resource(type, "x", props);
-          const result = rule.scope === "resource" ? rule.check(r, context()) : rule.check([r], context());
+          const result = rule.scope === "resource" ? judge(rule, r, context()) : judge(rule, [r], context());
           await expect(Promise.resolve(result)).resolves.toBeDefined();
         }
       }

@@ -2,7 +2,7 @@ import { orderedRelease as rule } from "../../../../../policies/pack/rules/recov
 import { DOCKER } from "../../../../../policies/pack/rules/types";
 import { BAD_APP, SAMPLE_APP, violationsAt } from "../../../../support/app-images";
 import { appStack } from "../../../../support/app-stack";
-import { context, resource, urnOf } from "../../../../support/resources";
+import { context, resource, urnOf, judge } from "../../../../support/resources";
 
 const release = (script: string) =>
   resource(DOCKER.container, "release", {
@@ -16,11 +16,11 @@ describe("ordered-release", () => {
     const ok = release(
       "python manage.py migrate && python manage.py migrate --database=audit && python manage.py seed",
     );
-    expect(await rule.check([ok], context())).toEqual([]);
+    expect(await judge(rule, [ok], context())).toEqual([]);
   });
   it("faults a release that seeds before migrating", async () => {
     const bad = release("python manage.py seed; python manage.py migrate");
-    expect(await rule.check([bad], context())).toEqual([expect.objectContaining({ kind: "violation" })]);
+    expect(await judge(rule, [bad], context())).toEqual([expect.objectContaining({ kind: "violation" })]);
   });
   it("accepts seeds in a container that depends on the migrating release", async () => {
     const migrate = release("python manage.py migrate");
@@ -32,10 +32,10 @@ describe("ordered-release", () => {
         dependencies: [urnOf(DOCKER.container, "release")],
       },
     );
-    expect(await rule.check([migrate, seed], context())).toEqual([]);
+    expect(await judge(rule, [migrate, seed], context())).toEqual([]);
   });
   it("passes bad-app's entrypoint (it migrates before seeding) and the sample app (no seeds at start)", async () => {
-    expect(violationsAt(await rule.check(appStack(BAD_APP, { envs: [] }), context()), BAD_APP)).toEqual([]);
-    expect(violationsAt(await rule.check(appStack(SAMPLE_APP), context()), SAMPLE_APP)).toEqual([]);
+    expect(violationsAt(await judge(rule, appStack(BAD_APP, { envs: [] }), context()), BAD_APP)).toEqual([]);
+    expect(violationsAt(await judge(rule, appStack(SAMPLE_APP), context()), SAMPLE_APP)).toEqual([]);
   });
 });

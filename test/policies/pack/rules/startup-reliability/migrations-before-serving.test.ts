@@ -1,18 +1,18 @@
 import { migrationsBeforeServing } from "../../../../../policies/pack/rules/startup-reliability/migrations-before-serving";
 import { kinds } from "../../../../support/app-images";
 import { dockerStack } from "../../../../support/app-stacks";
-import { context } from "../../../../support/resources";
+import { context, judge } from "../../../../support/resources";
 
 const ctx = context();
 
 describe("SR-1 migrations-before-serving", () => {
   it("passes a web service that depends on the release that migrates", async () => {
-    expect(await migrationsBeforeServing.check(dockerStack(), ctx)).toEqual([]);
+    expect(await judge(migrationsBeforeServing, dockerStack(), ctx)).toEqual([]);
   });
 
   it("fails a web service that does not wait for the release", async () => {
     expect(
-      kinds(await migrationsBeforeServing.check(dockerStack({ webDependsOnRelease: false }), ctx)),
+      kinds(await judge(migrationsBeforeServing, dockerStack({ webDependsOnRelease: false }), ctx)),
     ).toEqual(["violation"]);
   });
 
@@ -21,11 +21,11 @@ describe("SR-1 migrations-before-serving", () => {
       release: false,
       webCommand: ["sh", "-ec", "python manage.py migrate --noinput\nexec gunicorn config.wsgi"],
     });
-    expect(await migrationsBeforeServing.check(stack, ctx)).toEqual([]);
+    expect(await judge(migrationsBeforeServing, stack, ctx)).toEqual([]);
   });
 
   it("fails when nothing migrates", async () => {
-    expect(kinds(await migrationsBeforeServing.check(dockerStack({ release: false }), ctx))).toEqual([
+    expect(kinds(await judge(migrationsBeforeServing, dockerStack({ release: false }), ctx))).toEqual([
       "violation",
     ]);
   });

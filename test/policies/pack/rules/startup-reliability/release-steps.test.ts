@@ -6,23 +6,17 @@ import { securityCheckWarnsInDemo } from "../../../../../policies/pack/rules/sta
 import { seedFailureWarns } from "../../../../../policies/pack/rules/startup-reliability/seed-failure-warns";
 import { singleMigrationRunner } from "../../../../../policies/pack/rules/startup-reliability/single-migration-runner";
 import { startupSelfContained } from "../../../../../policies/pack/rules/startup-reliability/startup-self-contained";
+import { rules as startupReliability } from "../../../../../policies/pack/rules/startup-reliability";
 import type { StackRule } from "../../../../../policies/pack/rules/rule";
 import { AZURE } from "../../../../../policies/pack/rules/types";
 import { BAD_APP, builtImage, kinds, violationsAt } from "../../../../support/app-images";
 import { dockerStack, URLS } from "../../../../support/app-stacks";
-import { context, resource } from "../../../../support/resources";
+import { context, resource, judge } from "../../../../support/resources";
 
 const production = context("production");
 const demo = context("demo");
-const rules: StackRule[] = [
-  migrationFailureBlocksRelease,
-  auditDatabaseMigrated,
-  seedFailureWarns,
-  securityCheckBlocksProduction,
-  securityCheckWarnsInDemo,
-  startupSelfContained,
-  singleMigrationRunner,
-];
+/** SR-2..SR-8: the items judged on the release's steps (SR-1 has its own tests). */
+const rules = startupReliability.filter((r): r is StackRule => r.scope === "stack" && r.id !== "SR-1");
 
 /** The bad app run by its image's own entrypoint, as an image-only deployment. */
 function badAppStack() {
@@ -39,10 +33,10 @@ function badAppStack() {
 describe("release-step rules (SR-2..SR-8)", () => {
   it("pass the components' default release in its own mode", async () => {
     for (const rule of rules) {
-      expect(kinds(await rule.check(dockerStack({ mode: "production" }), production))).not.toContain(
+      expect(kinds(await judge(rule, dockerStack({ mode: "production" }), production))).not.toContain(
         "violation",
       );
-      expect(kinds(await rule.check(dockerStack({ mode: "demo" }), demo))).not.toContain("violation");
+      expect(kinds(await judge(rule, dockerStack({ mode: "demo" }), demo))).not.toContain("violation");
     }
   });
 
@@ -50,14 +44,14 @@ describe("release-step rules (SR-2..SR-8)", () => {
     const steps = defaultReleaseSteps("production").map((s) =>
       s.name === "migrate" ? { ...s, onFailure: "warn" as const } : s,
     );
-    expect(kinds(await migrationFailureBlocksRelease.check(dockerStack({ steps }), production))).toEqual([
+    expect(kinds(await judge(migrationFailureBlocksRelease, dockerStack({ steps }), production))).toEqual([
       "violation",
     ]);
   });
 
   it("SR-3 fails a release without the audit migration", async () => {
     const steps = defaultReleaseSteps("production").filter((s) => s.name !== "migrate-audit");
-    expect(kinds(await auditDatabaseMigrated.check(dockerStack({ steps }), production))).toEqual([
+    expect(kinds(await judge(auditDatabaseMigrated, dockerStack({ steps }), production))).toEqual([
       "violation",
     ]);
   });
@@ -66,39 +60,39 @@ describe("release-step rules (SR-2..SR-8)", () => {
     const steps = defaultReleaseSteps("production").map((s) =>
       s.name === "seed" ? { ...s, onFailure: "abort" as const } : s,
     );
-    expect(kinds(await seedFailureWarns.check(dockerStack({ steps }), production))).toEqual(["violation"]);
+    expect(kinds(await judge(seedFailureWarns, dockerStack({ steps }), production))).toEqual(["violation"]);
   });
 
   it("SR-5 and SR-6 judge the security check by mode", async () => {
     expect(
-      kinds(await securityCheckBlocksProduction.check(dockerStack({ mode: "demo" }), production)),
+      kinds(await judge(securityCheckBlocksProduction, dockerStack({ mode: "demo" }), production)),
     ).toEqual(["violation"]);
-    expect(kinds(await securityCheckWarnsInDemo.check(dockerStack({ mode: "production" }), demo))).toEqual([
+    expect(kinds(await judge(securityCheckWarnsInDemo, dockerStack({ mode: "production" }), demo))).toEqual([
       "violation",
     ]);
-    expect(await securityCheckBlocksProduction.check(dockerStack(), demo)).toBe("not-applicable");
-    expect(await securityCheckWarnsInDemo.check(dockerStack(), production)).toBe("not-applicable");
+    expect(await judge(securityCheckBlocksProduction, dockerStack(), demo)).toBe("not-applicable");
+    expect(await judge(securityCheckWarnsInDemo, dockerStack(), production)).toBe("not-applicable");
   });
 
   it("SR-7 fails a database the deployment does not wait for", async () => {
     const stack = dockerStack().map((r) =>
       r.name === "x-app-db-server" ? { ...r, props: { ...r.props, wait: false } } : r,
     );
-    expect(kinds(await startupSelfContained.check(stack, production))).toEqual(["violation"]);
+    expect(kinds(await judge(startupSelfContained, stack, production))).toEqual(["violation"]);
   });
 
   it("SR-8 fails a web service that migrates besides the release, and a replicated migrating app", async () => {
     const stack = dockerStack({
       webCommand: ["sh", "-ec", "python manage.py migrate\nexec gunicorn config.wsgi"],
     });
-    expect(kinds(await singleMigrationRunner.check(stack, production))).toEqual(["violation"]);
+    expect(kinds(await judge(singleMigrationRunner, stack, production))).toEqual(["violation"]);
     const app = resource(AZURE.containerApp, "web", {
       template: {
         containers: [{ image: "x", command: ["sh", "-c", "python manage.py migrate && gunicorn app.wsgi"] }],
         scale: { maxReplicas: 3 },
       },
     });
-    expect(kinds(await singleMigrationRunner.check([app], production))).toEqual(["violation"]);
+    expect(kinds(await judge(singleMigrationRunner, [app], production))).toEqual(["violation"]);
   });
 
   it("SR-8 lets each instance of a fleet migrate its own database, and fails two runners on one", async () => {
@@ -119,9 +113,9 @@ describe("release-step rules (SR-2..SR-8)", () => {
         },
       );
     const otherInstance = secondRelease("postgres://app:pw-three@other-db:5432/app?connect_timeout=10");
-    expect(await singleMigrationRunner.check([...stack, otherInstance], production)).toEqual([]);
+    expect(await judge(singleMigrationRunner, [...stack, otherInstance], production)).toEqual([]);
     const sameDatabase = secondRelease("postgres://app:pw-one@app-db:5432/app");
-    expect(kinds(await singleMigrationRunner.check([...stack, sameDatabase], production))).toEqual([
+    expect(kinds(await judge(singleMigrationRunner, [...stack, sameDatabase], production))).toEqual([
       "violation",
     ]);
   });
@@ -146,27 +140,27 @@ describe("release-step rules (SR-2..SR-8)", () => {
       r === release ? { ...r, props: { ...r.props, envs: URLS.slice(1) } } : r,
     );
     expect(
-      await singleMigrationRunner.check([...withoutUrl, otherDb, urlUnknown(otherDb.urn)], production),
+      await judge(singleMigrationRunner, [...withoutUrl, otherDb, urlUnknown(otherDb.urn)], production),
     ).toEqual([]);
     expect(
-      kinds(await singleMigrationRunner.check([...withoutUrl, urlUnknown(appDb.urn)], production)),
+      kinds(await judge(singleMigrationRunner, [...withoutUrl, urlUnknown(appDb.urn)], production)),
     ).toEqual(["violation"]);
   });
 
   it("find the bad app's planted entrypoint defects at their lines", async () => {
     expect(
-      violationsAt(await migrationFailureBlocksRelease.check(badAppStack(), production), BAD_APP),
+      violationsAt(await judge(migrationFailureBlocksRelease, badAppStack(), production), BAD_APP),
     ).toEqual(["entrypoint.sh:6"]);
-    expect(violationsAt(await auditDatabaseMigrated.check(badAppStack(), production), BAD_APP)).toEqual([
+    expect(violationsAt(await judge(auditDatabaseMigrated, badAppStack(), production), BAD_APP)).toEqual([
       "entrypoint.sh:6",
     ]);
-    expect(violationsAt(await seedFailureWarns.check(badAppStack(), production), BAD_APP)).toEqual([
+    expect(violationsAt(await judge(seedFailureWarns, badAppStack(), production), BAD_APP)).toEqual([
       "entrypoint.sh:8",
     ]);
     expect(
-      violationsAt(await securityCheckBlocksProduction.check(badAppStack(), production), BAD_APP),
+      violationsAt(await judge(securityCheckBlocksProduction, badAppStack(), production), BAD_APP),
     ).toEqual(["entrypoint.sh:12"]);
-    expect(violationsAt(await startupSelfContained.check(badAppStack(), production), BAD_APP)).toEqual([
+    expect(violationsAt(await judge(startupSelfContained, badAppStack(), production), BAD_APP)).toEqual([
       "entrypoint.sh:4",
     ]);
   });
@@ -177,7 +171,7 @@ describe("release-step rules (SR-2..SR-8)", () => {
     });
     const job = resource(AZURE.job, "release", { template: { containers: "odd" } });
     for (const rule of rules)
-      await expect(Promise.resolve(rule.check([web, job], production))).resolves.toBeDefined();
-    expect(kinds(await securityCheckBlocksProduction.check([web], production))).toEqual(["unverifiable"]);
+      await expect(Promise.resolve(judge(rule, [web, job], production))).resolves.toBeDefined();
+    expect(kinds(await judge(securityCheckBlocksProduction, [web], production))).toEqual(["unverifiable"]);
   });
 });

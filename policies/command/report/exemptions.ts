@@ -1,0 +1,33 @@
+/**
+ * Exempted findings as the report shows them: apart from the findings, counted, each with its
+ * reason and where it was declared, never silent (compliance-policies#49). The pack decides
+ * what is exempted (policies/pack/exemptions.ts); the report only reads its `Exempted:` lines.
+ */
+import type { ReliabilityReport, ReportFinding, ReportItem } from "./model";
+
+export interface ExemptedFinding {
+  item: ReportItem;
+  finding: ReportFinding & { exemption: NonNullable<ReportFinding["exemption"]> };
+}
+
+export function exemptedFindings(report: ReliabilityReport): ExemptedFinding[] {
+  return report.items.flatMap((item) =>
+    item.exempted.flatMap((finding) =>
+      finding.exemption !== undefined
+        ? [{ item, finding: { ...finding, exemption: finding.exemption } }]
+        : [],
+    ),
+  );
+}
+
+/** `, 2 exempted` for the summary line; empty when nothing is exempted. */
+export function exemptedCount(report: ReliabilityReport): string {
+  const count = exemptedFindings(report).length;
+  return count > 0 ? `, ${count} exempted` : "";
+}
+
+/** How an exemption reads in a list: its reason, where it was declared, until when. */
+export function describeExemption(exemption: NonNullable<ReportFinding["exemption"]>): string {
+  const until = exemption.expires !== undefined ? `, until ${exemption.expires}` : ", no expiry";
+  return `${exemption.reason} (${exemption.source}${until})`;
+}

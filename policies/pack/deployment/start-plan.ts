@@ -1,0 +1,146 @@
+/**
+ * What a workload runs when it starts, as ordered steps with their failure handling: its own
+ * command when the resource sets one (read by start-script.ts), otherwise the start command of
+ * its image, read from the image's build context (the entrypoint script). A docker container that
+ * overrides only `command` still runs its image's ENTRYPOINT first, so those steps come first.
+ */
+import type { BuildContextFacts, StartupStep } from "../inspect/facts";
+import { readStartCommand, type OnFailure, type ScriptStep, type StepKind } from "../inspect/start-command";
+import { bool, list } from "../rules/props";
+import { inContext, unverifiable, type Finding, type Location } from "../rules/rule";
+import { AZURE } from "../rules/types";
+import type { Deployment } from "./index";
+import { misshapenAt, propertyOf, type Workload } from "./workloads";
+
+export interface PlannedStep extends Omit<ScriptStep, "line"> {
+  location: Location;
+}
+
+export interface StartPlan {
+  workload: Workload;
+  steps: PlannedStep[];
+  /** Why the steps (or part of them) could not be read; the steps found so far are still listed. */
+  unverifiable: Finding | null;
+}
+
+export function startPlan(deployment: Deployment, workload: Workload): StartPlan {
+  const commandLocation: Location = { urn: workload.resource.urn, property: propertyOf(workload, "command") };
+  const ownCommand = workload.argv.length > 0;
+  const keepsImageEntrypoint =
+    workload.platform === "docker" && ownCommand && list(workload.resource.props.entrypoints).length === 0;
+  const steps: PlannedStep[] = [];
+  let problem: Finding | null = null;
+
+  if (!ownCommand || keepsImageEntrypoint) {
+    const found = deployment.factsOf(workload);
+    if ("reason" in found) {
+      if (!ownCommand)
+        problem = unverifiable(`${workload.resource.name} runs ${found.reason}.`, commandLocation);
+    } else {
+      const fromImage = imageSteps(found.facts);
+      if (fromImage.problem && !ownCommand) problem = unverifiable(fromImage.problem, commandLocation);
+      // With its own command, the image's ENTRYPOINT wraps it: only that script's own steps run first.
+      steps.push(
+        ...fromImage.steps.filter((s) => !ownCommand || (s.kind !== "server" && fromImage.isEntrypoint)),
+      );
+    }
+  }
+  if (ownCommand) {
+    const script = readStartCommand(workload.argv, deployment.shell);
+    for (const step of script.steps) {
+      const { line: _line, ...rest } = step;
+      steps.push({ ...rest, location: commandLocation });
+    }
+    if (script.opaque)
+      problem = unverifiable(`${workload.resource.name}: ${script.opaque}.`, commandLocation);
+  }
+  // A start command set but unreadable was read as "none": what runs is not known.
+  const [unreadableCommand] = misshapenAt(workload, "entrypoints", "command", "args");
+  if (unreadableCommand !== undefined) problem = unreadableCommand;
+  return { workload, steps, unverifiable: problem };
+}
+
+function imageSteps(facts: BuildContextFacts): {
+  steps: PlannedStep[];
+  problem: string | null;
+  isEntrypoint: boolean;
+} {
+  const topic = facts.unverifiable.find((u) => u.topic === "entrypoint");
+  const entrypoint = facts.entrypoint;
+  if (!entrypoint) {
+    return {
+      steps: [],
+      problem: topic?.reason ?? "the image's start command could not be found in its Dockerfile",
+      isEntrypoint: false,
+    };
+  }
+  const stage = facts.dockerfile?.stages[facts.dockerfile.finalStageIndex];
+  const steps: PlannedStep[] = entrypoint.steps.map((step) =>
+    fromFacts(step, entrypoint.errexit.enabled, facts),
+  );
+  for (const call of entrypoint.outsideCalls) {
+    steps.push({
+      kind: "outside-call",
+      label: call.kind.replace("-", " "),
+      manageCommand: null,
+      database: null,
+      deployCheck: false,
+      onFailure: entrypoint.errexit.enabled ? "aborts" : "continues",
+      conditional: false,
+      location: inContext(facts, call.location),
+    });
+  }
+  steps.sort((a, b) =>
+    a.location.file === b.location.file ? (a.location.line ?? 0) - (b.location.line ?? 0) : 0,
+  );
+  return { steps, problem: topic?.reason ?? null, isEntrypoint: stage?.entrypoint != null };
+}
+
+function fromFacts(step: StartupStep, errexit: boolean, facts: BuildContextFacts): PlannedStep {
+  let onFailure: OnFailure = errexit ? "aborts" : "continues";
+  if (step.swallowed) onFailure = step.swallowed.hasMessage ? "warns" : "silent";
+  // The shell reader classifies both sources alike; an exec of another program is just a command.
+  const kind: StepKind = step.kind === "exec" ? "manage" : step.kind;
+  return {
+    kind,
+    label: step.manageCommand ? `manage.py ${step.manageCommand}` : step.kind,
+    manageCommand: step.manageCommand,
+    database: step.database,
+    deployCheck: step.deployCheck,
+    onFailure,
+    conditional: step.conditional,
+    location: inContext(facts, step.location),
+  };
+}
+
+/** "where" for a message: the file:line or the resource property a step came from. */
+export function whereOf(location: Location): string {
+  if (location.file) return `${location.file}${location.line ? `:${location.line}` : ""}`;
+  return location.property ?? "its start command";
+}
+
+/** Start plans of every workload that could run the application (databases and proxies excluded). */
+export function applicationPlans(deployment: Deployment): StartPlan[] {
+  return deployment.workloads
+    .filter((workload) => workload.role !== "database" && workload.role !== "proxy")
+    .map((workload) => startPlan(deployment, workload));
+}
+
+/** Steps of one kind across plans, with the plan each belongs to. */
+export function stepsOf(
+  plans: readonly StartPlan[],
+  kind: StepKind,
+): { plan: StartPlan; step: PlannedStep }[] {
+  return plans.flatMap((plan) => plan.steps.filter((s) => s.kind === kind).map((step) => ({ plan, step })));
+}
+
+/**
+ * The plan serves traffic: a web workload, or any long-running workload whose start steps start
+ * an app server (an `sh -ec` script the role reader does not split still counts).
+ */
+export function serves(plan: StartPlan): boolean {
+  if (plan.workload.role === "web") return true;
+  const oneShot =
+    plan.workload.resource.type === AZURE.job || bool(plan.workload.resource.props, "attach") === true;
+  return !oneShot && plan.steps.some((s) => s.kind === "server");
+}

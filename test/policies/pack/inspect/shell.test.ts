@@ -1,0 +1,86 @@
+import { readEntrypointScript } from "../../../../policies/pack/inspect/entrypoint";
+import { loadParser } from "../../../../policies/pack/inspect/grammars";
+import { serverInCommand } from "../../../../policies/pack/inspect/server-command";
+import { classifyCommand, readServerOptions } from "../../../../policies/pack/inspect/shell";
+import { readStartCommand } from "../../../../policies/pack/inspect/start-command";
+
+const kindOf = (command: string) => classifyCommand(command.split(" "))?.kind;
+
+describe("classifyCommand", () => {
+  it.each([
+    ["python manage.py migrate --noinput", "migrate"],
+    ["python manage.py migrate --database=audit", "migrate"],
+    ["python manage.py lockdown_audit_db", "lockdown"],
+    ["python manage.py seed", "seed"],
+    ["python manage.py load_templates", "seed"],
+    ["python manage.py loaddata initial.json", "seed"],
+    ["python manage.py startup_check", "check"],
+    ["python manage.py check --deploy", "check"],
+    ["python manage.py check", "manage"],
+    ["python manage.py collectstatic --noinput", "collectstatic"],
+    ["python manage.py runserver 0.0.0.0:8000", "server"],
+    ["gunicorn app.wsgi", "server"],
+    ["python -m uvicorn app.asgi:application", "server"],
+    ["pg_dump app", "backup"],
+    ["pip install -r requirements.txt", "outside-call"],
+    ["apt-get -y install curl", "outside-call"],
+    ["echo ready", undefined],
+  ])("classifies `%s` as %s", (command, kind) => {
+    expect(kindOf(command)).toBe(kind);
+  });
+
+  it("names the database of an audit migrate", () => {
+    expect(classifyCommand("python manage.py migrate --database=audit".split(" "))).toMatchObject({
+      kind: "migrate",
+      database: "audit",
+      label: "manage.py migrate --database=audit",
+    });
+  });
+});
+
+describe("the readers of start commands", () => {
+  const script = `set -e
+python manage.py migrate
+python manage.py lockdown_audit_db
+python manage.py seed || echo 'seed failed' >&2
+python manage.py check --deploy
+exec gunicorn app.wsgi --bind 0.0.0.0:8000`;
+
+  it("agree on the steps of the same script in an entrypoint and in a container command", async () => {
+    const entrypoint = await readEntrypointScript(script, { file: "entrypoint.sh" });
+    const command = readStartCommand(["sh", "-c", script], await loadParser("bash"));
+    const expected = ["migrate", "lockdown", "seed", "check", "server"];
+    expect(entrypoint.steps.map((s) => s.kind)).toEqual(expected);
+    expect(command.steps.map((s) => s.kind)).toEqual(expected);
+  });
+
+  it("agree on the server's options", async () => {
+    const entrypoint = await readEntrypointScript("gunicorn app.wsgi -b :8000 -w4 --timeout=30", {
+      file: "start.sh",
+    });
+    const command = serverInCommand(["gunicorn", "app.wsgi", "-b", ":8000", "-w4", "--timeout=30"]);
+    const expected = { bind: ":8000", literalPort: 8000, workers: "4", timeout: "30" };
+    expect(entrypoint.servers[0]).toMatchObject(expected);
+    expect(command).toMatchObject(expected);
+  });
+});
+
+describe("readServerOptions", () => {
+  it("composes a bind from uvicorn's --host and --port", () => {
+    expect(readServerOptions("uvicorn", ["--host", "0.0.0.0", "--port", "8000"])).toMatchObject({
+      bind: "0.0.0.0:8000",
+      literalPort: 8000,
+    });
+  });
+
+  it("sees a $PORT bind and reads no literal port from it", () => {
+    expect(readServerOptions("gunicorn", ["--bind", "0.0.0.0:${PORT:-8000}"])).toMatchObject({
+      usesPortVariable: true,
+      literalPort: null,
+    });
+  });
+
+  it("lets the later option win, as gunicorn reads GUNICORN_CMD_ARGS before its command line", () => {
+    expect(readServerOptions("gunicorn", ["--workers", "2", "--workers", "5"]).workers).toBe("5");
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Broken input is a failure, not "could not verify" (issue 14): a Dockerfile BuildKit rejects, an
+ * unterminated heredoc, a COPY source missing from the context, a settings module with a syntax
+ * error. A finding the build fails on makes the report's verdict "No".
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { nonRootUser } from "../../../../policies/pack/rules/container-security/non-root-user";
+import { requiredSettingsFailLoudly } from "../../../../policies/pack/rules/configuration-hygiene/required-settings-fail-loudly";
+import type { Finding, RuleResult } from "../../../../policies/pack/rules/rule";
+import { CANNOT_BUILD } from "../../../../policies/protocol";
+import { builtImage } from "../../../support/app-images";
+import { appStack } from "../../../support/app-stack";
+import { context, judge } from "../../../support/resources";
+import { IMAGE, policyEvent, stackSummary, testReport } from "../../command/report/engine-events";
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "agency-deploy-broken-"));
+  fs.mkdirSync(path.join(dir, "app", "settings"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "app", "__init__.py"), "");
+  fs.writeFileSync(path.join(dir, "app", "settings", "__init__.py"), "");
+  fs.writeFileSync(
+    path.join(dir, "manage.py"),
+    'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "app.settings.production")\n',
+  );
+  fs.writeFileSync(path.join(dir, "requirements.txt"), "django==5.2\n");
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const write = (file: string, text: string) => fs.writeFileSync(path.join(dir, file), text);
+const violations = (result: RuleResult): Finding[] =>
+  result === "not-applicable" ? [] : result.filter((f) => f.kind === "violation");
+const GOOD_SETTINGS = 'import os\nSECRET_KEY = os.environ["SECRET_KEY"]\n';
+
+describe("broken input fails the item", () => {
+  it.each([
+    [
+      "an unknown instruction (FROMM)",
+      "FROMM python:3.12.12-slim-bookworm\nUSER 10001\n",
+      "unknown instruction: FROMM",
+    ],
+    [
+      "an unterminated heredoc",
+      "FROM python:3.12.12-slim-bookworm\nRUN <<EOF\necho hi\nUSER 10001\n",
+      "unterminated heredoc EOF",
+    ],
+    [
+      "a COPY source missing from the context",
+      "FROM python:3.12.12-slim-bookworm\nCOPY requirements-prod.txt /tmp/\nUSER 10001\n",
+      "requirements-prod.txt is not in the build context",
+    ],
+  ])("a Dockerfile with %s: the image cannot be built", async (_name, dockerfile, reason) => {
+    write("Dockerfile", dockerfile);
+    write("app/settings/production.py", GOOD_SETTINGS);
+    const found = violations(await judge(nonRootUser, builtImage(dir), context()));
+    const broken = found.find((f) => f.message.startsWith(CANNOT_BUILD));
+    expect(broken?.message).toContain(reason);
+    expect(broken?.location?.file).toBe(path.join(dir, "Dockerfile"));
+  });
+
+  it("a COPY source that .dockerignore leaves out fails too", async () => {
+    write("Dockerfile", "FROM python:3.12.12-slim-bookworm\nCOPY requirements.txt /tmp/\nUSER 10001\n");
+    write(".dockerignore", "requirements.txt\n");
+    write("app/settings/production.py", GOOD_SETTINGS);
+    const found = violations(await judge(nonRootUser, builtImage(dir), context()));
+    expect(found.map((f) => f.message).join("\n")).toContain("requirements.txt is not in the build context");
+  });
+
+  it("present COPY sources, globs and whole-context copies pass", async () => {
+    write(
+      "Dockerfile",
+      "FROM python:3.12.12-slim-bookworm\nCOPY requirements*.txt /tmp/\nCOPY app/ /app/app/\nCOPY . /app\nUSER 10001\n",
+    );
+    write("app/settings/production.py", GOOD_SETTINGS);
+    expect(violations(await judge(nonRootUser, builtImage(dir), context()))).toEqual([]);
+  });
+
+  it("a settings module with a syntax error fails the settings items", async () => {
+    write(
+      "Dockerfile",
+      "FROM python:3.12.12-slim-bookworm\nCOPY . /app\nUSER 10001\nCMD exec gunicorn app.wsgi\n",
+    );
+    write("app/settings/production.py", 'import os\nSECRET_KEY = os.environ["SECRET_KEY"\nDEBUG = False\n');
+    const found = violations(await judge(requiredSettingsFailLoudly, appStack(dir, { envs: [] }), context()));
+    expect(found.map((f) => f.message).join("\n")).toContain("has a Python syntax error");
+  });
+});
+
+test("an image that cannot be built makes the verdict No, whatever the item's severity", () => {
+  const report = testReport(
+    [
+      { preludeEvent: { config: {} } },
+      policyEvent({
+        policy: "minimal-packages",
+        urn: IMAGE,
+        enforcement: "advisory",
+        message: `${CANNOT_BUILD} Dockerfile does not parse as BuildKit reads it: unknown instruction: FROMM\nLocation: Dockerfile:1`,
+      }),
+      stackSummary([]),
+    ],
+    { mode: "production" },
+  );
+  expect(report.verdict).toBe("No");
+});
