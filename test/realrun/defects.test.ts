@@ -59,7 +59,7 @@ describeRealRun("the defects, on their old specs", () => {
   });
 
   it("gunicorn without --no-control-socket: a control-server error on the read-only root at every start", async () => {
-    const web = stack.container("-web-server");
+    const web = stack.web();
     const command = web.inputs.command![0].replace(" --no-control-socket", "");
     const old = instance.start({ ...web, inputs: { ...web.inputs, command: [command] } }, stack);
     const deadline = Date.now() + 30_000;

@@ -53,7 +53,7 @@ describeRealRun("the local stack, deployed", () => {
         `Host: ${PUBLIC_HOST}`,
         "-H",
         "X-Forwarded-Proto: https",
-        `http://${instance.network.resolve("web")}:8000/readyz/`,
+        `http://${instance.web().address}:8000/readyz/`,
       ])
     ).status;
   const viaProxy = (urlPath: string, extra: string[] = []) =>
@@ -65,6 +65,7 @@ describeRealRun("the local stack, deployed", () => {
       `https://${PUBLIC_HOST}${urlPath}`,
     ]);
   const envOf = (resource: string, name: string) => instance.container(resource).env[name];
+  const webEnv = (name: string) => instance.web().env[name];
 
   it("first deploy: rotation job, pre-release backup and release succeed in order, then web and proxy start", () => {
     expect(first.failed).toBeUndefined();
@@ -72,18 +73,21 @@ describeRealRun("the local stack, deployed", () => {
       "local-password-rotation-job": 0,
       "local-pre-release-backup-job": 0,
       "local-release-job": 0,
+      "local-route-switch-job": 0,
     });
     const order = (name: string) => first.started.indexOf(name);
+    const web = stack.web().resource;
     expect(order("local-password-rotation-job")).toBeLessThan(order("local-pre-release-backup-job"));
     expect(order("local-pre-release-backup-job")).toBeLessThan(order("local-release-job"));
-    expect(order("local-release-job")).toBeLessThan(order("local-web-server"));
-    expect(order("local-web-server")).toBeLessThan(order("local-proxy-server"));
+    expect(order("local-release-job")).toBeLessThan(order(web));
+    expect(order(web)).toBeLessThan(order("local-route-switch-job"));
+    expect(order("local-proxy-server")).toBeLessThan(order("local-route-switch-job"));
     expect(instance.container("local-release-job").logs()).toContain("release: all steps done");
   });
 
   it("the web service passes its own healthcheck, without gunicorn control-socket errors", async () => {
-    expect((await instance.container("local-web-server").checkHealth()).code).toBe(0);
-    expect(instance.container("local-web-server").logs()).not.toMatch(
+    expect((await instance.web().checkHealth()).code).toBe(0);
+    expect(instance.web().logs()).not.toMatch(
       /Control server error|Read-only file system/,
     );
   });
@@ -112,7 +116,7 @@ describeRealRun("the local stack, deployed", () => {
   describe("the audit trail, as the login the web service really uses", () => {
     let url: string;
     beforeAll(() => {
-      url = envOf("local-web-server", "AUDIT_DATABASE_URL");
+      url = webEnv("AUDIT_DATABASE_URL");
     });
     const sql = (statement: string) => instance.psql(url, statement);
 
@@ -163,14 +167,14 @@ describeRealRun("the local stack, deployed", () => {
   ])(
     "survives the %s database's outage: readiness 503, then 200, without restarting gunicorn",
     async (_, database) => {
-      const web = instance.container("local-web-server");
+      const web = instance.web();
       const gunicorn = await web.pid();
       expect(await readiness()).toBe(200);
       await instance.stop(database);
       expect(await readiness()).toBe(503);
       await instance.startAgain(database, stack);
       expect(await readiness()).toBe(200);
-      expect(instance.container("local-web-server")).toBe(web);
+      expect(instance.web()).toBe(web);
       expect(web.running).toBe(true);
       expect(await web.pid()).toBe(gunicorn);
     },
@@ -178,16 +182,23 @@ describeRealRun("the local stack, deployed", () => {
 
   it("rotates the database passwords: the new generation works, the old is refused, services reconnect", async () => {
     const before = {
-      app: envOf("local-web-server", "DATABASE_URL"),
+      app: webEnv("DATABASE_URL"),
       audit: envOf("local-release-job", "AUDIT_DATABASE_URL"),
-      writer: envOf("local-web-server", "AUDIT_DATABASE_URL"),
+      writer: webEnv("AUDIT_DATABASE_URL"),
     };
     const databases = [instance.container("local-db-server"), instance.container("local-audit-db-server")];
     const result = await instance.deploy(rotated);
     expect(result.failed).toBeUndefined();
+    // A new release (the setting changed): a new web container beside the old one, the proxy
+    // switched to it, then the old one deleted.
+    expect(rotated.web().resource).not.toBe(stack.web().resource);
     expect(result.started).toEqual(
-      expect.arrayContaining(["local-password-rotation-job", "local-web-server"]),
+      expect.arrayContaining(["local-password-rotation-job", rotated.web().resource]),
     );
+    expect(result.started.indexOf(rotated.web().resource)).toBeLessThan(
+      result.started.indexOf("local-route-switch-job"),
+    );
+    expect(result.deleted).toEqual([stack.web().resource]);
     expect(instance.container("local-password-rotation-job").logs()).toContain(
       "app@app-db now uses the current password",
     );
@@ -196,9 +207,9 @@ describeRealRun("the local stack, deployed", () => {
       databases,
     );
     const after = {
-      app: envOf("local-web-server", "DATABASE_URL"),
+      app: webEnv("DATABASE_URL"),
       audit: envOf("local-release-job", "AUDIT_DATABASE_URL"),
-      writer: envOf("local-web-server", "AUDIT_DATABASE_URL"),
+      writer: webEnv("AUDIT_DATABASE_URL"),
     };
     for (const role of ["app", "audit", "writer"] as const) {
       expect(after[role]).not.toBe(before[role]);

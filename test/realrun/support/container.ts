@@ -81,6 +81,8 @@ export interface RunOptions {
   extraContent?: { source: string; target: string }[];
   /** Replaces the working directory (as `docker run -w`). */
   workdir?: string;
+  /** `network_mode: container:<name>`: the named container's network namespace, not one of its own. */
+  joinNetworkOf?: string;
 }
 
 /** Docker's merge: the container's options win over the defaults they contradict. */
@@ -134,6 +136,8 @@ export function containerArgv(inputs: ContainerSpec["inputs"], image: ImageModel
 export class Container {
   readonly id = crypto.randomBytes(32).toString("hex");
   readonly address: string;
+  /** The container whose network namespace this one runs in: itself, or its `container:` target. */
+  private readonly networkOf: string;
   readonly env: Record<string, string>;
   readonly argv: string[];
   readonly workdir: string;
@@ -149,10 +153,14 @@ export class Container {
   constructor(readonly options: RunOptions) {
     const { spec, image, network } = options;
     const inputs = spec.inputs;
-    this.address = network.address(
-      spec.name,
-      (inputs.networksAdvanced ?? []).flatMap((n) => n.aliases ?? []),
-    );
+    this.networkOf = options.joinNetworkOf ?? spec.name;
+    this.address =
+      options.joinNetworkOf !== undefined
+        ? network.resolve(options.joinNetworkOf)
+        : network.address(
+            spec.name,
+            (inputs.networksAdvanced ?? []).flatMap((n) => n.aliases ?? []),
+          );
     this.user = identity(inputs.user ?? image.user, image);
     const env: Record<string, string> = { ...image.env, ...parseEnv(inputs.envs ?? []) };
     for (const [name, value] of Object.entries(options.env ?? {})) {
@@ -167,10 +175,11 @@ export class Container {
     this.workdir = options.workdir ?? inputs.workingDir ?? image.workdir;
 
     const script = this.setupScript();
+    const enter = network.enterContainer(this.networkOf);
     this.process = spawn(
-      network.enter[0],
+      enter[0],
       [
-        ...network.enter.slice(1),
+        ...enter.slice(1),
         "unshare",
         "--mount",
         "--pid",
@@ -271,9 +280,8 @@ export class Container {
   async checkHealth(): Promise<ExecResult> {
     const tests = this.options.spec.inputs.healthcheck?.tests;
     if (tests === undefined || tests[0] === "NONE") throw new Error(`${this.name} has no healthcheck`);
-    // 127.0.0.1 in a container is the container itself; here that is its own address.
-    const own = (word: string) => word.replace(/\b127\.0\.0\.1\b/g, this.address);
-    const argv = tests[0] === "CMD-SHELL" ? ["/bin/sh", "-c", own(tests[1])] : tests.slice(1).map(own);
+    // Run as written: 127.0.0.1 is the container's own loopback (network.ts).
+    const argv = tests[0] === "CMD-SHELL" ? ["/bin/sh", "-c", tests[1]] : tests.slice(1);
     return this.exec(argv, 10_000);
   }
 
@@ -331,10 +339,10 @@ export class Container {
     const files: Record<string, string> = {
       passwd: image.users.map((u) => `${u.name}:x:${u.uid}:${u.gid}::${u.home}:${u.shell}`).join("\n") + "\n",
       group: image.users.map((u) => `${u.name}:x:${u.gid}:`).join("\n") + "\n",
-      hosts: network.hostsFile(this.id.slice(0, 12), this.address),
       hostname: `${this.id.slice(0, 12)}\n`,
     };
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(etc, name), text);
+    network.writeHostsFile(path.join(etc, "hosts"), this.id.slice(0, 12), this.address);
 
     const q = (...words: string[]) => quote(words);
     const at = (p: string) => q(path.join(root, p));
@@ -353,7 +361,7 @@ export class Container {
         readOnlyBind(host, entry);
       }
     }
-    for (const name of Object.keys(files)) {
+    for (const name of [...Object.keys(files), "hosts"]) {
       lines.push(`[ -e ${at(`etc/${name}`)} ] || exit 90`);
       lines.push(q("mount", "--bind", path.join(etc, name), path.join(root, "etc", name)));
     }

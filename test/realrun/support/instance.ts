@@ -6,7 +6,11 @@
  *
  * A later `deploy` of a new capture (a rotated password, a new mode) replaces only the
  * containers whose inputs changed, honouring `ignoreChanges`, as the engine's diff does;
- * `rerun` replaces the one-shot jobs too, as a new image digest does.
+ * `rerun` replaces the one-shot jobs too, as a new image digest does. A deploy that succeeds then
+ * deletes the containers the new capture no longer registers (the previous release's web
+ * container), after everything else, as the engine deletes unregistered resources last; a failed
+ * one deletes nothing. `networkMode: container:<id>` runs a container in the network namespace of
+ * the container with that id (the route switch in the proxy's).
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -17,6 +21,7 @@ import { Container, type ExecResult, type RunOptions } from "./container";
 import { appImage, caddyImageModel, postgresBindir, postgresImageModel, type ImageModel } from "./images";
 import { InstanceNetwork } from "./network";
 import type { ContainerSpec, StackSpec } from "./stack";
+import { WEB_LABEL } from "../../../components/docker/web";
 
 export interface DeployOptions {
   /** Test inputs over a container's env, by logical-name suffix (e.g. "-release-job"). */
@@ -30,6 +35,8 @@ export interface DeployOptions {
 export interface DeployResult {
   /** Logical names of the containers this deploy started, in start order. */
   started: string[];
+  /** Logical names of the containers it deleted, no longer registered (a previous release's web). */
+  deleted: string[];
   /** Exit codes of the one-shot jobs that ran. */
   exitCodes: Record<string, number>;
   /** The container that failed the deployment (non-zero job, or never healthy), if any. */
@@ -82,10 +89,30 @@ export class Instance {
       network: this.network,
       volumesDir: this.volumesDir,
       scratchDir: this.scratchDir,
+      joinNetworkOf: this.joinedContainer(spec, stack),
       ...extra,
     });
     this.everStarted.push(container);
     return container;
+  }
+
+  /** The container name whose network a `networkMode: container:<id>` spec joins. */
+  private joinedContainer(spec: ContainerSpec, stack: StackSpec): string | undefined {
+    if (!spec.inputs.networkMode?.startsWith("container:")) return undefined;
+    const target = stack.containers.find((c) => c.resource === spec.networkOf);
+    if (target === undefined)
+      throw new Error(`${spec.resource}: no container for networkMode ${spec.inputs.networkMode}`);
+    return target.name;
+  }
+
+  /** The current web container: the one carrying the web label (its name changes every release). */
+  web(): Container {
+    const found = [...this.current.values()].filter(({ spec }) =>
+      (spec.inputs.labels ?? []).some((l) => l.label === WEB_LABEL),
+    );
+    if (found.length !== 1)
+      throw new Error(`expected one current web container, have ${found.map((f) => f.spec.resource).join(", ")}`);
+    return found[0].container;
   }
 
   /** The current container of a resource: by logical name, else by a unique logical-name suffix. */
@@ -107,7 +134,7 @@ export class Instance {
         (spec.inputs.networksAdvanced ?? []).flatMap((n) => n.aliases ?? []),
       );
     }
-    const result: DeployResult = { started: [], exitCodes: {} };
+    const result: DeployResult = { started: [], exitCodes: {}, deleted: [] };
     const done = new Map<string, Promise<void>>();
     const run = async (spec: ContainerSpec): Promise<void> => {
       await Promise.all(spec.dependsOn.map((dep) => done.get(dep)));
@@ -135,6 +162,15 @@ export class Instance {
     };
     for (const spec of stack.containers) done.set(spec.resource, run(spec));
     await Promise.all(done.values());
+    if (result.failed === undefined) {
+      const registered = new Set(stack.containers.map((spec) => spec.resource));
+      for (const [resource, { container }] of [...this.current.entries()]) {
+        if (registered.has(resource)) continue;
+        await container.stop();
+        this.current.delete(resource);
+        result.deleted.push(resource);
+      }
+    }
     return result;
   }
 
