@@ -87,9 +87,7 @@ describeRealRun("the local stack, deployed", () => {
 
   it("the web service passes its own healthcheck, without gunicorn control-socket errors", async () => {
     expect((await instance.web().checkHealth()).code).toBe(0);
-    expect(instance.web().logs()).not.toMatch(
-      /Control server error|Read-only file system/,
-    );
+    expect(instance.web().logs()).not.toMatch(/Control server error|Read-only file system/);
   });
 
   it("backs up both databases before the release, readable by the backup user only", () => {

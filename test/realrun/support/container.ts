@@ -1,7 +1,7 @@
 /**
  * Runs one captured docker.Container as a process, the way dockerd would, without a Docker engine
  * (podman cannot start containers here): as root, `unshare` gives it private mount, PID and UTS
- * namespaces inside the instance's network namespace, and a root assembled from the image model:
+ * namespaces inside its own network namespace on the instance's bridge (network.ts), and a root assembled from the image model:
  *
  *  - the machine's /usr and /etc read-only (Debian's packages stand in for the image layers), the
  *    image's directories with their owner and mode, its content (the app, the venv) read-only,

@@ -6,7 +6,9 @@
  *
  * A later `deploy` of a new capture (a rotated password, a new mode) replaces only the
  * containers whose inputs changed, honouring `ignoreChanges`, as the engine's diff does;
- * `rerun` replaces the one-shot jobs too, as a new image digest does. A deploy that succeeds then
+ * `rerun` replaces the one-shot jobs too, as a new image digest does. A container whose create
+ * failed (never healthy) is replaced by the next deploy, as the engine replaces a resource left
+ * with an initialization error under `replaceOnChanges: ["*"]` (web.ts). A deploy that succeeds then
  * deletes the containers the new capture no longer registers (the previous release's web
  * container), after everything else, as the engine deletes unregistered resources last; a failed
  * one deletes nothing. `networkMode: container:<id>` runs a container in the network namespace of
@@ -58,6 +60,8 @@ export class Instance {
   private readonly scratchDir = path.join(this.dir, "scratch");
   private readonly current = new Map<string, { spec: ContainerSpec; container: Container }>();
   private readonly everStarted: Container[] = [];
+  /** Resources whose last create failed (a `wait` never healthy): the engine replaces them next. */
+  private readonly initFailed = new Set<string>();
 
   constructor(private readonly app: AppBuild) {
     fs.mkdirSync(this.volumesDir);
@@ -111,7 +115,9 @@ export class Instance {
       (spec.inputs.labels ?? []).some((l) => l.label === WEB_LABEL),
     );
     if (found.length !== 1)
-      throw new Error(`expected one current web container, have ${found.map((f) => f.spec.resource).join(", ")}`);
+      throw new Error(
+        `expected one current web container, have ${found.map((f) => f.spec.resource).join(", ")}`,
+      );
     return found[0].container;
   }
 
@@ -142,7 +148,8 @@ export class Instance {
       if (options.only && !options.only.some((suffix) => spec.resource.endsWith(suffix))) return;
       const previous = this.current.get(spec.resource);
       const oneShot = spec.inputs.attach === true;
-      if (previous && sameInputs(previous.spec, spec) && !(oneShot && options.rerun)) return;
+      const retry = this.initFailed.delete(spec.resource);
+      if (previous && sameInputs(previous.spec, spec) && !(oneShot && options.rerun) && !retry) return;
       if (previous) await previous.container.stop();
       const env = Object.entries(options.env ?? {}).find(([suffix]) => spec.resource.endsWith(suffix))?.[1];
       const container = this.start(spec, stack, { env });
@@ -157,6 +164,7 @@ export class Instance {
           await container.waitHealthy(60_000);
         }
       } catch (error) {
+        this.initFailed.add(spec.resource);
         result.failed ??= { resource: spec.resource, reason: (error as Error).message };
       }
     };

@@ -1,10 +1,10 @@
 #!/bin/sh
 # The postgres image's docker-entrypoint.sh, reduced to what the suite's servers need, over
 # Debian's PostgreSQL binaries: on an empty PGDATA, initdb with POSTGRES_USER as the superuser and
-# POSTGRES_PASSWORD as its password, create POSTGRES_DB, require scram-sha-256 passwords over TCP;
-# then exec the server. As in the image, the data directory is made 0700 and listen_addresses is
-# '*', and pg_hba.conf trusts local and loopback connections (the container's own loopback: every
-# container has its own network namespace here, as under Docker).
+# POSTGRES_PASSWORD as its password, create POSTGRES_DB, require scram-sha-256 passwords from other
+# containers; then exec the server. As in the image, the data directory is made 0700,
+# listen_addresses is '*' and pg_hba.conf trusts local and loopback connections (the container's
+# own loopback: every container has its own network namespace here, as under Docker).
 set -eu
 
 if [ "${1:-}" != "postgres" ]; then
