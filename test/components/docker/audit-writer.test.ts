@@ -5,8 +5,14 @@ import { riversideArgs } from "../../support/docker-instance";
 import { installCapture, ResourceCapture, valueOf } from "../../support/capture";
 
 const CONTAINER = "docker:index/container:Container";
+/** A container's env entry; `-web-server` is this release's web container (its name ends in the release key). */
 const envValue = (c: ResourceCapture, resource: string, name: string) =>
-  (c.one(CONTAINER, resource).inputs.envs as string[])
+  (
+    (resource.endsWith("-web-server")
+      ? c.ofType(CONTAINER).filter((r) => r.name.startsWith(`${resource}-`))[0]
+      : c.one(CONTAINER, resource)
+    ).inputs.envs as string[]
+  )
     .find((entry) => entry.startsWith(`${name}=`))
     ?.slice(name.length + 1);
 
