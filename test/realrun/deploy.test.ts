@@ -22,9 +22,13 @@ describeRealRun("the local stack, deployed", () => {
   let first: DeployResult;
 
   beforeAll(async () => {
+    // A short graceful timeout: gunicorn 26's gthread worker keeps an idle keep-alive connection
+    // (Caddy's) open until the graceful timeout ends, so the rotation's old web container takes
+    // that long to delete.
+    const graceful = "gunicorn.gracefulTimeout=5";
     [stack, rotated] = await Promise.all([
-      captureStack(),
-      captureStack({ config: ["rotation.databasePasswords=1"] }),
+      captureStack({ config: [graceful] }),
+      captureStack({ config: [graceful, "rotation.databasePasswords=1"] }),
     ]);
     app = await buildApp(stack.appBuild);
     instance = new Instance(app);

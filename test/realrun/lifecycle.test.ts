@@ -22,6 +22,7 @@ import { captureStack, type StackSpec } from "./support/stack";
 jest.setTimeout(180_000);
 
 const PUBLIC_HOST = "localhost";
+const GRACEFUL = "gunicorn.gracefulTimeout=5";
 
 /** What this machine lacks to run containers for real; in CI the suite fails on it instead of skipping. */
 function missing(): string | undefined {
@@ -73,7 +74,11 @@ describeRealRun("the local stack's releases, run for real", () => {
         `http://${instance.network.resolve(web.name)}:8000/readyz/`,
       ])
     ).status;
-  const capture = (config: string[] = []): Promise<StackSpec> => captureStack({ config });
+  /**
+   * A short graceful timeout: gunicorn 26's gthread worker keeps an idle keep-alive connection
+   * (Caddy's) open until the graceful timeout ends, so deleting an old web container takes that long.
+   */
+  const capture = (config = [GRACEFUL]): Promise<StackSpec> => captureStack({ config });
   const webOf = (stack: StackSpec): StackSpec["containers"][number] => stack.web();
   /** The upstream the running Caddy routes to, from its admin API on its own loopback. */
   const upstream = async (): Promise<string> => {
@@ -133,7 +138,7 @@ describeRealRun("the local stack's releases, run for real", () => {
     expect(await upstream()).toBe(`${old.web().name}:8000`);
     // A new release (a changed setting: a new key, so a new container beside the serving one)
     // whose web container cannot boot: its settings refuse to load without SECRET_KEY.
-    const next = await capture(["gunicorn.gracefulTimeout=5"]);
+    const next = await capture(["gunicorn.gracefulTimeout=4"]);
     const web = next.web();
     expect(web.name).not.toBe(old.web().name);
     const failed = await instance.deploy(next, { env: { [web.resource]: { SECRET_KEY: undefined } } });
