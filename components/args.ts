@@ -269,5 +269,6 @@ export interface AgencyInstanceArgs {
   docker?: DockerHostArgs;
   /** Azure settings (target "azure"). */
   azure?: AzureArgs;
+  /** How long `pulumi up` waits for each one-shot job (release, backups, password rotation). */
   timeouts?: TimeoutsArgs;
 }

@@ -42,7 +42,9 @@ export const UNRECORDED_ATTEMPT = "unrecorded";
 
 /** What the ledger keeps per job: the inputs' key and the attempt that succeeded with them. */
 export interface JobRecord {
+  /** A digest of the job's inputs when it last succeeded. */
   key: string;
+  /** The attempt label of that successful run; a new one reruns the job. */
   attempt: string;
 }
 

@@ -221,11 +221,14 @@ describe("a project that installs the tarball", () => {
       created: { outs: unknown };
     };
     expect(result.methods).toEqual(["create", "delete", "diff", "update"]);
-    // Module constants reach the serialized code (a use compiled to `exports.X` would read undefined).
+    // Module constants reach the serialized code (a use compiled to `exports.X` would read undefined):
+    // the API version in every URL, and the retry limit that lets the throttled start be retried.
     expect(result.requested).toEqual([
+      expect.stringMatching(/^GET .*\/jobs\/release\/executions\?api-version=\d{4}-\d{2}-\d{2}$/),
       expect.stringMatching(
         /^POST https:\/\/management\.azure\.com\/.*\/jobs\/release\/start\?api-version=\d{4}-\d{2}-\d{2}$/,
       ),
+      expect.stringMatching(/^POST .*\/jobs\/release\/start\?api-version=\d{4}-\d{2}-\d{2}$/),
       expect.stringMatching(/^GET .*\/executions\/release-1\?api-version=\d{4}-\d{2}-\d{2}$/),
     ]);
     expect(result.created.outs).toMatchObject({ executionName: "release-1", status: "Succeeded" });

@@ -12,6 +12,7 @@ import {
   gateLine,
   numberFindings,
   type ReliabilityReport,
+  unverifiedFindings,
 } from "../report";
 
 type Colors = ReturnType<typeof createColors>;
@@ -37,22 +38,40 @@ function header(report: ReliabilityReport, c: Colors): string[] {
 function findings(report: ReliabilityReport, c: Colors): string[] {
   const numbered = numberFindings(report.items);
   if (numbered.length === 0) return [c.green("No findings."), ""];
-  return numbered.flatMap(({ label, item, finding }) => {
-    const mandatory = finding.enforcement === "mandatory";
+  return numbered.flatMap(({ label, item, findings: all }) => {
+    const mandatory = all.some((f) => f.enforcement === "mandatory");
     const tag = mandatory ? c.red(`[${label}]`) : c.yellow(`[${label}]`);
     const level = mandatory ? c.red("blocks the deployment") : c.dim("advisory");
-    const known = finding.inBaseline === true ? c.dim(" (in the baseline)") : "";
-    return [
-      `${tag} ${c.bold(item.title)} ${c.dim(`(${item.id})`)}: ${level}${known}`,
-      `    at ${plain(describeLocation(finding.location))}`,
+    const known = all.every((f) => f.inBaseline === true) ? c.dim(" (in the baseline)") : "";
+    // One problem, every place it occurs: each occurrence's places, then its text.
+    const occurrences = all.flatMap((finding) => [
+      ...finding.locations.map((location) => `    at ${plain(describeLocation(location))}`),
       `    ${indent(finding.message)}`,
       ...(finding.exemptionNotApplied !== undefined
         ? [`    ${c.yellow("exemption not applied:")} ${finding.exemptionNotApplied}`]
         : []),
+    ]);
+    return [
+      `${tag} ${c.bold(item.title)} ${c.dim(`(${item.id})`)}: ${level}${known}`,
+      ...occurrences,
       ...(item.fix !== undefined ? [`    ${c.cyan("fix:")} ${indent(plain(item.fix))}`] : []),
       "",
     ];
   });
+}
+
+/** After the findings, apart and unnumbered: what no reviewer could decide from the files. */
+function unverified(report: ReliabilityReport, c: Colors): string[] {
+  const entries = unverifiedFindings(report.items);
+  if (entries.length === 0) return [];
+  return [
+    c.bold(`Could not verify (${entries.length}):`),
+    ...entries.flatMap(({ item, finding }) => [
+      `  ${c.dim(`[${item.id}]`)} ${item.title}: ${indent(plain(finding.message))}`,
+      ...finding.locations.map((location) => `    at ${plain(describeLocation(location))}`),
+    ]),
+    "",
+  ];
 }
 
 function exempted(report: ReliabilityReport, c: Colors): string[] {
@@ -105,5 +124,5 @@ function verdict(report: ReliabilityReport, c: Colors): string[] {
 
 export function renderTerminal(report: ReliabilityReport, colour: boolean): string {
   const c = createColors(colour);
-  return `${[header, findings, exempted, summary, verdict].flatMap((section) => section(report, c)).join("\n")}\n`;
+  return `${[header, findings, unverified, exempted, summary, verdict].flatMap((section) => section(report, c)).join("\n")}\n`;
 }

@@ -64,7 +64,7 @@ export {
   type FindingLocation,
   type ParsedUrn,
 } from "./location";
-export { describeLocation, numberFindings, renderMarkdown } from "./markdown";
+export { describeLocation, numberFindings, renderMarkdown, unverifiedFindings } from "./markdown";
 export {
   buildReportFromStream,
   type BaselineSummary,

@@ -43,7 +43,7 @@ describe("the terminal report", () => {
 
   it("shows each finding's location, issue and fix without markdown", () => {
     expect(plain).toContain(
-      "[HIGH-001] Container runs as root (CS-1): blocks the deployment\n    at /ctx/Dockerfile:9\n    USER root",
+      "[HIGH-001] Container runs as root (CS-1): blocks the deployment\n    at Dockerfile:9\n    USER root",
     );
     expect(plain).toContain("exempted: legacy (agency-deploy:exemptions[0], no expiry)");
     expect(plain).not.toMatch(/[`*#]{1,3} ?[A-Z]/);
@@ -61,5 +61,45 @@ describe("the terminal report", () => {
     expect(renderTerminal(baselined, false).trimEnd().split("\n").pop()).toBe(
       "Gate: passes (exit 0), counting only findings new since the baseline: 0 new, 2 in the baseline, 0 fixed since.",
     );
+  });
+});
+
+describe("the terminal report of one problem in several places", () => {
+  const grouped = renderTerminal(
+    testReport(
+      [
+        policyEvent({
+          policy: "non-root-user",
+          urn: IMAGE,
+          message: "USER root\nLocation: /ctx/Dockerfile:9",
+        }),
+        policyEvent({
+          policy: "non-root-user",
+          urn: IMAGE,
+          message: "USER root\nLocation: /ctx/Dockerfile:20",
+        }),
+        policyEvent({
+          policy: "minimal-packages",
+          urn: IMAGE,
+          enforcement: "advisory",
+          message: "could not verify: the base image is pulled, its Dockerfile is not here",
+        }),
+      ],
+      { mode: "production" },
+      "failed",
+    ),
+    false,
+  );
+
+  it("prints one numbered finding with every place it occurs", () => {
+    expect(grouped.match(/\[HIGH-\d{3}\]/g)).toEqual(["[HIGH-001]"]);
+    expect(grouped).toContain("    at Dockerfile:9");
+    expect(grouped).toContain("    at Dockerfile:20");
+  });
+
+  it("lists 'could not verify' apart, after the findings and unnumbered", () => {
+    expect(grouped).toContain("Could not verify (1):");
+    expect(grouped.indexOf("Could not verify (1):")).toBeGreaterThan(grouped.indexOf("[HIGH-001]"));
+    expect(grouped).not.toMatch(/\[LOW-\d{3}\]/);
   });
 });

@@ -2,10 +2,9 @@
  * Settings read as Python runs them: one case per pattern a reviewer reads (issue 14), each asserting
  * what the facts say and where.
  */
-import * as path from "path";
 import { diskContext, memoryContext, walkDirectory } from "../../../../policies/pack/inspect/context-files";
 import { readSettingsModule } from "../../../../policies/pack/inspect/settings";
-import { FIXTURES_DIR } from "../../../support/paths";
+import { konoteApp } from "../../../support/konote-app";
 
 const settingsOf = (files: Record<string, string>, module = "proj.settings") =>
   readSettingsModule(memoryContext(files), module, [""]);
@@ -206,7 +205,7 @@ describe("settings evaluated as Python runs them", () => {
   });
 
   it("reads the KoNote fixture's production settings as a reviewer does", async () => {
-    const root = path.join(FIXTURES_DIR, "apps", "konote");
+    const root = konoteApp();
     const walk = walkDirectory(root, 1000, () => false);
     const facts = await readSettingsModule(
       diskContext(root, walk.files.sort(), false),

@@ -5,16 +5,15 @@
  * MIDDLEWARE there, a SECRET_KEY read with .get but validated, ALLOWED_HOSTS failing closed to
  * localhost, guarded seed creates. Every rule judges it without a false alarm.
  */
-import * as path from "path";
 import { Deployment } from "../../../../policies/pack/deployment";
 import { RULES } from "../../../../policies/pack/rules";
 import type { Finding, Resource } from "../../../../policies/pack/rules/rule";
 import { SAMPLE_APP } from "../../../support/app-images";
 import { appStack } from "../../../support/app-stack";
-import { FIXTURES_DIR } from "../../../support/paths";
 import { context, judge } from "../../../support/resources";
+import { konoteApp } from "../../../support/konote-app";
 
-const KONOTE = path.join(FIXTURES_DIR, "apps", "konote");
+const KONOTE = konoteApp();
 
 async function findingsOf(resources: readonly Resource[]): Promise<Record<string, Finding[]>> {
   const found: Record<string, Finding[]> = {};

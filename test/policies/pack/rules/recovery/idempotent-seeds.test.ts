@@ -1,17 +1,16 @@
-import * as path from "path";
 import { violationsAt } from "../../../../support/app-images";
 import { appStack } from "../../../../support/app-stack";
-import { FIXTURES_DIR } from "../../../../support/paths";
 import { context, judge } from "../../../../support/resources";
 import { idempotentSeeds as rule } from "../../../../../policies/pack/rules/recovery/idempotent-seeds";
 import { itJudgesTheAppBuild } from "../../../../support/rule-harness";
+import { konoteApp } from "../../../../support/konote-app";
 
 describe("idempotent-seeds", () => {
   itJudgesTheAppBuild(rule, ["apps/programs/management/commands/seed_data.py:8"]);
 });
 
 describe("RC-3 judges the seeds the deployment runs, by their control flow (issue 14)", () => {
-  const KONOTE = path.join(FIXTURES_DIR, "apps", "konote");
+  const KONOTE = konoteApp();
   const running = (script: string) =>
     appStack(KONOTE, {
       command: ["sh", "-c", `${script} && exec gunicorn config.wsgi:application --bind 0.0.0.0:8000`],
