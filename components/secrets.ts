@@ -39,6 +39,11 @@ export interface AgencySecretsArgs {
    * that applies a new password with the old one (Docker); Azure sets passwords as server admin.
    */
   keepPreviousDatabasePasswords?: boolean;
+  /**
+   * Generate a password for the audit trail's append-only login (`auditWriterPassword`), for a
+   * target whose audit database's own user is a superuser (Docker: docker/password-rotation.ts).
+   */
+  auditWriterLogin?: boolean;
 }
 
 /** The generations alive for one secret: the current one, and the previous one when there is one. */
@@ -88,6 +93,8 @@ export class AgencySecrets extends pulumi.ComponentResource {
   readonly previousAppDatabasePassword?: pulumi.Output<string>;
   /** The audit role's previous password generation, when kept; undefined before the first rotation. */
   readonly previousAuditDatabasePassword?: pulumi.Output<string>;
+  /** The append-only audit login's password (current generation), when requested. */
+  readonly auditWriterPassword?: pulumi.Output<string>;
 
   constructor(name: string, args: AgencySecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything.
@@ -136,6 +143,9 @@ export class AgencySecrets extends pulumi.ComponentResource {
     );
     this.appDatabasePassword = pulumi.secret(password("app", passwordGens.current));
     this.auditDatabasePassword = pulumi.secret(password("audit", passwordGens.current));
+    if (args.auditWriterLogin === true) {
+      this.auditWriterPassword = pulumi.secret(password("audit-writer", passwordGens.current));
+    }
     if (args.keepPreviousDatabasePasswords === true && passwordGens.previous !== undefined) {
       this.previousAppDatabasePassword = pulumi.secret(password("app", passwordGens.previous));
       this.previousAuditDatabasePassword = pulumi.secret(password("audit", passwordGens.previous));
@@ -150,6 +160,7 @@ export class AgencySecrets extends pulumi.ComponentResource {
       auditDatabasePassword: this.auditDatabasePassword,
       previousAppDatabasePassword: this.previousAppDatabasePassword,
       previousAuditDatabasePassword: this.previousAuditDatabasePassword,
+      auditWriterPassword: this.auditWriterPassword,
     });
   }
 }

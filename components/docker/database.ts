@@ -179,9 +179,27 @@ export class AppDatabase extends PostgresDatabase {
   }
 }
 
+/**
+ * The login the app writes the audit trail as: it may read and append, never change, remove or
+ * truncate a row, nor switch the append-only triggers off (docker/password-rotation.ts creates it).
+ * The database's own POSTGRES_USER, a superuser, runs the migrations and the lockdown only.
+ */
+export const AUDIT_WRITER_ROLE = "audit_writer";
+
 /** The audit trail's database (Django's `audit` alias), separate role and credentials (DB-7). */
 export class AuditDatabase extends PostgresDatabase {
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("agency-deploy:docker:AuditDatabase", { database: "audit", host: "audit-db" }, name, args, opts);
+  }
+
+  /** Where the app's append-only login connects: this database as AUDIT_WRITER_ROLE. */
+  get writerEndpoint(): DatabaseEndpoint {
+    return { ...this.endpoint, user: AUDIT_WRITER_ROLE };
+  }
+
+  /** The app's audit connection URL (secret) for the append-only login's password. */
+  writerUrl(password: pulumi.Input<string>): pulumi.Output<string> {
+    const endpoint = this.writerEndpoint;
+    return pulumi.secret(pulumi.output(password).apply((secret) => databaseUrl(endpoint, secret)));
   }
 }

@@ -35,7 +35,7 @@ import {
   PreReleaseBackup,
   SCRIPTS_DIR,
 } from "./backup";
-import { AppDatabase, AuditDatabase } from "./database";
+import { AppDatabase, AUDIT_WRITER_ROLE, AuditDatabase } from "./database";
 import { containerEnvironment } from "./environment";
 import { DatabasePasswordRotation } from "./password-rotation";
 import { JobLedger, JobRecords } from "./job-ledger";
@@ -115,7 +115,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource implements Ag
 
     const secrets = new AgencySecrets(
       `${name}-secrets`,
-      { rotation: settings.rotation, keepPreviousDatabasePasswords: true },
+      { rotation: settings.rotation, keepPreviousDatabasePasswords: true, auditWriterLogin: true },
       { parent: this },
     );
     const image = new AppImage(`${name}-app`, { source }, child);
@@ -145,17 +145,28 @@ export class DockerAgencyInstance extends pulumi.ComponentResource implements Ag
       child,
     );
 
-    const envs = containerEnvironment(settings, {
-      databaseUrl: appDb.url,
-      auditDatabaseUrl: auditDb.url,
-      secretKey: secrets.secretKey,
-      secretKeyFallbacks: secrets.secretKeyFallbacks,
-      fieldEncryptionKey: secrets.fieldEncryptionKey,
-      fieldEncryptionKeyFallbacks: secrets.fieldEncryptionKeyFallbacks,
-    });
+    // The release migrates and locks down the audit database as its owner; the web service writes
+    // the trail as the append-only login, which cannot change rows or switch the triggers off.
+    const auditWriterPassword = secrets.auditWriterPassword!;
+    const appEnvironment = (auditDatabaseUrl: pulumi.Input<string>) =>
+      containerEnvironment(settings, {
+        databaseUrl: appDb.url,
+        auditDatabaseUrl,
+        secretKey: secrets.secretKey,
+        secretKeyFallbacks: secrets.secretKeyFallbacks,
+        fieldEncryptionKey: secrets.fieldEncryptionKey,
+        fieldEncryptionKeyFallbacks: secrets.fieldEncryptionKeyFallbacks,
+      });
+    const releaseEnvs = appEnvironment(auditDb.url);
+    const webEnvs = appEnvironment(auditDb.writerUrl(auditWriterPassword));
 
     // A rotated database password reaches the running servers here, before anything uses it.
     const databasesHealthy = [appDb.container, auditDb.container];
+    const auditOwner = {
+      endpoint: auditDb.endpoint,
+      password: secrets.auditDatabasePassword,
+      previousPassword: secrets.previousAuditDatabasePassword,
+    };
     const rotation = new DatabasePasswordRotation(
       `${name}-password-rotation`,
       {
@@ -167,12 +178,9 @@ export class DockerAgencyInstance extends pulumi.ComponentResource implements Ag
             password: secrets.appDatabasePassword,
             previousPassword: secrets.previousAppDatabasePassword,
           },
-          {
-            endpoint: auditDb.endpoint,
-            password: secrets.auditDatabasePassword,
-            previousPassword: secrets.previousAuditDatabasePassword,
-          },
+          auditOwner,
         ],
+        auditWriter: { owner: auditOwner, role: AUDIT_WRITER_ROLE, password: auditWriterPassword },
         limits: settings.resources.backup,
         timeoutMinutes: settings.timeouts.rotationMinutes,
         ledger,
@@ -225,7 +233,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource implements Ag
       {
         imageId: rotation.after(preRelease ? preRelease.after(image.imageId) : image.imageId),
         steps: settings.release.steps,
-        envs,
+        envs: releaseEnvs,
         networks: [internal.name],
         limits: settings.resources,
         timeoutMinutes: settings.timeouts.releaseMinutes,
@@ -240,7 +248,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource implements Ag
         settings,
         releaseKey: releaseKey(settings, sourceDigest(source)),
         imageId: release.imageId,
-        envs,
+        envs: webEnvs,
         networks: [internal.name, edge.name],
       },
       { ...child, dependsOn: [release.container] },

@@ -22,6 +22,7 @@ import { containerLogging, type ContainerLimits, REPLACE_ON_CHANGES, resourceLim
 import type { JobLedger } from "./job-ledger";
 
 export const ROTATION_SCRIPT = "rotate-password.sh";
+export const AUDIT_WRITER_SCRIPT = "audit-writer-role.sh";
 
 /** One role whose password the job applies. */
 export interface RotatedLogin {
@@ -32,12 +33,23 @@ export interface RotatedLogin {
   previousPassword?: pulumi.Input<string>;
 }
 
+/** The append-only audit login, made by the audit database's owner once its password is current. */
+export interface AuditWriterLogin {
+  /** The owner's login (the audit database's POSTGRES_USER) and the database. */
+  owner: RotatedLogin;
+  role: string;
+  /** The writer's password, current generation (secret). */
+  password: pulumi.Input<string>;
+}
+
 export interface DatabasePasswordRotationArgs {
   /** PostgreSQL major version: the job runs the databases' own image (psql). */
   postgresVersion: number;
   /** The internal database network. */
   network: pulumi.Input<string>;
   logins: RotatedLogin[];
+  /** Create or update the audit trail's append-only login after the passwords are current. */
+  auditWriter?: AuditWriterLogin;
   /** CPU and memory caps (`resources.backup`). */
   limits: ContainerLimits;
   /** How long the rotation may run (`timeouts.rotationMinutes`). */
@@ -76,6 +88,25 @@ export function rotationCommands(endpoints: readonly DatabaseEndpoint[]): string
   });
 }
 
+/**
+ * audit-writer-role.sh as the audit database's owner, logged in with the owner's current password;
+ * both passwords expanded from the env, never written out.
+ */
+export function auditWriterCommand(writer: { owner: DatabaseEndpoint; role: string }): string {
+  const prefix = loginEnvPrefix(writer.owner);
+  return [
+    "env",
+    `PGHOST=${writer.owner.host}`,
+    `PGPORT=${writer.owner.port}`,
+    `PGUSER=${writer.owner.user}`,
+    `PGDATABASE=${writer.owner.database}`,
+    `PGPASSWORD="$${prefix}_PASSWORD"`,
+    `AUDIT_ROLE=${writer.role}`,
+    'AUDIT_ROLE_PASSWORD="$AUDIT_WRITER_PASSWORD"',
+    `${SCRIPTS_DIR}/${AUDIT_WRITER_SCRIPT}`,
+  ].join(" ");
+}
+
 /** Why nothing after the rotation ran, for a rotation job that exited with `exitCode`. */
 export function passwordRotationFailure(name: string, exitCode: number): string | undefined {
   return jobFailure(
@@ -93,9 +124,16 @@ export class DatabasePasswordRotation extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabasePasswordRotationArgs, opts?: pulumi.ComponentResourceOptions) {
     const image = postgresImage(args.postgresVersion);
+    const writer = args.auditWriter;
+    if (writer && !args.logins.includes(writer.owner)) {
+      throw new Error(`${name}: the audit writer's owner must be one of the rotated logins`);
+    }
     const script = bootstrapScript(
-      readScripts([ROTATION_SCRIPT]),
-      rotationCommands(args.logins.map((login) => login.endpoint)),
+      readScripts(writer ? [ROTATION_SCRIPT, AUDIT_WRITER_SCRIPT] : [ROTATION_SCRIPT]),
+      [
+        ...rotationCommands(args.logins.map((login) => login.endpoint)),
+        ...(writer ? [auditWriterCommand({ owner: writer.owner.endpoint, role: writer.role })] : []),
+      ],
     );
     super("agency-deploy:docker:DatabasePasswordRotation", name, {}, opts);
     const pulled = new docker.RemoteImage(
@@ -113,6 +151,7 @@ export class DatabasePasswordRotation extends pulumi.ComponentResource {
       }
       return entries;
     });
+    if (writer) envs.push(pulumi.secret(pulumi.interpolate`AUDIT_WRITER_PASSWORD=${writer.password}`));
     const inputs = {
       // A fixed name (the component's) so the runbook's `docker logs` command stays exact.
       name,

@@ -3,12 +3,10 @@
  * PostgreSQL reruns on the next deploy of the same configuration, without --replace, and then
  * serves; deployed again unchanged, nothing reruns.
  *
- * The proxy and its route switch are left out, and so is a new web container failing its health
- * check beside the old one: the runner puts every container on one shared loopback network (one
- * address each) and points a healthcheck's 127.0.0.1 at the container's own address. A listener
- * bound to 127.0.0.1 itself (Caddy's admin endpoint) is not on that address, and the old web
- * container's gunicorn, bound to 0.0.0.0:8000, answers the new one's healthcheck too. Both need a
- * network namespace per container in the runner; under mocks, job-ledger.test.ts covers them.
+ * Then a release whose new web container never becomes healthy: it starts beside the serving one
+ * (each container has its own network namespace, so both hold port 8000), the update fails with
+ * its logs, the route switch never runs, and the old container keeps serving through the proxy;
+ * the next deploy replaces the failed container, switches the proxy to it and deletes the old one.
  *
  * Each capture of the program is a fresh offline run (no earlier outputs, so no job ledger): every
  * capture mints new attempt labels, as the `up` after a failed one does (job-ledger.ts), and the
@@ -24,6 +22,7 @@ import { captureStack, type StackSpec } from "./support/stack";
 jest.setTimeout(180_000);
 
 const PUBLIC_HOST = "localhost";
+const GRACEFUL = "gunicorn.gracefulTimeout=5";
 
 /** What this machine lacks to run containers for real; in CI the suite fails on it instead of skipping. */
 function missing(): string | undefined {
@@ -75,16 +74,30 @@ describeRealRun("the local stack's releases, run for real", () => {
         `http://${instance.network.resolve(web.name)}:8000/readyz/`,
       ])
     ).status;
-  /** The stack without the proxy and its route switch (see the header). */
-  const capture = async (config: string[] = []): Promise<StackSpec> => {
-    const stack = await captureStack({ config });
-    const proxied = (resource: string) => /-(proxy-server|route-switch-job)$/.test(resource);
-    return { ...stack, containers: stack.containers.filter((c) => !proxied(c.resource)) };
+  /**
+   * A short graceful timeout: gunicorn 26's gthread worker keeps an idle keep-alive connection
+   * (Caddy's) open until the graceful timeout ends, so deleting an old web container takes that long.
+   */
+  const capture = (config = [GRACEFUL]): Promise<StackSpec> => captureStack({ config });
+  const webOf = (stack: StackSpec): StackSpec["containers"][number] => stack.web();
+  /** The upstream the running Caddy routes to, from its admin API on its own loopback. */
+  const upstream = async (): Promise<string> => {
+    const config = await instance
+      .container("local-proxy-server")
+      .exec(["curl", "-sS", "http://127.0.0.1:2019/config/"]);
+    expect(config).toMatchObject({ code: 0 });
+    return [...config.stdout.matchAll(/"dial":"([^"]+)"/g)].map((m) => m[1]).join(",");
   };
-  const webOf = (stack: StackSpec): StackSpec["containers"][number] => {
-    const found = stack.containers.filter((c) => /-web-server-[0-9a-f]{12}$/.test(c.resource));
-    if (found.length !== 1) throw new Error(`expected one web container, found ${found.length}`);
-    return found[0];
+  /** A page through the proxy, as a visitor gets it. */
+  const page = async (): Promise<number> => {
+    const proxy = instance.network.resolve("local-proxy-server");
+    let status = 0;
+    for (let tries = 0; status !== 200 && tries < 20; tries++) {
+      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+      const args = ["-k", "-o", "/dev/null", "--resolve", `${PUBLIC_HOST}:443:${proxy}`];
+      status = (await curl([...args, `https://${PUBLIC_HOST}/`])).status;
+    }
+    return status;
   };
 
   it("a failed release leaves no web service; the next deploy of the same configuration reruns it and serves", async () => {
@@ -117,5 +130,34 @@ describeRealRun("the local stack's releases, run for real", () => {
     // Deployed again unchanged: nothing runs again.
     const again = await instance.deploy(released);
     expect(again.started).toEqual([]);
+  });
+
+  it("a new web container that fails health leaves the old one serving through the proxy; the next deploy switches", async () => {
+    const serving = instance.web();
+    const old = await capture();
+    expect(await upstream()).toBe(`${old.web().name}:8000`);
+    // A new release (a changed setting: a new key, so a new container beside the serving one)
+    // whose web container cannot boot: its settings refuse to load without SECRET_KEY.
+    const next = await capture(["gunicorn.gracefulTimeout=4"]);
+    const web = next.web();
+    expect(web.name).not.toBe(old.web().name);
+    const failed = await instance.deploy(next, { env: { [web.resource]: { SECRET_KEY: undefined } } });
+    expect(failed.failed?.resource).toBe(web.resource);
+    expect(failed.failed?.reason).toContain("SECRET_KEY");
+    expect(failed.started).not.toContain("local-route-switch-job");
+    expect(failed.deleted).toEqual([]);
+    expect(serving.running).toBe(true);
+    expect(await upstream()).toBe(`${old.web().name}:8000`);
+    expect(await page()).toBe(200);
+
+    // The next deploy of the same configuration replaces the failed container, then switches.
+    const healed = await instance.deploy(next);
+    expect(healed.failed).toBeUndefined();
+    expect(healed.started).toEqual(expect.arrayContaining([web.resource, "local-route-switch-job"]));
+    expect(healed.deleted).toEqual([old.web().resource]);
+    expect(serving.running).toBe(false);
+    expect(instance.web().name).toBe(web.name);
+    expect(await upstream()).toBe(`${web.name}:8000`);
+    expect(await page()).toBe(200);
   });
 });

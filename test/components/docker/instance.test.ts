@@ -165,12 +165,15 @@ describe("DockerAgencyInstance", () => {
       expect(envValue(web, "DATABASE_URL")).toMatch(
         /^postgres:\/\/app:[A-Za-z0-9]{32}@app-db:5432\/app\?connect_timeout=10$/,
       );
+      // The append-only login (audit-writer.test.ts), not the audit database's superuser.
       expect(envValue(web, "AUDIT_DATABASE_URL")).toMatch(
-        /^postgres:\/\/audit:.+@audit-db:5432\/audit\?connect_timeout=10$/,
+        /^postgres:\/\/audit_writer:.+@audit-db:5432\/audit\?connect_timeout=10$/,
       );
       expect(envValue(web, "SECRET_KEY")!.length).toBeGreaterThanOrEqual(50);
       expect(envValue(web, "FIELD_ENCRYPTION_KEY")).toMatch(/^[A-Za-z0-9_-]{43}=$/);
-      expect(envOf(container(capture, "release-job"))).toEqual(envOf(web));
+      // The same settings, except the audit login: the release migrates as the database's owner.
+      const withoutAudit = (envs: string[]) => envs.filter((e) => !e.startsWith("AUDIT_DATABASE_URL="));
+      expect(withoutAudit(envOf(container(capture, "release-job")))).toEqual(withoutAudit(envOf(web)));
     });
 
     it("publishes only the proxy's 80 and 443, with Caddy serving the domain over TLS", () => {

@@ -107,7 +107,11 @@ describe("DockerAgencyInstance database password rotation", () => {
     it("gives the job each role's current password as a secret, and no previous one yet", () => {
       const job = c.one(CONTAINER, JOB);
       expect(job.secretPaths).toEqual(["envs"]);
-      expect(envOf(job).map((e) => e.split("=")[0])).toEqual(["APP_DB_PASSWORD", "AUDIT_DB_PASSWORD"]);
+      expect(envOf(job).map((e) => e.split("=")[0])).toEqual([
+        "APP_DB_PASSWORD",
+        "AUDIT_DB_PASSWORD",
+        "AUDIT_WRITER_PASSWORD",
+      ]);
       expect(envValue(job, "APP_DB_PASSWORD")).toBe(
         envValue(c.one(CONTAINER, "riverside-db-server"), "POSTGRES_PASSWORD"),
       );
@@ -138,6 +142,7 @@ describe("DockerAgencyInstance database password rotation", () => {
       "APP_DB_PREVIOUS_PASSWORD",
       "AUDIT_DB_PASSWORD",
       "AUDIT_DB_PREVIOUS_PASSWORD",
+      "AUDIT_WRITER_PASSWORD",
     ]);
     const current = envValue(job, "APP_DB_PASSWORD")!;
     const previous = envValue(job, "APP_DB_PREVIOUS_PASSWORD")!;

@@ -187,6 +187,18 @@ async function runStep(
   }
 }
 
+/** Move a finished build into place, unless another worker's got there first. */
+function settle(built: string, final: string): void {
+  // mkdtemp makes 0700 directories; the image's are 0755.
+  fs.chmodSync(built, 0o755);
+  try {
+    fs.renameSync(built, final);
+  } catch (error) {
+    if (!fs.existsSync(final)) throw error;
+    fs.rmSync(built, { recursive: true, force: true });
+  }
+}
+
 /** Build (or reuse) the app's venv, /app and test site for the context of `build`. */
 export async function buildApp(build: { context: string; dockerfile: string }): Promise<AppBuild> {
   const index = packageIndex();
@@ -201,11 +213,13 @@ export async function buildApp(build: { context: string; dockerfile: string }): 
   const root = cacheRoot();
   const scratch = path.join(root, "scratch");
   fs.mkdirSync(scratch, { recursive: true });
+  // This module's own text is part of the key: a changed build step rebuilds.
   const envKey = digest([
     fs.readFileSync(reqFile, "utf8"),
     fs.readFileSync(devFile, "utf8"),
     ...index.args,
     PYTHON,
+    fs.readFileSync(__filename, "utf8"),
   ]);
   const files = contextFiles(build.context);
   const appKey = digest([
@@ -238,32 +252,31 @@ export async function buildApp(build: { context: string; dockerfile: string }): 
   const link = (paths: string[], site: string) =>
     paths.map((p) => `ln -sfn ${quoteAll([p])} "${site}/$(basename ${quoteAll([p])})"`).join("\n");
 
-  if (!fs.existsSync(path.join(venv, ".complete"))) {
-    fs.rmSync(venv, { recursive: true, force: true });
-    fs.rmSync(testSite, { recursive: true, force: true });
-    fs.mkdirSync(venv, { recursive: true });
-    fs.mkdirSync(testSite, { recursive: true });
+  // Each is built in a directory of its own and renamed into place, so two test workers never
+  // share a half-built one (the paths inside are the image's, wherever the directory is).
+  if (!fs.existsSync(venv)) {
+    const [tmpVenv, tmpSite] = [fs.mkdtempSync(`${venv}.`), fs.mkdtempSync(`${testSite}.`)];
     const script = [
       "set -eu",
       `${PYTHON} -m venv /opt/venv`,
       `/opt/venv/bin/pip install -q ${quoteAll([...index.args, ...runtime.pip])}`,
       'site="$(/opt/venv/bin/python -c "import sysconfig; print(sysconfig.get_paths()[\'purelib\'])")"',
       link(runtime.debian, "$site"),
-      `/opt/venv/bin/pip install -q --no-deps --target /opt/test-site ${quoteAll([...index.args, ...devOnly])}`,
-      `/opt/venv/bin/pip install -q --target /opt/test-site ${quoteAll([...index.args, "iniconfig", "pluggy", "packaging"])}`,
+      `/opt/venv/bin/pip install -q --target /opt/test-site ${quoteAll([...index.args, ...devOnly])}`,
       link(
         dev.debian.filter((p) => !runtime.debian.includes(p)),
         "/opt/test-site",
       ),
     ].join("\n");
-    await runStep(image, script, { "/opt/venv": venv, "/opt/test-site": testSite }, scratch);
-    fs.writeFileSync(path.join(venv, ".complete"), "");
+    await runStep(image, script, { "/opt/venv": tmpVenv, "/opt/test-site": tmpSite }, scratch);
+    settle(tmpSite, testSite);
+    settle(tmpVenv, venv);
   }
-  if (!fs.existsSync(path.join(app, ".complete"))) {
-    fs.rmSync(app, { recursive: true, force: true });
+  if (!fs.existsSync(app)) {
+    const tmpApp = fs.mkdtempSync(`${app}.`);
     for (const file of files) {
-      fs.mkdirSync(path.dirname(path.join(app, file)), { recursive: true });
-      fs.copyFileSync(path.join(build.context, file), path.join(app, file));
+      fs.mkdirSync(path.dirname(path.join(tmpApp, file)), { recursive: true });
+      fs.copyFileSync(path.join(build.context, file), path.join(tmpApp, file));
     }
     const script = [
       "set -eu",
@@ -271,8 +284,8 @@ export async function buildApp(build: { context: string; dockerfile: string }): 
       "python manage.py collectstatic --noinput --settings=config.settings.build >/dev/null",
       "python -m compileall -q /app",
     ].join("\n");
-    await runStep(image, script, { "/opt/venv": venv, "/app": app }, scratch);
-    fs.writeFileSync(path.join(app, ".complete"), "");
+    await runStep(image, script, { "/opt/venv": venv, "/app": tmpApp }, scratch);
+    settle(tmpApp, app);
   }
   return { app, venv, testSite };
 }

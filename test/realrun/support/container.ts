@@ -1,7 +1,7 @@
 /**
  * Runs one captured docker.Container as a process, the way dockerd would, without a Docker engine
  * (podman cannot start containers here): as root, `unshare` gives it private mount, PID and UTS
- * namespaces inside the instance's network namespace, and a root assembled from the image model:
+ * namespaces inside its own network namespace on the instance's bridge (network.ts), and a root assembled from the image model:
  *
  *  - the machine's /usr and /etc read-only (Debian's packages stand in for the image layers), the
  *    image's directories with their owner and mode, its content (the app, the venv) read-only,
@@ -50,6 +50,14 @@ const TMPFS_DEFAULTS = ["rw", "noexec", "nosuid", "nodev"];
 /** The machine's top-level entries that stand in for the image's system files. */
 const SYSTEM_ENTRIES = ["usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32"];
 const READY = "agency-realrun: container started";
+/** A stand-in for tini (not on this machine): forwards TERM and INT to the command, exits with its status. */
+const INIT = [
+  "trap 'kill -TERM \"$child\" 2>/dev/null' TERM",
+  "trap 'kill -INT \"$child\" 2>/dev/null' INT",
+  '"$@" &',
+  "child=$!",
+  'while :; do wait "$child"; status=$?; kill -0 "$child" 2>/dev/null || exit "$status"; done',
+].join("\n");
 
 export interface ExecResult {
   code: number;
@@ -71,6 +79,10 @@ export interface RunOptions {
   command?: string[];
   /** More read-only content (e.g. the app's tests, which the image leaves out). */
   extraContent?: { source: string; target: string }[];
+  /** Replaces the working directory (as `docker run -w`). */
+  workdir?: string;
+  /** `network_mode: container:<name>`: the named container's network namespace, not one of its own. */
+  joinNetworkOf?: string;
 }
 
 /** Docker's merge: the container's options win over the defaults they contradict. */
@@ -124,6 +136,8 @@ export function containerArgv(inputs: ContainerSpec["inputs"], image: ImageModel
 export class Container {
   readonly id = crypto.randomBytes(32).toString("hex");
   readonly address: string;
+  /** The container whose network namespace this one runs in: itself, or its `container:` target. */
+  private readonly networkOf: string;
   readonly env: Record<string, string>;
   readonly argv: string[];
   readonly workdir: string;
@@ -139,10 +153,14 @@ export class Container {
   constructor(readonly options: RunOptions) {
     const { spec, image, network } = options;
     const inputs = spec.inputs;
-    this.address = network.address(
-      spec.name,
-      (inputs.networksAdvanced ?? []).flatMap((n) => n.aliases ?? []),
-    );
+    this.networkOf = options.joinNetworkOf ?? spec.name;
+    this.address =
+      options.joinNetworkOf !== undefined
+        ? network.resolve(options.joinNetworkOf)
+        : network.address(
+            spec.name,
+            (inputs.networksAdvanced ?? []).flatMap((n) => n.aliases ?? []),
+          );
     this.user = identity(inputs.user ?? image.user, image);
     const env: Record<string, string> = { ...image.env, ...parseEnv(inputs.envs ?? []) };
     for (const [name, value] of Object.entries(options.env ?? {})) {
@@ -154,13 +172,14 @@ export class Container {
     this.env = env;
     this.argv = options.command ?? containerArgv(inputs, image);
     if (this.argv.length === 0) throw new Error(`${spec.name}: no command to run`);
-    this.workdir = inputs.workingDir ?? image.workdir;
+    this.workdir = options.workdir ?? inputs.workingDir ?? image.workdir;
 
     const script = this.setupScript();
+    const enter = network.enterContainer(this.networkOf);
     this.process = spawn(
-      network.enter[0],
+      enter[0],
       [
-        ...network.enter.slice(1),
+        ...enter.slice(1),
         "unshare",
         "--mount",
         "--pid",
@@ -261,9 +280,8 @@ export class Container {
   async checkHealth(): Promise<ExecResult> {
     const tests = this.options.spec.inputs.healthcheck?.tests;
     if (tests === undefined || tests[0] === "NONE") throw new Error(`${this.name} has no healthcheck`);
-    // 127.0.0.1 in a container is the container itself; here that is its own address.
-    const own = (word: string) => word.replace(/\b127\.0\.0\.1\b/g, this.address);
-    const argv = tests[0] === "CMD-SHELL" ? ["/bin/sh", "-c", own(tests[1])] : tests.slice(1).map(own);
+    // Run as written: 127.0.0.1 is the container's own loopback (network.ts).
+    const argv = tests[0] === "CMD-SHELL" ? ["/bin/sh", "-c", tests[1]] : tests.slice(1);
     return this.exec(argv, 10_000);
   }
 
@@ -302,6 +320,16 @@ export class Container {
     return code;
   }
 
+  /** `docker kill`: SIGKILL, for tearing an instance down. */
+  async kill(): Promise<number> {
+    if (this.running) this.process.kill("SIGKILL");
+    // Nothing of a killed container may keep the test process alive.
+    this.process.stdout?.destroy();
+    this.process.stderr?.destroy();
+    this.process.unref();
+    return this.exited;
+  }
+
   /** The shell script that assembles the root and execs the container's command (run as root). */
   private setupScript(): string {
     const { spec, image, network, volumesDir, scratchDir } = this.options;
@@ -311,10 +339,10 @@ export class Container {
     const files: Record<string, string> = {
       passwd: image.users.map((u) => `${u.name}:x:${u.uid}:${u.gid}::${u.home}:${u.shell}`).join("\n") + "\n",
       group: image.users.map((u) => `${u.name}:x:${u.gid}:`).join("\n") + "\n",
-      hosts: network.hostsFile(this.id.slice(0, 12), this.address),
       hostname: `${this.id.slice(0, 12)}\n`,
     };
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(etc, name), text);
+    network.writeHostsFile(path.join(etc, "hosts"), this.id.slice(0, 12), this.address);
 
     const q = (...words: string[]) => quote(words);
     const at = (p: string) => q(path.join(root, p));
@@ -333,7 +361,7 @@ export class Container {
         readOnlyBind(host, entry);
       }
     }
-    for (const name of Object.keys(files)) {
+    for (const name of [...Object.keys(files), "hosts"]) {
       lines.push(`[ -e ${at(`etc/${name}`)} ] || exit 90`);
       lines.push(q("mount", "--bind", path.join(etc, name), path.join(root, "etc", name)));
     }
@@ -415,8 +443,10 @@ export class Container {
         ? ["--no-new-privs"]
         : []),
     ];
+    // `init: true`: dockerd's init (tini) is PID 1 and forwards the stop signal to the command.
+    const init = inputs.init === true ? ["/bin/sh", "-c", INIT, "docker-init"] : [];
     lines.push(
-      `exec ${q("/usr/sbin/chroot", root, ...setpriv, "--", "/usr/bin/env", `--chdir=${this.workdir}`, "--", ...this.argv)}`,
+      `exec ${q("/usr/sbin/chroot", root, ...setpriv, "--", "/usr/bin/env", `--chdir=${this.workdir}`, "--", ...init, ...this.argv)}`,
     );
     return lines.join("\n");
   }

@@ -6,28 +6,39 @@
  *
  * A later `deploy` of a new capture (a rotated password, a new mode) replaces only the
  * containers whose inputs changed, honouring `ignoreChanges`, as the engine's diff does;
- * `rerun` replaces the one-shot jobs too, as a new image digest does.
+ * `rerun` replaces the one-shot jobs too, as a new image digest does. A container whose create
+ * failed (never healthy) is replaced by the next deploy, as the engine replaces a resource left
+ * with an initialization error under `replaceOnChanges: ["*"]` (web.ts). A deploy that succeeds then
+ * deletes the containers the new capture no longer registers (the previous release's web
+ * container), after everything else, as the engine deletes unregistered resources last; a failed
+ * one deletes nothing. `networkMode: container:<id>` runs a container in the network namespace of
+ * the container with that id (the route switch in the proxy's).
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { AppBuild } from "./app-build";
-import { Container, type ExecResult } from "./container";
+import { Container, type ExecResult, type RunOptions } from "./container";
 import { appImage, caddyImageModel, postgresBindir, postgresImageModel, type ImageModel } from "./images";
 import { InstanceNetwork } from "./network";
 import type { ContainerSpec, StackSpec } from "./stack";
+import { WEB_LABEL } from "../../../components/docker/web";
 
 export interface DeployOptions {
   /** Test inputs over a container's env, by logical-name suffix (e.g. "-release-job"). */
   env?: Record<string, Record<string, string | undefined>>;
   /** Replace the one-shot jobs even when their inputs did not change (a new image). */
   rerun?: boolean;
+  /** Deploy only the containers whose logical names end with one of these (e.g. the databases). */
+  only?: string[];
 }
 
 export interface DeployResult {
   /** Logical names of the containers this deploy started, in start order. */
   started: string[];
+  /** Logical names of the containers it deleted, no longer registered (a previous release's web). */
+  deleted: string[];
   /** Exit codes of the one-shot jobs that ran. */
   exitCodes: Record<string, number>;
   /** The container that failed the deployment (non-zero job, or never healthy), if any. */
@@ -49,6 +60,8 @@ export class Instance {
   private readonly scratchDir = path.join(this.dir, "scratch");
   private readonly current = new Map<string, { spec: ContainerSpec; container: Container }>();
   private readonly everStarted: Container[] = [];
+  /** Resources whose last create failed (a `wait` never healthy): the engine replaces them next. */
+  private readonly initFailed = new Set<string>();
 
   constructor(private readonly app: AppBuild) {
     fs.mkdirSync(this.volumesDir);
@@ -72,7 +85,7 @@ export class Instance {
   start(
     spec: ContainerSpec,
     stack: StackSpec,
-    extra: Partial<Pick<ConstructorParameters<typeof Container>[0], "env" | "command" | "extraContent">> = {},
+    extra: Partial<Pick<RunOptions, "env" | "command" | "extraContent" | "workdir">> = {},
   ): Container {
     const container = new Container({
       spec,
@@ -80,10 +93,32 @@ export class Instance {
       network: this.network,
       volumesDir: this.volumesDir,
       scratchDir: this.scratchDir,
+      joinNetworkOf: this.joinedContainer(spec, stack),
       ...extra,
     });
     this.everStarted.push(container);
     return container;
+  }
+
+  /** The container name whose network a `networkMode: container:<id>` spec joins. */
+  private joinedContainer(spec: ContainerSpec, stack: StackSpec): string | undefined {
+    if (!spec.inputs.networkMode?.startsWith("container:")) return undefined;
+    const target = stack.containers.find((c) => c.resource === spec.networkOf);
+    if (target === undefined)
+      throw new Error(`${spec.resource}: no container for networkMode ${spec.inputs.networkMode}`);
+    return target.name;
+  }
+
+  /** The current web container: the one carrying the web label (its name changes every release). */
+  web(): Container {
+    const found = [...this.current.values()].filter(({ spec }) =>
+      (spec.inputs.labels ?? []).some((l) => l.label === WEB_LABEL),
+    );
+    if (found.length !== 1)
+      throw new Error(
+        `expected one current web container, have ${found.map((f) => f.spec.resource).join(", ")}`,
+      );
+    return found[0].container;
   }
 
   /** The current container of a resource: by logical name, else by a unique logical-name suffix. */
@@ -105,14 +140,16 @@ export class Instance {
         (spec.inputs.networksAdvanced ?? []).flatMap((n) => n.aliases ?? []),
       );
     }
-    const result: DeployResult = { started: [], exitCodes: {} };
+    const result: DeployResult = { started: [], exitCodes: {}, deleted: [] };
     const done = new Map<string, Promise<void>>();
     const run = async (spec: ContainerSpec): Promise<void> => {
       await Promise.all(spec.dependsOn.map((dep) => done.get(dep)));
       if (result.failed) return;
+      if (options.only && !options.only.some((suffix) => spec.resource.endsWith(suffix))) return;
       const previous = this.current.get(spec.resource);
       const oneShot = spec.inputs.attach === true;
-      if (previous && sameInputs(previous.spec, spec) && !(oneShot && options.rerun)) return;
+      const retry = this.initFailed.delete(spec.resource);
+      if (previous && sameInputs(previous.spec, spec) && !(oneShot && options.rerun) && !retry) return;
       if (previous) await previous.container.stop();
       const env = Object.entries(options.env ?? {}).find(([suffix]) => spec.resource.endsWith(suffix))?.[1];
       const container = this.start(spec, stack, { env });
@@ -127,12 +164,42 @@ export class Instance {
           await container.waitHealthy(60_000);
         }
       } catch (error) {
+        this.initFailed.add(spec.resource);
         result.failed ??= { resource: spec.resource, reason: (error as Error).message };
       }
     };
     for (const spec of stack.containers) done.set(spec.resource, run(spec));
     await Promise.all(done.values());
+    if (result.failed === undefined) {
+      const registered = new Set(stack.containers.map((spec) => spec.resource));
+      for (const [resource, { container }] of [...this.current.entries()]) {
+        if (registered.has(resource)) continue;
+        await container.stop();
+        this.current.delete(resource);
+        result.deleted.push(resource);
+      }
+    }
     return result;
+  }
+
+  /** `docker stop` of a resource's current container. */
+  async stop(resource: string): Promise<number> {
+    return this.container(resource).stop();
+  }
+
+  /**
+   * `docker start` of a stopped container: its spec again, with its volumes (the rest of its
+   * writable layer is not kept), waited for until healthy when it has a healthcheck.
+   */
+  async startAgain(resource: string, stack: StackSpec): Promise<Container> {
+    const entry = [...this.current.entries()].find(([name]) => name === resource || name.endsWith(resource));
+    if (!entry) throw new Error(`no container ${resource}`);
+    const [name, { spec, container: old }] = entry;
+    if (old.running) throw new Error(`${name} is still running`);
+    const container = this.start(spec, stack);
+    this.current.set(name, { spec, container });
+    if (spec.inputs.healthcheck) await container.waitHealthy(60_000);
+    return container;
   }
 
   /** Run a command of this machine inside the instance's network (psql, curl), as root. */
@@ -180,9 +247,10 @@ export class Instance {
     );
   }
 
-  /** Stop every container (reverse start order) and remove the network and all state. */
+  /** Kill every container and remove the network and all state. */
   async destroy(): Promise<void> {
-    for (const container of [...this.everStarted].reverse()) await container.stop().catch(() => undefined);
+    const killed = Promise.all(this.everStarted.map((container) => container.kill()));
+    await Promise.race([killed, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     this.network.destroy();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

@@ -27,6 +27,8 @@ export interface ContainerInputs {
   tmpfs?: Record<string, string>;
   volumes?: { volumeName?: string; hostPath?: string; containerPath: string; readOnly?: boolean }[];
   networksAdvanced?: { name: string; aliases?: string[] }[];
+  /** `container:<id>` joins another container's network namespace. */
+  networkMode?: string;
   healthcheck?: {
     tests: string[];
     interval?: string;
@@ -58,6 +60,8 @@ export interface ContainerSpec {
   /** Inputs whose changes do not replace it (`ignoreChanges`). */
   ignoreChanges: string[];
   deleteBeforeReplace: boolean;
+  /** `networkMode: container:<id>`: the logical name of the container whose id that is. */
+  networkOf?: string;
 }
 
 export interface StackSpec {
@@ -65,8 +69,10 @@ export interface StackSpec {
   containers: ContainerSpec[];
   /** The docker.Image build of the app (context and Dockerfile, absolute). */
   appBuild: { context: string; dockerfile: string };
-  /** The container whose logical name ends with `suffix` (e.g. "-web-server"); throws otherwise. */
+  /** The container whose logical name ends with `suffix` (e.g. "-release-job"); throws otherwise. */
   container(suffix: string): ContainerSpec;
+  /** This release's web container (`<agency>-web-server-<release key>`, web.ts). */
+  web(): ContainerSpec;
 }
 
 export interface CaptureOptions {
@@ -102,6 +108,8 @@ export function stackSpec(stack: string, registrations: readonly Registration[])
       dependsOn: [...new Set(deps.flatMap((urn) => (byUrn.has(urn) ? [byUrn.get(urn)!] : [])))],
       ignoreChanges: r.options.ignoreChanges,
       deleteBeforeReplace: r.options.deleteBeforeReplace === true,
+      // The id is an output of the container it names: the dependency recorded for the input.
+      networkOf: (r.propertyDependencies.networkMode ?? []).flatMap((urn) => byUrn.get(urn) ?? [])[0],
     };
   });
   const image = registrations.find((r) => r.type === IMAGE);
@@ -118,6 +126,11 @@ export function stackSpec(stack: string, registrations: readonly Registration[])
           `expected one container *${suffix}, found ${specs.map((c) => c.resource).join(", ")}`,
         );
       }
+      return found[0];
+    },
+    web() {
+      const found = specs.filter((c) => /-web-server-[0-9a-f]{12}$/.test(c.resource));
+      if (found.length !== 1) throw new Error(`expected one web container, found ${found.length}`);
       return found[0];
     },
   };
