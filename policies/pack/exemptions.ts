@@ -16,7 +16,7 @@
  */
 import * as fs from "fs";
 import picomatch from "picomatch";
-import { z } from "zod";
+import type { z as Zod } from "zod";
 import type { Mode } from "../mode";
 import { CHECKLIST } from "./checklist";
 
@@ -54,22 +54,38 @@ function isIsoDate(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
-const entrySchema = z
-  .object({
-    id: z.string().refine((id) => CHECKLIST_IDS.includes(id), {
-      message: "must be a checklist id (e.g. CS-1)",
-    }),
-    resource: z.string().min(1, "must not be empty").optional(),
-    file: z.string().min(1, "must not be empty").optional(),
-    reason: z.string().trim().min(1, "must say why the finding is accepted"),
-    expires: z.string().refine(isIsoDate, { message: "must be a date as YYYY-MM-DD" }).optional(),
-  })
-  .strict()
-  .refine((e) => (e.resource === undefined) !== (e.file === undefined), {
-    message: "must have exactly one of `resource` (a resource name or URN glob) or `file` (a file:line glob)",
-  });
+/**
+ * The schema of one entry, built on first use: zod costs the pack ~35 ms of start-up (measured by
+ * `npm run bench`), and most stacks declare no exemptions.
+ */
+let entrySchemaCache: ReturnType<typeof buildEntrySchema> | undefined;
 
-function issueText(key: string, issue: z.core.$ZodIssue): string {
+function entrySchema(): ReturnType<typeof buildEntrySchema> {
+  entrySchemaCache ??= buildEntrySchema();
+  return entrySchemaCache;
+}
+
+function buildEntrySchema() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see entrySchema
+  const { z } = require("zod") as typeof import("zod");
+  return z
+    .object({
+      id: z.string().refine((id) => CHECKLIST_IDS.includes(id), {
+        message: "must be a checklist id (e.g. CS-1)",
+      }),
+      resource: z.string().min(1, "must not be empty").optional(),
+      file: z.string().min(1, "must not be empty").optional(),
+      reason: z.string().trim().min(1, "must say why the finding is accepted"),
+      expires: z.string().refine(isIsoDate, { message: "must be a date as YYYY-MM-DD" }).optional(),
+    })
+    .strict()
+    .refine((e) => (e.resource === undefined) !== (e.file === undefined), {
+      message:
+        "must have exactly one of `resource` (a resource name or URN glob) or `file` (a file:line glob)",
+    });
+}
+
+function issueText(key: string, issue: Zod.core.$ZodIssue): string {
   let where = key;
   for (const part of issue.path) where += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
   if (issue.code === "invalid_type" && issue.input === undefined) return `${where} is required`;
@@ -94,7 +110,7 @@ export function parseExemptions(raw: unknown, key: string, impliedId?: string): 
       impliedId !== undefined && typeof entry === "object" && entry !== null && !("id" in entry)
         ? { ...entry, id: impliedId }
         : entry;
-    const result = entrySchema.safeParse(withId, { reportInput: true });
+    const result = entrySchema().safeParse(withId, { reportInput: true });
     if (!result.success) {
       problems.push(...result.error.issues.map((issue) => issueText(`${key}[${index}]`, issue)));
       return;
