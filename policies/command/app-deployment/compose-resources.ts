@@ -35,6 +35,7 @@ import {
   STACK_TYPE,
   stackUrn,
   type ProgramRun,
+  defaultResourceOptions,
   type Registration,
   type WireObject,
 } from "../offline/registration";
@@ -394,7 +395,7 @@ export function composeProjectName(project: ComposeProject): string {
   return base === "" ? "app" : base;
 }
 
-interface RegistrationSpec {
+export interface RegistrationSpec {
   urn: string;
   type: string;
   name: string;
@@ -406,7 +407,8 @@ interface RegistrationSpec {
   protect?: boolean;
 }
 
-function registration(spec: RegistrationSpec): Registration {
+/** A resource the command translated from the app's own deployment files, registered as the SDK would. */
+export function registration(spec: RegistrationSpec): Registration {
   const custom = spec.custom ?? true;
   return {
     urn: spec.urn,
@@ -419,16 +421,7 @@ function registration(spec: RegistrationSpec): Registration {
     provider: "",
     version: custom ? DOCKER_VERSION : "",
     inputs: spec.inputs ?? {},
-    options: {
-      protect: spec.protect ?? false,
-      ignoreChanges: [],
-      additionalSecretOutputs: [],
-      aliases: [],
-      customTimeouts: { create: 0, update: 0, delete: 0 },
-      retainOnDelete: false,
-      deletedWith: "",
-      replaceOnChanges: [],
-    },
+    options: { ...defaultResourceOptions(), protect: spec.protect ?? false },
     id: custom ? UNKNOWN : "",
   };
 }

@@ -10,7 +10,7 @@
 import * as path from "path";
 import type { Discovery } from "./discovery";
 import type { ComposeResources, SourceMap } from "./compose-resources";
-import { TYPES } from "./compose-resources";
+import { registration, TYPES } from "./compose-resources";
 import { STACK_TYPE, stackUrn, type Registration, type WireObject } from "../offline/registration";
 import type { PlatformFile } from "./platform-files";
 import { UNKNOWN } from "../../protocol";
@@ -114,27 +114,5 @@ function base(
   inputs: WireObject,
   custom = true,
 ): Registration {
-  return {
-    urn,
-    type,
-    name,
-    custom,
-    parent,
-    dependencies: [],
-    propertyDependencies: {},
-    provider: "",
-    version: custom ? "4.8.0" : "",
-    inputs,
-    options: {
-      protect: false,
-      ignoreChanges: [],
-      additionalSecretOutputs: [],
-      aliases: [],
-      customTimeouts: { create: 0, update: 0, delete: 0 },
-      retainOnDelete: false,
-      deletedWith: "",
-      replaceOnChanges: [],
-    },
-    id: custom ? UNKNOWN : "",
-  };
+  return registration({ urn, type, name, parent, inputs, custom });
 }

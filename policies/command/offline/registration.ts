@@ -32,6 +32,20 @@ export interface ResourceOptions {
   replaceOnChanges: string[];
 }
 
+/** The options of a resource registered with none set, as the engine records them. */
+export function defaultResourceOptions(): ResourceOptions {
+  return {
+    protect: false,
+    ignoreChanges: [],
+    additionalSecretOutputs: [],
+    aliases: [],
+    customTimeouts: { create: 0, update: 0, delete: 0 },
+    retainOnDelete: false,
+    deletedWith: "",
+    replaceOnChanges: [],
+  };
+}
+
 /** One `RegisterResource` request, captured in full, plus the mocked engine's answer. */
 export interface Registration {
   urn: string;

@@ -1,5 +1,5 @@
 import { UNKNOWN } from "../../protocol";
-import type { ProgramRun, Registration, WireObject } from "./registration";
+import { defaultResourceOptions, type ProgramRun, type Registration, type WireObject } from "./registration";
 
 /** A provider as analyzers see it (AnalyzerProviderResource). */
 export interface ProviderInfo {
@@ -38,19 +38,6 @@ function packageConfig(pkg: string, config: Record<string, string>, version: str
   return inputs;
 }
 
-function emptyOptions(): Registration["options"] {
-  return {
-    protect: false,
-    ignoreChanges: [],
-    additionalSecretOutputs: [],
-    aliases: [],
-    customTimeouts: { create: 0, update: 0, delete: 0 },
-    retainOnDelete: false,
-    deletedWith: "",
-    replaceOnChanges: [],
-  };
-}
-
 /**
  * The deployment's resources in the order the engine steps through them: the program's
  * registrations, with each default provider inserted before the first resource that needs it.
@@ -87,7 +74,7 @@ export function engineResources(run: ProgramRun, config: Record<string, string>)
               provider: "",
               version: registration.version,
               inputs: provider.properties,
-              options: emptyOptions(),
+              options: defaultResourceOptions(),
               // A provider the preview has not created yet has an unknown id.
               id: UNKNOWN,
             },
