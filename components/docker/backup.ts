@@ -27,9 +27,17 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { InstanceSettings } from "../config";
 import { POSTGRES_IMAGE_USER, postgresDataPath, postgresImage } from "./database";
-import { after, exitGate, jobFailure, jobTimeouts, ONE_SHOT_JOB } from "./gate";
-import { containerLogging, type ContainerLimits, REPLACE_ON_CHANGES, resourceLimits } from "./hardening";
+import { after, jobFailure } from "./gate";
+import {
+  containerLogging,
+  type ContainerLimits,
+  hardenedRuntime,
+  REPLACE_ON_CHANGES,
+  resourceLimits,
+  TMP_TMPFS,
+} from "./hardening";
 import type { JobLedger } from "./job-ledger";
+import { oneShotJob } from "./one-shot-job";
 
 /** Where backups live inside the backup containers: the postgres image's data directory (see above). */
 export function backupDirectory(postgresVersion: number): string {
@@ -99,24 +107,20 @@ export function scriptsTmpfsOptions(): string {
   return `rw,exec,nosuid,nodev,size=1m,mode=0700,uid=${uid},gid=${gid}`;
 }
 
+/** The job's writable mounts: an exec-able tmpfs for the scripts owned by the job user, a noexec /tmp. */
+export function backupTmpfs(): Record<string, string> {
+  return { [SCRIPTS_DIR]: scriptsTmpfsOptions(), ...TMP_TMPFS };
+}
+
 /**
- * The postgres image's unprivileged user, a read-only root, an exec-able tmpfs for the scripts
- * owned by that user, a noexec one for /tmp, no capabilities, no privilege gain.
+ * The postgres image's unprivileged user, a read-only root, backupTmpfs(), no capabilities, no
+ * privilege gain.
  */
 export function backupRuntime(): Pick<
   docker.ContainerArgs,
   "readOnly" | "tmpfs" | "capabilities" | "securityOpts" | "user"
 > {
-  return {
-    user: POSTGRES_IMAGE_USER,
-    readOnly: true,
-    tmpfs: {
-      [SCRIPTS_DIR]: scriptsTmpfsOptions(),
-      "/tmp": "rw,noexec,nosuid,nodev,size=64m",
-    },
-    capabilities: { drops: ["ALL"] },
-    securityOpts: ["no-new-privileges:true"],
-  };
+  return { user: POSTGRES_IMAGE_USER, ...hardenedRuntime(backupTmpfs()) };
 }
 
 /** Whether a backup runs before every release: configured, else on in production only. */
@@ -293,39 +297,33 @@ export class PreReleaseBackup extends pulumi.ComponentResource {
       { name: image, keepLocally: true },
       { parent: this },
     );
-    const inputs = {
+    const job = oneShotJob(
       name,
-      image: pulled.name,
-      entrypoints: ["/bin/sh", "-c"],
-      command: [script],
-      envs: backupEnvironment(args, { BACKUP_LABEL: "pre-release" }),
-      networksAdvanced: [{ name: args.network }],
-      volumes: [args.storage],
-      ...ONE_SHOT_JOB,
-      ...backupRuntime(),
-      ...resourceLimits(args.limits),
-      ...containerLogging(),
-    };
-    const releaseLabels = [
-      { label: "agency-deploy.release-image", value: args.releaseImageId },
-      { label: "agency-deploy.release-steps", value: stepsDigest },
-    ];
-    const attempt = args.ledger?.labels(PRE_RELEASE_BACKUP_JOB, inputs, releaseLabels);
-    this.container = new docker.Container(
-      `${name}-job`,
-      { ...inputs, labels: attempt?.labels ?? releaseLabels },
       {
-        parent: this,
-        dependsOn: opts?.dependsOn,
-        additionalSecretOutputs: ["containerLogs"],
-        deleteBeforeReplace: true,
-        customTimeouts: jobTimeouts(args.timeoutMinutes),
-        replaceOnChanges: REPLACE_ON_CHANGES,
+        job: PRE_RELEASE_BACKUP_JOB,
+        name,
+        image: pulled.name,
+        script,
+        envs: backupEnvironment(args, { BACKUP_LABEL: "pre-release" }),
+        user: POSTGRES_IMAGE_USER,
+        tmpfs: backupTmpfs(),
+        networks: [args.network],
+        volumes: [args.storage],
+        labels: [
+          { label: "agency-deploy.release-image", value: args.releaseImageId },
+          { label: "agency-deploy.release-steps", value: stepsDigest },
+        ],
+        limits: args.limits,
+        timeoutMinutes: args.timeoutMinutes,
+        ledger: args.ledger,
+        secretLogs: true,
+        failure: (exitCode) => preReleaseBackupFailure(name, exitCode),
       },
+      { parent: this, dependsOn: opts?.dependsOn },
     );
-    this.exitCode = this.container.exitCode;
-    this.succeeded = exitGate(this.exitCode, (exitCode) => preReleaseBackupFailure(name, exitCode));
-    attempt?.record(this.succeeded);
+    this.container = job.container;
+    this.exitCode = job.exitCode;
+    this.succeeded = job.succeeded;
     this.registerOutputs({ exitCode: this.exitCode });
   }
 

@@ -10,14 +10,16 @@ export function containerLogging(): Pick<docker.ContainerArgs, "logDriver" | "lo
   return { logDriver: "json-file", logOpts: { "max-size": "10m", "max-file": "5" } };
 }
 
-/** Read-only root filesystem with a small writable /tmp, all capabilities dropped, no setuid gains. */
-export function hardenedRuntime(): Pick<
-  docker.ContainerArgs,
-  "readOnly" | "tmpfs" | "capabilities" | "securityOpts"
-> {
+/** The writable /tmp of a read-only root: small, and nothing on it runs. */
+export const TMP_TMPFS: Readonly<Record<string, string>> = { "/tmp": "rw,noexec,nosuid,nodev,size=64m" };
+
+/** Read-only root filesystem with only `tmpfs` writable, all capabilities dropped, no setuid gains. */
+export function hardenedRuntime(
+  tmpfs: Readonly<Record<string, string>> = TMP_TMPFS,
+): Pick<docker.ContainerArgs, "readOnly" | "tmpfs" | "capabilities" | "securityOpts"> {
   return {
     readOnly: true,
-    tmpfs: { "/tmp": "rw,noexec,nosuid,nodev,size=64m" },
+    tmpfs: { ...tmpfs },
     capabilities: { drops: ["ALL"] },
     securityOpts: ["no-new-privileges:true"],
   };

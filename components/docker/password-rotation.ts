@@ -15,11 +15,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import { backupRuntime, bootstrapScript, readScripts, SCRIPTS_DIR } from "./backup";
-import { type DatabaseEndpoint, postgresImage } from "./database";
-import { after, exitGate, jobFailure, jobTimeouts, ONE_SHOT_JOB } from "./gate";
-import { containerLogging, type ContainerLimits, REPLACE_ON_CHANGES, resourceLimits } from "./hardening";
+import { backupTmpfs, bootstrapScript, readScripts, SCRIPTS_DIR } from "./backup";
+import { type DatabaseEndpoint, POSTGRES_IMAGE_USER, postgresImage } from "./database";
+import { after, jobFailure } from "./gate";
+import type { ContainerLimits } from "./hardening";
 import type { JobLedger } from "./job-ledger";
+import { oneShotJob } from "./one-shot-job";
 
 export const ROTATION_SCRIPT = "rotate-password.sh";
 export const AUDIT_WRITER_SCRIPT = "audit-writer-role.sh";
@@ -152,36 +153,29 @@ export class DatabasePasswordRotation extends pulumi.ComponentResource {
       return entries;
     });
     if (writer) envs.push(pulumi.secret(pulumi.interpolate`AUDIT_WRITER_PASSWORD=${writer.password}`));
-    const inputs = {
-      // A fixed name (the component's) so the runbook's `docker logs` command stays exact.
+    const job = oneShotJob(
       name,
-      image: pulled.name,
-      entrypoints: ["/bin/sh", "-c"],
-      command: [script],
-      envs,
-      networksAdvanced: [{ name: args.network }],
-      ...ONE_SHOT_JOB,
-      ...backupRuntime(),
-      ...resourceLimits(args.limits),
-      ...containerLogging(),
-    };
-    const attempt = args.ledger?.labels(PASSWORD_ROTATION_JOB, inputs);
-    this.container = new docker.Container(
-      `${name}-job`,
-      { ...inputs, labels: attempt?.labels },
-      // dependsOn does not flow from a component to its children: forward it (healthy databases).
-      // A fixed name cannot exist twice: replace by deleting first.
       {
-        parent: this,
-        dependsOn: opts?.dependsOn,
-        deleteBeforeReplace: true,
-        customTimeouts: jobTimeouts(args.timeoutMinutes),
-        replaceOnChanges: REPLACE_ON_CHANGES,
+        job: PASSWORD_ROTATION_JOB,
+        // A fixed name (the component's) so the runbook's `docker logs` command stays exact.
+        name,
+        image: pulled.name,
+        script,
+        envs,
+        user: POSTGRES_IMAGE_USER,
+        tmpfs: backupTmpfs(),
+        networks: [args.network],
+        limits: args.limits,
+        timeoutMinutes: args.timeoutMinutes,
+        ledger: args.ledger,
+        failure: (exitCode) => passwordRotationFailure(name, exitCode),
       },
+      // dependsOn: the healthy databases.
+      { parent: this, dependsOn: opts?.dependsOn },
     );
-    this.exitCode = this.container.exitCode;
-    this.succeeded = exitGate(this.exitCode, (exitCode) => passwordRotationFailure(name, exitCode));
-    attempt?.record(this.succeeded);
+    this.container = job.container;
+    this.exitCode = job.exitCode;
+    this.succeeded = job.succeeded;
     this.registerOutputs({ exitCode: this.exitCode });
   }
 

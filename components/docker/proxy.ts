@@ -14,9 +14,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import { after, exitGate, jobFailure, jobTimeouts, ONE_SHOT_JOB } from "./gate";
+import { after, jobFailure } from "./gate";
 import { containerLogging, type ContainerLimits, REPLACE_ON_CHANGES, resourceLimits } from "./hardening";
 import type { JobLedger } from "./job-ledger";
+import { oneShotJob } from "./one-shot-job";
 
 /** Pinned Caddy image; bump deliberately. */
 export const CADDY_IMAGE = "caddy:2.10.2-alpine";
@@ -178,39 +179,28 @@ export class RouteSwitch extends pulumi.ComponentResource {
 
   constructor(name: string, args: RouteSwitchArgs, opts?: pulumi.ComponentResourceOptions) {
     super("agency-deploy:docker:RouteSwitch", name, {}, opts);
-    const inputs = {
+    const job = oneShotJob(
       name,
-      image: args.proxy.image,
-      entrypoints: ["/bin/sh", "-c"],
-      command: [ROUTE_SWITCH_COMMAND],
-      envs: [`CADDYFILE=${caddyfile(args.site)}`],
-      networkMode: pulumi.interpolate`container:${args.proxy.container.id}`,
-      // Unprivileged: `caddy reload` only reads the file it writes to /tmp and makes one HTTP call.
-      user: "65534:65534",
-      readOnly: true,
-      tmpfs: { "/tmp": "rw,noexec,nosuid,nodev,size=1m" },
-      capabilities: { drops: ["ALL"] },
-      securityOpts: ["no-new-privileges:true"],
-      ...ONE_SHOT_JOB,
-      ...resourceLimits(args.limits),
-      ...containerLogging(),
-    };
-    const attempt = args.ledger?.labels(ROUTE_SWITCH_JOB, inputs);
-    this.container = new docker.Container(
-      `${name}-job`,
-      { ...inputs, labels: attempt?.labels },
       {
-        parent: this,
-        dependsOn: opts?.dependsOn,
-        // A fixed name cannot exist twice: replace by deleting first.
-        deleteBeforeReplace: true,
-        customTimeouts: jobTimeouts(ROUTE_SWITCH_TIMEOUT_MINUTES),
-        replaceOnChanges: REPLACE_ON_CHANGES,
+        job: ROUTE_SWITCH_JOB,
+        name,
+        image: args.proxy.image,
+        script: ROUTE_SWITCH_COMMAND,
+        envs: [`CADDYFILE=${caddyfile(args.site)}`],
+        networkMode: pulumi.interpolate`container:${args.proxy.container.id}`,
+        // Unprivileged: `caddy reload` only reads the file it writes to /tmp and makes one HTTP call.
+        user: "65534:65534",
+        tmpfs: { "/tmp": "rw,noexec,nosuid,nodev,size=1m" },
+        limits: args.limits,
+        timeoutMinutes: ROUTE_SWITCH_TIMEOUT_MINUTES,
+        ledger: args.ledger,
+        failure: (exitCode) => routeSwitchFailure(name, exitCode),
       },
+      { parent: this, dependsOn: opts?.dependsOn },
     );
-    this.exitCode = this.container.exitCode;
-    this.succeeded = exitGate(this.exitCode, (exitCode) => routeSwitchFailure(name, exitCode));
-    attempt?.record(this.succeeded);
+    this.container = job.container;
+    this.exitCode = job.exitCode;
+    this.succeeded = job.succeeded;
     this.registerOutputs({ exitCode: this.exitCode });
   }
 

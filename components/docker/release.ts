@@ -2,7 +2,7 @@
  * ReleasePhase on Docker: a one-shot container from the application image that runs the release
  * script once per image and step list, before the web service changes.
  *
- * It runs as a one-shot job (ONE_SHOT_JOB) and its `exitCode` is gated explicitly: `imageId` only
+ * It runs as a one-shot job (one-shot-job.ts) and its `exitCode` is gated explicitly: `imageId` only
  * resolves when every abort step succeeded, and otherwise fails the deployment naming the step.
  * The web service runs `imageId`, so it cannot start on a failed release. The container is
  * replaced (and so the release runs again) whenever the image ID, the script or the env changes,
@@ -12,15 +12,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { ReleaseStep } from "../config";
 import { releaseFailure, releaseScript } from "../release";
-import { after, exitGate, jobTimeouts, ONE_SHOT_JOB } from "./gate";
-import {
-  containerLogging,
-  type ContainerLimits,
-  hardenedRuntime,
-  REPLACE_ON_CHANGES,
-  resourceLimits,
-} from "./hardening";
+import { after } from "./gate";
+import type { ContainerLimits } from "./hardening";
 import type { JobLedger } from "./job-ledger";
+import { oneShotJob } from "./one-shot-job";
 
 /** The app image's unprivileged user (uid:gid). */
 export const APP_USER = "10001:10001";
@@ -59,37 +54,29 @@ export class ReleasePhase extends pulumi.ComponentResource {
     super("agency-deploy:docker:ReleasePhase", name, {}, opts);
     this.steps = steps;
 
-    const inputs = {
-      image: args.imageId,
-      entrypoints: ["/bin/sh", "-c"],
-      command: [script],
-      envs: args.envs,
-      user: APP_USER,
-      networksAdvanced: args.networks.map((network) => ({ name: network })),
-      ...ONE_SHOT_JOB,
-      ...hardenedRuntime(),
-      ...resourceLimits(args.limits),
-      ...containerLogging(),
-    };
-    const attempt = args.ledger?.labels(RELEASE_JOB, inputs);
-    this.container = new docker.Container(
-      `${name}-job`,
-      { ...inputs, labels: attempt?.labels },
+    const job = oneShotJob(
+      name,
       {
-        parent: this,
-        dependsOn: opts?.dependsOn,
-        // Release output is the app's own logging; keep it out of plaintext state in case it echoes config.
-        additionalSecretOutputs: ["containerLogs"],
-        customTimeouts: jobTimeouts(args.timeoutMinutes),
-        replaceOnChanges: REPLACE_ON_CHANGES,
+        job: RELEASE_JOB,
+        image: args.imageId,
+        script,
+        envs: args.envs,
+        user: APP_USER,
+        networks: args.networks,
+        limits: args.limits,
+        timeoutMinutes: args.timeoutMinutes,
+        ledger: args.ledger,
+        secretLogs: true,
+        failure: (exitCode) => {
+          const failure = releaseFailure(exitCode, steps);
+          return failure === undefined ? undefined : `${name}: ${failure}`;
+        },
       },
+      { parent: this, dependsOn: opts?.dependsOn },
     );
-    this.exitCode = this.container.exitCode;
-    const succeeded = exitGate(this.exitCode, (exitCode) => {
-      const failure = releaseFailure(exitCode, steps);
-      return failure === undefined ? undefined : `${name}: ${failure}`;
-    });
-    attempt?.record(succeeded);
+    this.container = job.container;
+    this.exitCode = job.exitCode;
+    const succeeded = job.succeeded;
     this.imageId = after(succeeded, args.imageId);
     // imageId stays out of the registered outputs: a failed release must fail through its
     // consumer (the web service) with the step's message, not through this component's outputs.
