@@ -9,9 +9,9 @@
  * gets a named enum type; and the values are still checked at run time, for other languages, each
  * problem reported with its argument path (`args.mode`).
  *
- * `pulumi.Input` marks what a consumer may pass from another resource's outputs: identifiers of
- * Azure resources and the Docker host. Everything else shapes which resources exist or is judged
- * by the policy pack at preview, so it must be known when the instance is declared.
+ * `pulumi.Input` marks what a consumer may pass from another resource's outputs: the domains,
+ * identifiers of Azure resources and the Docker host. Everything else shapes which resources exist
+ * or is judged by the policy pack at preview, so it must be known when the instance is declared.
  */
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -239,10 +239,14 @@ export interface AgencyInstanceArgs {
   /** "production" (default) or "demo". Demo makes the security check advisory. */
   mode?: Mode;
   /**
-   * Public hostnames; the first is the canonical URL. Known when the instance is declared: they
-   * name the TLS sites, ALLOWED_HOSTS and the probes' Host header, and the pack judges them at preview.
+   * Public hostnames; the first is the canonical URL. They name the TLS sites, ALLOWED_HOSTS and
+   * the probes' Host header. The list, or any hostname in it, may be another resource's output:
+   * it is validated once it resolves, and during a preview the pack reports what it names as not
+   * verifiable. A hostname known when the instance is declared also names the release's web
+   * container (Docker), so changing one starts the new container beside the old; changing an
+   * output hostname replaces the web container in place.
    */
-  domains: string[];
+  domains: pulumi.Input<pulumi.Input<string>[]>;
   /** The application image: a build context or a pushed reference. */
   image: ImageArgs;
   /** How Django is started and probed. */

@@ -10,14 +10,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cron } from "croner";
 import { z } from "zod";
 import type { Mode } from "./args";
+import { type DomainsInput, domainIssues } from "./domains";
 
 /** The Pulumi project name, and so the namespace of every config key. */
 export const CONFIG_NAMESPACE = "agency-deploy";
 
 const SLUG = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
-// RFC 1123 labels; "localhost" is a valid single-label name for the built-in stack.
-const HOSTNAME =
-  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 const PYTHON_MODULE = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const WSGI_TARGET = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -50,6 +48,11 @@ const resourceInput = z.union([
     "must be a string",
   ),
 ]);
+
+/** Public hostnames, plain or pending (domains.ts): what is known is checked now, the rest once it resolves. */
+const domainsSchema = z.custom<DomainsInput>().superRefine((domains, ctx) => {
+  for (const issue of domainIssues(domains)) ctx.addIssue({ code: "custom", ...issue });
+});
 
 const releaseStepSchema = z
   .object({
@@ -307,9 +310,7 @@ export const instanceSchema = z
     agency: z.string().regex(SLUG, "must be a lowercase slug (letters, digits, dashes; 2-40 characters)"),
     target: z.enum(["docker", "azure"], { error: 'must be "docker" or "azure"' }).default("docker"),
     mode: z.enum(["production", "demo"], { error: 'must be "production" or "demo"' }).default("production"),
-    domains: z
-      .array(z.string().regex(HOSTNAME, "must be a hostname"))
-      .min(1, "must list at least one domain"),
+    domains: domainsSchema,
     image: imageSchema,
     django: djangoSchema.prefault({}),
     release: z
@@ -418,6 +419,43 @@ export function argsKey(path: readonly PropertyKey[]): string {
   return configKey(path, "args").replace(/^args:/, "args.");
 }
 
+/** Names a setting by its path: `configKey` or `argsKey`. */
+export type SettingKey = (path: readonly PropertyKey[]) => string;
+
+/**
+ * Where an instance's settings came from, for the messages that name a setting after validation
+ * (a job's failure, a refused change, a domain that resolved to no hostname): a stack's config
+ * names its keys (`agency-deploy:rotation.databasePasswords`), an instance built in code its
+ * argument paths (`args.rotation.databasePasswords`).
+ */
+export interface SettingsOrigin {
+  key: SettingKey;
+  /** What heads a list of problems (ConfigError's default for a stack's config). */
+  heading?: string;
+  /** The problems as one error, each named by `key`. */
+  problems(issues: readonly { path: readonly PropertyKey[]; message: string }[]): ConfigError;
+}
+
+// The raw settings rawSettingsFromConfig read from a stack's config: a stack program passes them on
+// as the instance's args, and only it does. Held weakly: nothing else keeps them.
+const readFromStackConfig = new WeakSet<object>();
+
+/** The origin of `args` given to `component` (`DockerAgencyInstance "harbor"`). */
+export function settingsOrigin(component: string, args: unknown): SettingsOrigin {
+  const fromConfig = typeof args === "object" && args !== null && readFromStackConfig.has(args);
+  const key: SettingKey = fromConfig ? (path) => configKey(path) : argsKey;
+  const heading = fromConfig ? undefined : `Invalid arguments of ${component}`;
+  return {
+    key,
+    heading,
+    problems: (issues) =>
+      new ConfigError(
+        issues.map((issue) => ({ key: key(issue.path), path: issue.path, message: issue.message })),
+        heading,
+      ),
+  };
+}
+
 /**
  * Validate raw settings (parsed Pulumi config or component args).
  * @throws ConfigError listing every problem with its key.
@@ -443,14 +481,15 @@ export function parseInstanceSettings(raw: unknown, namespace = CONFIG_NAMESPACE
 const POLICY_PACK_KEYS: readonly string[] = ["exemptions"];
 
 /**
- * Run a component's validation (written with config keys) on the args it was given in code, so
- * that each problem names its argument path (`args.mode`) and the message names the component.
+ * Run a component's validation (written with config keys) on its args, so that each problem is
+ * named as `origin` names settings: by argument path (`args.mode`) under the component's name for
+ * args given in code, by config key for a stack's config.
  */
-export function validateArgs<T>(component: string, validate: () => T): T {
+export function validateArgs<T>(origin: SettingsOrigin, validate: () => T): T {
   try {
     return validate();
   } catch (err) {
-    if (err instanceof ConfigError) throw err.rekeyed(argsKey, `Invalid arguments of ${component}`);
+    if (err instanceof ConfigError) throw err.rekeyed(origin.key, origin.heading);
     throw err;
   }
 }
@@ -473,17 +512,17 @@ export function protectedSettings(settings: InstanceSettings): ProtectedSettings
 }
 
 /**
- * Changes to settings that would replace the protected database containers, each naming its key
- * and the way out. None when data is not protected, or nothing was recorded yet.
+ * Changes to settings that would replace the protected database containers, each named by `key`
+ * (the config key by default), with the way out. None when data is not protected, or nothing was recorded yet.
  */
 export function protectedDataChanges(
   settings: InstanceSettings,
   last: Partial<ProtectedSettings> | undefined,
-  namespace = CONFIG_NAMESPACE,
+  key: SettingKey = (path) => configKey(path),
 ): ConfigIssue[] {
   if (!settings.protectData || last === undefined) return [];
   const now = protectedSettings(settings);
-  const protect = configKey(["protectData"], namespace);
+  const protect = key(["protectData"]);
   const checks: { key: (string | number)[]; was: unknown; is: number; wayOut: string }[] = [
     {
       key: ["resources", "database", "cpu"],
@@ -505,7 +544,8 @@ export function protectedDataChanges(
   return checks
     .filter((check) => typeof check.was === "number" && check.was !== check.is)
     .map((check) => ({
-      key: configKey(check.key, namespace),
+      key: key(check.key),
+      path: check.key,
       message:
         `changed from ${String(check.was)} to ${check.is}, which would replace the protected database ` +
         `containers and fail the update; ${check.wayOut}`,
@@ -526,6 +566,7 @@ export function rawSettingsFromConfig(
     if (ns !== namespace || key === undefined || POLICY_PACK_KEYS.includes(key)) continue;
     raw[key] = parseConfigValue(text);
   }
+  readFromStackConfig.add(raw);
   return raw;
 }
 

@@ -6,25 +6,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as azure from "@pulumi/azure-native/types/input";
 import { InstanceSettings } from "../config";
-import { APP_PORT, plainEnvironment as neutralPlainEnvironment } from "../environment";
+import { APP_PORT, plainEnvironmentEntries } from "../environment";
 import { containerResources } from "./sizing";
 import { VaultReference } from "./vault";
 
 export { APP_PORT };
-
-/**
- * The target-neutral plain env, with every public host of the instance (the configured domains
- * and the app's Azure host name) in ALLOWED_HOSTS and CSRF_TRUSTED_ORIGINS.
- */
-export function plainEnvironment(
-  settings: InstanceSettings,
-  hosts: readonly string[],
-): Record<string, string> {
-  return neutralPlainEnvironment({ ...settings, domains: [...hosts] });
-}
-
-/** Plain env entries that name the instance's public hosts, known only once the app's host is. */
-const HOST_ENV = new Set(["ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS"]);
 
 export interface ContainerShape {
   /** One entry per variable, so a host name unknown during preview leaves the other entries known. */
@@ -42,11 +28,8 @@ export function containerShape(
   identityId: pulumi.Input<string>,
   registryServer: pulumi.Input<string> | undefined,
 ): ContainerShape {
-  const withHosts = pulumi.output(hosts).apply((h) => plainEnvironment(settings, h));
-  const plain = Object.entries(plainEnvironment(settings, settings.domains)).map(([name, value]) => ({
-    name,
-    value: HOST_ENV.has(name) ? withHosts.apply((env) => env[name]) : value,
-  }));
+  // Every public host of the instance (the configured domains and the app's Azure host name).
+  const plain = plainEnvironmentEntries(settings, hosts).map(([name, value]) => ({ name, value }));
   return {
     env: [...plain, ...references.map((ref) => ({ name: ref.env, secretRef: ref.secretName }))],
     secrets: references.map((ref) => ({

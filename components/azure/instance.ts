@@ -19,7 +19,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { AgencyInstanceArgs } from "../args";
-import { parseInstanceSettings, InstanceSettings, validateArgs } from "../config";
+import { parseInstanceSettings, InstanceSettings, settingsOrigin, validateArgs } from "../config";
+import { resolveDomains } from "../domains";
 import { AgencyInstanceOutputs, instanceOutputs } from "../outputs";
 import { azureRunbook, Runbook, RunbookCommands } from "../runbook";
 import { imageSource } from "../image";
@@ -80,13 +81,16 @@ export class AzureAgencyInstance extends pulumi.ComponentResource implements Age
   readonly runbookCommands: pulumi.Output<RunbookCommands>;
 
   constructor(name: string, args: AgencyInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
-    const { settings, source } = validateArgs(`AzureAgencyInstance "${name}"`, () => {
+    const origin = settingsOrigin(`AzureAgencyInstance "${name}"`, args);
+    const { settings, source } = validateArgs(origin, () => {
       const valid = parseInstanceSettings(args);
       assertAzureSettings(valid);
       return { settings: valid, source: imageSource(valid.agency, valid.image) };
     });
     super(AZURE_INSTANCE_TYPE, name, {}, opts);
 
+    const domains = resolveDomains(settings.domains, origin);
+    const canonicalHost = domains.apply((known) => known[0]);
     const foundation = createFoundation(name, settings, this);
     const secrets = new AgencySecrets(`${name}-secrets`, { rotation: settings.rotation }, { parent: this });
     const registry = createRegistry(name, foundation, this);
@@ -116,7 +120,7 @@ export class AzureAgencyInstance extends pulumi.ComponentResource implements Age
     const referencesTo = (specs: VaultSecretSpec[]) =>
       vault.references.filter((ref) => specs.some((spec) => spec.secretName === ref.secretName));
     const defaultHost = pulumi.interpolate`${foundation.names.webApp}.${foundation.environment.defaultDomain}`;
-    const hosts = defaultHost.apply((host) => publicHosts(settings, host));
+    const hosts = pulumi.all([domains, defaultHost]).apply(([known, host]) => publicHosts(known, host));
     const shape = containerShape(
       settings,
       hosts,
@@ -151,10 +155,11 @@ export class AzureAgencyInstance extends pulumi.ComponentResource implements Age
       shape,
       [release.execution, ...access],
       this,
+      canonicalHost,
     );
 
     this.url = pulumi.interpolate`https://${defaultHost}`;
-    this.canonicalUrl = pulumi.output(`https://${settings.domains[0]}`);
+    this.canonicalUrl = pulumi.interpolate`https://${canonicalHost}`;
     this.healthUrl = pulumi.interpolate`${this.url}${settings.django.healthPath}`;
     // Read through the web app so the digest is reported only once the app runs it.
     this.imageDigest = pulumi.all([web.id, image.ref]).apply(([, ref]) => ref);

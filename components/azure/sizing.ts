@@ -93,8 +93,8 @@ export function databaseUrl(login: string, password: string, host: string, datab
 }
 
 /** Every public origin of the instance: the configured domains and the app's default Azure name. */
-export function publicHosts(settings: InstanceSettings, defaultHost: string): string[] {
-  return [...new Set([...settings.domains, defaultHost])];
+export function publicHosts(domains: readonly string[], defaultHost: string): string[] {
+  return [...new Set([...domains, defaultHost])];
 }
 
 /** The point-in-time restore of the instance's server, as data and as the exact command. */

@@ -20,8 +20,11 @@ import { minReplicas } from "./sizing";
  * Start-up allows 10 + 10 x 10 s for migrations-free boot; liveness restarts a hung worker
  * after 3 failures; readiness takes a replica out of rotation while a database is unreachable.
  */
-export function webProbes(settings: InstanceSettings): azure.app.ContainerAppProbeArgs[] {
-  const headers = [{ name: "Host", value: settings.domains[0] }];
+export function webProbes(
+  settings: InstanceSettings,
+  canonicalHost: pulumi.Input<string>,
+): azure.app.ContainerAppProbeArgs[] {
+  const headers = [{ name: "Host", value: canonicalHost }];
   const get = (path: string) => ({ path, port: APP_PORT, scheme: "HTTP", httpHeaders: headers });
   return [
     {
@@ -58,6 +61,7 @@ export function createWebApp(
   shape: ContainerShape,
   dependsOn: pulumi.Input<pulumi.Resource>[],
   parent: pulumi.Resource,
+  canonicalHost: pulumi.Input<string>,
 ): app.ContainerApp {
   const configuration: azure.app.ConfigurationArgs = {
     activeRevisionsMode: "Single",
@@ -79,7 +83,7 @@ export function createWebApp(
         command: ["/bin/sh", "-c", gunicornCommand(settings)],
         env: shape.env,
         resources: shape.resources,
-        probes: webProbes(settings),
+        probes: webProbes(settings, canonicalHost),
       },
     ],
     scale: { minReplicas: minReplicas(settings), maxReplicas: settings.azure.maxReplicas },

@@ -2,12 +2,12 @@
  * The application's environment: what Django needs to start safely, assembled in one place so
  * the release and the web service see exactly the same settings.
  *
- * Plain entries (the target-neutral `plainEnvironment`) stay plain strings; every credential entry
+ * Plain entries (the target-neutral `plainEnvironment`) stay plain strings, but for those naming hosts; every credential entry
  * is its own secret Output. The SDK lifts secretness to the whole `envs` property when it is sent to the engine, so state and previews never show a credential.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { InstanceSettings } from "../config";
-import { plainEnvironment } from "../environment";
+import { plainEnvironmentEntries } from "../environment";
 import { joinKeyList } from "../secrets";
 
 /** Credential values as the app reads them. */
@@ -50,40 +50,19 @@ export const CREDENTIAL_ENV_NAMES = Object.keys(
 /** Outputs of the credentials, as components hold them. */
 export type AppCredentialOutputs = { [K in keyof AppCredentials]: pulumi.Input<AppCredentials[K]> };
 
-/** `KEY=VALUE` entries for a container: plain ones as strings, each credential a secret Output. */
+/**
+ * `KEY=VALUE` entries for a container: plain ones as strings (those naming `hosts` follow them),
+ * each credential a secret Output.
+ */
 export function containerEnvironment(
   settings: InstanceSettings,
+  hosts: pulumi.Input<readonly string[]>,
   credentials: AppCredentialOutputs,
 ): pulumi.Input<string>[] {
-  const plain = Object.entries(plainEnvironment(settings)).map(([name, value]) => `${name}=${value}`);
-  const c = credentials;
-  const resolved = pulumi
-    .all([
-      c.databaseUrl,
-      c.auditDatabaseUrl,
-      c.secretKey,
-      c.secretKeyFallbacks,
-      c.fieldEncryptionKey,
-      c.fieldEncryptionKeyFallbacks,
-    ])
-    .apply(
-      ([
-        databaseUrl,
-        auditDatabaseUrl,
-        secretKey,
-        secretKeyFallbacks,
-        fieldEncryptionKey,
-        fieldEncryptionKeyFallbacks,
-      ]) =>
-        credentialEnvironment({
-          databaseUrl,
-          auditDatabaseUrl,
-          secretKey,
-          secretKeyFallbacks,
-          fieldEncryptionKey,
-          fieldEncryptionKeyFallbacks,
-        }),
-    );
+  const plain = plainEnvironmentEntries(settings, hosts).map(([name, value]) =>
+    typeof value === "string" ? `${name}=${value}` : pulumi.interpolate`${name}=${value}`,
+  );
+  const resolved = pulumi.output(credentials).apply(credentialEnvironment);
   const secret = CREDENTIAL_ENV_NAMES.map((name) =>
     pulumi.secret(resolved.apply((env) => `${name}=${env[name]}`)),
   );

@@ -20,8 +20,10 @@ import {
   protectedDataChanges,
   ProtectedSettings,
   protectedSettings,
+  settingsOrigin,
   validateArgs,
 } from "../config";
+import { resolveDomains } from "../domains";
 import { AppImage, imageSource, sourceDigest } from "../image";
 import { releaseScript } from "../release";
 import { dockerRunbook, Runbook, RunbookCommands } from "../runbook";
@@ -58,9 +60,9 @@ export function lastProtectedSettings(
 }
 
 /** The public base URL: https on the first domain, with the port when it is not 443. */
-export function publicUrl(settings: InstanceSettings): string {
+export function publicUrl(settings: InstanceSettings, domains: readonly string[]): string {
   const port = settings.docker.httpsPort === 443 ? "" : `:${settings.docker.httpsPort}`;
-  return `https://${settings.domains[0]}${port}`;
+  return `https://${domains[0]}${port}`;
 }
 
 /**
@@ -96,7 +98,8 @@ export class DockerAgencyInstance extends pulumi.ComponentResource implements Ag
 
   constructor(name: string, args: AgencyInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate everything before registering anything.
-    const { settings, source } = validateArgs(`DockerAgencyInstance "${name}"`, () => {
+    const origin = settingsOrigin(`DockerAgencyInstance "${name}"`, args);
+    const { settings, source } = validateArgs(origin, () => {
       const valid = parseInstanceSettings(args);
       return { settings: valid, source: imageSource(valid.agency, valid.image) };
     });
@@ -113,6 +116,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource implements Ag
     };
     const network: pulumi.CustomResourceOptions = { parent: this, provider };
 
+    const domains = resolveDomains(settings.domains, origin);
     const secrets = new AgencySecrets(
       `${name}-secrets`,
       { rotation: settings.rotation, keepPreviousDatabasePasswords: true, auditWriterLogin: true },
@@ -123,8 +127,8 @@ export class DockerAgencyInstance extends pulumi.ComponentResource implements Ag
     const ledger = new JobLedger(last);
     // Refused before the database containers see it: their replacement would fail on protection.
     const protectedChangesRefused = last.apply((outputs) => {
-      const issues = protectedDataChanges(settings, lastProtectedSettings(outputs));
-      if (issues.length > 0) throw new ConfigError(issues);
+      const issues = protectedDataChanges(settings, lastProtectedSettings(outputs), origin.key);
+      if (issues.length > 0) throw new ConfigError(issues, origin.heading);
       return true;
     });
 
@@ -149,7 +153,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource implements Ag
     // the trail as the append-only login, which cannot change rows or switch the triggers off.
     const auditWriterPassword = secrets.auditWriterPassword!;
     const appEnvironment = (auditDatabaseUrl: pulumi.Input<string>) =>
-      containerEnvironment(settings, {
+      containerEnvironment(settings, domains, {
         databaseUrl: appDb.url,
         auditDatabaseUrl,
         secretKey: secrets.secretKey,
@@ -184,6 +188,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource implements Ag
         limits: settings.resources.backup,
         timeoutMinutes: settings.timeouts.rotationMinutes,
         ledger,
+        generationSetting: origin.key(["rotation", "databasePasswords"]),
       },
       { ...child, dependsOn: databasesHealthy },
     );
@@ -254,7 +259,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource implements Ag
       { ...child, dependsOn: [release.container] },
     );
 
-    const site = { domains: settings.domains, email: settings.proxy.email };
+    const site = { domains, email: settings.proxy.email };
     let routed: RouteSwitch | undefined;
     if (settings.proxy.enabled) {
       const proxy = new Proxy(
@@ -281,10 +286,10 @@ export class DockerAgencyInstance extends pulumi.ComponentResource implements Ag
       );
     }
 
-    const url = publicUrl(settings);
+    const url = domains.apply((resolved) => publicUrl(settings, resolved));
     // The URL resolves once the proxy routes to this release: a failed switch fails the update.
-    this.url = routed ? routed.after(url) : pulumi.output(url);
-    this.healthUrl = pulumi.output(`${url}${settings.django.healthPath}`);
+    this.url = routed ? routed.after(url) : url;
+    this.healthUrl = pulumi.interpolate`${url}${settings.django.healthPath}`;
     this.imageDigest = image.digest;
     this.previousImageDigest = previousImage(image.digest, last);
     this.jobLedger = ledger.output();

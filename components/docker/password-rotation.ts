@@ -15,6 +15,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
+import { configKey } from "../config";
 import { backupTmpfs, bootstrapScript, readScripts, SCRIPTS_DIR } from "./backup";
 import { type DatabaseEndpoint, POSTGRES_IMAGE_USER, postgresImage } from "./database";
 import { after, jobFailure } from "./gate";
@@ -57,7 +58,15 @@ export interface DatabasePasswordRotationArgs {
   timeoutMinutes: number;
   /** Reruns the rotation after a failed one (job-ledger.ts); without it, a failed rotation sticks. */
   ledger?: JobLedger;
+  /**
+   * The setting that holds the passwords' generation, as the failure names it: the instance's
+   * argument path or config key (config.ts SettingsOrigin). Default: the stack config key.
+   */
+  generationSetting?: string;
 }
+
+/** The stack config key of the database passwords' generation. */
+export const PASSWORD_GENERATION_KEY = configKey(["rotation", "databasePasswords"]);
 
 /** The ledger's name for the password rotation. */
 export const PASSWORD_ROTATION_JOB = "password-rotation";
@@ -109,12 +118,16 @@ export function auditWriterCommand(writer: { owner: DatabaseEndpoint; role: stri
 }
 
 /** Why nothing after the rotation ran, for a rotation job that exited with `exitCode`. */
-export function passwordRotationFailure(name: string, exitCode: number): string | undefined {
+export function passwordRotationFailure(
+  name: string,
+  exitCode: number,
+  generationSetting: string = PASSWORD_GENERATION_KEY,
+): string | undefined {
   return jobFailure(
     `${name}: the database password rotation`,
     exitCode,
     "the backups, the release and the web service were not changed",
-    `See \`docker logs ${name}\`; raise agency-deploy:rotation.databasePasswords by one at a time`,
+    `See \`docker logs ${name}\`; raise ${generationSetting} by one at a time`,
   );
 }
 
@@ -168,7 +181,7 @@ export class DatabasePasswordRotation extends pulumi.ComponentResource {
         limits: args.limits,
         timeoutMinutes: args.timeoutMinutes,
         ledger: args.ledger,
-        failure: (exitCode) => passwordRotationFailure(name, exitCode),
+        failure: (exitCode) => passwordRotationFailure(name, exitCode, args.generationSetting),
       },
       // dependsOn: the healthy databases.
       { parent: this, dependsOn: opts?.dependsOn },

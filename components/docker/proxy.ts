@@ -50,6 +50,18 @@ export interface CaddySite {
   email?: string;
 }
 
+/** A CaddySite whose domains may come from other resources' outputs. */
+export interface CaddySiteArgs {
+  domains: pulumi.Input<pulumi.Input<string>[]>;
+  upstream: string;
+  email?: string;
+}
+
+/** The `CADDYFILE=` env entry: the Caddyfile of `site`, once its domains are known. */
+function caddyfileEnvironment(site: CaddySiteArgs): pulumi.Output<string> {
+  return pulumi.output(site).apply((resolved) => `CADDYFILE=${caddyfile(resolved)}`);
+}
+
 const SECURE_HEADERS: readonly [string, string][] = [
   ["Strict-Transport-Security", '"max-age=31536000; includeSubDomains"'],
   ["X-Content-Type-Options", '"nosniff"'],
@@ -88,7 +100,7 @@ export function caddyfile(site: CaddySite): string {
 }
 
 export interface ProxyArgs {
-  site: CaddySite;
+  site: CaddySiteArgs;
   /** The network shared with the web service. */
   network: pulumi.Input<string>;
   httpPort: number;
@@ -116,7 +128,7 @@ export class Proxy extends pulumi.ComponentResource {
         image: pulled.name,
         entrypoints: ["/bin/sh", "-c"],
         command: [CADDY_COMMAND],
-        envs: [`CADDYFILE=${caddyfile(args.site)}`],
+        envs: [caddyfileEnvironment(args.site)],
         ports: [
           { internal: 80, external: args.httpPort },
           { internal: 443, external: args.httpsPort },
@@ -150,7 +162,7 @@ export interface RouteSwitchArgs {
   /** The running proxy. */
   proxy: Proxy;
   /** The Caddyfile's site, its upstream the new release's own container. */
-  site: CaddySite;
+  site: CaddySiteArgs;
   /** CPU and memory caps (`resources.proxy`). */
   limits: ContainerLimits;
   /** Reruns the switch after a failed one (job-ledger.ts). */
@@ -186,7 +198,7 @@ export class RouteSwitch extends pulumi.ComponentResource {
         name,
         image: args.proxy.image,
         script: ROUTE_SWITCH_COMMAND,
-        envs: [`CADDYFILE=${caddyfile(args.site)}`],
+        envs: [caddyfileEnvironment(args.site)],
         networkMode: pulumi.interpolate`container:${args.proxy.container.id}`,
         // Unprivileged: `caddy reload` only reads the file it writes to /tmp and makes one HTTP call.
         user: "65534:65534",

@@ -25,6 +25,7 @@ import * as docker from "@pulumi/docker";
 import * as crypto from "crypto";
 import type { InstanceSettings } from "../config";
 import { stableJson } from "./job-ledger";
+import { declaredDomains } from "../domains";
 import { APP_PORT } from "../environment";
 import { gunicornCommand } from "../gunicorn";
 import { containerLogging, hardenedRuntime, resourceLimits } from "./hardening";
@@ -60,7 +61,10 @@ export function httpProbe(path: string, host: string): string[] {
 
 export function webHealthcheck(settings: InstanceSettings): docker.types.input.ContainerHealthcheck {
   return {
-    tests: httpProbe(settings.django.readinessPath, settings.domains[0]),
+    // The canonical domain, once known (it may be another resource's output).
+    tests: pulumi
+      .output(settings.domains)
+      .apply((domains) => httpProbe(settings.django.readinessPath, domains[0])),
     interval: "15s",
     timeout: "5s",
     retries: 3,
@@ -73,11 +77,16 @@ export function webHealthcheck(settings: InstanceSettings): docker.types.input.C
  * that is, with anything that would make the provider replace the web container.
  */
 export function releaseKey(settings: InstanceSettings, sourceDigest: string): string {
-  return crypto
-    .createHash("sha256")
-    .update(stableJson({ settings, sourceDigest }))
-    .digest("hex")
-    .slice(0, 12);
+  return (
+    crypto
+      .createHash("sha256")
+      // A resource's name must be known when it is declared: domains still pending count as null.
+      .update(
+        stableJson({ settings: { ...settings, domains: declaredDomains(settings.domains) }, sourceDigest }),
+      )
+      .digest("hex")
+      .slice(0, 12)
+  );
 }
 
 export interface WebServiceArgs {

@@ -52,7 +52,8 @@ describe("PostgreSQL decisions", () => {
 
 describe("app environment", () => {
   it("sets Django's production settings, https origins for every domain and a UTF-8 locale", () => {
-    expect(plainEnvironment(settings({ env: { SENTRY_ENVIRONMENT: "prod" } }))).toEqual({
+    const hosts = ["a.example.org", "b.example.org"];
+    expect(plainEnvironment(settings({ env: { SENTRY_ENVIRONMENT: "prod" } }), hosts)).toEqual({
       DJANGO_SETTINGS_MODULE: "config.settings.production",
       DEBUG: "False",
       ALLOWED_HOSTS: "a.example.org,b.example.org",
@@ -83,7 +84,7 @@ describe("app environment", () => {
       newResource: (a) => ({ id: a.name, state: a.inputs }),
       call: (a) => a.inputs,
     });
-    const entries = containerEnvironment(settings(), {
+    const entries = containerEnvironment(settings(), ["a.example.org"], {
       databaseUrl: "postgres://x",
       auditDatabaseUrl: "postgres://y",
       secretKey: "k",
@@ -141,7 +142,9 @@ describe("Caddyfile", () => {
 
 describe("publicUrl", () => {
   it("omits the default https port and keeps a custom one", () => {
-    expect(publicUrl(settings())).toBe("https://a.example.org");
-    expect(publicUrl(settings({ docker: { httpsPort: 8443 } }))).toBe("https://a.example.org:8443");
+    expect(publicUrl(settings(), ["a.example.org"])).toBe("https://a.example.org");
+    expect(publicUrl(settings({ docker: { httpsPort: 8443 } }), ["a.example.org"])).toBe(
+      "https://a.example.org:8443",
+    );
   });
 });
