@@ -260,6 +260,11 @@ describe("a project that installs the tarball", () => {
       expect(resource.properties.url.secret).toBeUndefined();
       expect(resource.inputProperties.mode).toMatchObject({ $ref: "#/types/agency-deploy:index:Mode" });
       expect(resource.inputProperties.target).toMatchObject({ $ref: "#/types/agency-deploy:index:Target" });
+      // The domains may be another resource's outputs (the README's program passes a DNS zone's).
+      expect(resource.inputProperties.domains).toEqual(
+        expect.objectContaining({ type: "array", items: { type: "string" } }),
+      );
+      expect(resource.inputProperties.domains).not.toHaveProperty("plain");
     }
     for (const [token, type] of Object.entries(schema.types)) describe(token, type.properties);
     expect(undescribed).toEqual([]);

@@ -1,30 +1,7 @@
-import { spawnSync } from "child_process";
-import * as path from "path";
 import { preReleaseBackupFailure } from "../../../components/docker/backup";
 import { jobFailure } from "../../../components/docker/gate";
 import { passwordRotationFailure } from "../../../components/docker/password-rotation";
-import { FIXTURES_DIR, REPO_ROOT } from "../../support/paths";
-
-interface FailedDeployment {
-  containers: string[];
-  errors: string[];
-}
-
-/**
- * A deployment whose job `container` exits with code 1, run in a process of its own
- * (test/fixtures/failed-job/deploy.ts): the failed gate rejects Outputs on purpose, and that
- * process reports them the way the Pulumi CLI's program host does, instead of failing jest.
- */
-function deployWithFailing(container: string): FailedDeployment {
-  const result = spawnSync(
-    process.execPath,
-    ["-r", "ts-node/register/transpile-only", path.join(FIXTURES_DIR, "failed-job", "deploy.ts"), container],
-    { cwd: REPO_ROOT, encoding: "utf8", timeout: 90_000 },
-  );
-  const line = result.stdout.split("\n").find((l) => l.startsWith("{"));
-  if (line === undefined) throw new Error(`deploy.ts printed no result:\n${result.stdout}\n${result.stderr}`);
-  return JSON.parse(line) as FailedDeployment;
-}
+import { deployWithFailing } from "../../support/failed-deployment";
 
 describe("one-shot job gates", () => {
   it("pass a zero exit code and explain any other one", () => {
@@ -37,7 +14,10 @@ describe("one-shot job gates", () => {
       /^riverside-pre-release-backup: the pre-release backup exited with code 1; the release was not run.*docker logs riverside-pre-release-backup/,
     );
     expect(passwordRotationFailure("riverside-password-rotation", 2)).toMatch(
-      /rotation exited with code 2; the backups, the release and the web service were not changed.*rotation\.databasePasswords by one/,
+      /rotation exited with code 2; the backups, the release and the web service were not changed.*raise agency-deploy:rotation\.databasePasswords by one/,
+    );
+    expect(passwordRotationFailure("x", 2, "args.rotation.databasePasswords")).toContain(
+      "raise args.rotation.databasePasswords by one",
     );
   });
 
@@ -68,5 +48,12 @@ describe("one-shot job gates", () => {
     expect(errors[0]).toContain(
       "riverside-password-rotation: the database password rotation exited with code 1",
     );
+    // Built in code: the advice names the argument, not a stack config key.
+    expect(errors[0]).toContain("raise args.rotation.databasePasswords by one at a time");
+  });
+
+  it("name the config key in a failed job's advice when the instance was built from a stack's config", () => {
+    const { errors } = deployWithFailing("riverside-password-rotation-job", { fromConfig: true });
+    expect(errors[0]).toContain("raise agency-deploy:rotation.databasePasswords by one at a time");
   });
 });

@@ -163,10 +163,12 @@ describe("one-shot jobs across updates (provider and engine modelled on their so
   it("refuses a change that would replace the protected databases, naming the key and the way out", async () => {
     const [, refused, optedOut] = await runs.cpu;
     expect(refused.completed).toBe(false);
+    // Built in code (the fixture's args): the argument paths, under the component's name.
+    expect(refused.errors.join("\n")).toContain('Invalid arguments of DockerAgencyInstance "riverside"');
     expect(refused.errors.join("\n")).toContain(
-      "agency-deploy:resources.database.cpu changed from 1 to 2, which would replace the protected database containers",
+      "args.resources.database.cpu changed from 1 to 2, which would replace the protected database containers",
     );
-    expect(refused.errors.join("\n")).toContain("agency-deploy:protectData false");
+    expect(refused.errors.join("\n")).toContain("args.protectData false");
     expect(refused.steps["riverside-db-server"]).toBeUndefined();
     // The way out: one update without protection recreates the containers on the same volumes.
     expect(optedOut.completed).toBe(true);
