@@ -545,7 +545,6 @@ export function protectedDataChanges(
     .filter((check) => typeof check.was === "number" && check.was !== check.is)
     .map((check) => ({
       key: key(check.key),
-      path: check.key,
       message:
         `changed from ${String(check.was)} to ${check.is}, which would replace the protected database ` +
         `containers and fail the update; ${check.wayOut}`,

@@ -4,7 +4,14 @@
  * single resource is registered. (The component-level cases live in docker/instance.test.ts.)
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parseInstanceSettings, protectedDataChanges } from "../../components/config";
+import {
+  argsKey,
+  ConfigError,
+  parseInstanceSettings,
+  protectedDataChanges,
+  rawSettingsFromConfig,
+  settingsOrigin,
+} from "../../components/config";
 import { deployAgency } from "../../stacks/program";
 import { installAzureCapture } from "../support/azure-capture";
 import { installCapture } from "../support/capture";
@@ -482,6 +489,17 @@ describe("protectedDataChanges", () => {
     });
   });
 
+  it("names argument paths for an instance built in code", () => {
+    const [issue] = protectedDataChanges(
+      settings({ resources: { database: { cpu: 2 } } }),
+      { databaseCpu: 1, postgresVersion: 16 },
+      argsKey,
+    );
+    expect(issue.key).toBe("args.resources.database.cpu");
+    expect(issue.message).toContain("args.protectData false");
+    expect(issue.message).not.toContain("agency-deploy:");
+  });
+
   it("lets the change through when it would replace nothing protected, or nothing was recorded yet", () => {
     const last = { databaseCpu: 1, postgresVersion: 16 };
     expect(
@@ -494,5 +512,28 @@ describe("protectedDataChanges", () => {
     expect(
       protectedDataChanges(settings({ resources: { database: { cpu: 2 } } }), { postgresVersion: 16 }),
     ).toEqual([]);
+  });
+});
+
+describe("settingsOrigin", () => {
+  it("names a stack's config by its keys and args written in code by their paths", () => {
+    const fromConfig = rawSettingsFromConfig({ "agency-deploy:agency": "riverside" });
+    const fromCode = { agency: "riverside" };
+    expect(
+      settingsOrigin('DockerAgencyInstance "r"', fromConfig).key(["rotation", "databasePasswords"]),
+    ).toBe("agency-deploy:rotation.databasePasswords");
+    expect(settingsOrigin('DockerAgencyInstance "r"', fromCode).key(["rotation", "databasePasswords"])).toBe(
+      "args.rotation.databasePasswords",
+    );
+    // A copy of the config's settings is args written in code.
+    expect(settingsOrigin("x", { ...(fromConfig as object) }).key(["mode"])).toBe("args.mode");
+    expect(
+      settingsOrigin('DockerAgencyInstance "r"', fromCode).problems([
+        { path: ["domains", 1], message: "must be a hostname" },
+      ]).message,
+    ).toBe('Invalid arguments of DockerAgencyInstance "r":\n  - args.domains[1] must be a hostname');
+    expect(settingsOrigin("x", fromConfig).problems([{ path: ["mode"], message: "is wrong" }]).message).toBe(
+      "Invalid configuration:\n  - agency-deploy:mode is wrong",
+    );
   });
 });
