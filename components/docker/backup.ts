@@ -27,7 +27,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { InstanceSettings } from "../config";
 import { POSTGRES_IMAGE_USER, postgresDataPath, postgresImage } from "./database";
-import { after, jobFailure } from "./gate";
+import { jobFailure } from "./gate";
 import {
   containerLogging,
   type ContainerLimits,
@@ -37,7 +37,7 @@ import {
   TMP_TMPFS,
 } from "./hardening";
 import type { JobLedger } from "./job-ledger";
-import { oneShotJob } from "./one-shot-job";
+import { GatedJob } from "./one-shot-job";
 
 /** Where backups live inside the backup containers: the postgres image's data directory (see above). */
 export function backupDirectory(postgresVersion: number): string {
@@ -280,29 +280,21 @@ export const PRE_RELEASE_BACKUP_JOB = "pre-release-backup";
  * `after(value)` resolves only once the backup succeeded, so a release consuming it never runs
  * after a failed backup. Its labels carry the release's image and steps, and a changed label
  * replaces the container: the backup runs again exactly when the release does, and, through its
- * JobLedger attempt label (job-ledger.ts), on the `up` after a failed backup.
+ * JobLedger attempt label (job-ledger.ts), on the `up` after a failed backup. `after(value)`
+ * resolves only after the backup succeeded: consume it to run after a good backup.
  */
-export class PreReleaseBackup extends pulumi.ComponentResource {
-  readonly container: docker.Container;
-  readonly exitCode: pulumi.Output<number>;
-  private readonly succeeded: pulumi.Output<number>;
-
+export class PreReleaseBackup extends GatedJob {
   constructor(name: string, args: PreReleaseBackupArgs, opts?: pulumi.ComponentResourceOptions) {
     const image = postgresImage(args.postgresVersion);
     const script = bootstrapScript(readBackupScripts(), [`${SCRIPTS_DIR}/backup.sh`]);
     const stepsDigest = crypto.createHash("sha256").update(args.releaseScript).digest("hex");
-    super("agency-deploy:docker:PreReleaseBackup", name, {}, opts);
-    const pulled = new docker.RemoteImage(
-      `${name}-image`,
-      { name: image, keepLocally: true },
-      { parent: this },
-    );
-    const job = oneShotJob(
+    super(
+      "agency-deploy:docker:PreReleaseBackup",
       name,
-      {
+      (parent) => ({
         job: PRE_RELEASE_BACKUP_JOB,
         name,
-        image: pulled.name,
+        image: new docker.RemoteImage(`${name}-image`, { name: image, keepLocally: true }, { parent }).name,
         script,
         envs: backupEnvironment(args, { BACKUP_LABEL: "pre-release" }),
         user: POSTGRES_IMAGE_USER,
@@ -318,18 +310,9 @@ export class PreReleaseBackup extends pulumi.ComponentResource {
         ledger: args.ledger,
         secretLogs: true,
         failure: (exitCode) => preReleaseBackupFailure(name, exitCode),
-      },
-      { parent: this, dependsOn: opts?.dependsOn },
+      }),
+      opts,
     );
-    this.container = job.container;
-    this.exitCode = job.exitCode;
-    this.succeeded = job.succeeded;
-    this.registerOutputs({ exitCode: this.exitCode });
-  }
-
-  /** `value`, resolved only after the backup succeeded: consume it to run after a good backup. */
-  after<T>(value: pulumi.Input<T>): pulumi.Output<T> {
-    return after(this.succeeded, value);
   }
 }
 

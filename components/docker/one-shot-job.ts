@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import { exitGate } from "./gate";
+import { after, exitGate } from "./gate";
 import {
   containerLogging,
   type ContainerLimits,
@@ -36,7 +36,7 @@ export const ONE_SHOT_JOB = {
  * A job's create and update timeouts: the provider waits for an attached container for at most
  * 20 minutes by default, then fails while the container keeps running (a long migration or dump).
  */
-export function jobTimeouts(minutes: number): pulumi.CustomTimeouts {
+function jobTimeouts(minutes: number): pulumi.CustomTimeouts {
   return { create: `${minutes}m`, update: `${minutes}m` };
 }
 
@@ -74,7 +74,7 @@ export interface OneShotJobArgs {
   failure: (exitCode: number) => string | undefined;
 }
 
-export interface OneShotJob {
+interface OneShotJob {
   container: docker.Container;
   exitCode: pulumi.Output<number>;
   /** The exit code, resolved only once it is 0: consume it (gate.ts `after`) to run after success. */
@@ -82,7 +82,7 @@ export interface OneShotJob {
 }
 
 /** The job container `<component>-job`, a child of `parent`, after `dependsOn`, gated on its exit code. */
-export function oneShotJob(
+function oneShotJob(
   component: string,
   args: OneShotJobArgs,
   opts: Required<Pick<pulumi.CustomResourceOptions, "parent">> &
@@ -122,4 +122,34 @@ export function oneShotJob(
   const succeeded = exitGate(exitCode, args.failure);
   attempt?.record(succeeded);
   return { container, exitCode, succeeded };
+}
+
+/**
+ * A component that is one one-shot job (the release, the pre-release backup, the password
+ * rotation, the route switch): its container, its exit code, and `after` for what must wait on it.
+ * `job` builds the job's arguments, creating what it needs (the image it pulls) as `parent`'s children.
+ */
+export abstract class GatedJob extends pulumi.ComponentResource {
+  readonly container: docker.Container;
+  readonly exitCode: pulumi.Output<number>;
+  private readonly succeeded: pulumi.Output<number>;
+
+  protected constructor(
+    type: string,
+    name: string,
+    job: (parent: pulumi.Resource) => OneShotJobArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super(type, name, {}, opts);
+    const built = oneShotJob(name, job(this), { parent: this, dependsOn: opts?.dependsOn });
+    this.container = built.container;
+    this.exitCode = built.exitCode;
+    this.succeeded = built.succeeded;
+    this.registerOutputs({ exitCode: this.exitCode });
+  }
+
+  /** `value`, resolved only after the job succeeded: consume it to run only after a good run. */
+  after<T>(value: pulumi.Input<T>): pulumi.Output<T> {
+    return after(this.succeeded, value);
+  }
 }

@@ -18,10 +18,10 @@ import * as docker from "@pulumi/docker";
 import { configKey } from "../config";
 import { backupTmpfs, bootstrapScript, readScripts, SCRIPTS_DIR } from "./backup";
 import { type DatabaseEndpoint, POSTGRES_IMAGE_USER, postgresImage } from "./database";
-import { after, jobFailure } from "./gate";
+import { jobFailure } from "./gate";
 import type { ContainerLimits } from "./hardening";
 import type { JobLedger } from "./job-ledger";
-import { oneShotJob } from "./one-shot-job";
+import { GatedJob } from "./one-shot-job";
 
 export const ROTATION_SCRIPT = "rotate-password.sh";
 export const AUDIT_WRITER_SCRIPT = "audit-writer-role.sh";
@@ -131,11 +131,7 @@ export function passwordRotationFailure(
   );
 }
 
-export class DatabasePasswordRotation extends pulumi.ComponentResource {
-  readonly container: docker.Container;
-  readonly exitCode: pulumi.Output<number>;
-  private readonly succeeded: pulumi.Output<number>;
-
+export class DatabasePasswordRotation extends GatedJob {
   constructor(name: string, args: DatabasePasswordRotationArgs, opts?: pulumi.ComponentResourceOptions) {
     const image = postgresImage(args.postgresVersion);
     const writer = args.auditWriter;
@@ -149,12 +145,6 @@ export class DatabasePasswordRotation extends pulumi.ComponentResource {
         ...(writer ? [auditWriterCommand({ owner: writer.owner.endpoint, role: writer.role })] : []),
       ],
     );
-    super("agency-deploy:docker:DatabasePasswordRotation", name, {}, opts);
-    const pulled = new docker.RemoteImage(
-      `${name}-image`,
-      { name: image, keepLocally: true },
-      { parent: this },
-    );
     const envs = args.logins.flatMap((login) => {
       const prefix = loginEnvPrefix(login.endpoint);
       const entries = [pulumi.secret(pulumi.interpolate`${prefix}_PASSWORD=${login.password}`)];
@@ -166,13 +156,14 @@ export class DatabasePasswordRotation extends pulumi.ComponentResource {
       return entries;
     });
     if (writer) envs.push(pulumi.secret(pulumi.interpolate`AUDIT_WRITER_PASSWORD=${writer.password}`));
-    const job = oneShotJob(
+    super(
+      "agency-deploy:docker:DatabasePasswordRotation",
       name,
-      {
+      (parent) => ({
         job: PASSWORD_ROTATION_JOB,
         // A fixed name (the component's) so the runbook's `docker logs` command stays exact.
         name,
-        image: pulled.name,
+        image: new docker.RemoteImage(`${name}-image`, { name: image, keepLocally: true }, { parent }).name,
         script,
         envs,
         user: POSTGRES_IMAGE_USER,
@@ -182,18 +173,9 @@ export class DatabasePasswordRotation extends pulumi.ComponentResource {
         timeoutMinutes: args.timeoutMinutes,
         ledger: args.ledger,
         failure: (exitCode) => passwordRotationFailure(name, exitCode, args.generationSetting),
-      },
+      }),
       // dependsOn: the healthy databases.
-      { parent: this, dependsOn: opts?.dependsOn },
+      opts,
     );
-    this.container = job.container;
-    this.exitCode = job.exitCode;
-    this.succeeded = job.succeeded;
-    this.registerOutputs({ exitCode: this.exitCode });
-  }
-
-  /** `value`, resolved only after every role has the current password. */
-  after<T>(value: pulumi.Input<T>): pulumi.Output<T> {
-    return after(this.succeeded, value);
   }
 }

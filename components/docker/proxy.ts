@@ -14,10 +14,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import { after, jobFailure } from "./gate";
+import { jobFailure } from "./gate";
 import { containerLogging, type ContainerLimits, REPLACE_ON_CHANGES, resourceLimits } from "./hardening";
 import type { JobLedger } from "./job-ledger";
-import { oneShotJob } from "./one-shot-job";
+import { GatedJob } from "./one-shot-job";
 
 /** Pinned Caddy image; bump deliberately. */
 export const CADDY_IMAGE = "caddy:2.10.2-alpine";
@@ -182,18 +182,15 @@ export function routeSwitchFailure(name: string, exitCode: number): string | und
 /**
  * A one-shot job in Caddy's network namespace (`container:<proxy>`, so it reaches the admin
  * endpoint on the proxy's loopback and nothing else) that loads the release's Caddyfile into the
- * running Caddy. Depend on it (opts.dependsOn: the new web container) so it runs once that is healthy.
+ * running Caddy. Depend on it (opts.dependsOn: the new web container) so it runs once that is
+ * healthy; `after(value)` resolves only once the proxy routes to the new release.
  */
-export class RouteSwitch extends pulumi.ComponentResource {
-  readonly container: docker.Container;
-  readonly exitCode: pulumi.Output<number>;
-  private readonly succeeded: pulumi.Output<number>;
-
+export class RouteSwitch extends GatedJob {
   constructor(name: string, args: RouteSwitchArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("agency-deploy:docker:RouteSwitch", name, {}, opts);
-    const job = oneShotJob(
+    super(
+      "agency-deploy:docker:RouteSwitch",
       name,
-      {
+      () => ({
         job: ROUTE_SWITCH_JOB,
         name,
         image: args.proxy.image,
@@ -207,17 +204,8 @@ export class RouteSwitch extends pulumi.ComponentResource {
         timeoutMinutes: ROUTE_SWITCH_TIMEOUT_MINUTES,
         ledger: args.ledger,
         failure: (exitCode) => routeSwitchFailure(name, exitCode),
-      },
-      { parent: this, dependsOn: opts?.dependsOn },
+      }),
+      opts,
     );
-    this.container = job.container;
-    this.exitCode = job.exitCode;
-    this.succeeded = job.succeeded;
-    this.registerOutputs({ exitCode: this.exitCode });
-  }
-
-  /** `value`, resolved only after the proxy routes to the new release. */
-  after<T>(value: pulumi.Input<T>): pulumi.Output<T> {
-    return after(this.succeeded, value);
   }
 }

@@ -9,13 +9,11 @@
  * and, through its JobLedger attempt label (job-ledger.ts), on the `up` after a failed release.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as docker from "@pulumi/docker";
 import type { ReleaseStep } from "../config";
 import { releaseFailure, releaseScript } from "../release";
-import { after } from "./gate";
 import type { ContainerLimits } from "./hardening";
 import type { JobLedger } from "./job-ledger";
-import { oneShotJob } from "./one-shot-job";
+import { GatedJob } from "./one-shot-job";
 
 /** The app image's unprivileged user (uid:gid). */
 export const APP_USER = "10001:10001";
@@ -40,23 +38,19 @@ export interface ReleasePhaseArgs {
 /** The ledger's name for the release job. */
 export const RELEASE_JOB = "release";
 
-export class ReleasePhase extends pulumi.ComponentResource {
-  readonly container: docker.Container;
+export class ReleasePhase extends GatedJob {
   /** The steps run, in order. */
   readonly steps: ReleaseStep[];
   /** The image ID, resolved only after the release succeeded: consume it to depend on success. */
   readonly imageId: pulumi.Output<string>;
-  readonly exitCode: pulumi.Output<number>;
 
   constructor(name: string, args: ReleasePhaseArgs, opts?: pulumi.ComponentResourceOptions) {
     const steps = args.steps;
     const script = releaseScript(steps);
-    super("agency-deploy:docker:ReleasePhase", name, {}, opts);
-    this.steps = steps;
-
-    const job = oneShotJob(
+    super(
+      "agency-deploy:docker:ReleasePhase",
       name,
-      {
+      () => ({
         job: RELEASE_JOB,
         image: args.imageId,
         script,
@@ -71,15 +65,12 @@ export class ReleasePhase extends pulumi.ComponentResource {
           const failure = releaseFailure(exitCode, steps);
           return failure === undefined ? undefined : `${name}: ${failure}`;
         },
-      },
-      { parent: this, dependsOn: opts?.dependsOn },
+      }),
+      opts,
     );
-    this.container = job.container;
-    this.exitCode = job.exitCode;
-    const succeeded = job.succeeded;
-    this.imageId = after(succeeded, args.imageId);
+    this.steps = steps;
     // imageId stays out of the registered outputs: a failed release must fail through its
     // consumer (the web service) with the step's message, not through this component's outputs.
-    this.registerOutputs({ exitCode: this.exitCode });
+    this.imageId = this.after(args.imageId);
   }
 }
