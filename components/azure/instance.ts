@@ -19,11 +19,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { AgencyInstanceArgs } from "../args";
-import { parseInstanceSettings, InstanceSettings, settingsOrigin, validateArgs } from "../config";
-import { resolveDomains } from "../domains";
+import type { InstanceSettings } from "../config";
+import { declaredInstance } from "../declared-instance";
 import { AgencyInstanceOutputs, instanceOutputs } from "../outputs";
 import { azureRunbook, Runbook, RunbookCommands } from "../runbook";
-import { imageSource } from "../image";
 import { AgencySecrets, generationsOf, joinKeyList } from "../secrets";
 import { auditRoleSecrets, auditRoleStep } from "./audit-role";
 import { containerShape } from "./containers";
@@ -81,15 +80,14 @@ export class AzureAgencyInstance extends pulumi.ComponentResource implements Age
   readonly runbookCommands: pulumi.Output<RunbookCommands>;
 
   constructor(name: string, args: AgencyInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
-    const origin = settingsOrigin(`AzureAgencyInstance "${name}"`, args);
-    const { settings, source } = validateArgs(origin, () => {
-      const valid = parseInstanceSettings(args);
-      assertAzureSettings(valid);
-      return { settings: valid, source: imageSource(valid.agency, valid.image) };
-    });
+    const { settings, source, domains } = declaredInstance(
+      "AzureAgencyInstance",
+      name,
+      args,
+      assertAzureSettings,
+    );
     super(AZURE_INSTANCE_TYPE, name, {}, opts);
 
-    const domains = resolveDomains(settings.domains, origin);
     const canonicalHost = domains.apply((known) => known[0]);
     const foundation = createFoundation(name, settings, this);
     const secrets = new AgencySecrets(`${name}-secrets`, { rotation: settings.rotation }, { parent: this });

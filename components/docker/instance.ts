@@ -16,18 +16,15 @@ import type { AgencyInstanceArgs } from "../args";
 import {
   ConfigError,
   InstanceSettings,
-  parseInstanceSettings,
   protectedDataChanges,
   ProtectedSettings,
   protectedSettings,
-  settingsOrigin,
-  validateArgs,
 } from "../config";
-import { resolveDomains } from "../domains";
-import { AppImage, imageSource, sourceDigest } from "../image";
+import { declaredInstance } from "../declared-instance";
+import { AppImage, sourceDigest } from "../image";
 import { releaseScript } from "../release";
 import { dockerRunbook, Runbook, RunbookCommands } from "../runbook";
-import { AgencyInstanceOutputs, instanceOutputs } from "../outputs";
+import { instanceOutputs } from "../outputs";
 import { AgencySecrets } from "../secrets";
 import {
   backupBeforeRelease,
@@ -70,7 +67,7 @@ export function publicUrl(settings: InstanceSettings, domains: readonly string[]
  * audit PostgreSQL databases, backups, the release phase, the gunicorn web service and the Caddy
  * TLS proxy.
  */
-export class DockerAgencyInstance extends pulumi.ComponentResource implements AgencyInstanceOutputs {
+export class DockerAgencyInstance extends pulumi.ComponentResource {
   /** Public URL of the instance. */
   readonly url: pulumi.Output<string>;
   /** URL of the liveness endpoint. */
@@ -98,11 +95,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource implements Ag
 
   constructor(name: string, args: AgencyInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate everything before registering anything.
-    const origin = settingsOrigin(`DockerAgencyInstance "${name}"`, args);
-    const { settings, source } = validateArgs(origin, () => {
-      const valid = parseInstanceSettings(args);
-      return { settings: valid, source: imageSource(valid.agency, valid.image) };
-    });
+    const { origin, settings, source, domains } = declaredInstance("DockerAgencyInstance", name, args);
     super("agency-deploy:docker:AgencyInstance", name, {}, opts);
 
     // A remote Docker host gets its own provider; components hand it down to their containers.
@@ -116,7 +109,6 @@ export class DockerAgencyInstance extends pulumi.ComponentResource implements Ag
     };
     const network: pulumi.CustomResourceOptions = { parent: this, provider };
 
-    const domains = resolveDomains(settings.domains, origin);
     const secrets = new AgencySecrets(
       `${name}-secrets`,
       { rotation: settings.rotation, keepPreviousDatabasePasswords: true, auditWriterLogin: true },

@@ -42,7 +42,7 @@ describe("the instances under Pulumi's minimal mocks", () => {
       riversideArgs({ target: "azure", agency: "lakeside" }),
     );
     const values = await Promise.all(
-      Object.values(instanceOutputs(instance)).map((output) => settled(output)),
+      Object.values(instanceOutputs(instance)).map((output) => settled(output as pulumi.Output<unknown>)),
     );
     expect(values).toHaveLength(INSTANCE_OUTPUT_NAMES.length);
     expect(await settled(instance.canonicalUrl)).toBe("https://riverside.example.org");
