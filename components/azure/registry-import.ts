@@ -16,6 +16,7 @@ import {
   armUrl,
   azureTokenSource,
   Clock,
+  type DynamicResourceArgs,
   fetchArm,
   systemClock,
   TokenSource,
@@ -122,17 +123,7 @@ export const registryImportProvider: pulumi.dynamic.ResourceProvider<
   async delete() {},
 };
 
-export interface RegistryImportArgs {
-  registryId: pulumi.Input<string>;
-  loginServer: pulumi.Input<string>;
-  sourceRegistry: pulumi.Input<string>;
-  sourceImage: pulumi.Input<string>;
-  targetTag: pulumi.Input<string>;
-  managementEndpoint: pulumi.Input<string>;
-  token: pulumi.Input<string>;
-  timeoutSeconds: pulumi.Input<number>;
-  pollSeconds: pulumi.Input<number>;
-}
+export type RegistryImportArgs = DynamicResourceArgs<RegistryImportInputs>;
 
 /** One image copied into the instance's registry; `image` is its reference there. */
 export class RegistryImport extends pulumi.dynamic.Resource {

@@ -421,6 +421,15 @@ export function releaseChanged(
   return olds.jobId !== news.jobId || olds.image !== news.image || olds.stepsDigest !== news.stepsDigest;
 }
 
+/** A response's body: its JSON, or the text itself (an error page stays as text so the error shows it). */
+function parsedBody(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 /** The real HTTP transport: Node's global fetch. */
 export async function fetchArm(
   method: "GET" | "POST",
@@ -434,12 +443,7 @@ export async function fetchArm(
     body: method === "POST" ? JSON.stringify(payload ?? {}) : undefined,
   });
   const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = text === "" ? {} : JSON.parse(text);
-  } catch {
-    // A non-JSON error page stays as text so the error message shows it.
-  }
+  const body = text === "" ? {} : parsedBody(text);
   const retryAfter = Number(response.headers.get("retry-after"));
   return {
     status: response.status,
@@ -457,25 +461,11 @@ const nodeTokenTransport: TokenTransport = {
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(form).toString(),
     });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON: the status explains the failure.
-    }
-    return { status: response.status, body };
+    return { status: response.status, body: parsedBody(await response.text()) };
   },
   async get(url, headers) {
     const response = await fetch(url, { headers });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON: the status explains the failure.
-    }
-    return { status: response.status, body };
+    return { status: response.status, body: parsedBody(await response.text()) };
   },
   az(args) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when needed, in the provider's process
@@ -519,15 +509,10 @@ export const releaseExecutionProvider: pulumi.dynamic.ResourceProvider<
   async delete() {},
 };
 
-export interface ReleaseExecutionArgs {
-  jobId: pulumi.Input<string>;
-  image: pulumi.Input<string>;
-  stepsDigest: pulumi.Input<string>;
-  managementEndpoint: pulumi.Input<string>;
-  token: pulumi.Input<string>;
-  timeoutSeconds: pulumi.Input<number>;
-  pollSeconds: pulumi.Input<number>;
-}
+/** A dynamic resource's args: each input of its provider, as a Pulumi input. */
+export type DynamicResourceArgs<Inputs> = { [Name in keyof Inputs]: pulumi.Input<Inputs[Name]> };
+
+export type ReleaseExecutionArgs = DynamicResourceArgs<ReleaseExecutionInputs>;
 
 /** One awaited run of the release job; the web app depends on it. */
 export class ReleaseExecution extends pulumi.dynamic.Resource {
