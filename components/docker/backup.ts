@@ -37,6 +37,7 @@ import {
   TMP_TMPFS,
 } from "./hardening";
 import type { JobLedger } from "./job-ledger";
+import { pulledImage } from "./pulled-image";
 import { GatedJob } from "./one-shot-job";
 
 /** Where backups live inside the backup containers: the postgres image's data directory (see above). */
@@ -220,11 +221,7 @@ export class BackupService extends pulumi.ComponentResource {
     const image = postgresImage(args.postgresVersion);
     const script = bootstrapScript(readBackupScripts(), [`${SCRIPTS_DIR}/backup-scheduler.sh`]);
     super("agency-deploy:docker:BackupService", name, {}, opts);
-    const pulled = new docker.RemoteImage(
-      `${name}-image`,
-      { name: image, keepLocally: true },
-      { parent: this },
-    );
+    const pulled = pulledImage(name, image, this);
     this.container = new docker.Container(
       `${name}-scheduler`,
       {
@@ -294,7 +291,7 @@ export class PreReleaseBackup extends GatedJob {
       (parent) => ({
         job: PRE_RELEASE_BACKUP_JOB,
         name,
-        image: new docker.RemoteImage(`${name}-image`, { name: image, keepLocally: true }, { parent }).name,
+        image: pulledImage(name, image, parent).name,
         script,
         envs: backupEnvironment(args, { BACKUP_LABEL: "pre-release" }),
         user: POSTGRES_IMAGE_USER,

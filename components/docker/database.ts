@@ -19,6 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { after } from "./gate";
 import { containerLogging, type ContainerLimits, resourceLimits } from "./hardening";
+import { pulledImage } from "./pulled-image";
 
 /** Pinned PostgreSQL images per major version; bump deliberately (CS-3, DB-8). */
 export const POSTGRES_IMAGES: Readonly<Record<number, string>> = {
@@ -125,11 +126,7 @@ abstract class PostgresDatabase extends pulumi.ComponentResource {
     this.endpoint = { host: role.host, port: POSTGRES_PORT, database: role.database, user: role.database };
     const dataOpts = { parent: this, protect: args.protectData, retainOnDelete: args.protectData };
 
-    const pulled = new docker.RemoteImage(
-      `${name}-image`,
-      { name: image, keepLocally: true },
-      { parent: this },
-    );
+    const pulled = pulledImage(name, image, this);
     this.volume = new docker.Volume(
       `${name}-data`,
       { labels: [{ label: "agency-deploy.role", value: role.host }] },

@@ -14,13 +14,13 @@
  * new web container the old one holds the old password: new connections fail for that window.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as docker from "@pulumi/docker";
 import { configKey } from "../config";
 import { backupTmpfs, bootstrapScript, readScripts, SCRIPTS_DIR } from "./backup";
 import { type DatabaseEndpoint, POSTGRES_IMAGE_USER, postgresImage } from "./database";
 import { jobFailure } from "./gate";
 import type { ContainerLimits } from "./hardening";
 import type { JobLedger } from "./job-ledger";
+import { pulledImage } from "./pulled-image";
 import { GatedJob } from "./one-shot-job";
 
 export const ROTATION_SCRIPT = "rotate-password.sh";
@@ -163,7 +163,7 @@ export class DatabasePasswordRotation extends GatedJob {
         job: PASSWORD_ROTATION_JOB,
         // A fixed name (the component's) so the runbook's `docker logs` command stays exact.
         name,
-        image: new docker.RemoteImage(`${name}-image`, { name: image, keepLocally: true }, { parent }).name,
+        image: pulledImage(name, image, parent).name,
         script,
         envs,
         user: POSTGRES_IMAGE_USER,

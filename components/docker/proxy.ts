@@ -17,6 +17,7 @@ import * as docker from "@pulumi/docker";
 import { jobFailure } from "./gate";
 import { containerLogging, type ContainerLimits, REPLACE_ON_CHANGES, resourceLimits } from "./hardening";
 import type { JobLedger } from "./job-ledger";
+import { pulledImage } from "./pulled-image";
 import { GatedJob } from "./one-shot-job";
 
 /** Pinned Caddy image; bump deliberately. */
@@ -117,7 +118,7 @@ export class Proxy extends pulumi.ComponentResource {
   constructor(name: string, args: ProxyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("agency-deploy:docker:Proxy", name, {}, opts);
     const parent = { parent: this };
-    const pulled = new docker.RemoteImage(`${name}-image`, { name: CADDY_IMAGE, keepLocally: true }, parent);
+    const pulled = pulledImage(name, CADDY_IMAGE, this);
     this.image = pulled.name;
     // Certificates and ACME account state: kept across container replacement (ACME rate limits).
     const data = new docker.Volume(`${name}-data`, {}, parent);
