@@ -54,6 +54,11 @@ const domainsSchema = z.custom<DomainsInput>().superRefine((domains, ctx) => {
   for (const issue of domainIssues(domains)) ctx.addIssue({ code: "custom", ...issue });
 });
 
+/** A whole number from `min` to `max`; `fallback` when unset. */
+function wholeNumber(min: number, max: number, fallback: number) {
+  return z.number().int().min(min).max(max).default(fallback);
+}
+
 const releaseStepSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]*$/, "must be a kebab-case step name"),
@@ -139,16 +144,16 @@ const djangoSchema = z
 
 const gunicornSchema = z
   .object({
-    workers: z.number().int().min(1).max(64).default(2),
-    threads: z.number().int().min(1).max(64).default(4),
-    timeout: z.number().int().min(1).max(3600).default(60),
-    gracefulTimeout: z.number().int().min(1).max(3600).default(30),
+    workers: wholeNumber(1, 64, 2),
+    threads: wholeNumber(1, 64, 4),
+    timeout: wholeNumber(1, 3600, 60),
+    gracefulTimeout: wholeNumber(1, 3600, 30),
   })
   .strict();
 
 const postgresSchema = z
   .object({
-    version: z.number().int().min(13).max(18).default(16),
+    version: wholeNumber(13, 18, 16),
   })
   .strict();
 
@@ -157,7 +162,7 @@ const containerLimitsSchema = (cpu: number, memoryMb: number) =>
   z
     .object({
       cpu: z.number().positive().max(64).default(cpu),
-      memoryMb: z.number().int().min(128).max(262144).default(memoryMb),
+      memoryMb: wholeNumber(128, 262144, memoryMb),
     })
     .strict();
 
@@ -165,7 +170,7 @@ const resourcesSchema = z
   .object({
     /** The web service and the release job (both run the app). */
     cpu: z.number().positive().max(64).default(1),
-    memoryMb: z.number().int().min(128).max(262144).default(1024),
+    memoryMb: wholeNumber(128, 262144, 1024),
     /** Each PostgreSQL container (app and audit). */
     database: containerLimitsSchema(1, 1024).prefault({}),
     /** The backup service, the pre-release backup and the password rotation job. */
@@ -240,11 +245,11 @@ const backupSchema = z
 const timeoutsSchema = z
   .object({
     /** The release (migrations and the other steps). */
-    releaseMinutes: z.number().int().min(1).max(1440).default(120),
+    releaseMinutes: wholeNumber(1, 1440, 120),
     /** The pre-release backup (pg_dump of both databases). */
-    backupMinutes: z.number().int().min(1).max(1440).default(120),
+    backupMinutes: wholeNumber(1, 1440, 120),
     /** The database password rotation (two `ALTER ROLE`s). */
-    rotationMinutes: z.number().int().min(1).max(1440).default(15),
+    rotationMinutes: wholeNumber(1, 1440, 15),
   })
   .strict();
 
@@ -252,8 +257,8 @@ const dockerSchema = z
   .object({
     /** Docker host for the provider, e.g. ssh://deploy@agency.example.org; the local engine when unset. */
     host: resourceInput.optional(),
-    httpPort: z.number().int().min(1).max(65535).default(80),
-    httpsPort: z.number().int().min(1).max(65535).default(443),
+    httpPort: wholeNumber(1, 65535, 80),
+    httpsPort: wholeNumber(1, 65535, 443),
   })
   .strict();
 
@@ -271,7 +276,7 @@ const azureSchema = z
     /** Delegated subnet for PostgreSQL; public access is disabled when set. */
     postgresSubnetId: resourceInput.optional(),
     minReplicas: z.number().int().min(0).max(30).optional(),
-    maxReplicas: z.number().int().min(1).max(30).default(2),
+    maxReplicas: wholeNumber(1, 30, 2),
     /** Private DNS zone (privatelink.postgres.database.azure.com) linked to the VNet; needed with postgresSubnetId. */
     postgresPrivateDnsZoneId: resourceInput.optional(),
     /** Infrastructure subnet of the Container Apps environment; needed to reach a VNet-only PostgreSQL server. */
@@ -285,7 +290,7 @@ const azureSchema = z
       )
       .default(0.5),
     /** How long the release job may run before it is stopped and the deployment fails. */
-    releaseTimeoutSeconds: z.number().int().min(60).max(86400).default(1800),
+    releaseTimeoutSeconds: wholeNumber(60, 86400, 1800),
   })
   .strict()
   .superRefine((azure, ctx) => {

@@ -261,3 +261,15 @@ export function installCapture(options: CaptureOptions = {}): ResourceCapture {
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
+
+/** A Docker container's `envs`, as captured. */
+export function envOf(container: CapturedResource): string[] {
+  return container.inputs.envs as string[];
+}
+
+/** The value of `name` in a Docker container's `envs`, undefined when it is not set. */
+export function envValue(container: CapturedResource, name: string): string | undefined {
+  return envOf(container)
+    .find((entry) => entry.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
+}

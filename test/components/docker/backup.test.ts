@@ -7,7 +7,7 @@ import {
 } from "../../../components/docker/backup";
 import { DockerAgencyInstance } from "../../../components/docker/instance";
 import { riversideArgs } from "../../support/docker-instance";
-import { CapturedResource, installCapture, ResourceCapture, valueOf } from "../../support/capture";
+import { CapturedResource, installCapture, ResourceCapture, valueOf, envOf } from "../../support/capture";
 
 const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";
@@ -25,7 +25,6 @@ async function deploy(c: ResourceCapture, a: AgencyInstanceArgs = riversideArgs(
   return instance;
 }
 
-const envOf = (r: CapturedResource) => r.inputs.envs as string[];
 const secretEnvNames = (r: CapturedResource) =>
   r.secretPaths
     .filter((p) => p.startsWith("envs["))

@@ -4,7 +4,7 @@ import type { AgencyInstanceArgs } from "../../../components/args";
 import { ConfigError } from "../../../components/config";
 import { DockerAgencyInstance } from "../../../components/docker/instance";
 import { APP_CONTEXT, riversideArgs } from "../../support/docker-instance";
-import { CapturedResource, installCapture, ResourceCapture, valueOf } from "../../support/capture";
+import { installCapture, ResourceCapture, valueOf, envOf, envValue } from "../../support/capture";
 
 const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";
@@ -25,11 +25,6 @@ const container = (capture: ResourceCapture, name: string) => {
   if (found.length !== 1) throw new Error(`expected one riverside-${name}, found ${found.length}`);
   return found[0];
 };
-const envOf = (r: CapturedResource) => r.inputs.envs as string[];
-const envValue = (r: CapturedResource, name: string) =>
-  envOf(r)
-    .find((entry) => entry.startsWith(`${name}=`))
-    ?.slice(name.length + 1);
 
 describe("DockerAgencyInstance", () => {
   let capture: ResourceCapture;

@@ -7,7 +7,7 @@ import type { AgencyInstanceArgs } from "../../../components/args";
 import { DockerAgencyInstance } from "../../../components/docker/instance";
 import { loginEnvPrefix, rotationCommands } from "../../../components/docker/password-rotation";
 import { riversideArgs } from "../../support/docker-instance";
-import { CapturedResource, installCapture, ResourceCapture, valueOf } from "../../support/capture";
+import { installCapture, ResourceCapture, valueOf, envOf, envValue } from "../../support/capture";
 
 const CONTAINER = "docker:index/container:Container";
 const JOB = "riverside-password-rotation-job";
@@ -24,12 +24,6 @@ async function deploy(c: ResourceCapture, a: AgencyInstanceArgs = riversideArgs(
   await c.settled();
   return ignoreChanges;
 }
-
-const envOf = (r: CapturedResource) => r.inputs.envs as string[];
-const envValue = (r: CapturedResource, name: string) =>
-  envOf(r)
-    .find((entry) => entry.startsWith(`${name}=`))
-    ?.slice(name.length + 1);
 
 describe("rotationCommands", () => {
   const endpoints = [
