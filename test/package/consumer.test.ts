@@ -234,6 +234,19 @@ describe("a project that installs the tarball", () => {
     expect(result.created.outs).toMatchObject({ executionName: "release-1", status: "Succeeded" });
   }, 120_000);
 
+  it("serializes the web container's health gate, and the serialized provider waits for a healthy container", () => {
+    const run = inProject(process.execPath, ["serialize-health-gate.js"]);
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout) as {
+      methods: string[];
+      asked: string[];
+      created: { outs: unknown };
+    };
+    expect(result.methods).toEqual(["create", "delete", "diff", "update"]);
+    expect(result.asked).toHaveLength(2);
+    expect(result.created.outs).toMatchObject({ containerId: "c0ffee" });
+  }, 120_000);
+
   it("serves `pulumi package add` a schema that describes every input and output and marks the secrets", () => {
     const run = inProject(process.execPath, ["schema.js"]);
     expect(run.status).toBe(0);

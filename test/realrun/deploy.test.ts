@@ -30,7 +30,7 @@ describeRealRun("the local stack, deployed", () => {
       captureStack({ config: [graceful] }),
       captureStack({ config: [graceful, "rotation.databasePasswords=1"] }),
     ]);
-    app = await buildApp(stack.appBuild);
+    app = await buildApp(stack.appBuild!);
     instance = new Instance(app);
     const started = Date.now();
     first = await instance.deploy(stack);
@@ -270,7 +270,7 @@ describeRealRun("the local stack, deployed", () => {
         workdir: "/src",
         env: { PYTHONPATH: "/opt/test-site" },
         extraContent: [
-          { source: stack.appBuild.context, target: "/src" },
+          { source: stack.appBuild!.context, target: "/src" },
           { source: app.testSite, target: "/opt/test-site" },
         ],
       },
