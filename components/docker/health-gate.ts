@@ -479,20 +479,17 @@ export {
   systemClock,
 };
 
+/** One wait over the real transport and clock. */
+const waitForHealthy = (inputs: HealthGateInputs) =>
+  awaitHealthy(engineRequest(inputs.endpoint), systemClock, inputs);
+
 /** The dynamic provider: wait on create and on a changed container, nothing to delete. */
 export const healthGateProvider: pulumi.dynamic.ResourceProvider<HealthGateInputs, HealthGateOutputs> = {
-  async diff(_id, olds, news) {
-    return { changes: gateChanged(olds, news) };
-  },
-  async create(inputs) {
-    const outs = await awaitHealthy(engineRequest(inputs.endpoint), systemClock, inputs);
-    return { id: inputs.containerName, outs };
-  },
-  async update(_id, _olds, news) {
-    return { outs: await awaitHealthy(engineRequest(news.endpoint), systemClock, news) };
-  },
+  diff: async (_id, olds, news) => ({ changes: gateChanged(olds, news) }),
+  create: async (inputs) => ({ id: inputs.containerName, outs: await waitForHealthy(inputs) }),
+  update: async (_id, _olds, news) => ({ outs: await waitForHealthy(news) }),
   // Waiting is all it does: deleting the gate leaves the container alone.
-  async delete() {},
+  delete: async () => {},
 };
 
 export interface HealthGateArgs {
@@ -506,24 +503,22 @@ export interface HealthGateArgs {
   redact: pulumi.Input<pulumi.Input<string>[]>;
 }
 
+/** The provider's inputs: defaults filled in, the values to redact secret, the output declared. */
+function gateProperties(args: HealthGateArgs): pulumi.Inputs {
+  return {
+    ...args,
+    pollSeconds: args.pollSeconds ?? 2,
+    tailLines: args.tailLines ?? LOG_TAIL_LINES,
+    redact: pulumi.secret(args.redact),
+    containerId: undefined,
+  };
+}
+
 /** One awaited healthy start of a web container; the route switch depends on it. */
 export class HealthGate extends pulumi.dynamic.Resource {
   declare readonly containerId: pulumi.Output<string>;
 
   constructor(name: string, args: HealthGateArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      healthGateProvider,
-      name,
-      {
-        ...args,
-        pollSeconds: args.pollSeconds ?? 2,
-        tailLines: args.tailLines ?? LOG_TAIL_LINES,
-        redact: pulumi.secret(args.redact),
-        containerId: undefined,
-      },
-      opts,
-      "agency-deploy",
-      "HealthGate",
-    );
+    super(healthGateProvider, name, gateProperties(args), opts, "agency-deploy", "HealthGate");
   }
 }

@@ -7,11 +7,9 @@
  * refused every change: UPDATE, DELETE, TRUNCATE, ALTER, DISABLE TRIGGER, and a row in
  * django_migrations. Docker runs both steps as the owner (a superuser), tested last.
  */
-import { spawnSync } from "child_process";
-import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../../support/paths";
-import { runScript, startTestServer, type TestServer } from "../../support/postgres";
+import { runScript, sqlAs, startTestServer, type TestServer } from "../../support/postgres";
 
 const SCRIPTS = path.join(REPO_ROOT, "components", "scripts");
 const ADMIN = { user: "agencyadmin", password: "Admin-S3cret-pw" };
@@ -20,22 +18,8 @@ const WRITER = { user: "agencyauditwriter", password: `wr'iter "pw" \\ ; --` };
 
 let server: TestServer;
 
-function asRole(login: { user: string; password: string }, database: string, statement: string) {
-  const result = spawnSync(
-    path.join(server.bindir, "psql"),
-    [
-      "--no-psqlrc",
-      "--no-password",
-      "--quiet",
-      "--tuples-only",
-      "--no-align",
-      "-v",
-      "ON_ERROR_STOP=1",
-    ].concat(["-c", statement, server.url(login.user, login.password, database)]),
-    { encoding: "utf8", env: { ...process.env, HOME: os.tmpdir() } },
-  );
-  return { status: result.status, output: (result.stdout + result.stderr).trim() };
-}
+const asRole = (login: { user: string; password: string }, database: string, statement: string) =>
+  sqlAs(server, login.user, login.password, database, statement);
 
 function writerStep(
   step: "role" | "grants" | "all",
