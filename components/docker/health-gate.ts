@@ -28,8 +28,11 @@
  * serving). The provider's create of a failed container takes `waitTimeout` (180 s) before it
  * fails, so a failed container is always older than the window.
  *
- * A failed create of a dynamic resource stores nothing in the state, so the next `up` creates the
- * gate again; a failed update keeps the old state, whose diff again asks for an update. The gate
+ * A failed create of a dynamic resource stores nothing in the state (the engine records a failed
+ * create only when the provider returns ErrorResourceInitFailed with an ID, as the Terraform bridge
+ * does for the container: pulumi/pulumi#992, pulumi/pulumi-terraform#237; a dynamic provider that
+ * throws returns a plain error), so the next `up` creates the gate again; a failed update keeps the
+ * old state, whose diff again asks for an update. The gate
  * reruns when the container's name (this release) or its inputs (a replacement under the same
  * name, e.g. a rotated password) change.
  *
