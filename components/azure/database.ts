@@ -16,6 +16,7 @@ import {
   APP_DATABASE,
   AUDIT_DATABASE,
   AUDIT_ROLE,
+  AUDIT_WRITER_ROLE,
   backupRetentionDays,
   databaseUrl,
   POSTGRES_ADMIN_LOGIN,
@@ -41,8 +42,10 @@ export interface Databases {
   adminPassword: pulumi.Output<string>;
   /** The app database as the server admin. */
   databaseUrl: pulumi.Output<string>;
-  /** The audit database as AUDIT_ROLE, which the release job creates before the audit migrations. */
+  /** The audit database as AUDIT_ROLE, the tables' owner: the release job's (migrations, lockdown). */
   auditDatabaseUrl: pulumi.Output<string>;
+  /** The audit database as AUDIT_WRITER_ROLE, append-only: the web app's. */
+  auditWriterDatabaseUrl: pulumi.Output<string>;
   restore: pulumi.Output<RestoreProcedure>;
 }
 
@@ -51,6 +54,7 @@ export function createDatabases(
   settings: InstanceSettings,
   foundation: Foundation,
   auditRolePassword: pulumi.Input<string>,
+  auditWriterPassword: pulumi.Input<string>,
   parent: pulumi.Resource,
 ): Databases {
   const azure = settings.azure;
@@ -157,6 +161,7 @@ export function createDatabases(
     adminPassword,
     databaseUrl: url(POSTGRES_ADMIN_LOGIN, adminPassword, APP_DATABASE),
     auditDatabaseUrl: url(AUDIT_ROLE, auditRolePassword, AUDIT_DATABASE),
+    auditWriterDatabaseUrl: url(AUDIT_WRITER_ROLE, auditWriterPassword, AUDIT_DATABASE),
     restore: pulumi
       .all([resourceGroupName, serverName])
       .apply(([rg, server]) => restoreProcedure(rg, server, retentionDays, azure.geoRedundantBackup)),

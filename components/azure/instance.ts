@@ -8,9 +8,10 @@
  *    which holds "Key Vault Secrets User" before any app or job exists;
  *  - the server requires TLS, keeps point-in-time backups, is not open to the internet, and its
  *    configuration is applied before the databases are created, one change at a time;
- *  - the audit database has its own login: the release job creates it as the server admin (an
- *    init container, the only place the admin password goes besides the app's DATABASE_URL)
- *    before any release step, and sets its password again after every rotation;
+ *  - the audit database has its own logins: the release job's init containers (the only place the
+ *    admin password goes besides the app's DATABASE_URL) create, before any release step, the
+ *    owner the release migrates and locks down as, and the append-only writer the web app uses,
+ *    and set their passwords again after every rotation (audit-role.ts);
  *  - the release job runs the ordered release steps against both databases and must succeed
  *    before the web app changes; it runs again whenever the image, the steps or the database
  *    password generation change;
@@ -90,7 +91,12 @@ export class AzureAgencyInstance extends pulumi.ComponentResource implements Age
 
     const canonicalHost = domains.apply((known) => known[0]);
     const foundation = createFoundation(name, settings, this);
-    const secrets = new AgencySecrets(`${name}-secrets`, { rotation: settings.rotation }, { parent: this });
+    const secrets = new AgencySecrets(
+      `${name}-secrets`,
+      { rotation: settings.rotation, auditWriterLogin: true },
+      { parent: this },
+    );
+    const auditWriterPassword = secrets.auditWriterPassword!;
     const registry = createRegistry(name, foundation, this);
     const image = createImage(name, settings.agency, source, foundation, registry, this);
     // The init container's psql, copied from Docker Hub into the instance's registry at deploy.
@@ -110,22 +116,51 @@ export class AzureAgencyInstance extends pulumi.ComponentResource implements Age
       },
       { parent: this },
     );
-    const databases = createDatabases(name, settings, foundation, secrets.auditDatabasePassword, this);
+    const databases = createDatabases(
+      name,
+      settings,
+      foundation,
+      secrets.auditDatabasePassword,
+      auditWriterPassword,
+      this,
+    );
 
     const appSecrets = vaultSecrets(settings, secrets, databases);
-    const roleSecrets = auditRoleSecrets(databases.adminPassword, secrets.auditDatabasePassword);
-    const vault = createVault(name, foundation, [...appSecrets, ...roleSecrets], this);
+    // One env name, two logins: the release migrates as the audit tables' owner, the web app
+    // writes the trail as the append-only writer.
+    const releaseAudit: VaultSecretSpec = {
+      env: "AUDIT_DATABASE_URL",
+      secretName: "audit-database-url",
+      value: databases.auditDatabaseUrl,
+    };
+    const webAudit: VaultSecretSpec = {
+      env: "AUDIT_DATABASE_URL",
+      secretName: "audit-writer-database-url",
+      value: databases.auditWriterDatabaseUrl,
+    };
+    const roleSecrets = auditRoleSecrets(
+      databases.adminPassword,
+      secrets.auditDatabasePassword,
+      auditWriterPassword,
+    );
+    const vault = createVault(
+      name,
+      foundation,
+      [...appSecrets, releaseAudit, webAudit, ...roleSecrets],
+      this,
+    );
     const referencesTo = (specs: VaultSecretSpec[]) =>
       vault.references.filter((ref) => specs.some((spec) => spec.secretName === ref.secretName));
     const defaultHost = pulumi.interpolate`${foundation.names.webApp}.${foundation.environment.defaultDomain}`;
     const hosts = pulumi.all([domains, defaultHost]).apply(([known, host]) => publicHosts(known, host));
-    const shape = containerShape(
-      settings,
-      hosts,
-      referencesTo(appSecrets),
-      foundation.identity.id,
-      image.registryServer,
-    );
+    const shapeWith = (audit: VaultSecretSpec) =>
+      containerShape(
+        settings,
+        hosts,
+        referencesTo([...appSecrets, audit]),
+        foundation.identity.id,
+        image.registryServer,
+      );
     const auditRole = auditRoleStep(
       settings,
       databases.host,
@@ -140,7 +175,7 @@ export class AzureAgencyInstance extends pulumi.ComponentResource implements Age
       settings,
       foundation,
       image.ref,
-      shape,
+      shapeWith(releaseAudit),
       auditRole,
       [...access, databases.ready],
       this,
@@ -150,7 +185,7 @@ export class AzureAgencyInstance extends pulumi.ComponentResource implements Age
       settings,
       foundation,
       image.ref,
-      shape,
+      shapeWith(webAudit),
       [release.execution, ...access],
       this,
       canonicalHost,
@@ -165,7 +200,8 @@ export class AzureAgencyInstance extends pulumi.ComponentResource implements Age
     this.appDatabaseName = databases.appDatabase.name;
     this.auditDatabaseName = databases.auditDatabase.name;
     this.databaseUrl = databases.databaseUrl;
-    this.auditDatabaseUrl = databases.auditDatabaseUrl;
+    // The app's own login to the audit trail (append-only), not the owner's.
+    this.auditDatabaseUrl = databases.auditWriterDatabaseUrl;
     this.resourceGroupName = foundation.resourceGroupName;
     this.postgresServerName = databases.serverName;
     this.keyVaultName = vault.vault.name;
@@ -203,17 +239,19 @@ export class AzureAgencyInstance extends pulumi.ComponentResource implements Age
   }
 }
 
-/** Every secret env var of the app, as Key Vault secrets; fallbacks only while a rotation keeps one. */
+/**
+ * The secret env vars the release and the web app share, as Key Vault secrets (AUDIT_DATABASE_URL
+ * differs between them); fallbacks only while a rotation keeps one.
+ */
 function vaultSecrets(
   settings: InstanceSettings,
   secrets: AgencySecrets,
-  databases: { databaseUrl: pulumi.Output<string>; auditDatabaseUrl: pulumi.Output<string> },
+  databases: { databaseUrl: pulumi.Output<string> },
 ): VaultSecretSpec[] {
   const specs: VaultSecretSpec[] = [
     { env: "SECRET_KEY", secretName: "secret-key", value: secrets.secretKey },
     { env: "FIELD_ENCRYPTION_KEY", secretName: "field-encryption-key", value: secrets.fieldEncryptionKey },
     { env: "DATABASE_URL", secretName: "database-url", value: databases.databaseUrl },
-    { env: "AUDIT_DATABASE_URL", secretName: "audit-database-url", value: databases.auditDatabaseUrl },
   ];
   if (generationsOf(settings.rotation.secretKey).previous !== undefined) {
     specs.push({

@@ -75,7 +75,7 @@ export function createReleasePhase(
       template: {
         // Init containers run to completion, in order, before the release container starts; a
         // failed one fails the execution, so no audit migration runs without the audit role.
-        initContainers: [auditRole.container],
+        initContainers: auditRole.containers,
         containers: [
           {
             name: "release",

@@ -82,6 +82,12 @@ export const AUDIT_DATABASE = "audit";
 export const POSTGRES_ADMIN_LOGIN = "agencyadmin";
 /** The audit database's own login, created by the release job (audit-role.ts); never the admin. */
 export const AUDIT_ROLE = "agencyaudit";
+/**
+ * The login the web app writes the audit trail as: SELECT and INSERT on the audit tables, nothing
+ * else (audit-writer-role.sh). AUDIT_ROLE owns the tables, so it could ALTER, DELETE or TRUNCATE
+ * them past the lockdown; it only migrates and locks down, in the release job.
+ */
+export const AUDIT_WRITER_ROLE = "agencyauditwriter";
 /** Seconds libpq waits for a connection before failing (DB-3). */
 export const CONNECT_TIMEOUT_SECONDS = 10;
 

@@ -2,7 +2,8 @@
  * DockerAgencyInstance: one agency's complete instance on one Docker host.
  *
  * Dependency chain: both databases healthy -> current passwords applied -> pre-release backup
- * succeeded -> release succeeded -> this release's web container healthy -> proxy routes to it ->
+ * succeeded -> release succeeded -> this release's web container healthy (its health gate, beside
+ * it, fails the update with its logs otherwise) -> proxy routes to it ->
  * (the engine deletes the previous release's container last); each "succeeded" is a gate on a
  * one-shot job's exit code, so nothing after a failed job changes. Every job records its success in
  * the JobLedger (job-ledger.ts), so a failed one runs again on the next `up`.
@@ -19,6 +20,7 @@ import {
   protectedDataChanges,
   ProtectedSettings,
   protectedSettings,
+  validateArgs,
 } from "../config";
 import { declaredInstance } from "../declared-instance";
 import { AppImage, sourceDigest } from "../image";
@@ -39,6 +41,7 @@ import { containerEnvironment } from "./environment";
 import { DatabasePasswordRotation } from "./password-rotation";
 import { JobLedger, JobRecords } from "./job-ledger";
 import { lastDeploymentOutputs, previousImage } from "./previous-deployment";
+import { type EngineEndpoint, instanceEngine } from "./health-gate";
 import { Proxy, RouteSwitch } from "./proxy";
 import { ReleasePhase } from "./release";
 import { releaseKey, WEB_HOST, webContainersCommand, WebService } from "./web";
@@ -54,6 +57,17 @@ export function lastProtectedSettings(
   return typeof recorded === "object" && recorded !== null
     ? (recorded as Partial<ProtectedSettings>)
     : undefined;
+}
+
+/** The Docker engine the health gate asks (health-gate.ts), or a ConfigError naming the key. */
+function dockerEngine(settings: InstanceSettings): pulumi.Input<EngineEndpoint> {
+  try {
+    return instanceEngine(settings.docker.host, new pulumi.Config("docker"), process.env);
+  } catch (error) {
+    const key = settings.docker.host === undefined ? "docker:host" : "agency-deploy:docker.host";
+    const path = settings.docker.host === undefined ? undefined : ["docker", "host"];
+    throw new ConfigError([{ key, path, message: (error as Error).message }]);
+  }
 }
 
 /** The public base URL: https on the first domain, with the port when it is not 443. */
@@ -96,6 +110,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
   constructor(name: string, args: AgencyInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate everything before registering anything.
     const { origin, settings, source, domains } = declaredInstance("DockerAgencyInstance", name, args);
+    const engine = validateArgs(origin, () => dockerEngine(settings));
     super("agency-deploy:docker:AgencyInstance", name, {}, opts);
 
     // A remote Docker host gets its own provider; components hand it down to their containers.
@@ -247,6 +262,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
         imageId: release.imageId,
         envs: webEnvs,
         networks: [internal.name, edge.name],
+        engine,
       },
       { ...child, dependsOn: [release.container] },
     );
@@ -274,7 +290,8 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
           limits: settings.resources.proxy,
           ledger,
         },
-        { ...child, dependsOn: [web.container, proxy.container] },
+        // The gate fails the update with the new container's logs when it does not become healthy.
+        { ...child, dependsOn: [web.container, web.healthGate, proxy.container] },
       );
     }
 

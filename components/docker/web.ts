@@ -18,7 +18,9 @@
  * engine deletes unregistered resources last). A new container that fails its health check fails
  * the update there: the route switch never runs, the old container keeps serving and is not
  * deleted, and the next `up` replaces the failed container (`replaceOnChanges: ["*"]` also turns
- * its stored initialization error into a replacement rather than a no-op update).
+ * its stored initialization error into a replacement rather than a no-op update). The provider's
+ * own failure says only "failed to be in healthy state"; the HealthGate (health-gate.ts) watching
+ * the same container fails the update with the container's last log lines.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
@@ -30,11 +32,15 @@ import { APP_PORT } from "../environment";
 import { gunicornCommand } from "../gunicorn";
 import { containerLogging, hardenedRuntime, resourceLimits } from "./hardening";
 import { APP_USER } from "./release";
+import { CREDENTIAL_ENV_NAMES } from "./environment";
+import { type EngineEndpoint, HealthGate, instanceEngine, secretValues } from "./health-gate";
 
 /** Seconds docker waits after SIGTERM beyond gunicorn's graceful timeout before SIGKILL. */
 export const STOP_MARGIN_SECONDS = 10;
 /** DNS name of the web service on the instance networks. */
 export const WEB_HOST = "web";
+/** Seconds the provider (and the health gate) wait for a new web container to become healthy. */
+export const WEB_WAIT_TIMEOUT_SECONDS = 180;
 /** The label every release's web container carries (its value: the WebService's name). */
 export const WEB_LABEL = "agency-deploy.web";
 
@@ -98,10 +104,23 @@ export interface WebServiceArgs {
   envs: pulumi.Input<string>[];
   /** Internal (database) network first, then the proxy network. */
   networks: pulumi.Input<string>[];
+  /** The Docker engine the containers run on, for the health gate; the provider's `docker:*` config when unset. */
+  engine?: pulumi.Input<EngineEndpoint>;
+}
+
+/** A digest of what replaces the web container: a replacement under the same name is gated again. */
+function containerDigest(args: WebServiceArgs): pulumi.Output<string> {
+  return pulumi
+    .all([args.imageId, pulumi.all(args.envs), pulumi.all(args.networks)])
+    .apply(([image, envs, networks]) =>
+      crypto.createHash("sha256").update(stableJson({ image, envs, networks })).digest("hex"),
+    );
 }
 
 export class WebService extends pulumi.ComponentResource {
   readonly container: docker.Container;
+  /** Resolves once this release's container is healthy; fails the update with its logs otherwise. */
+  readonly healthGate: HealthGate;
   /** The name every release's web container answers to (the proxy's fallback upstream). */
   readonly host: string = WEB_HOST;
   /** This release's own container name, also its DNS name: the proxy's upstream once it is healthy. */
@@ -129,7 +148,7 @@ export class WebService extends pulumi.ComponentResource {
         labels: [{ label: WEB_LABEL, value: name }],
         healthcheck: webHealthcheck(settings),
         wait: true,
-        waitTimeout: 180,
+        waitTimeout: WEB_WAIT_TIMEOUT_SECONDS,
         restart: "unless-stopped",
         ...resourceLimits(settings.resources),
         stopSignal: "SIGTERM",
@@ -140,6 +159,19 @@ export class WebService extends pulumi.ComponentResource {
       },
       // dependsOn does not flow from a component to its children: forward it to the container.
       { parent: this, dependsOn: opts?.dependsOn, replaceOnChanges: ["*"] },
+    );
+    // Beside the container, not after it: a failed health wait fails the container's create, and
+    // nothing depending on it would run (health-gate.ts).
+    this.healthGate = new HealthGate(
+      `${name}-health-gate-${args.releaseKey}`,
+      {
+        containerName: this.releaseHost,
+        containerDigest: containerDigest(args),
+        endpoint: args.engine ?? instanceEngine(undefined, new pulumi.Config("docker"), process.env),
+        timeoutSeconds: WEB_WAIT_TIMEOUT_SECONDS,
+        redact: pulumi.all(args.envs).apply((envs) => secretValues(envs, CREDENTIAL_ENV_NAMES)),
+      },
+      { parent: this, dependsOn: opts?.dependsOn },
     );
     this.registerOutputs({ host: this.host, releaseHost: this.releaseHost, port: this.port });
   }

@@ -1,66 +1,114 @@
 #!/bin/sh
-# The audit trail's append-only login on a Docker host. The audit database's POSTGRES_USER is a
-# superuser that owns the audit tables: as the app's login it could `SET session_replication_role
-# = replica` or `ALTER TABLE ... DISABLE TRIGGER USER` and so rewrite history past the append-only
-# triggers. The app therefore connects as AUDIT_ROLE, made here by that owner before every release:
-#  - created when missing; LOGIN and no other attribute (not a superuser, cannot create roles or
-#    databases, no replication, no BYPASSRLS), so it can change neither setting;
-#  - its password set to AUDIT_ROLE_PASSWORD on every run, so a rotated password takes effect;
-#  - SELECT and INSERT on the owner's tables in the public schema, now and for tables the owner
-#    creates later (the migrations run as the owner): never UPDATE, DELETE or TRUNCATE, and never
-#    ownership, which is what disabling a trigger needs.
-# Idempotent; the privileges are read back at the end.
+# The audit trail's append-only login. The audit tables' owner could `ALTER TABLE ... DISABLE
+# TRIGGER USER` (and, as a superuser, `SET session_replication_role = replica`), DELETE or
+# TRUNCATE, and so rewrite history past the append-only triggers. The app therefore connects as
+# AUDIT_ROLE, which this script makes in two steps (AUDIT_WRITER_STEP):
+#  role    as a login that may create roles and owns the audit database (Docker: the owner, a
+#          superuser; Azure: the server admin): the role is created when missing, LOGIN and no other
+#          attribute (not a superuser, cannot create roles or databases, no replication, no
+#          BYPASSRLS); its password set to AUDIT_ROLE_PASSWORD on every run, so a rotated password
+#          takes effect; CONNECT on the database and USAGE on its public schema.
+#  grants  as the owner of the audit tables (the login the migrations run as): SELECT and INSERT on
+#          the owner's tables in the public schema, now and for tables the owner creates later;
+#          never UPDATE, DELETE or TRUNCATE, and never ownership, which is what ALTER and disabling
+#          a trigger need. django_migrations is readable only: a row written there would mark a
+#          migration applied that never ran (one that adds a constraint or a trigger, say). Django
+#          creates that table on the first `migrate` when it is missing and never alters it
+#          (MigrationRecorder.ensure_schema), after these grants on a first deploy, where the
+#          default privileges would give it INSERT; so the owner creates it here first, with
+#          Django's own columns.
+#  all     both, as one login that can do both (Docker's default).
+# Idempotent; the privileges are read back at the end of each step.
 #
-# env: PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE   the audit database's owner (libpq's own variables)
+# env: PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE   the login of the step (libpq's own variables)
 #      AUDIT_ROLE            the login to create or update
-#      AUDIT_ROLE_PASSWORD   its password (secret: never echoed, never on a command line)
+#      AUDIT_ROLE_PASSWORD   its password (secret: never echoed, never on a command line; role step)
+#      AUDIT_WRITER_STEP     role | grants | all (default all)
 set -eu
 
 : "${PGHOST:?PGHOST is required}"
 : "${PGUSER:?PGUSER is required}"
 : "${PGDATABASE:?PGDATABASE is required}"
 : "${AUDIT_ROLE:?AUDIT_ROLE is required}"
-: "${AUDIT_ROLE_PASSWORD:?AUDIT_ROLE_PASSWORD is required}"
-export AUDIT_ROLE_PASSWORD
+STEP="${AUDIT_WRITER_STEP:-all}"
+case "$STEP" in
+  role | grants | all) ;;
+  *)
+    echo "audit-writer-role: FAILED: AUDIT_WRITER_STEP must be role, grants or all, not \"$STEP\"" >&2
+    exit 1
+    ;;
+esac
+if [ "$STEP" != grants ]; then
+  : "${AUDIT_ROLE_PASSWORD:?AUDIT_ROLE_PASSWORD is required}"
+  export AUDIT_ROLE_PASSWORD
+fi
 export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-10}"
 
 if [ "$AUDIT_ROLE" = "$PGUSER" ]; then
-  echo "audit-writer-role: FAILED: AUDIT_ROLE ($AUDIT_ROLE) must differ from the owner $PGUSER" >&2
+  echo "audit-writer-role: FAILED: AUDIT_ROLE ($AUDIT_ROLE) must differ from $PGUSER" >&2
   exit 1
 fi
 
 # Names travel as psql variables quoted by psql (:"name", :'name'); the password is read by psql
 # from this process's env (backquoted printenv), so it is on no argv.
-if ! granted=$(psql --no-psqlrc --no-password --quiet --tuples-only --no-align \
-  -v ON_ERROR_STOP=1 -v VERBOSITY=terse -v role="$AUDIT_ROLE" -v owner="$PGUSER" -v db="$PGDATABASE" <<'SQL'
+# checked_sql WHAT EXPECTED PROBLEM: runs the SQL on stdin, whose last statement reads the
+# privileges back; fails unless that read-back is EXPECTED.
+checked_sql() {
+  if ! got=$(psql --no-psqlrc --no-password --quiet --tuples-only --no-align \
+    -v ON_ERROR_STOP=1 -v VERBOSITY=terse -v role="$AUDIT_ROLE" -v owner="$PGUSER" -v db="$PGDATABASE"); then
+    echo "audit-writer-role: FAILED: could not $1 as $PGUSER@$PGHOST (see the error above)" >&2
+    exit 1
+  fi
+  if [ "$got" != "$2" ]; then
+    echo "audit-writer-role: FAILED: $AUDIT_ROLE $3: \"$got\"" >&2
+    exit 1
+  fi
+}
+
+if [ "$STEP" != grants ]; then
+  checked_sql "set up role $AUDIT_ROLE" "f|t" "is privileged or cannot use $PGDATABASE (attributes|usable)" <<'SQL'
 \set pw `printenv AUDIT_ROLE_PASSWORD`
 SELECT NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') AS missing \gset
 \if :missing
 CREATE ROLE :"role" LOGIN;
 \endif
-ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'pw';
+-- Only a superuser may even name the SUPERUSER, REPLICATION and BYPASSRLS attributes; a role a
+-- non-superuser created cannot have them, and the read-back below checks whatever it has.
+SELECT rolsuper AS am_superuser FROM pg_roles WHERE rolname = current_user \gset
+\if :am_superuser
+ALTER ROLE :"role" WITH NOSUPERUSER NOREPLICATION NOBYPASSRLS;
+\endif
+ALTER ROLE :"role" WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD :'pw';
 GRANT CONNECT ON DATABASE :"db" TO :"role";
 GRANT USAGE ON SCHEMA public TO :"role";
+SELECT r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls,
+       has_database_privilege(r.oid, :'db', 'CONNECT') AND has_schema_privilege(r.oid, 'public', 'USAGE')
+FROM pg_roles r WHERE r.rolname = :'role';
+SQL
+fi
+
+if [ "$STEP" != role ]; then
+  checked_sql "grant $AUDIT_ROLE its privileges" "f|f|f" \
+    "owns a table, may change audit rows or may record migrations (owns|may change|may record)" <<'SQL'
+CREATE TABLE IF NOT EXISTS public.django_migrations (
+  id integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  app varchar(255) NOT NULL,
+  name varchar(255) NOT NULL,
+  applied timestamp with time zone NOT NULL
+);
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM :"role";
 GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO :"role";
+REVOKE INSERT ON public.django_migrations FROM :"role";
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO :"role";
 ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT SELECT, INSERT ON TABLES TO :"role";
 ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT USAGE ON SEQUENCES TO :"role";
-SELECT r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls,
-       EXISTS (SELECT 1 FROM pg_class c WHERE c.relowner = r.oid),
+SELECT EXISTS (SELECT 1 FROM pg_class c WHERE c.relowner = r.oid),
        EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = 'public'
                AND (has_table_privilege(r.oid, format('%I.%I', t.schemaname, t.tablename), 'UPDATE')
                  OR has_table_privilege(r.oid, format('%I.%I', t.schemaname, t.tablename), 'DELETE')
-                 OR has_table_privilege(r.oid, format('%I.%I', t.schemaname, t.tablename), 'TRUNCATE')))
+                 OR has_table_privilege(r.oid, format('%I.%I', t.schemaname, t.tablename), 'TRUNCATE'))),
+       has_table_privilege(r.oid, 'public.django_migrations', 'INSERT')
 FROM pg_roles r WHERE r.rolname = :'role';
 SQL
-); then
-  echo "audit-writer-role: FAILED: could not set up role $AUDIT_ROLE as $PGUSER@$PGHOST (see the error above)" >&2
-  exit 1
 fi
-if [ "$granted" != "f|f|f" ]; then
-  echo "audit-writer-role: FAILED: $AUDIT_ROLE is privileged, owns a table or may change audit rows" \
-    "(attributes|owns|may change: \"$granted\")" >&2
-  exit 1
-fi
-echo "audit-writer-role: $AUDIT_ROLE may read and append to $PGDATABASE, never change or remove a row"
+echo "audit-writer-role: $AUDIT_ROLE may read and append to $PGDATABASE, never change or remove a row ($STEP)"

@@ -152,6 +152,13 @@ function inProject(
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+/** The stdout of a node script of the consumer project, which must succeed (its stderr otherwise). */
+function inProjectOk(script: string): string {
+  const run = inProject(process.execPath, [script]);
+  if (run.status !== 0) throw new Error(`${script} failed:\n${run.stderr}`);
+  return run.stdout;
+}
+
 function agencyDeploy(...args: string[]) {
   return inProject(path.join(project, "node_modules", ".bin", "agency-deploy"), args);
 }
@@ -232,6 +239,17 @@ describe("a project that installs the tarball", () => {
       expect.stringMatching(/^GET .*\/executions\/release-1\?api-version=\d{4}-\d{2}-\d{2}$/),
     ]);
     expect(result.created.outs).toMatchObject({ executionName: "release-1", status: "Succeeded" });
+  }, 120_000);
+
+  it("serializes the web container's health gate, and the serialized provider waits for a healthy container", () => {
+    const { methods, asked, created } = JSON.parse(inProjectOk("serialize-health-gate.js")) as {
+      methods: string[];
+      asked: string[];
+      created: { outs: unknown };
+    };
+    expect(methods).toEqual(["create", "delete", "diff", "update"]);
+    expect(asked).toHaveLength(2);
+    expect(created.outs).toMatchObject({ containerId: "c0ffee" });
   }, 120_000);
 
   it("serves `pulumi package add` a schema that describes every input and output and marks the secrets", () => {

@@ -17,7 +17,7 @@ describeRealRun("the defects, on their old specs", () => {
 
   beforeAll(async () => {
     stack = await captureStack();
-    instance = new Instance(await buildApp(stack.appBuild));
+    instance = new Instance(await buildApp(stack.appBuild!));
     rotation = stack.container("-password-rotation-job");
     expect((await instance.deploy(stack, { only: ["-db-server"] })).failed).toBeUndefined();
   }, 120_000);

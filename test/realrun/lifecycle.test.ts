@@ -8,16 +8,31 @@
  * its logs, the route switch never runs, and the old container keeps serving through the proxy;
  * the next deploy replaces the failed container, switches the proxy to it and deletes the old one.
  *
+ * Then the runbook's rollback, followed as written: a release of a new image (the app with a
+ * changed stylesheet, so each image's page links its own hashed CSS), then the previous image
+ * tagged, `image.context` removed and `image.ref` set to the tag, `pulumi up`: the previous image
+ * serves through the proxy, the new one's container is gone, and the proxy answered throughout.
+ *
+ * The runner runs containers only: the web container's HealthGate (a dynamic resource that asks
+ * the Docker engine, components/docker/health-gate.ts) is not run here, there being no engine;
+ * the runner waits for health as the provider's own `wait` does, and reports the container's logs
+ * as the gate does. The gate itself is tested against a stand-in engine
+ * (test/components/docker/health-gate.test.ts).
+ *
  * Each capture of the program is a fresh offline run (no earlier outputs, so no job ledger): every
  * capture mints new attempt labels, as the `up` after a failed one does (job-ledger.ts), and the
  * runner replaces a one-shot job exactly when its inputs changed, as the engine does.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { buildApp, type AppBuild } from "./support/app-build";
 import { runnerAvailable } from "./support/container";
 import { postgresBindir } from "./support/images";
 import { Instance } from "./support/instance";
-import { captureStack, type StackSpec } from "./support/stack";
+import { captureStack, type CaptureOptions, type StackSpec } from "./support/stack";
+import { REPO_ROOT } from "../support/paths";
 
 jest.setTimeout(180_000);
 
@@ -48,7 +63,7 @@ describeRealRun("the local stack's releases, run for real", () => {
   beforeAll(async () => {
     if (lacking !== undefined) throw new Error(`the real-run suite needs ${lacking}`);
     const first = await captureStack();
-    app = await buildApp(first.appBuild);
+    app = await buildApp(first.appBuild!);
     instance = new Instance(app);
   }, 240_000);
 
@@ -78,7 +93,8 @@ describeRealRun("the local stack's releases, run for real", () => {
    * A short graceful timeout: gunicorn 26's gthread worker keeps an idle keep-alive connection
    * (Caddy's) open until the graceful timeout ends, so deleting an old web container takes that long.
    */
-  const capture = (config = [GRACEFUL]): Promise<StackSpec> => captureStack({ config });
+  const capture = (config = [GRACEFUL], unset?: CaptureOptions["unset"]): Promise<StackSpec> =>
+    captureStack({ config, unset });
   const webOf = (stack: StackSpec): StackSpec["containers"][number] => stack.web();
   /** The upstream the running Caddy routes to, from its admin API on its own loopback. */
   const upstream = async (): Promise<string> => {
@@ -99,6 +115,21 @@ describeRealRun("the local stack's releases, run for real", () => {
     }
     return status;
   };
+
+  /** The page through the proxy, as a visitor gets it: its status and the stylesheet it links. */
+  const stylesheet = async (): Promise<{ status: number; css?: string }> => {
+    const proxy = instance.network.resolve("local-proxy-server");
+    const args = ["-k", "--max-time", "5", "--resolve", `${PUBLIC_HOST}:443:${proxy}`];
+    const { status, body } = await curl([...args, `https://${PUBLIC_HOST}/`]);
+    return { status, css: /\/static\/(css\/site\.[0-9a-f]{12}\.css)/.exec(body)?.[1] };
+  };
+  /** The hashed stylesheet an image's collectstatic wrote (its manifest). */
+  const hashedCss = (build: AppBuild): string =>
+    (
+      JSON.parse(fs.readFileSync(path.join(build.app, "staticfiles", "staticfiles.json"), "utf8")) as {
+        paths: Record<string, string>;
+      }
+    ).paths["css/site.css"];
 
   it("a failed release leaves no web service; the next deploy of the same configuration reruns it and serves", async () => {
     const stack = await capture();
@@ -159,5 +190,59 @@ describeRealRun("the local stack's releases, run for real", () => {
     expect(instance.web().name).toBe(web.name);
     expect(await upstream()).toBe(`${web.name}:8000`);
     expect(await page()).toBe(200);
+  });
+
+  it("rolls back as the runbook says: the previous image serves through the proxy, the new one is gone, no downtime", async () => {
+    const previous = instance.web();
+    expect(await stylesheet()).toEqual({ status: 200, css: hashedCss(app) });
+
+    // A release of a new image: the sample app with a changed stylesheet, built from its own context.
+    const context = fs.mkdtempSync(path.join(os.tmpdir(), "agency-realrun-release-"));
+    try {
+      fs.cpSync(path.join(REPO_ROOT, "stacks", "sample-app"), context, { recursive: true });
+      fs.appendFileSync(path.join(context, "static", "css", "site.css"), "\n/* release b */\n");
+      const settings = ["gunicorn.gracefulTimeout=4"];
+      const released = await capture([...settings, `image.context=${context}`]);
+      const newImage = await buildApp(released.appBuild!);
+      instance.addBuild(released.appBuild!.context, newImage);
+      expect(hashedCss(newImage)).not.toBe(hashedCss(app));
+      const up = await instance.deploy(released);
+      expect(up.failed).toBeUndefined();
+      expect(previous.running).toBe(false);
+      expect(await stylesheet()).toEqual({ status: 200, css: hashedCss(newImage) });
+
+      // The runbook (Docker, built from a context): tag the previous image, point image.ref at it.
+      //   docker tag "$(pulumi stack output previousImageDigest)" local-app:rollback
+      //   pulumi config rm --path 'agency-deploy:image.context'
+      //   pulumi config set --path 'agency-deploy:image.ref' local-app:rollback
+      //   pulumi up
+      // The captures keep no stack outputs, so previousImageDigest is the image the release
+      // before this one ran: the sample app's own (`app`).
+      instance.tag("local-app:rollback", app, path.join(REPO_ROOT, "stacks", "sample-app", "Dockerfile"));
+      const rollback = await capture([...settings, "image.ref=local-app:rollback"], ["image.context"]);
+      expect(rollback.appBuild).toBeUndefined();
+      expect(rollback.appImageRef).toBe("local-app:rollback");
+      const rolledBackWeb = rollback.web();
+      expect(rolledBackWeb.name).not.toBe(released.web().name);
+
+      // The proxy answers throughout the rollback.
+      const answers: number[] = [];
+      let deploying = true;
+      const watching = (async () => {
+        while (deploying) answers.push((await stylesheet()).status);
+      })();
+      const rolledBack = await instance.deploy(rollback);
+      deploying = false;
+      await watching;
+      expect(rolledBack.failed).toBeUndefined();
+      expect(rolledBack.deleted).toEqual([released.web().resource]);
+      expect(answers.length).toBeGreaterThan(3);
+      expect(answers.filter((status) => status !== 200)).toEqual([]);
+      expect(instance.web().name).toBe(rolledBackWeb.name);
+      expect(await upstream()).toBe(`${rolledBackWeb.name}:8000`);
+      expect(await stylesheet()).toEqual({ status: 200, css: hashedCss(app) });
+    } finally {
+      fs.rmSync(context, { recursive: true, force: true });
+    }
   });
 });

@@ -27,7 +27,7 @@ describeRealRun("the release gate, run for real", () => {
 
   beforeAll(async () => {
     [production, demo] = await Promise.all([captureStack(), captureStack({ mode: "demo" })]);
-    instance = new Instance(await buildApp(production.appBuild));
+    instance = new Instance(await buildApp(production.appBuild!));
     const databases = await instance.deploy(production, { only: ["-db-server"] });
     expect(databases.failed).toBeUndefined();
   }, 180_000);

@@ -113,6 +113,33 @@ export async function startTestServer(): Promise<TestServer> {
   };
 }
 
+/** Runs SQL over TCP as `user`; the status and output tell whether the login and statement worked. */
+export function sqlAs(
+  server: TestServer,
+  user: string,
+  password: string,
+  database: string,
+  statement: string,
+) {
+  const result = spawnSync(
+    path.join(server.bindir, "psql"),
+    [
+      "--no-psqlrc",
+      "--no-password",
+      "--quiet",
+      "--tuples-only",
+      "--no-align",
+      "-v",
+      "ON_ERROR_STOP=1",
+      "-c",
+      statement,
+      server.url(user, password, database),
+    ],
+    { encoding: "utf8", env: { ...process.env, HOME: os.tmpdir() } },
+  );
+  return { status: result.status, output: (result.stdout + result.stderr).trim() };
+}
+
 /**
  * Runs a components/scripts shell script against the test server as `user`, the way a one-shot
  * job runs it: the PostgreSQL client tools on PATH and the connection in PG* variables.

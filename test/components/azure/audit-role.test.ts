@@ -4,7 +4,7 @@ import { auditRoleSecrets, auditRoleStep } from "../../../components/azure/audit
 import { parseInstanceSettings } from "../../../components/config";
 import { FIXTURES_DIR } from "../../support/paths";
 
-const refs = auditRoleSecrets("admin-pw", "audit-pw").map((spec) => ({
+const refs = auditRoleSecrets("admin-pw", "audit-pw", "writer-pw").map((spec) => ({
   env: spec.env,
   secretName: spec.secretName,
   keyVaultUrl: pulumi.output(`https://kv.vault.azure.net/secrets/${spec.secretName}`),
@@ -22,19 +22,57 @@ function step(overrides: Record<string, unknown> = {}) {
 }
 
 describe("auditRoleStep", () => {
-  it("hands the init container the admin and audit role passwords as secret references only", () => {
-    const { container, secrets } = step();
-    const env = container.env as Array<{ name: string; value?: string; secretRef?: string }>;
-    expect(env.filter((e) => e.secretRef !== undefined)).toEqual([
-      { name: "PGPASSWORD", secretRef: "postgres-admin-password" },
-      { name: "AUDIT_ROLE_PASSWORD", secretRef: "audit-role-password" },
+  it("runs three init containers: the owner role and the writer role as the admin, the writer's grants as the owner", () => {
+    const { containers } = step();
+    const env = (index: number) =>
+      Object.fromEntries(
+        (containers[index].env as Array<{ name: string; value?: string; secretRef?: string }>).map((e) => [
+          e.name,
+          e.value ?? `secret:${e.secretRef}`,
+        ]),
+      );
+    expect(containers.map((c) => c.name)).toEqual(["audit-role", "audit-writer-role", "audit-writer-grants"]);
+    expect(env(0)).toMatchObject({
+      PGUSER: "agencyadmin",
+      PGPASSWORD: "secret:postgres-admin-password",
+      AUDIT_ROLE: "agencyaudit",
+      AUDIT_ROLE_PASSWORD: "secret:audit-role-password",
+    });
+    expect(env(1)).toMatchObject({
+      PGUSER: "agencyadmin",
+      PGPASSWORD: "secret:postgres-admin-password",
+      AUDIT_ROLE: "agencyauditwriter",
+      AUDIT_ROLE_PASSWORD: "secret:audit-writer-password",
+      AUDIT_WRITER_STEP: "role",
+    });
+    expect(env(2)).toMatchObject({
+      PGUSER: "agencyaudit",
+      PGPASSWORD: "secret:audit-role-password",
+      AUDIT_ROLE: "agencyauditwriter",
+      AUDIT_WRITER_STEP: "grants",
+    });
+    expect(env(2)).not.toHaveProperty("AUDIT_ROLE_PASSWORD");
+    expect(containers[1].command).toEqual(containers[2].command);
+    expect((containers[1].command as string[])[2]).toContain("audit-writer-role");
+  });
+
+  it("hands the init containers the passwords as secret references only", () => {
+    const { containers, secrets } = step();
+    for (const container of containers) {
+      const env = container.env as Array<{ name: string; value?: string; secretRef?: string }>;
+      expect(env.some((e) => ["admin-pw", "audit-pw", "writer-pw"].includes(e.value ?? ""))).toBe(false);
+    }
+    expect(secrets.map((s) => s.name)).toEqual([
+      "postgres-admin-password",
+      "audit-role-password",
+      "audit-writer-password",
     ]);
-    expect(env.some((e) => e.value === "admin-pw" || e.value === "audit-pw")).toBe(false);
-    expect(secrets.map((s) => s.name)).toEqual(["postgres-admin-password", "audit-role-password"]);
   });
 
   it("runs the init image it is given (the instance registry's copy of postgres)", () => {
-    expect(step().container.image).toBe("acr.azurecr.io/postgres:16.10-bookworm");
+    for (const container of step().containers) {
+      expect(container.image).toBe("acr.azurecr.io/postgres:16.10-bookworm");
+    }
   });
 
   it("changes its digest with the database password generation, and only then", () => {

@@ -136,6 +136,8 @@ describe("AzureAgencyInstance", () => {
     expect(names.sort()).toEqual([
       "audit-database-url",
       "audit-role-password",
+      "audit-writer-database-url",
+      "audit-writer-password",
       "database-url",
       "field-encryption-key",
       "postgres-admin-password",
@@ -401,8 +403,8 @@ describe("AzureAgencyInstance", () => {
       );
     });
 
-    it("is set up by an init container of the release job, before any release step", () => {
-      const [init, ...others] = initContainers(d);
+    it("is set up by init containers of the release job, before any release step", () => {
+      const [init, writerRole, writerGrants, ...others] = initContainers(d);
       expect(others).toEqual([]);
       expect(init.name).toBe("audit-role");
       expect(init.image).toBe("acrriversideabc123.azurecr.io/postgres:16.10-bookworm");
@@ -415,9 +417,9 @@ describe("AzureAgencyInstance", () => {
       expect(init.env).toEqual([
         { name: "PGHOST", value: "riverside-pg-abc123.postgres.database.azure.com" },
         { name: "PGPORT", value: "5432" },
-        { name: "PGUSER", value: "agencyadmin" },
         { name: "PGDATABASE", value: "audit" },
         { name: "PGSSLMODE", value: "require" },
+        { name: "PGUSER", value: "agencyadmin" },
         { name: "AUDIT_ROLE", value: "agencyaudit" },
         { name: "AUDIT_DATABASE", value: "audit" },
         { name: "APP_DATABASE", value: "app" },
@@ -425,6 +427,29 @@ describe("AzureAgencyInstance", () => {
         { name: "PGPASSWORD", secretRef: "postgres-admin-password" },
         { name: "AUDIT_ROLE_PASSWORD", secretRef: "audit-role-password" },
       ]);
+      // Then the append-only writer: its role made by the admin, its grants by the tables' owner.
+      const writerScript = fs.readFileSync(
+        path.join(REPO_ROOT, "components", "scripts", "audit-writer-role.sh"),
+        "utf8",
+      );
+      for (const container of [writerRole, writerGrants]) {
+        expect(container.command).toEqual(["/bin/sh", "-c", writerScript]);
+      }
+      expect(writerRole.env).toEqual(
+        expect.arrayContaining([
+          { name: "PGUSER", value: "agencyadmin" },
+          { name: "AUDIT_ROLE", value: "agencyauditwriter" },
+          { name: "AUDIT_WRITER_STEP", value: "role" },
+          { name: "AUDIT_ROLE_PASSWORD", secretRef: "audit-writer-password" },
+        ]),
+      );
+      expect(writerGrants.env).toEqual(
+        expect.arrayContaining([
+          { name: "PGUSER", value: "agencyaudit" },
+          { name: "PGPASSWORD", secretRef: "audit-role-password" },
+          { name: "AUDIT_WRITER_STEP", value: "grants" },
+        ]),
+      );
       // The audit migration and the lockdown are release steps, in the container after it.
       const release = (
         d.one(T.job, "riverside-release").inputs.template as { containers: Array<{ command: string[] }> }
@@ -458,14 +483,31 @@ describe("AzureAgencyInstance", () => {
       }
     });
 
-    it("gives the web app an AUDIT_DATABASE_URL that reads the audit role's URL from the vault", () => {
-      const web = d.one(T.web, "riverside-web");
-      const ref = envOf(web).find((e) => e.name === "AUDIT_DATABASE_URL")?.secretRef;
-      const secret = (
-        web.inputs.configuration as { secrets: Array<{ name: string; keyVaultUrl: string }> }
-      ).secrets.find((s) => s.name === ref);
-      expect(secret?.keyVaultUrl).toMatch(/\/secrets\/audit-database-url$/);
+    it("gives the web app the append-only writer's AUDIT_DATABASE_URL, the release the owner's, and outputs the writer's", async () => {
+      const urlOf = (resource: ReturnType<Deployed["one"]>) => {
+        const ref = envOf(resource).find((e) => e.name === "AUDIT_DATABASE_URL")?.secretRef;
+        const secret = (
+          resource.inputs.configuration as { secrets: Array<{ name: string; keyVaultUrl: string }> }
+        ).secrets.find((s) => s.name === ref);
+        return secret?.keyVaultUrl;
+      };
+      expect(urlOf(d.one(T.web, "riverside-web"))).toMatch(/\/secrets\/audit-writer-database-url$/);
+      expect(urlOf(d.one(T.job, "riverside-release"))).toMatch(/\/secrets\/audit-database-url$/);
+      const writer = vaultValue(d, "audit-writer-database-url");
+      expect(writer).toBe(
+        `postgres://agencyauditwriter:${vaultValue(d, "audit-writer-password")}@riverside-pg-abc123.postgres.database.azure.com:5432/audit` +
+          "?sslmode=require&connect_timeout=10",
+      );
       expect(vaultValue(d, "audit-database-url")).toMatch(/^postgres:\/\/agencyaudit:/);
+      expect(vaultValue(d, "audit-writer-password")).not.toBe(vaultValue(d, "audit-role-password"));
+      // Neither the owner's password nor the writer's reaches the web app except inside its URL.
+      const webSecrets = (
+        d.one(T.web, "riverside-web").inputs.configuration as { secrets: Array<{ name: string }> }
+      ).secrets.map((secret) => secret.name);
+      expect(webSecrets).not.toContain("audit-database-url");
+      expect(webSecrets).not.toContain("audit-writer-password");
+      expect(await valueOf(d.instance.auditDatabaseUrl)).toBe(writer);
+      expect(await pulumi.isSecret(d.instance.auditDatabaseUrl)).toBe(true);
     });
 
     it("runs the release again, with the new password, when the database passwords rotate", async () => {
@@ -572,6 +614,7 @@ describe("AzureAgencyInstance", () => {
     });
 
     it("gives the web app and the job the same env contract, secrets as Key Vault references", () => {
+      // Only the audit login differs: the release's is the tables' owner, the web app's the writer.
       const expected = [
         { name: "DJANGO_SETTINGS_MODULE", value: "config.settings.production" },
         { name: "DEBUG", value: "False" },
@@ -590,14 +633,17 @@ describe("AzureAgencyInstance", () => {
         { name: "SECRET_KEY", secretRef: "secret-key" },
         { name: "FIELD_ENCRYPTION_KEY", secretRef: "field-encryption-key" },
         { name: "DATABASE_URL", secretRef: "database-url" },
-        { name: "AUDIT_DATABASE_URL", secretRef: "audit-database-url" },
       ];
+      const audit = (resource: { type: string }) => ({
+        name: "AUDIT_DATABASE_URL",
+        secretRef: resource.type === T.job ? "audit-database-url" : "audit-writer-database-url",
+      });
       const vaultName = String(d.one(T.vault, "riverside-vault").inputs.vaultName);
       for (const resource of [d.one(T.web, "riverside-web"), d.one(T.job, "riverside-release")]) {
-        expect(envOf(resource)).toEqual(expected);
+        expect(envOf(resource)).toEqual([...expected, audit(resource)]);
         const configuration = resource.inputs.configuration as { secrets: Array<Record<string, string>> };
-        // The job also holds its init container's two secrets (see "audit role").
-        expect(configuration.secrets).toHaveLength(resource.type === T.job ? 6 : 4);
+        // The job also holds its init containers' three secrets (see "audit role").
+        expect(configuration.secrets).toHaveLength(resource.type === T.job ? 7 : 4);
         for (const secret of configuration.secrets) {
           expect(Object.keys(secret).sort()).toEqual(["identity", "keyVaultUrl", "name"]);
           expect(secret.keyVaultUrl).toBe(`https://${vaultName}.vault.azure.net/secrets/${secret.name}`);

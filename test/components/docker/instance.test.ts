@@ -10,6 +10,7 @@ const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";
 const NETWORK = "docker:index/network:Network";
 const IMAGE = "docker:index/image:Image";
+const GATE = "pulumi-nodejs:dynamic/agency-deploy:HealthGate";
 
 async function deploy(capture: ResourceCapture, a: AgencyInstanceArgs = riversideArgs()) {
   const instance = new DockerAgencyInstance("riverside", a);
@@ -303,6 +304,49 @@ describe("DockerAgencyInstance", () => {
     expect((proxy.inputs.healthcheck as { tests: string[] }).tests).toContain(
       "http://127.0.0.1:2019/config/",
     );
+  });
+
+  it("watches the new web container with a health gate beside it; the route switch waits for both", async () => {
+    await deploy(capture);
+    const web = container(capture, "web-server");
+    const name = web.inputs.name as string;
+    const gate = capture.one(GATE, `riverside-web-health-gate-${name.slice("riverside-web-".length)}`);
+    expect(gate.inputs).toMatchObject({
+      containerName: name,
+      // The provider's engine: no docker:host and no DOCKER_HOST here.
+      endpoint: { kind: "unix", socketPath: "/var/run/docker.sock" },
+      timeoutSeconds: web.inputs.waitTimeout,
+      tailLines: 60,
+    });
+    expect(gate.inputs.containerDigest).toMatch(/^[0-9a-f]{64}$/);
+    // What the logs must never show: the web container's credentials, kept secret in the state.
+    expect(gate.secretPaths).toContain("redact");
+    const secretKey = envValue(web, "SECRET_KEY")!;
+    expect(gate.inputs.redact).toContain(secretKey);
+    // Beside the container (a failed health wait fails the container's create, and nothing after
+    // it would run), after the release like the container; the provider still waits too.
+    expect(web.inputs.wait).toBe(true);
+    const release = container(capture, "release-job");
+    expect(capture.dependsOn(gate, release)).toBe(true);
+    expect(capture.dependsOn(gate, web)).toBe(false);
+    const routeSwitch = container(capture, "route-switch-job");
+    expect(capture.dependsOn(routeSwitch, gate)).toBe(true);
+    expect(capture.dependsOn(routeSwitch, web)).toBe(true);
+  });
+
+  it("asks the engine of the instance's own docker.host, and refuses one the gate cannot reach", async () => {
+    await deploy(capture, riversideArgs({ docker: { host: "ssh://deploy@vps.example.org" } }));
+    const gate = capture.ofType(GATE)[0];
+    expect(gate.inputs.endpoint).toEqual({ kind: "ssh", host: "vps.example.org", user: "deploy" });
+    capture = installCapture();
+    expect(
+      () =>
+        new DockerAgencyInstance(
+          "riverside",
+          riversideArgs({ docker: { host: "npipe:////./pipe/docker_engine" } }),
+        ),
+    ).toThrow(/args\.docker\.host .*unix:\/\/, tcp:\/\/ or ssh:\/\//);
+    expect(capture.resources).toEqual([]);
   });
 
   it("a new release (here: a new env value) gets a new web container, the same settings the same one", async () => {

@@ -1,8 +1,6 @@
-import { spawnSync } from "child_process";
-import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../../support/paths";
-import { runScript, startTestServer, type TestServer } from "../../support/postgres";
+import { runScript, sqlAs, startTestServer, type TestServer } from "../../support/postgres";
 
 const SCRIPT = path.join(REPO_ROOT, "components", "scripts", "audit-role.sh");
 const ADMIN_PASSWORD = "Admin-S3cret-pw";
@@ -25,25 +23,8 @@ function setUpRole(password: string, env: Record<string, string> = {}) {
 }
 
 /** Runs SQL over TCP as `role`; the status and output tell whether the login and statement worked. */
-function asRole(role: string, password: string, database: string, statement: string) {
-  const result = spawnSync(
-    path.join(server.bindir, "psql"),
-    [
-      "--no-psqlrc",
-      "--no-password",
-      "--quiet",
-      "--tuples-only",
-      "--no-align",
-      "-v",
-      "ON_ERROR_STOP=1",
-      "-c",
-      statement,
-      server.url(role, password, database),
-    ],
-    { encoding: "utf8", env: { ...process.env, HOME: os.tmpdir() } },
-  );
-  return { status: result.status, output: (result.stdout + result.stderr).trim() };
-}
+const asRole = (role: string, password: string, database: string, statement: string) =>
+  sqlAs(server, role, password, database, statement);
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -62,10 +62,26 @@ export class Instance {
   private readonly everStarted: Container[] = [];
   /** Resources whose last create failed (a `wait` never healthy): the engine replaces them next. */
   private readonly initFailed = new Set<string>();
+  /** The engine's images of the app: built ones by build context, tagged ones by reference. */
+  private readonly builds = new Map<string, AppBuild>();
+  private readonly tags = new Map<string, { build: AppBuild; dockerfile: string }>();
 
   constructor(private readonly app: AppBuild) {
     fs.mkdirSync(this.volumesDir);
     fs.mkdirSync(this.scratchDir);
+  }
+
+  /** An app image built from another context (a new release's source), as `docker build` leaves it. */
+  addBuild(context: string, build: AppBuild): void {
+    this.builds.set(context, build);
+  }
+
+  /**
+   * `docker tag <image> <ref>`: `ref` names the image `build` (from `dockerfile`) is, so a stack
+   * pulling `ref` (`image.ref`, keepLocally) runs it, as the provider finds a local tag.
+   */
+  tag(ref: string, build: AppBuild, dockerfile: string): void {
+    this.tags.set(ref, { build, dockerfile });
   }
 
   /** The image a container runs: the pinned postgres or caddy image, else the stack's app image. */
@@ -78,7 +94,13 @@ export class Instance {
       return postgresImageModel(ref, bindir);
     }
     if (ref.startsWith("caddy:")) return caddyImageModel(ref);
-    return appImage(stack.appBuild.dockerfile, this.app);
+    if (stack.appBuild !== undefined) {
+      return appImage(stack.appBuild.dockerfile, this.builds.get(stack.appBuild.context) ?? this.app);
+    }
+    const tagged = this.tags.get(stack.appImageRef ?? "");
+    if (tagged === undefined)
+      throw new Error(`No such image: ${stack.appImageRef} (docker tag or pull it first)`);
+    return appImage(tagged.dockerfile, tagged.build);
   }
 
   /** Start one container of the stack (`docker run`), registering its names on the network first. */

@@ -1,9 +1,15 @@
 /**
  * The resources a stack program registers, as the offline `check` captures them (the same program
  * host and mocks): every docker.Container with its full inputs, secrets unwrapped, and which
- * containers it depends on; plus the app image's build context and Dockerfile.
+ * containers it depends on; plus the app image's build context and Dockerfile, or the reference of
+ * the app image it pulls instead (`image.ref`).
+ *
+ * Only containers are captured: the web container's HealthGate (components/docker/health-gate.ts),
+ * a dynamic resource asking the Docker engine, is not run here (there is no engine); the runner
+ * does what the provider's own `wait` does, and the gate is tested against a stand-in engine.
  */
 import { effectiveConfig } from "../../../policies/command/offline/check";
+import { setConfigValue } from "../../../policies/command/offline/config-overrides";
 import { runStackProgram } from "../../../policies/command/offline/program";
 import { loadProject } from "../../../policies/command/offline/project";
 import {
@@ -67,8 +73,10 @@ export interface ContainerSpec {
 export interface StackSpec {
   stack: string;
   containers: ContainerSpec[];
-  /** The docker.Image build of the app (context and Dockerfile, absolute). */
-  appBuild: { context: string; dockerfile: string };
+  /** The docker.Image build of the app (context and Dockerfile, absolute); undefined when it pulls one. */
+  appBuild?: { context: string; dockerfile: string };
+  /** The reference of the app image the stack pulls (`image.ref`, a docker.RemoteImage) instead. */
+  appImageRef?: string;
   /** The container whose logical name ends with `suffix` (e.g. "-release-job"); throws otherwise. */
   container(suffix: string): ContainerSpec;
   /** This release's web container (`<agency>-web-server-<release key>`, web.ts). */
@@ -79,6 +87,8 @@ export interface CaptureOptions {
   stack?: string;
   /** `KEY=VALUE` over the stack config, as `agency-deploy check --config`. */
   config?: string[];
+  /** Keys removed from the stack config, as `pulumi config rm --path KEY`. */
+  unset?: string[];
   mode?: "production" | "demo";
 }
 
@@ -93,6 +103,9 @@ function unwrap(value: WireValue): unknown {
 
 const CONTAINER = "docker:index/container:Container";
 const IMAGE = "docker:index/image:Image";
+const REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage";
+/** The pinned images of the databases and the proxy; any other pulled image is the app's. */
+const SERVICE_IMAGE = /^(postgres|caddy):/;
 
 export function stackSpec(stack: string, registrations: readonly Registration[]): StackSpec {
   const containers = registrations.filter((r) => r.type === CONTAINER);
@@ -114,11 +127,20 @@ export function stackSpec(stack: string, registrations: readonly Registration[])
   });
   const image = registrations.find((r) => r.type === IMAGE);
   const build = image && (unwrap(image.inputs) as { build?: { context: string; dockerfile: string } }).build;
-  if (!build) throw new Error(`stack ${stack} builds no app image (no ${IMAGE} with a build)`);
+  const pulled = registrations
+    .filter((r) => r.type === REMOTE_IMAGE)
+    .map((r) => String((unwrap(r.inputs) as { name?: unknown }).name))
+    .find((ref) => !SERVICE_IMAGE.test(ref));
+  if (!build && pulled === undefined) {
+    throw new Error(
+      `stack ${stack} has no app image (no ${IMAGE} with a build, no ${REMOTE_IMAGE} of its own)`,
+    );
+  }
   return {
     stack,
     containers: specs,
     appBuild: build,
+    appImageRef: build ? undefined : pulled,
     container(suffix) {
       const found = specs.filter((c) => c.resource.endsWith(suffix));
       if (found.length !== 1) {
@@ -140,13 +162,16 @@ export function stackSpec(stack: string, registrations: readonly Registration[])
 export async function captureStack(options: CaptureOptions = {}): Promise<StackSpec> {
   const stack = options.stack ?? "local";
   const project = loadProject(REPO_ROOT);
-  const config = effectiveConfig(project, {
-    programDir: REPO_ROOT,
-    stack,
-    policyPacks: [],
-    config: options.config,
-    mode: options.mode,
-  });
+  const config = (options.unset ?? []).reduce(
+    (values, key) => setConfigValue(values, key, undefined),
+    effectiveConfig(project, {
+      programDir: REPO_ROOT,
+      stack,
+      policyPacks: [],
+      config: options.config,
+      mode: options.mode,
+    }),
+  );
   const run = await runStackProgram(project, config);
   return stackSpec(stack, run.registrations);
 }
