@@ -300,6 +300,11 @@ export class PolicyPackProcess {
     readonly info: AnalyzerInfo,
   ) {}
 
+  /** The pack's process id (`npm run bench` reads the pack's own CPU time from it). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   static async start(dir: string, options: StartOptions): Promise<PolicyPackProcess> {
     const project = loadPolicyPackProject(dir);
     let runPolicyPack: string;

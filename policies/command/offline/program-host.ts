@@ -13,6 +13,7 @@ import type {
   RegisterResourceOutputsRequest,
 } from "@pulumi/pulumi/proto/resource_pb";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { skipPromiseLeakTracking, type DebuggableModule } from "./promise-tracking";
 import { realisticCall, realisticOutputs } from "./realistic-mocks";
 import {
   SECRET_SIG,
@@ -162,6 +163,7 @@ async function runJob(job: ProgramJob): Promise<void> {
   const pulumiDir = path.dirname(
     require.resolve("@pulumi/pulumi/package.json", { paths: [job.pwd, __dirname] }),
   );
+  skipPromiseLeakTracking(require(path.join(pulumiDir, "runtime", "debuggable")) as DebuggableModule);
   const { MockMonitor } = require(path.join(pulumiDir, "runtime", "mocks")) as {
     MockMonitor: new (mocks: pulumiType.runtime.Mocks) => {
       resources: Map<string, { urn: string; id: string | null; state: WireObject }>;
