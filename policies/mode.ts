@@ -6,7 +6,18 @@
 import type { EnforcementLevel } from "@pulumi/policy";
 import type { Severity } from "./protocol";
 
-export type Mode = "production" | "demo";
+/**
+ * How strict the instance is. One declaration for the components (whose args re-export it, so
+ * `pulumi package add` sees it as an enum: an `as const` object, then the union of its values)
+ * and for the pack and the command that judge the instance in that mode.
+ */
+export const Mode = {
+  /** Every mandatory check gates the release. */
+  Production: "production",
+  /** The security check is advisory; for trials and training. */
+  Demo: "demo",
+} as const;
+export type Mode = (typeof Mode)[keyof typeof Mode];
 
 export const MODE_CONFIG_KEY = "agency-deploy:mode";
 
