@@ -73,17 +73,12 @@ interface Probe {
   property: string;
 }
 
-const URL_PATH = /https?:\/\/[^/\s"']+(\/[\w./-]*)/;
-
 /** HTTP paths a web workload's checks request: docker healthcheck commands, Azure probes. */
 function probePaths(web: Workload): Probe[] {
   const probes: Probe[] = [];
   if (web.platform === "docker") {
-    const tests = list(web.resource.props, "healthcheck.tests").filter(
-      (t): t is string => typeof t === "string",
-    );
-    const match = URL_PATH.exec(tests.join(" "));
-    if (match) probes.push({ kind: "readiness", path: match[1], property: "healthcheck.tests" });
+    const path = web.healthcheck.probe.urlPath;
+    if (path !== null) probes.push({ kind: "readiness", path, property: "healthcheck.tests" });
     return probes;
   }
   const container = at(web.resource.props, web.path);
