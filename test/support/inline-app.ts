@@ -6,11 +6,15 @@
  */
 import type { RuleResult, Rule, RuleContext } from "../../policies/pack/rules/rule";
 import { inspectInMemory } from "../../policies/pack/deployment/app-facts";
+import { builtImage } from "./app-images";
 import { appStack } from "./app-stack";
 import { context, judge } from "./resources";
 
 /** Where an inline context sits in findings: a directory no machine has. */
 export const INLINE_APP = "/inline-app";
+
+/** The app Image built from the inline context (for the rules that judge one resource). */
+export const inlineImage = () => builtImage(INLINE_APP);
 
 /**
  * A minimal Django project: manage.py, and `settings` as the module the web container of
@@ -18,8 +22,7 @@ export const INLINE_APP = "/inline-app";
  */
 export function djangoProject(settings = "DEBUG = False\n"): Record<string, string> {
   return {
-    "manage.py":
-      'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\n',
+    "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\n',
     "config/__init__.py": "",
     "config/settings/__init__.py": "",
     "config/settings/production.py": settings,
