@@ -619,6 +619,8 @@ export interface DjangoProjectFacts {
   wsgi: {
     file: string;
     module: string;
+    /** It defines `application`, what a WSGI server loads (a leftover wsgi.py may not). */
+    definesApplication: boolean;
     defaultSettings: string | null;
     location: SourceLocation | null;
     settingsCandidates?: SettingsCandidates;
