@@ -5,10 +5,10 @@
  * reads the server's target.
  */
 import { parse as parseShell } from "shell-quote";
-import { runsNoDjango } from "../../deployment/app-builds";
 import { moduleCandidates } from "../../inspect/settings";
-import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
+import { judgeEach, violation, type Finding, type StackRule } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
+import type { Deployment, WebServer } from "../../deployment";
 
 export const wsgiModuleExists: StackRule = {
   id: "CH-9",
@@ -24,40 +24,36 @@ export const wsgiModuleExists: StackRule = {
   verify: "python -c 'import importlib; importlib.import_module(\"<module>\")'",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check(deployment) {
-    if (runsNoDjango(deployment)) return NOT_APPLICABLE;
-    const findings: Finding[] = [];
-    let judged = 0;
-    const { servers } = deployment.webServers;
-    for (const web of servers) {
-      const found = deployment.factsOf(web.workload);
-      if ("reason" in found) continue;
-      const { facts } = found;
-      const text =
-        web.facts !== undefined
-          ? (facts.entrypoint?.servers.find((s) => s.location.line === web.location.line)?.command ?? "")
-          : web.workload.argv.join(" ");
-      const target = serverTarget(text);
-      const sent = facts.dockerignore?.sentFiles;
-      if (target === undefined || sent === undefined) continue;
-      judged++;
-      const module = target.split(":")[0];
-      const files = new Set(sent);
-      const exists =
-        facts.django.wsgi.some((w) => w.module === module) ||
-        moduleCandidates(module, [...facts.django.sourceRoots, ""]).some((f) => files.has(f));
-      if (exists) continue;
-      findings.push(
-        violation(
-          `${web.workload.resource.name} starts the app server with ${target}, but the module ${module} is not in the build context: ` +
-            "every worker stops with ModuleNotFoundError. Point it at the app's WSGI module, or set agency-deploy:django.wsgiModule.",
-          web.location,
-        ),
-      );
-    }
-    return judged === 0 && findings.length === 0 ? NOT_APPLICABLE : findings;
-  },
+  check: (deployment) =>
+    judgeEach(deployment, deployment.webServers.servers, (web) => serverModule(web, deployment)),
 };
+
+/** The module one web server starts, against the files its build context sends; null when it names none. */
+function serverModule(web: WebServer, deployment: Deployment): Finding[] | null {
+  const found = deployment.factsOf(web.workload);
+  if ("reason" in found) return null;
+  const { facts } = found;
+  const text =
+    web.facts !== undefined
+      ? (facts.entrypoint?.servers.find((s) => s.location.line === web.location.line)?.command ?? "")
+      : web.workload.argv.join(" ");
+  const target = serverTarget(text);
+  const sent = facts.dockerignore?.sentFiles;
+  if (target === undefined || sent === undefined) return null;
+  const module = target.split(":")[0];
+  const files = new Set(sent);
+  const exists =
+    facts.django.wsgi.some((w) => w.module === module) ||
+    moduleCandidates(module, [...facts.django.sourceRoots, ""]).some((f) => files.has(f));
+  if (exists) return [];
+  return [
+    violation(
+      `${web.workload.resource.name} starts the app server with ${target}, but the module ${module} is not in the build context: ` +
+        "every worker stops with ModuleNotFoundError. Point it at the app's WSGI module, or set agency-deploy:django.wsgiModule.",
+      web.location,
+    ),
+  ];
+}
 
 const SERVERS = /(^|\/)(gunicorn|uvicorn|daphne|hypercorn|waitress-serve)$/;
 const TARGET = /^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(\(\))?$|^[A-Za-z_][\w.]*\.(wsgi|asgi)$/;

@@ -15,8 +15,6 @@ import { AZURE, WORKLOAD_TYPES } from "../types";
 import type { BackupService } from "../../deployment/backups";
 import type { Workload } from "../../deployment/workloads";
 
-const AZURE_DEFAULT_RETENTION = 7;
-
 export const scheduledBackups: StackRule = {
   id: "RC-5",
   policy: "scheduled-backups",
@@ -42,6 +40,8 @@ export const scheduledBackups: StackRule = {
     return findings;
   },
 };
+
+const AZURE_DEFAULT_RETENTION = 7;
 
 function azureRetention(server: Resource, minimum: number): Finding[] {
   const value = at(server.props, "backup.backupRetentionDays");
