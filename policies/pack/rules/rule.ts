@@ -238,6 +238,16 @@ export function judgeEach<T>(
   return judged.length === 0 ? NOT_APPLICABLE : judged.flat();
 }
 
+/**
+ * An item judged in two places: the app's code (settings as written) and the values the
+ * deployment hands it. Not applicable only when the code part does not apply and the deployed
+ * values show nothing either.
+ */
+export function codeAndDeployed(code: RuleResult, deployed: readonly Finding[]): RuleResult {
+  if (code === NOT_APPLICABLE) return deployed.length === 0 ? code : [...deployed];
+  return [...code, ...deployed];
+}
+
 /** The findings with the repeats of one message at one place left out (first kept, order kept). */
 export function oncePerPlace(findings: readonly Finding[]): Finding[] {
   const seen = new Set<string>();
