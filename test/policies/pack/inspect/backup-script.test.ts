@@ -2,14 +2,12 @@ import { namesHost, readBackupScript } from "../../../../policies/pack/inspect/b
 
 describe("readBackupScript", () => {
   it("finds the loop that repeats the dumps, the pruning and each pg_dump", () => {
-    const script = [
-      "while :; do",
-      "  pg_dump -h app-db app > /backups/app.sql",
-      "  pg_dump -h audit-db audit > /backups/audit.sql",
-      "  ls -t /backups/app-*.sql | tail -n +15 | xargs rm -f",
-      "  sleep 86400",
-      "done",
-    ].join("\n");
+    const script = `while :; do
+  pg_dump -h app-db app > /backups/app.sql
+  pg_dump -h audit-db audit > /backups/audit.sql
+  ls -t /backups/app-*.sql | tail -n +15 | xargs rm -f
+  sleep 86400
+done`;
     expect(readBackupScript(script, {})).toEqual({ schedule: "while", retention: "tail -n +", dumps: 2 });
   });
   it("reads a schedule and a retention handed to a ready-made image as settings", () => {

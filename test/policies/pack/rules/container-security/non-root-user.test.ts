@@ -1,9 +1,10 @@
 import { nonRootUser } from "../../../../../policies/pack/rules/container-security/non-root-user";
 import { UNKNOWN } from "../../../../../policies/pack/rules/props";
 import { DOCKER } from "../../../../../policies/pack/rules/types";
-import { BAD_APP, builtImage, kinds, SAMPLE_APP, violationsAt } from "../../../../support/app-images";
+import { kinds } from "../../../../support/app-images";
 import { inlineImage, judgeInline } from "../../../../support/inline-app";
 import { context, resource, judge } from "../../../../support/resources";
+import { itJudgesTheAppImage } from "../../../../support/rule-harness";
 
 const ctx = context();
 const container = (props: Record<string, unknown>) =>
@@ -12,25 +13,17 @@ const judgeDockerfile = (dockerfile: string) =>
   judgeInline(nonRootUser, { Dockerfile: dockerfile, "app/__init__.py": "" }, { resources: inlineImage() });
 
 describe("CS-1 non-root-user", () => {
-  it("fails a Dockerfile without USER at the final stage's FROM line", async () => {
-    expect(violationsAt(await judge(nonRootUser, builtImage(BAD_APP), ctx), BAD_APP)).toEqual([
-      "Dockerfile:1",
-    ]);
-  });
-
-  it("passes the sample app", async () => {
-    expect(await judge(nonRootUser, builtImage(SAMPLE_APP), ctx)).toEqual([]);
-  });
+  // bad-app's Dockerfile sets no USER: faulted at its final stage's FROM line.
+  itJudgesTheAppImage(nonRootUser, ["Dockerfile:1"]);
 
   it("passes a multi-stage build whose builder runs as root and whose final stage sets a numeric USER", async () => {
-    const dockerfile = [
-      "FROM python:3.12.8-slim-bookworm AS build",
-      "RUN pip wheel django -w /wheels",
-      "FROM python:3.12.8-slim-bookworm",
-      "COPY --from=build /wheels /wheels",
-      "USER 10001",
-      'CMD ["gunicorn", "app.wsgi"]',
-    ].join("\n");
+    const dockerfile = `FROM python:3.12.8-slim-bookworm AS build
+RUN pip wheel django -w /wheels
+FROM python:3.12.8-slim-bookworm
+COPY --from=build /wheels /wheels
+USER 10001
+CMD ["gunicorn", "app.wsgi"]
+`;
     expect(await judgeDockerfile(dockerfile)).toEqual([]);
   });
 
