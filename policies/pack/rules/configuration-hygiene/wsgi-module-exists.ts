@@ -4,7 +4,6 @@
  * stops every worker with ModuleNotFoundError and the web service never starts; nothing else
  * reads the server's target.
  */
-import { parse as parseShell } from "shell-quote";
 import { moduleCandidates } from "../../inspect/settings";
 import { judgeEach, violation, type Finding, type StackRule } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
@@ -33,11 +32,7 @@ function serverModule(web: WebServer, deployment: Deployment): Finding[] | null 
   const found = deployment.factsOf(web.workload);
   if ("reason" in found) return null;
   const { facts } = found;
-  const text =
-    web.facts !== undefined
-      ? (facts.entrypoint?.servers.find((s) => s.location.line === web.location.line)?.command ?? "")
-      : web.workload.argv.join(" ");
-  const target = serverTarget(text);
+  const target = web.server.target;
   const sent = facts.dockerignore?.sentFiles;
   if (target === undefined || sent === undefined) return null;
   const module = target.split(":")[0];
@@ -53,20 +48,4 @@ function serverModule(web: WebServer, deployment: Deployment): Finding[] | null 
       web.location,
     ),
   ];
-}
-
-const SERVERS = /(^|\/)(gunicorn|uvicorn|daphne|hypercorn|waitress-serve)$/;
-const TARGET = /^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(\(\))?$|^[A-Za-z_][\w.]*\.(wsgi|asgi)$/;
-
-/** The `module:callable` (or `pkg.wsgi`) a server command starts, when it names one. */
-export function serverTarget(command: string): string | undefined {
-  const words = parseShell(command, (name) => "${" + name + "}").map((t) =>
-    typeof t === "string" ? t : ";",
-  );
-  const start = words.findIndex((w) => SERVERS.test(w));
-  if (start < 0) return undefined;
-  const rest = words.slice(start + 1);
-  const end = rest.indexOf(";");
-  const args = end < 0 ? rest : rest.slice(0, end);
-  return args.filter((w) => !w.startsWith("-") && TARGET.test(w)).pop();
 }
