@@ -3,7 +3,8 @@
  * Demo: everything is advisory. Read from the stack's own config (`agency-deploy:mode`),
  * which the language host hands the pack as PULUMI_CONFIG; pack config may override it.
  */
-import type { EnforcementLevel } from "@pulumi/policy";
+// No import of @pulumi/policy here: the components re-export Mode, and a consumer that type-checks
+// them must not need the policy SDK's declarations.
 import type { Severity } from "./protocol";
 
 /**
@@ -36,6 +37,7 @@ export function modeFromStackConfig(env: NodeJS.ProcessEnv = process.env): Mode 
   }
 }
 
-export function defaultEnforcement(severity: Severity, mode: Mode): EnforcementLevel {
+/** The enforcement level (CrossGuard's EnforcementLevel) an item of `severity` has in `mode`. */
+export function defaultEnforcement(severity: Severity, mode: Mode): "mandatory" | "advisory" {
   return mode === "production" && (severity === "critical" || severity === "high") ? "mandatory" : "advisory";
 }
