@@ -1,12 +1,14 @@
 import { serverInCommand, serverTarget } from "../../../../policies/pack/inspect/server-command";
 
-describe("the app server's target", () => {
-  it.each([
-    ["exec gunicorn --bind 0.0.0.0:${PORT} --workers 3 config.wsgi:application", "config.wsgi:application"],
-    ["gunicorn -c gunicorn.conf.py 'app:create_app()'", "app:create_app()"],
-    ["uvicorn config.asgi:application --host 0.0.0.0", "config.asgi:application"],
-    ["python manage.py runserver 0.0.0.0:8000", undefined],
-  ])("%s -> %s", (command, target) => {
+describe("serverTarget", () => {
+  const targets: Record<string, string | undefined> = {
+    "exec gunicorn --bind 0.0.0.0:${PORT} --workers 3 config.wsgi:application": "config.wsgi:application",
+    "gunicorn -c gunicorn.conf.py 'app:create_app()'": "app:create_app()",
+    "uvicorn config.asgi:application --host 0.0.0.0": "config.asgi:application",
+    // runserver loads the settings' WSGI_APPLICATION, not a module named on its command line.
+    "python manage.py runserver 0.0.0.0:8000": undefined,
+  };
+  it.each(Object.entries(targets))("reads the module `%s` starts: %s", (command, target) => {
     expect(serverTarget(command)).toBe(target);
   });
 });
