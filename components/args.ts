@@ -14,6 +14,7 @@
  * or is judged by the policy pack at preview, so it must be known when the instance is declared.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { Mode } from "../policies/mode";
 
 /** Where the instance runs. */
 export const Target = {
@@ -24,14 +25,8 @@ export const Target = {
 } as const;
 export type Target = (typeof Target)[keyof typeof Target];
 
-/** How strict the instance is. */
-export const Mode = {
-  /** Every mandatory check gates the release. */
-  Production: "production",
-  /** The security check is advisory; for trials and training. */
-  Demo: "demo",
-} as const;
-export type Mode = (typeof Mode)[keyof typeof Mode];
+/** How strict the instance is: declared once, beside the pack's and the command's reading of it. */
+export { Mode };
 
 /** What a failed release step does. */
 export const OnFailure = {

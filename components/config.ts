@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cron } from "croner";
 import { z } from "zod";
-import type { Mode } from "./args";
+import type { Mode } from "../policies/mode";
 import { type DomainsInput, domainIssues } from "./domains";
 
 /** The Pulumi project name, and so the namespace of every config key. */
@@ -68,7 +68,7 @@ const releaseStepSchema = z
   .strict();
 
 export type ReleaseStep = z.output<typeof releaseStepSchema>;
-export type { Mode } from "./args";
+export type { Mode } from "../policies/mode";
 
 /** The default ordered release: what must succeed before the web service changes. */
 export function defaultReleaseSteps(mode: Mode): ReleaseStep[] {

@@ -3,10 +3,22 @@
  * Demo: everything is advisory. Read from the stack's own config (`agency-deploy:mode`),
  * which the language host hands the pack as PULUMI_CONFIG; pack config may override it.
  */
-import type { EnforcementLevel } from "@pulumi/policy";
+// No import of @pulumi/policy here: the components re-export Mode, and a consumer that type-checks
+// them must not need the policy SDK's declarations.
 import type { Severity } from "./protocol";
 
-export type Mode = "production" | "demo";
+/**
+ * How strict the instance is. One declaration for the components (whose args re-export it, so
+ * `pulumi package add` sees it as an enum: an `as const` object, then the union of its values)
+ * and for the pack and the command that judge the instance in that mode.
+ */
+export const Mode = {
+  /** Every mandatory check gates the release. */
+  Production: "production",
+  /** The security check is advisory; for trials and training. */
+  Demo: "demo",
+} as const;
+export type Mode = (typeof Mode)[keyof typeof Mode];
 
 export const MODE_CONFIG_KEY = "agency-deploy:mode";
 
@@ -25,6 +37,7 @@ export function modeFromStackConfig(env: NodeJS.ProcessEnv = process.env): Mode 
   }
 }
 
-export function defaultEnforcement(severity: Severity, mode: Mode): EnforcementLevel {
+/** The enforcement level (CrossGuard's EnforcementLevel) an item of `severity` has in `mode`. */
+export function defaultEnforcement(severity: Severity, mode: Mode): "mandatory" | "advisory" {
   return mode === "production" && (severity === "critical" || severity === "high") ? "mandatory" : "advisory";
 }

@@ -4,7 +4,7 @@
  * facts from the real inspectors) the way the pack does, and runs the rule on it.
  */
 import type { Mode } from "../../policies/mode";
-import { Deployment } from "../../policies/pack/deployment";
+import { Deployment, type InspectImage } from "../../policies/pack/deployment";
 import type { Resource, Rule, RuleContext, RuleResult } from "../../policies/pack/rules/rule";
 
 export interface ResourceOptions {
@@ -40,17 +40,21 @@ export function context(mode: Mode = "production", today: Date = new Date()): Ru
   return { mode, today };
 }
 
-/** A resource rule on one resource (Analyze), or a stack rule on a stack (AnalyzeStack). */
+/**
+ * A resource rule on one resource (Analyze), or a stack rule on a stack (AnalyzeStack). `inspect`
+ * reads the images' build contexts (default: from disk; inline-app.ts holds them in memory).
+ */
 export async function judge(
   rule: Rule,
   input: Resource | readonly Resource[],
   ctx: RuleContext = context(),
+  inspect?: InspectImage,
 ): Promise<RuleResult> {
   if (rule.scope === "resource") {
     if (!("urn" in input)) throw new Error(`${rule.id} judges one resource at a time`);
-    return rule.check(input, await Deployment.ofResource(input), ctx);
+    return rule.check(input, await Deployment.ofResource(input, inspect), ctx);
   }
-  return rule.check(await Deployment.build("urn" in input ? [input] : input), ctx);
+  return rule.check(await Deployment.build("urn" in input ? [input] : input, inspect), ctx);
 }
 
 /** Matches a violation located on the resource property `property`. */

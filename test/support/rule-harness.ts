@@ -5,9 +5,9 @@
  * application is not applicable. Call it inside the rule's `describe`.
  */
 import { judge } from "./resources";
-import type { StackRule } from "../../policies/pack/rules/rule";
+import type { ResourceRule, StackRule } from "../../policies/pack/rules/rule";
 import { DOCKER } from "../../policies/pack/rules/types";
-import { BAD_APP, SAMPLE_APP, violationsAt } from "./app-images";
+import { BAD_APP, builtImage, SAMPLE_APP, violationsAt } from "./app-images";
 import { appStack } from "./app-stack";
 import { context, resource } from "./resources";
 
@@ -42,5 +42,20 @@ export function itJudgesTheAppBuild(rule: StackRule, planted: readonly string[])
 
   it("does not apply to a stack without an application", async () => {
     expect(await judge(rule, [], context())).toBe("not-applicable");
+  });
+}
+
+/**
+ * The cases every rule over one image's build context (Analyze) shares: the sample app's image
+ * passes, and bad-app's is faulted exactly at `planted` (`file:line`, relative to bad-app).
+ */
+export function itJudgesTheAppImage(rule: ResourceRule, planted: readonly string[]): void {
+  it("passes the sample app's image", async () => {
+    expect(await judge(rule, builtImage(SAMPLE_APP), context())).toEqual([]);
+  });
+
+  it(`faults bad-app's image exactly where its defects are planted (${planted.join(", ")})`, async () => {
+    const result = await judge(rule, builtImage(BAD_APP), context());
+    expect(violationsAt(result, BAD_APP).sort()).toEqual([...planted].sort());
   });
 }

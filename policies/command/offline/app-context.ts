@@ -1,9 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import { DockerfileParser } from "dockerfile-ast";
-import { UsageError } from "./usage-error";
-import { discover, type Discovery } from "../app-deployment/discovery";
+import { diskContext } from "../../pack/inspect/context-files";
+import { readDjangoProject } from "../../pack/inspect/project";
+import { discover, type Discovery, type FoundDockerfile } from "../app-deployment/discovery";
+import { repositoryFiles } from "../app-deployment/repository-files";
 import { ComposeFileError } from "../app-deployment/yaml-tree";
+import { UsageError } from "./usage-error";
 
 /** What a Django app directory declares about itself. */
 export interface AppDeclarations {
@@ -14,56 +16,14 @@ export interface AppDeclarations {
   target?: string;
 }
 
-const SKIP_DIRS = new Set([
-  "node_modules",
-  ".git",
-  ".venv",
-  "venv",
-  "env",
-  "__pycache__",
-  "static",
-  "media",
-  "dist",
-]);
-const MAX_DEPTH = 4;
-
-function findFiles(root: string, name: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string, depth: number): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.isFile() && e.name === name) found.push(path.join(dir, e.name));
-      else if (e.isDirectory() && depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith(".")) {
-        walk(path.join(dir, e.name), depth + 1);
-      }
-    }
-  };
-  walk(root, 0);
-  return found.sort((a, b) => a.split(path.sep).length - b.split(path.sep).length || a.localeCompare(b));
-}
-
-// manage.py sets its default with os.environ.setdefault("DJANGO_SETTINGS_MODULE", "<module>"); a
-// regular expression is enough for that one call and avoids a Python parser here.
-const SETTINGS_DEFAULT = /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([A-Za-z_][\w.]*)["']/;
-
-function settingsModule(context: string): string | undefined {
-  for (const file of findFiles(context, "manage.py")) {
-    const match = SETTINGS_DEFAULT.exec(fs.readFileSync(file, "utf8"));
-    if (match) return match[1];
-  }
-  return undefined;
-}
-
-function wsgiModule(context: string, settings: string | undefined): string | undefined {
-  const modules = findFiles(context, "wsgi.py")
-    .filter((f) => /\bapplication\s*=/.test(fs.readFileSync(f, "utf8")))
-    .map((f) => path.relative(context, f).replace(/\.py$/, "").split(path.sep).join("."));
-  // Prefer the wsgi module of the package that holds the settings.
+/**
+ * The WSGI module a server loads: a wsgi.py that defines `application`, the one in the package
+ * that holds the settings when there are several; read by the pack's project reader over the
+ * files discovery lists.
+ */
+function wsgiModule(root: string, settings: string | undefined): string | undefined {
+  const project = readDjangoProject(diskContext(root, repositoryFiles(root), false));
+  const modules = project.wsgi.filter((w) => w.definesApplication).map((w) => w.module);
   const pkg = settings?.split(".")[0];
   const chosen = modules.find((m) => pkg !== undefined && m.split(".")[0] === pkg) ?? modules[0];
   return chosen ? `${chosen}:application` : undefined;
@@ -71,14 +31,10 @@ function wsgiModule(context: string, settings: string | undefined): string | und
 
 const PRODUCTION_STAGES = ["production", "prod", "runtime", "release", "final"];
 
-function dockerfileTarget(file: string, mode: string): string | undefined {
-  const dockerfile = DockerfileParser.parse(fs.readFileSync(file, "utf8"));
-  const stages = dockerfile
-    .getFROMs()
-    .map((f) => f.getBuildStage())
-    .filter((s): s is string => s !== null && s !== undefined)
-    .map((s) => s.toLowerCase());
+/** In production, a stage named for production use (`AS runtime`); else the Dockerfile's last stage. */
+function productionStage(dockerfile: FoundDockerfile, mode: string): string | undefined {
   if (mode !== "production") return undefined;
+  const stages = dockerfile.stages.map((s) => s.toLowerCase());
   return PRODUCTION_STAGES.find((s) => stages.includes(s));
 }
 
@@ -117,12 +73,11 @@ export function discoverRepository(root: string, compose?: string[]): Discovery 
 export function discoverApp(dir: string, mode: string): AppDeclarations {
   const root = contextDirectory(dir);
   const found = discoverRepository(root);
-  const djangoRoot = found.django ? path.join(root, found.django.sourceRoot) : root;
-  const settings = found.django?.settings?.module ?? settingsModule(root);
+  const settings = found.django?.settings?.module;
   const declarations: AppDeclarations = {
     context: root,
     settingsModule: settings,
-    wsgiModule: wsgiModule(djangoRoot, settings),
+    wsgiModule: wsgiModule(root, settings),
   };
   const dockerfile = found.dockerfile;
   if (dockerfile) {
@@ -132,7 +87,7 @@ export function discoverApp(dir: string, mode: string): AppDeclarations {
       .relative(context, path.join(root, dockerfile.file))
       .split(path.sep)
       .join("/");
-    declarations.target = dockerfileTarget(path.join(root, dockerfile.file), mode);
+    declarations.target = productionStage(dockerfile, mode);
   }
   return declarations;
 }

@@ -1,73 +1,15 @@
-import type { AnalyzeResult, AnalyzerInfo, Diagnostic, EnforcementLevel, Severity } from "./analyzer";
+import type {
+  EngineEvent,
+  PolicyEventPayload,
+  PolicySummaryPayload,
+  StepMetadata,
+} from "../../engine-events";
+import type { AnalyzeResult, AnalyzerInfo, Diagnostic, EnforcementLevel } from "./analyzer";
 import type { EngineResource } from "./resource-graph";
 import { SECRET_SIG, SIG_KEY, stackUrn, type WireObject, type WireValue } from "./registration";
 
-/**
- * Engine events with the JSON field names of `pulumi preview --json` streaming output and the
- * `--event-log` file (see ../shared/testdata/pulumi-eventstreams).
- */
-export interface PolicyEventPayload {
-  resourceUrn: string;
-  message: string;
-  color: "raw";
-  policyName: string;
-  policyPackName: string;
-  policyPackVersion: string;
-  policyPackVersionTag: string;
-  enforcementLevel: "advisory" | "mandatory";
-  severity?: Severity;
-}
-
-export interface PolicySummaryPayload {
-  resourceUrn?: string;
-  policyPackName: string;
-  policyPackVersion: string;
-  policyPackVersionTag: string;
-  passed?: string[];
-  failed?: string[];
-}
-
-export interface StepMetadata {
-  op: "create";
-  urn: string;
-  type: string;
-  old: null;
-  new: {
-    type: string;
-    urn: string;
-    custom: boolean;
-    id: string;
-    parent: string;
-    protect?: boolean;
-    retainOnDelete?: boolean;
-    dependencies?: string[];
-    inputs: WireObject;
-    outputs: WireObject;
-    provider?: string;
-  };
-  detailedDiff: null;
-  logical: true;
-  provider: string;
-}
-
-export interface EngineEvent {
-  sequence: number;
-  timestamp: number;
-  policyLoadEvent?: Record<string, never>;
-  preludeEvent?: { config: Record<string, string> };
-  resourcePreEvent?: { metadata: StepMetadata; planning: true };
-  policyEvent?: PolicyEventPayload;
-  policyAnalyzeSummaryEvent?: PolicySummaryPayload;
-  policyAnalyzeStackSummaryEvent?: PolicySummaryPayload;
-  summaryEvent?: {
-    maybeCorrupt: boolean;
-    durationSeconds: number;
-    resourceChanges: Record<string, number>;
-    PolicyPacks: Record<string, string>;
-    isPreview: boolean;
-    result: "succeeded" | "failed";
-  };
-}
+/** The stream this module writes, in the engine's own shapes (engine-events.ts). */
+export type { EngineEvent } from "../../engine-events";
 
 /** What one pack said about the deployment. */
 export interface PackAnalysis {

@@ -6,7 +6,15 @@
  * the report does not use are skipped, so a newer CLI adding kinds breaks nothing.
  */
 import { readFileSync } from "fs";
-import { z } from "zod";
+import type { z } from "zod";
+import {
+  analyzeSummarySchema,
+  policyEventSchema,
+  preludeEventSchema,
+  RESOURCE_STEP_EVENTS,
+  stepMetadataSchema,
+  summaryEventSchema,
+} from "../../engine-events";
 import { redactSecrets } from "./redact";
 
 /** One policy violation, message cleaned of colour tags and masked by the secret guard. */
@@ -58,41 +66,6 @@ export interface PolicyEventStream {
 export class EventStreamError extends Error {
   override name = "EventStreamError";
 }
-
-const nameList = z
-  .array(z.string())
-  .nullish()
-  .transform((names) => names ?? []);
-
-const policyEventSchema = z.object({
-  resourceUrn: z.string().nullish(),
-  message: z.string(),
-  policyName: z.string(),
-  policyPackName: z.string().nullish(),
-  policyPackVersion: z.string().nullish(),
-  enforcementLevel: z.string().nullish(),
-  severity: z.string().nullish(),
-});
-
-const analyzeSummarySchema = z.object({
-  resourceUrn: z.string().nullish(),
-  policyPackName: z.string().nullish(),
-  policyPackVersion: z.string().nullish(),
-  passed: nameList,
-  failed: nameList,
-});
-
-const summaryEventSchema = z.object({
-  // The engine writes `PolicyPacks` (a JSON tag missing since it was added); accept both spellings.
-  PolicyPacks: z.record(z.string(), z.string()).nullish(),
-  policyPacks: z.record(z.string(), z.string()).nullish(),
-  isPreview: z.boolean().nullish(),
-  result: z.string().nullish(),
-});
-
-const preludeEventSchema = z.object({ config: z.record(z.string(), z.string()).nullish() });
-
-const urnCarrier = z.object({ urn: z.string().optional() });
 
 /** Colour directives of the engine's raw colour mode, e.g. `<{%reset%}>`, `<{%fg 1%}>`. */
 const COLOR_TAG = /<\{%[^%]*%\}>/g;
@@ -193,9 +166,9 @@ function addEvent(
     const e = parsePayload(preludeEventSchema, event.preludeEvent, where, "preludeEvent");
     stream.config = e.config ?? {};
   }
-  for (const kind of ["resourcePreEvent", "resOutputsEvent", "resOpFailedEvent"]) {
+  for (const kind of RESOURCE_STEP_EVENTS) {
     const payload = event[kind];
-    const metadata = isRecord(payload) ? urnCarrier.safeParse(payload.metadata) : undefined;
+    const metadata = isRecord(payload) ? stepMetadataSchema.safeParse(payload.metadata) : undefined;
     if (metadata?.success) noteUrn(metadata.data.urn);
   }
 }

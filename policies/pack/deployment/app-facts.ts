@@ -5,7 +5,7 @@
  */
 import { noteContextRoot } from "../context-paths";
 import * as path from "path";
-import type { BuildContextFacts } from "../inspect/facts";
+import type { BuildContextFacts, InspectRequest } from "../inspect/facts";
 import { str } from "../rules/props";
 import type { Resource } from "../rules/rule";
 import { DOCKER } from "../rules/types";
@@ -21,20 +21,43 @@ export async function inspectImage(
   image: Resource,
   settingsModule?: string,
 ): Promise<BuildContextFacts | undefined> {
+  const request = buildRequest(image, settingsModule);
+  if (request === undefined) return undefined;
+  // Loaded on first use: pack start-up (GetAnalyzerInfo) must not pay for parsers.
+  const { inspectBuildContext } = await import("../inspect/index");
+  // Findings leave the pack relative to this context (context-paths.ts).
+  noteContextRoot(request.context);
+  return inspectBuildContext(request);
+}
+
+/**
+ * The same inspection over build contexts held in memory (context directory -> path -> text),
+ * read by the same code as a context on disk: for tests that write the Dockerfile and settings
+ * inline, and for anything else that has the files but no directory.
+ */
+export function inspectInMemory(contexts: ReadonlyMap<string, ReadonlyMap<string, string>>): InspectImage {
+  return async (image, settingsModule) => {
+    const request = buildRequest(image, settingsModule);
+    if (request === undefined) return undefined;
+    const files = contexts.get(request.context);
+    if (files === undefined) throw new Error(`no build context ${request.context} is held in memory`);
+    const { inspectContextFiles, memoryContext } = await import("../inspect/index");
+    return inspectContextFiles(memoryContext(Object.fromEntries(files)), request);
+  };
+}
+
+/** What to inspect for a docker Image built from a local context: the context, Dockerfile, target. */
+function buildRequest(image: Resource, settingsModule: string | undefined): InspectRequest | undefined {
   if (image.type !== DOCKER.image) return undefined;
   const context = str(image.props, "build.context");
   if (context === undefined) return undefined;
   const dockerfile = str(image.props, "build.dockerfile");
-  // Loaded on first use: pack start-up (GetAnalyzerInfo) must not pay for parsers.
-  const { inspectBuildContext } = await import("../inspect/index");
-  // Findings leave the pack relative to this context (context-paths.ts).
-  noteContextRoot(context);
-  return inspectBuildContext({
+  return {
     context: path.resolve(context),
     dockerfile: dockerfile === undefined ? undefined : path.resolve(context, dockerfile),
     target: str(image.props, "build.target"),
     settingsModule,
-  });
+  };
 }
 
 type Gathered = { facts: BuildContextFacts | undefined } | { error: unknown };

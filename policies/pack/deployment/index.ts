@@ -15,17 +15,22 @@
  */
 import type { Parser } from "web-tree-sitter";
 import { loadParser } from "../inspect/grammars";
+import { readStartCommand, type StartScript } from "../inspect/start-command";
 import type { Resource } from "../rules/rule";
 import { DOCKER } from "../rules/types";
 import { AppFacts, inspectImage, type InspectImage } from "./app-facts";
 import { appBuilds, buildShapeFindings, runtimeSettingsModule, usersOfImages } from "./app-builds";
 import type { AppBuilds } from "./app-builds";
+import { backupServices, type BackupService } from "./backups";
 import { databasesFor, type DatabaseAlias, type StackDatabases } from "./databases";
 import { imageFacts, type ImageFacts, type WorkloadFacts, workloadFacts } from "./image-facts";
 import { applicationPlans, type StartPlan } from "./start-plan";
 import { webServers, type WebServers } from "./web-servers";
 import { imageResourcesOf, resolvedEnv, workloadsOf } from "./workloads";
 import type { EnvValue, Workload, WorkloadRole } from "./workloads";
+
+/** What a workload that runs its image's own command runs by itself. */
+const NO_COMMAND: StartScript = { steps: [], errexit: false, opaque: null, waitLoops: [] };
 
 export class Deployment {
   readonly facts: AppFacts;
@@ -135,6 +140,11 @@ export class Deployment {
     return this.part(`databases:${alias}`, () => databasesFor(this.resources, this.workloads, alias));
   }
 
+  /** The long-running backup services, with their schedule, retention and the databases they reach. */
+  get backups(): BackupService[] {
+    return this.part("backups", () => backupServices(this.workloads));
+  }
+
   /** What each workload that could run the application does at start, in order. */
   get plans(): StartPlan[] {
     return this.part("plans", () => applicationPlans(this));
@@ -145,8 +155,22 @@ export class Deployment {
     return this.part("webServers", () => webServers(this));
   }
 
-  /** The bash parser the start plans are read with (loaded before the rules run). */
-  get shell(): Parser {
+  /**
+   * A workload's own start command (its entrypoints + command, or Azure command + args; not its
+   * image's), read once by the one shell reader. Empty when the workload runs its image's command.
+   */
+  startCommandOf(workload: Workload): StartScript {
+    const read = this.part("startCommands", () => new Map<Workload, StartScript>());
+    let script = read.get(workload);
+    if (script === undefined) {
+      script = workload.argv.length === 0 ? NO_COMMAND : readStartCommand(workload.argv, this.shell);
+      read.set(workload, script);
+    }
+    return script;
+  }
+
+  /** The bash parser start commands are read with (loaded before the rules run). */
+  private get shell(): Parser {
     if (this.shellParser === undefined)
       throw new Error("the shell reader was not loaded for this deployment");
     return this.shellParser;
@@ -189,6 +213,7 @@ export class Deployment {
 }
 
 export type { AppBuilds, InspectedBuild } from "./app-builds";
+export type { BackupService } from "./backups";
 export type { DatabaseAlias, StackDatabases } from "./databases";
 export type { StartPlan, PlannedStep } from "./start-plan";
 export type { WebServer, WebServers } from "./web-servers";

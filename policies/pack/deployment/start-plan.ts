@@ -5,7 +5,7 @@
  * overrides only `command` still runs its image's ENTRYPOINT first, so those steps come first.
  */
 import type { BuildContextFacts, StartupStep } from "../inspect/facts";
-import { readStartCommand, type OnFailure, type ScriptStep, type StepKind } from "../inspect/start-command";
+import type { OnFailure, ScriptStep, StepKind } from "../inspect/start-command";
 import { bool, list } from "../rules/props";
 import { inContext, unverifiable, type Finding, type Location } from "../rules/rule";
 import { AZURE } from "../rules/types";
@@ -70,7 +70,7 @@ export function startPlan(deployment: Deployment, workload: Workload): StartPlan
     }
   }
   if (ownCommand) {
-    const script = readStartCommand(workload.argv, deployment.shell);
+    const script = deployment.startCommandOf(workload);
     const own: { line: number; step: PlannedStep }[] = script.steps.map((step) => {
       const { line, ...rest } = step;
       return { line, step: { ...rest, location: commandLocation } };

@@ -4,7 +4,7 @@
  * the workload runs its image's default command, the server the image's entrypoint starts.
  */
 import type { BuildContextFacts, ServerStart } from "../inspect/facts";
-import { serverInCommand, type ServerCommand } from "../inspect/server-command";
+import { serverInCommand, serverTarget, type ServerCommand } from "../inspect/server-command";
 import { inContext, unverifiable, type Finding, type Location } from "../rules/rule";
 import { type AppBuilds, runsBuild } from "./app-builds";
 import type { Deployment } from "./index";
@@ -86,6 +86,7 @@ function fromFacts(start: ServerStart, cmdArgs: string | undefined): ServerComma
     accessLogfile: start.accessLogfile ?? extra?.accessLogfile ?? null,
     errorLogfile: start.errorLogfile ?? extra?.errorLogfile ?? null,
     configFile: extra?.configFile ?? null,
+    target: serverTarget(start.command),
     viaShell: true,
   };
 }

@@ -12,6 +12,7 @@ import type { Finding, Resource } from "../rules/rule";
 import { misshapen } from "../rules/props";
 import { AZURE, DOCKER } from "../rules/types";
 import { fallbackVariables } from "../inspect/shell";
+import { readContainerHealthcheck, type ContainerHealthcheck } from "../inspect/health-probe";
 import { imageRepository } from "../inspect/image-reference";
 import { serverInCommand } from "../inspect/server-command";
 
@@ -31,6 +32,8 @@ export interface Workload {
   argv: string[];
   /** argv text plus uploaded file contents: where start scripts handed to the container live. */
   script: string;
+  /** Its own healthcheck (docker `healthcheck.tests`; none on Azure, whose probes are a list of their own). */
+  healthcheck: ContainerHealthcheck;
   /** Variables its start command gives a default for when unset (`${VAR:-x}`). */
   fallbacks: ReadonlySet<string>;
   /**
@@ -91,6 +94,7 @@ function dockerWorkload(resource: Resource): Workload {
     image: str(props, "image"),
     argv,
     script: [argv.join(" "), ...uploads].join("\n"),
+    healthcheck: readContainerHealthcheck(list(props, "healthcheck.tests")),
     fallbacks: new Set(fallbackVariables([argv.join(" "), ...uploads].join("\n"))),
     envDefaults: composeDefaults(props),
     env,
@@ -134,6 +138,7 @@ function azureWorkloads(resource: Resource): Workload[] {
       image: leaf(() => str(container, "image")),
       argv,
       script: argv.join(" "),
+      healthcheck: readContainerHealthcheck([]),
       fallbacks: new Set(fallbackVariables(argv.join(" "))),
       envDefaults: new Set<string>(),
       env,
@@ -176,9 +181,7 @@ function dockerRole(w: WorkloadBase, props: Record<string, unknown>): WorkloadRo
   if (runsBackups(w)) return "backup";
   // A one-shot on a PostgreSQL image (a password rotation with psql) is a client, not a database.
   if (DATABASE_IMAGE.test(repo) && bool(props.attach) === true && w.argv.length > 0) return "other";
-  const healthcheck = strings(at(props, "healthcheck.tests")).join(" ");
-  if (DATABASE_IMAGE.test(repo) || (/\bpg_isready\b/.test(healthcheck) && !startsServer(w)))
-    return "database";
+  if (DATABASE_IMAGE.test(repo) || (w.healthcheck.probe.postgres && !startsServer(w))) return "database";
   if (PROXY_IMAGE.test(repo)) return "proxy";
   if (startsServer(w)) return "web";
   // A one-shot: waited for and not kept running, or a command that only runs management steps.

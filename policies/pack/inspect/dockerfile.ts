@@ -5,6 +5,7 @@
 import * as path from "path";
 import { parse as parseShell } from "shell-quote";
 import { parseDockerfileSyntax } from "./dockerfile-syntax";
+import { readHealthProbe } from "./health-probe";
 import { isSecretFile } from "./secret-files";
 import type {
   ArgFact,
@@ -340,17 +341,19 @@ function commandFact(instruction: DockerInstruction): CommandFact | null {
 function healthcheckFact(instruction: DockerInstruction): HealthcheckFact {
   const kind = (instruction.args[0] ?? "").toUpperCase();
   const commandArgs = instruction.args.slice(1);
+  const command: CommandFact | null =
+    kind === "CMD" && commandArgs.length > 0
+      ? {
+          form: instruction.json ? "exec" : "shell",
+          argv: commandArgs,
+          text: commandArgs.join(" "),
+          location: instruction.location,
+        }
+      : null;
   return {
     disabled: kind === "NONE",
-    command:
-      kind === "CMD" && commandArgs.length > 0
-        ? {
-            form: instruction.json ? "exec" : "shell",
-            argv: commandArgs,
-            text: commandArgs.join(" "),
-            location: instruction.location,
-          }
-        : null,
+    command,
+    probe: readHealthProbe(command?.text ?? ""),
     flags: instruction.flags,
     location: instruction.location,
   };

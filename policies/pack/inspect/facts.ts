@@ -4,6 +4,7 @@
  *
  * Stability: this model only grows (new optional fields, new union members). Existing names keep their meaning.
  */
+import type { HealthProbe } from "./health-probe";
 import type { OutsideCallKind, ServerKind, ServerOptions } from "./shell";
 
 /** A place in a file of the build context. `file` is relative to the context (forward slashes), `line` 1-based. */
@@ -264,6 +265,8 @@ export interface HealthcheckFact {
   /** `HEALTHCHECK NONE`. */
   disabled: boolean;
   command: CommandFact | null;
+  /** What the command probes (nothing when there is none). */
+  probe: HealthProbe;
   /** `--interval=30s` ... as written. */
   flags: string[];
   location: SourceLocation;
@@ -616,6 +619,8 @@ export interface DjangoProjectFacts {
   wsgi: {
     file: string;
     module: string;
+    /** It defines `application`, what a WSGI server loads (a leftover wsgi.py may not). */
+    definesApplication: boolean;
     defaultSettings: string | null;
     location: SourceLocation | null;
     settingsCandidates?: SettingsCandidates;

@@ -6,6 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { diskContext, walkDirectory, type ContextFiles } from "./context-files";
+
+export { memoryContext, type ContextFiles } from "./context-files";
 import { effectiveEnv, finalStage, readDockerfile } from "./dockerfile";
 import { judgeContext } from "./dockerignore";
 import { readEntrypointScript, resolveStartScript } from "./entrypoint";
@@ -44,14 +46,27 @@ export function inspectBuildContext(req: InspectRequest): Promise<BuildContextFa
   const cached = cache.get(key);
   if (cached && stampsUnchanged(context, cached.stamps)) return cached.facts;
   const stamps = new Map<string, number>();
-  const facts = inspect(context, req, stamps).catch((error: unknown): BuildContextFacts => ({
+  const facts = orFailure(context, inspectDirectory(context, req, stamps));
+  cache.set(key, { stamps, facts });
+  return facts;
+}
+
+/**
+ * The same reading over a context held in memory (a test's inline Dockerfile and settings, a
+ * fuzzer's): `req.context` names the context in locations; nothing is read from disk or cached.
+ */
+export function inspectContextFiles(files: ContextFiles, req: InspectRequest): Promise<BuildContextFacts> {
+  const context = path.posix.resolve("/", req.context);
+  return orFailure(context, readContext(context, files, req));
+}
+
+function orFailure(context: string, facts: Promise<BuildContextFacts>): Promise<BuildContextFacts> {
+  return facts.catch((error: unknown): BuildContextFacts => ({
     ...emptyFacts(context),
     unverifiable: [
       { topic: "context", reason: `inspection failed: ${(error as Error)?.message ?? String(error)}` },
     ],
   }));
-  cache.set(key, { stamps, facts });
-  return facts;
 }
 
 function mtime(file: string): number {
@@ -106,13 +121,12 @@ function emptyFacts(context: string): BuildContextFacts {
   };
 }
 
-async function inspect(
+/** A context directory on disk: its files listed once, each read stamped for the cache. */
+async function inspectDirectory(
   context: string,
   req: InspectRequest,
   stamps: Map<string, number>,
 ): Promise<BuildContextFacts> {
-  const facts = emptyFacts(context);
-  const unverifiable = facts.unverifiable;
   let isDirectory = false;
   try {
     isDirectory = fs.statSync(context).isDirectory();
@@ -120,16 +134,13 @@ async function inspect(
     isDirectory = false;
   }
   if (!isDirectory) {
-    unverifiable.push({ topic: "context", reason: `build context ${context} is not a readable directory` });
+    const facts = emptyFacts(context);
+    facts.unverifiable.push({
+      topic: "context",
+      reason: `build context ${context} is not a readable directory`,
+    });
     return facts;
   }
-  const dockerfilePath = path.isAbsolute(req.dockerfile ?? "")
-    ? path
-        .relative(context, req.dockerfile as string)
-        .split(path.sep)
-        .join("/")
-    : path.posix.normalize((req.dockerfile ?? "Dockerfile").replace(/\\/g, "/"));
-
   const walk = walkDirectory(
     context,
     FILE_LIMIT,
@@ -139,8 +150,28 @@ async function inspect(
   for (const heavy of ["node_modules", ".git"]) {
     if (fs.existsSync(path.join(context, heavy))) walk.files.push(`${heavy}/`);
   }
-  const files = stamped(context, diskContext(context, walk.files.sort(), walk.truncated), stamps);
-  if (walk.truncated) {
+  return readContext(
+    context,
+    stamped(context, diskContext(context, walk.files.sort(), walk.truncated), stamps),
+    req,
+  );
+}
+
+/** Every fact of one build context, from its files wherever they are held. */
+async function readContext(
+  context: string,
+  files: ContextFiles,
+  req: InspectRequest,
+): Promise<BuildContextFacts> {
+  const facts = emptyFacts(context);
+  const unverifiable = facts.unverifiable;
+  const dockerfilePath = path.isAbsolute(req.dockerfile ?? "")
+    ? path
+        .relative(context, req.dockerfile as string)
+        .split(path.sep)
+        .join("/")
+    : path.posix.normalize((req.dockerfile ?? "Dockerfile").replace(/\\/g, "/"));
+  if (files.truncated) {
     unverifiable.push({
       topic: "dockerignore",
       reason: `the context has more than ${FILE_LIMIT} files; only the first were judged`,
@@ -176,10 +207,10 @@ async function inspect(
     ignoreFile,
     files.list(),
     [dockerfilePath, ignoreFile],
-    walk.truncated,
+    files.truncated,
   );
 
-  if (facts.dockerfile && !walk.truncated) {
+  if (facts.dockerfile && !files.truncated) {
     for (const missing of missingCopySources(facts.dockerfile, facts.dockerignore.sentFiles)) {
       facts.broken.push({
         topic: "dockerfile",

@@ -54,6 +54,7 @@ export function readDjangoProject(files: ContextFiles): DjangoProjectFacts {
       return {
         file,
         module: moduleOfFile(file, root),
+        definesApplication: /\bapplication\s*=/.test(text),
         defaultSettings: found?.module ?? null,
         location: found ? { file, line: found.line } : null,
         ...candidatesIn(file, text),

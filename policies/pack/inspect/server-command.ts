@@ -16,6 +16,8 @@ export type { ServerKind } from "./shell";
 /** The same options an entrypoint's server start carries (facts.ts), read from a command. */
 export interface ServerCommand extends ServerOptions {
   server: ServerKind;
+  /** The module the server loads (`config.wsgi:application`), as written; undefined when it names none. */
+  target: string | undefined;
   /** The command goes through a shell, so `$VAR` references are expanded at start. */
   viaShell: boolean;
 }
@@ -55,7 +57,23 @@ export function serverInCommand(argv: readonly string[], extraArgs?: string): Se
     const extra = found.server === "gunicorn" && extraArgs !== undefined ? shellWords(extraArgs) : [];
     // Command-line options win over GUNICORN_CMD_ARGS, so they are read last.
     const options = readServerOptions(found.server, [...extra, ...own]);
-    return { server: found.server, ...options, viaShell };
+    return { server: found.server, ...options, target: serverTarget(argv.join(" ")), viaShell };
   }
   return undefined;
+}
+
+const SERVERS = /(^|\/)(gunicorn|uvicorn|daphne|hypercorn|waitress-serve)$/;
+const TARGET = /^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(\(\))?$|^[A-Za-z_][\w.]*\.(wsgi|asgi)$/;
+
+/** The `module:callable` (or `pkg.wsgi`) a server command starts, when it names one (the last such word before its end). */
+export function serverTarget(command: string): string | undefined {
+  const words = parseShell(command, (name) => "${" + name + "}").map((t) =>
+    typeof t === "string" ? t : ";",
+  );
+  const start = words.findIndex((w) => SERVERS.test(w));
+  if (start < 0) return undefined;
+  const rest = words.slice(start + 1);
+  const end = rest.indexOf(";");
+  const args = end < 0 ? rest : rest.slice(0, end);
+  return args.filter((w) => !w.startsWith("-") && TARGET.test(w)).pop();
 }

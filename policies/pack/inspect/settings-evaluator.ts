@@ -392,11 +392,25 @@ export class SettingsEvaluator {
       scope.set(target.text, value.aliasOf ? value : { ...value, aliasOf: undefined });
       return;
     }
-    const path = this.resolvePath(target, scope);
+    const path = this.resolvePath(target, scope) ?? this.throughSetdefault(target, scope, fs, depth);
     if (!path || !scope.has(path.root)) return;
     this.replaceAt(path, value, scope);
-    void fs;
-    void depth;
+  }
+
+  /**
+   * `D["default"].setdefault("OPTIONS", {})["connect_timeout"] = 10`: the entry setdefault fills
+   * (or finds) when the statement runs, then the keys written below it.
+   */
+  private throughSetdefault(
+    target: Node,
+    scope: Scope,
+    fs: FileScope,
+    depth: number,
+  ): { root: string; keys: string[] } | null {
+    const written = subscriptKeys(target);
+    if (!written || written.keys.length === 0) return null;
+    const alias = this.setdefaultAlias(written.base, scope, fs, depth)?.aliasOf;
+    return alias ? { root: alias.root, keys: [...alias.keys, ...written.keys] } : null;
   }
 
   private augment(node: Node, scope: Scope, fs: FileScope, depth: number): void {
@@ -1159,15 +1173,22 @@ function importTarget(statement: Node, module: string, file: string): string | n
 
 /** `X["a"]["b"]` -> root X, keys [a, b]; null for anything else. */
 function subscriptPath(node: Node): { root: string; keys: string[] } | null {
+  const path = subscriptKeys(node);
+  return path?.base.type === "identifier" ? { root: path.base.text, keys: path.keys } : null;
+}
+
+/** `X["a"]["b"]` -> the expression subscripted (`X`) and the string keys; null for a key that is not a string. */
+function subscriptKeys(node: Node): { base: Node; keys: string[] } | null {
   const keys: string[] = [];
-  let current: Node | null = node;
-  while (current?.type === "subscript") {
+  let current: Node = node;
+  while (current.type === "subscript") {
     const key = current.childForFieldName("subscript");
-    if (key?.type !== "string") return null;
+    const value = current.childForFieldName("value");
+    if (key?.type !== "string" || !value) return null;
     keys.unshift(stringValue(key));
-    current = current.childForFieldName("value");
+    current = value;
   }
-  return current?.type === "identifier" ? { root: current.text, keys } : null;
+  return { base: current, keys };
 }
 
 function getPath(value: Value, keys: string[]): Value | undefined {

@@ -9,6 +9,7 @@ import type { BuildContextFacts, InspectTopic, SettingsModuleFacts, SourceLocati
 import type { Mode } from "../../mode";
 import { CANNOT_BUILD, type Severity } from "../../protocol";
 import type { Deployment, InspectedBuild, WebServer } from "../deployment";
+import { runsNoDjango } from "../deployment/app-builds";
 import { runtimeModules } from "../deployment/setting-values";
 
 /** Where a finding points: a file in the build context, or a resource property. */
@@ -220,6 +221,31 @@ export function judgeSettings(
   judge: (modules: readonly SettingsModuleFacts[], build: InspectedBuild) => Finding[],
 ): Finding[] | typeof NOT_APPLICABLE {
   return judgeBuilds(deployment, ["settings"], (build) => judge(runtimeModules(build.facts), build));
+}
+
+/**
+ * The shape of a rule about something only some Django apps have (a server's module, a probe's
+ * path, a release's management commands): `judge` gives each subject's findings, or null when the
+ * subject has nothing of the kind. Not applicable to a stack without Django, nor when no subject had.
+ */
+export function judgeEach<T>(
+  deployment: Deployment,
+  subjects: readonly T[],
+  judge: (subject: T) => Finding[] | null,
+): RuleResult {
+  if (runsNoDjango(deployment)) return NOT_APPLICABLE;
+  const judged = subjects.map(judge).filter((findings): findings is Finding[] => findings !== null);
+  return judged.length === 0 ? NOT_APPLICABLE : judged.flat();
+}
+
+/**
+ * An item judged in two places: the app's code (settings as written) and the values the
+ * deployment hands it. Not applicable only when the code part does not apply and the deployed
+ * values show nothing either.
+ */
+export function codeAndDeployed(code: RuleResult, deployed: readonly Finding[]): RuleResult {
+  if (code === NOT_APPLICABLE) return deployed.length === 0 ? code : [...deployed];
+  return [...code, ...deployed];
 }
 
 /** The findings with the repeats of one message at one place left out (first kept, order kept). */

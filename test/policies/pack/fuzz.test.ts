@@ -7,6 +7,7 @@
  */
 import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import fc from "fast-check";
+import { loadGrammars, withinBound, withinBoundAsync } from "../../support/fuzz-bound";
 import { memoryContext } from "../../../policies/pack/inspect/context-files";
 import { readDockerfile } from "../../../policies/pack/inspect/dockerfile";
 import { judgeContext } from "../../../policies/pack/inspect/dockerignore";
@@ -24,11 +25,6 @@ import {
   stackArgs,
   type Policy,
 } from "../../support/policy-harness";
-
-/** The same guard as inspect/fuzz.test.ts: a catastrophic case costs seconds, not hundreds of ms. */
-// A guard against catastrophic (exponential) cases, which cost minutes: not a speed measurement
-// (npm run bench measures speed), so it leaves room for the parse budget and a loaded machine.
-const PER_INPUT_MS = 5000;
 
 const RUNS = [
   "\\".repeat(20_000),
@@ -94,26 +90,8 @@ const hostile = fc.oneof(
   fc.string({ unit: "binary", maxLength: 300 }),
 );
 
-function withinBound<T>(run: () => T): T {
-  const started = performance.now();
-  const result = run();
-  expect(performance.now() - started).toBeLessThan(PER_INPUT_MS);
-  return result;
-}
-
-async function withinBoundAsync<T>(run: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  const result = await run();
-  expect(performance.now() - started).toBeLessThan(PER_INPUT_MS);
-  return result;
-}
-
 describe("inspectors under hostile runs", () => {
-  beforeAll(async () => {
-    // Load the grammars once so their start-up is not counted against the first input.
-    await readEntrypointScript("true", { file: "warm.sh" });
-    await readSettingsModule(memoryContext({ "m.py": "X = 1" }), "m", [""]);
-  });
+  beforeAll(loadGrammars);
 
   it("the Dockerfile reader", () => {
     const dockerfile = fc.tuple(

@@ -3,7 +3,7 @@
  * wildcard item, or a wildcard fallback of the variable it is read from; build-only modules are
  * exempt), and in production mode no web container is deployed with ALLOWED_HOSTS=*.
  */
-import { inContext, violation, type Finding, type StackRule } from "../rule";
+import { codeAndDeployed, inContext, violation, type Finding, type StackRule } from "../rule";
 import { type InspectedBuild } from "../../deployment/app-builds";
 import { runtimeModules } from "../../deployment/setting-values";
 import { judgeBuilds } from "../rule";
@@ -47,9 +47,7 @@ export const allowedHostsRestricted: StackRule = {
                 },
               ),
             );
-    const code = judgeBuilds(deployment, ["settings"], judge);
-    if (code === "not-applicable") return deployed.length === 0 ? code : deployed;
-    return [...code, ...deployed];
+    return codeAndDeployed(judgeBuilds(deployment, ["settings"], judge), deployed);
   },
 };
 

@@ -4,7 +4,7 @@
  * (Django 4+ rejects scheme-less items). Deployment: every public host in the web container's
  * ALLOWED_HOSTS has an `https://<host>` origin.
  */
-import { inContext, violation, type Finding, type StackRule } from "../rule";
+import { codeAndDeployed, inContext, violation, type Finding, type StackRule } from "../rule";
 import { type InspectedBuild } from "../../deployment/app-builds";
 import { runtimeModules } from "../../deployment/setting-values";
 import { judgeBuilds, wholeFile } from "../rule";
@@ -24,12 +24,11 @@ export const csrfTrustedOriginsHttps: StackRule = {
   verify: "Log in through the public URL: no 403.",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check(deployment) {
-    const deployed = deployment.withRole("web").flatMap(judgeDeployed);
-    const code = judgeBuilds(deployment, ["settings"], judgeCode);
-    if (code === "not-applicable") return deployed.length === 0 ? code : deployed;
-    return [...code, ...deployed];
-  },
+  check: (deployment) =>
+    codeAndDeployed(
+      judgeBuilds(deployment, ["settings"], judgeCode),
+      deployment.withRole("web").flatMap(judgeDeployed),
+    ),
 };
 
 function judgeCode({ facts }: InspectedBuild): Finding[] {

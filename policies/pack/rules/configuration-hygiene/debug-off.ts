@@ -2,7 +2,15 @@
  * CH-4: DEBUG defaults to False in the runtime settings, and in production mode no
  * web or release container turns it on (its env, or the image's ENV when the env leaves it unset).
  */
-import { inContext, unverifiable, violation, type Finding, type RuleContext, type StackRule } from "../rule";
+import {
+  codeAndDeployed,
+  inContext,
+  unverifiable,
+  violation,
+  type Finding,
+  type RuleContext,
+  type StackRule,
+} from "../rule";
 import { type InspectedBuild } from "../../deployment/app-builds";
 import { runtimeModules } from "../../deployment/setting-values";
 import { judgeBuilds } from "../rule";
@@ -27,15 +35,14 @@ export const debugOff: StackRule = {
   verify: "python manage.py diffsettings | grep DEBUG   # DEBUG = False",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check(deployment, ctx) {
-    const code = judgeBuilds(deployment, ["settings"], (build) => [
-      ...judgeCode(build),
-      ...(ctx.mode === "production" ? imageDebug(build) : []),
-    ]);
-    const deployed = deployedDebug(deployment, ctx);
-    if (code === "not-applicable") return deployed.length === 0 ? code : deployed;
-    return [...code, ...deployed];
-  },
+  check: (deployment, ctx) =>
+    codeAndDeployed(
+      judgeBuilds(deployment, ["settings"], (build) => [
+        ...judgeCode(build),
+        ...(ctx.mode === "production" ? imageDebug(build) : []),
+      ]),
+      deployedDebug(deployment, ctx),
+    ),
 };
 
 function judgeCode({ facts }: InspectedBuild): Finding[] {

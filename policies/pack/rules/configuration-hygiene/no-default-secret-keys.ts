@@ -17,11 +17,6 @@ import { judgeBuilds } from "../rule";
 import { propertyOf, type Workload } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 
-const KEYS = ["SECRET_KEY", "FIELD_ENCRYPTION_KEY"] as const;
-const PLACEHOLDER =
-  /^(django-insecure-|change-?me|changeme|secret|dev|test|insecure|placeholder|example|dummy|x+$)/i;
-const MIN_LENGTH = 32;
-
 export const noDefaultSecretKeys: StackRule = {
   id: "CH-3",
   policy: "no-default-secret-keys",
@@ -47,6 +42,11 @@ export const noDefaultSecretKeys: StackRule = {
       : [...(code === "not-applicable" ? [] : code), ...deployed];
   },
 };
+
+const KEYS = ["SECRET_KEY", "FIELD_ENCRYPTION_KEY"] as const;
+const PLACEHOLDER =
+  /^(django-insecure-|change-?me|changeme|secret|dev|test|insecure|placeholder|example|dummy|x+$)/i;
+const MIN_LENGTH = 32;
 
 function judgeCode({ facts }: InspectedBuild): Finding[] {
   const findings: Finding[] = [];

@@ -8,8 +8,6 @@ import { unverifiable, violation, judgeWebServers, type Finding, type StackRule 
 import { resolveNumber, type WebServer } from "../../deployment/web-servers";
 import { APP_BUILD_TYPES } from "../types";
 
-const MIN_TIMEOUT_SECONDS = 60;
-
 export const appServerTuned: StackRule = {
   id: "HC-6",
   policy: "app-server-tuned",
@@ -26,6 +24,8 @@ export const appServerTuned: StackRule = {
     return judgeWebServers(deployment, judge);
   },
 };
+
+const MIN_TIMEOUT_SECONDS = 60;
 
 function judge({ workload, server, location, env }: WebServer): Finding[] {
   const name = workload.resource.name;

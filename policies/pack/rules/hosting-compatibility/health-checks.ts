@@ -11,12 +11,10 @@
 import { COMPOSE_SERVICE_LABEL } from "../../../protocol";
 import { at, bool, isUnknown, list, str } from "../props";
 import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
-import type { Finding, Resource, StackRule } from "../rule";
+import type { Finding, StackRule } from "../rule";
 import { appBuilds, runsBuild } from "../../deployment/app-builds";
 import { propertyOf, type Workload } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
-
-const HTTP_CHECK = /https?:\/\/|\bcurl\b|\bwget\b|\burllib\b|\bhttpx\b|\brequests\.get\b|\bhttp\.client\b/;
 
 export const healthChecks: StackRule = {
   id: "HC-2",
@@ -39,7 +37,7 @@ export const healthChecks: StackRule = {
     const databases = all.filter((w) => w.role === "database" && w.platform === "docker");
     if (web.length === 0 && databases.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = [];
-    const needsImage = web.filter((w) => w.platform === "docker" && testsOf(w.resource).length === 0);
+    const needsImage = web.filter((w) => w.platform === "docker" && !w.healthcheck.set);
     const builds = needsImage.length > 0 ? deployment.builds : undefined;
     for (const w of web) {
       findings.push(...(w.platform === "azure" ? azureProbes(w) : dockerWeb(w, builds)));
@@ -49,31 +47,22 @@ export const healthChecks: StackRule = {
   },
 };
 
-function testsOf(resource: Resource): unknown[] {
-  return list(resource.props, "healthcheck.tests");
-}
-
-function testText(tests: unknown[]): string {
-  return tests.filter((t): t is string => typeof t === "string").join(" ");
-}
-
 function dockerWeb(w: Workload, builds: Awaited<ReturnType<typeof appBuilds>> | undefined): Finding[] {
   const { name, urn, props } = w.resource;
-  const tests = testsOf(w.resource);
-  if (tests.some(isUnknown))
+  const own = w.healthcheck;
+  if (own.unknown)
     return [unverifiable(`the healthcheck of "${name}" is not known until deployment`, { urn })];
   const findings: Finding[] = [];
   let http = false;
-  if (tests.length > 0) {
-    const text = testText(tests);
-    if (/^NONE\b/.test(text)) {
+  if (own.set) {
+    if (own.off) {
       findings.push(
         violation(`The healthcheck of "${name}" is switched off ("NONE").`, {
           urn,
           property: "healthcheck.tests",
         }),
       );
-    } else if (HTTP_CHECK.test(text)) {
+    } else if (own.probe.http) {
       http = true;
     } else {
       findings.push(
@@ -92,7 +81,7 @@ function dockerWeb(w: Workload, builds: Awaited<ReturnType<typeof appBuilds>> | 
       findings.push(
         unverifiable(`"${name}" sets no healthcheck and its image cannot be inspected for one`, { urn }),
       );
-    } else if (imageCheck && !imageCheck.disabled && HTTP_CHECK.test(imageCheck.command?.text ?? "")) {
+    } else if (imageCheck && !imageCheck.disabled && imageCheck.probe.http) {
       http = true;
     } else {
       findings.push(
@@ -145,10 +134,9 @@ function azureProbes(w: Workload): Finding[] {
 
 function database(w: Workload): Finding[] {
   const { name, urn, props } = w.resource;
-  const tests = testsOf(w.resource);
-  if (tests.some(isUnknown))
+  if (w.healthcheck.unknown)
     return [unverifiable(`the healthcheck of "${name}" is not known until deployment`, { urn })];
-  if (!/\bpg_isready\b/.test(testText(tests))) {
+  if (!w.healthcheck.probe.postgres) {
     return [
       violation(
         `The database "${name}" has no pg_isready healthcheck, so nothing can wait until it accepts connections.`,

@@ -4,11 +4,11 @@
  * routing). The components probe `/healthz/` and `/readyz/` by default; an app without them
  * answers 404, the web service never becomes healthy and the release never finishes.
  */
-import { runsNoDjango } from "../../deployment/app-builds";
 import { routes } from "../../inspect/app-contract";
 import { at, list, str } from "../props";
-import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
+import { judgeEach, unverifiable, violation, type Finding, type StackRule } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
+import type { Deployment } from "../../deployment";
 import { propertyOf, type Workload } from "../../deployment/workloads";
 
 export const healthPathsRouted: StackRule = {
@@ -26,46 +26,38 @@ export const healthPathsRouted: StackRule = {
   verify: "python manage.py shell -c \"from django.urls import resolve; resolve('/healthz/')\"",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check(deployment) {
-    if (runsNoDjango(deployment)) return NOT_APPLICABLE;
-    const findings: Finding[] = [];
-    let judged = 0;
-    for (const web of deployment.withRole("web")) {
-      const probes = probePaths(web);
-      if (probes.length === 0) continue;
-      const found = deployment.factsOf(web);
-      if ("reason" in found) continue;
-      const urls = found.facts.urls;
-      if (urls === null || urls.file === null) {
-        findings.push(
-          unverifiable(
-            `the URL configuration of ${web.resource.name} (ROOT_URLCONF${urls?.module ? ` ${urls.module}` : ""}) is not in the build context, so its health paths cannot be checked`,
-            { urn: web.resource.urn, property: probes[0].property },
-          ),
-        );
-        continue;
-      }
-      judged++;
-      for (const probe of probes) {
-        if (routes(urls, probe.path)) continue;
-        const message =
-          `${web.resource.name}'s ${probe.kind} check requests ${probe.path}, which the URL configuration ` +
-          `(${urls.module}) does not route: the app answers 404 and never turns healthy. Route ${probe.path} in the app, ` +
-          `or set agency-deploy:django.${probe.kind === "readiness" ? "readinessPath" : "healthPath"} to a path it serves.`;
-        findings.push(
-          urls.dynamic
-            ? unverifiable(`${message} (some routes are built at run time and could not be read)`, {
-                urn: web.resource.urn,
-                property: probe.property,
-              })
-            : violation(message, { urn: web.resource.urn, property: probe.property }),
-        );
-      }
-    }
-    if (judged === 0 && findings.length === 0) return NOT_APPLICABLE;
-    return findings;
-  },
+  check: (deployment) =>
+    judgeEach(deployment, deployment.withRole("web"), (web) => probedPaths(web, deployment)),
 };
+
+/** The paths one web workload's checks request, against the URL configuration it runs; null without checks. */
+function probedPaths(web: Workload, deployment: Deployment): Finding[] | null {
+  const probes = probePaths(web);
+  if (probes.length === 0) return null;
+  const found = deployment.factsOf(web);
+  if ("reason" in found) return null;
+  const urls = found.facts.urls;
+  if (urls === null || urls.file === null) {
+    return [
+      unverifiable(
+        `the URL configuration of ${web.resource.name} (ROOT_URLCONF${urls?.module ? ` ${urls.module}` : ""}) is not in the build context, so its health paths cannot be checked`,
+        { urn: web.resource.urn, property: probes[0].property },
+      ),
+    ];
+  }
+  return probes
+    .filter((probe) => !routes(urls, probe.path))
+    .map((probe) => {
+      const message =
+        `${web.resource.name}'s ${probe.kind} check requests ${probe.path}, which the URL configuration ` +
+        `(${urls.module}) does not route: the app answers 404 and never turns healthy. Route ${probe.path} in the app, ` +
+        `or set agency-deploy:django.${probe.kind === "readiness" ? "readinessPath" : "healthPath"} to a path it serves.`;
+      const location = { urn: web.resource.urn, property: probe.property };
+      return urls.dynamic
+        ? unverifiable(`${message} (some routes are built at run time and could not be read)`, location)
+        : violation(message, location);
+    });
+}
 
 interface Probe {
   kind: "health" | "readiness" | "liveness";
@@ -73,17 +65,12 @@ interface Probe {
   property: string;
 }
 
-const URL_PATH = /https?:\/\/[^/\s"']+(\/[\w./-]*)/;
-
 /** HTTP paths a web workload's checks request: docker healthcheck commands, Azure probes. */
 function probePaths(web: Workload): Probe[] {
   const probes: Probe[] = [];
   if (web.platform === "docker") {
-    const tests = list(web.resource.props, "healthcheck.tests").filter(
-      (t): t is string => typeof t === "string",
-    );
-    const match = URL_PATH.exec(tests.join(" "));
-    if (match) probes.push({ kind: "readiness", path: match[1], property: "healthcheck.tests" });
+    const path = web.healthcheck.probe.urlPath;
+    if (path !== null) probes.push({ kind: "readiness", path, property: "healthcheck.tests" });
     return probes;
   }
   const container = at(web.resource.props, web.path);

@@ -9,7 +9,7 @@ import type { Deployment } from "../../deployment";
 import { runtimeModules } from "../../deployment/setting-values";
 import type { DatabaseAlias } from "../../deployment/databases";
 import type { Workload } from "../../deployment/workloads";
-import { at, isUnknown, list, str } from "../props";
+import { at, isUnknown, str } from "../props";
 import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
 import type { Finding, RuleResult, StackRule } from "../rule";
 import { settingTruth } from "../../deployment/setting-values";
@@ -56,14 +56,13 @@ export function outageRecovery(deployment: Deployment, alias: DatabaseAlias): Ru
   }
   for (const db of dbs.containers) {
     findings.push(...restartPolicy(db, LABEL[alias]));
-    const tests = list(db.resource.props, "healthcheck.tests");
-    if (tests.some(isUnknown)) {
+    if (db.healthcheck.unknown) {
       findings.push(
         unverifiable(`the healthcheck of "${db.resource.name}" is not known until deployment`, {
           urn: db.resource.urn,
         }),
       );
-    } else if (!tests.some((t) => typeof t === "string" && /\bpg_isready\b/.test(t))) {
+    } else if (!db.healthcheck.probe.postgres) {
       findings.push(
         violation(
           `The ${LABEL[alias]} "${db.resource.name}" has no pg_isready healthcheck, so nobody can tell when it is back.`,

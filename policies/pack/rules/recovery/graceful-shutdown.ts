@@ -13,10 +13,6 @@ import { unverifiable, violation, judgeWebServers, type Finding, type StackRule 
 import { resolveNumber, type WebServer } from "../../deployment/web-servers";
 import { APP_BUILD_TYPES } from "../types";
 
-const GUNICORN_GRACEFUL_DEFAULT = 30;
-const DOCKER_STOP_DEFAULT = 10;
-const AZURE_GRACE_DEFAULT = 30;
-
 export const gracefulShutdown: StackRule = {
   id: "RC-7",
   policy: "graceful-shutdown",
@@ -37,6 +33,10 @@ export const gracefulShutdown: StackRule = {
     return judgeWebServers(deployment, judge);
   },
 };
+
+const GUNICORN_GRACEFUL_DEFAULT = 30;
+const DOCKER_STOP_DEFAULT = 10;
+const AZURE_GRACE_DEFAULT = 30;
 
 /**
  * hadolint DL3025 / BuildKit JSONArgsRecommended: a server started by a shell that does not `exec` it

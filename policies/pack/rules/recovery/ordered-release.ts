@@ -11,8 +11,6 @@ import { propertyOf, type Workload } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 import type { Deployment } from "../../deployment";
 
-const MIGRATE = /manage\.py\s+migrate\b|django-admin\s+migrate\b/;
-
 interface Unit {
   workload: Workload;
   migrates: boolean;
@@ -22,17 +20,25 @@ interface Unit {
   location: Location;
 }
 
-function seedPattern(names: readonly string[]): RegExp {
-  const extra = names.map((n) => n.replace(/[^\w]/g, "")).filter((n) => n !== "");
-  return new RegExp(
-    `(manage\\.py|django-admin)\\s+(seed\\w*|loaddata${extra.map((n) => `|${n}`).join("")})\\b`,
-  );
+interface Step {
+  kind: string;
+  manageCommand: string | null;
 }
 
-function orderIn(text: string, seed: RegExp): Pick<Unit, "migrates" | "seeds" | "seedsBeforeMigrate"> {
-  const m = text.search(MIGRATE);
-  const s = text.search(seed);
-  return { migrates: m >= 0, seeds: s >= 0, seedsBeforeMigrate: s >= 0 && (m < 0 || s < m) };
+/** The order of seeds and migrations among one script's steps; `firstSeed` is -1 without seeds. */
+function orderOf(
+  steps: readonly Step[],
+  seedNames: ReadonlySet<string>,
+): Omit<Unit, "workload" | "location"> & { firstSeed: number } {
+  // The app's own seed commands are seeds too, besides the ones the shell reader recognises.
+  const firstSeed = steps.findIndex((s) => s.kind === "seed" || seedNames.has(s.manageCommand ?? ""));
+  const firstMigrate = steps.findIndex((s) => s.kind === "migrate");
+  return {
+    firstSeed,
+    migrates: firstMigrate >= 0,
+    seeds: firstSeed >= 0,
+    seedsBeforeMigrate: firstSeed >= 0 && (firstMigrate < 0 || firstSeed < firstMigrate),
+  };
 }
 
 export const orderedRelease: StackRule = {
@@ -51,25 +57,22 @@ export const orderedRelease: StackRule = {
     const all = deployment.workloads.filter((w) => w.role === "web" || w.role === "release");
     if (all.length === 0) return NOT_APPLICABLE;
     const builds = deployment.builds;
-    const seedNames = builds.inspected.flatMap((b) => b.facts.seedCommands.map((s) => s.command));
-    const seed = seedPattern(seedNames);
+    const seedNames = new Set(builds.inspected.flatMap((b) => b.facts.seedCommands.map((s) => s.command)));
     const units: Unit[] = all.map((workload) => {
       const build = builds.inspected.find((b) => runsBuild(b, workload));
       const steps = build?.facts.entrypoint?.steps ?? [];
       if (workload.argv.length === 0 && steps.length > 0 && build) {
-        const firstSeed = steps.findIndex((s) => s.kind === "seed");
-        const firstMigrate = steps.findIndex((s) => s.kind === "migrate");
+        const { firstSeed, ...order } = orderOf(steps, new Set());
         return {
           workload,
-          migrates: firstMigrate >= 0,
-          seeds: firstSeed >= 0,
-          seedsBeforeMigrate: firstSeed >= 0 && (firstMigrate < 0 || firstSeed < firstMigrate),
+          ...order,
           location: inContext(build.facts, steps[Math.max(firstSeed, 0)].location),
         };
       }
+      const { firstSeed: _, ...order } = orderOf(deployment.startCommandOf(workload).steps, seedNames);
       return {
         workload,
-        ...orderIn(workload.script, seed),
+        ...order,
         location: { urn: workload.resource.urn, property: propertyOf(workload, "command") },
       };
     });

@@ -8,18 +8,12 @@
  * backupRetentionDays (the platform default is 7): at least 7, and 14 in production mode.
  * The restore command lives in the stack outputs, which policies cannot see.
  */
-import { at, bool, isUnknown, num, str } from "../props";
+import { at, isUnknown, num } from "../props";
 import { NOT_APPLICABLE, unverifiable, violation } from "../rule";
 import type { Finding, Resource, StackRule } from "../rule";
 import { AZURE, WORKLOAD_TYPES } from "../types";
-import { URL_ENV } from "../../deployment/databases";
-import { networkNames, urlHost, type Workload } from "../../deployment/workloads";
-
-const AZURE_DEFAULT_RETENTION = 7;
-const SCHEDULE =
-  /\bcron(d|tab)?\b|\bsleep\b|\bsupercronic\b|\bschedule\b|\bwhile\b|\bSCHEDULE\b|\bperiodic\b/i;
-const RETENTION =
-  /-mtime|\bfind\b.*-delete|\bretention\b|\bKEEP_|\bRETENTION|\bprune\b|\bhead -n -|\btail -n \+/i;
+import type { BackupService } from "../../deployment/backups";
+import type { Workload } from "../../deployment/workloads";
 
 export const scheduledBackups: StackRule = {
   id: "RC-5",
@@ -42,10 +36,12 @@ export const scheduledBackups: StackRule = {
     const servers = deployment.resources.filter((r) => r.type === AZURE.postgresServer);
     if (databases.length === 0 && servers.length === 0) return NOT_APPLICABLE;
     const findings: Finding[] = servers.flatMap((s) => azureRetention(s, ctx.mode === "production" ? 14 : 7));
-    if (databases.length > 0) findings.push(...dockerBackups(all, databases));
+    if (databases.length > 0) findings.push(...dockerBackups(deployment.backups, databases));
     return findings;
   },
 };
+
+const AZURE_DEFAULT_RETENTION = 7;
 
 function azureRetention(server: Resource, minimum: number): Finding[] {
   const value = at(server.props, "backup.backupRetentionDays");
@@ -68,11 +64,7 @@ function azureRetention(server: Resource, minimum: number): Finding[] {
       ];
 }
 
-function dockerBackups(all: readonly Workload[], databases: readonly Workload[]): Finding[] {
-  // A one-shot backup (attach: run to completion, e.g. before a release) is DB-5's concern, not a schedule.
-  const backups = all.filter(
-    (w) => w.role === "backup" && w.platform === "docker" && bool(w.resource.props.attach) !== true,
-  );
+function dockerBackups(backups: readonly BackupService[], databases: readonly Workload[]): Finding[] {
   if (backups.length === 0) {
     return [
       violation(
@@ -84,22 +76,16 @@ function dockerBackups(all: readonly Workload[], databases: readonly Workload[])
   }
   const findings: Finding[] = [];
   for (const b of backups) {
-    const { name, urn } = b.resource;
-    const envText = Object.entries(b.knownEnv)
-      .filter(([k]) => !/PASS|SECRET|URL/i.test(k))
-      .map(([k, v]) => `${k}=${v}`)
-      .join("\n");
-    const text = `${b.script}\n${envText}`;
-    const restart = str(b.resource.props.restart) ?? "no";
-    if (!SCHEDULE.test(text) || restart === "no") {
+    const { name, urn } = b.workload.resource;
+    if (b.schedule === null || b.restart === "no") {
       findings.push(
         violation(
           `The backup container "${name}" does not keep running on a schedule (a cron or sleep loop and a restart policy).`,
-          { urn, property: restart === "no" ? "restart" : "command" },
+          { urn, property: b.restart === "no" ? "restart" : "command" },
         ),
       );
     }
-    if (!RETENTION.test(text)) {
+    if (b.retention === null) {
       findings.push(
         violation(`The backup container "${name}" never deletes old dumps, so backups fill the disk.`, {
           urn,
@@ -108,8 +94,8 @@ function dockerBackups(all: readonly Workload[], databases: readonly Workload[])
       );
     }
   }
-  const covered = databases.filter((db) => backups.some((b) => reaches(b, db)));
-  const dumps = backups.reduce((n, b) => n + (b.script.match(/\bpg_dump\b/g)?.length ?? 0), 0);
+  const covered = databases.filter((db) => backups.some((b) => b.reaches.includes(db)));
+  const dumps = backups.reduce((n, b) => n + b.dumps, 0);
   if (covered.length < databases.length && dumps < databases.length) {
     for (const db of databases.filter((d) => !covered.includes(d))) {
       findings.push(
@@ -120,21 +106,4 @@ function dockerBackups(all: readonly Workload[], databases: readonly Workload[])
     }
   }
   return findings;
-}
-
-/** The backup names the database's host in its script, or in a URL / host setting of its env. */
-function reaches(backup: Workload, db: Workload): boolean {
-  const names = networkNames(db);
-  const hosts = new Set<string>();
-  for (const [key, value] of Object.entries(backup.knownEnv)) {
-    const host = urlHost(value);
-    if (host !== undefined) hosts.add(host);
-    if (/HOST/i.test(key)) value.split(/[\s,]+/).forEach((h) => hosts.add(h.toLowerCase()));
-  }
-  for (const alias of Object.values(URL_ENV)) if (backup.env[alias]?.kind === "unknown") return true;
-  return names.some(
-    (n) =>
-      hosts.has(n) ||
-      new RegExp(`(^|[^\\w-])${n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^\\w-]|$)`).test(backup.script),
-  );
 }

@@ -5,9 +5,9 @@
  * steps call `lockdown_audit_db`, `seed` and `startup_check`; an app without them stops the
  * release at the first one ("Unknown command"), which no other item would notice.
  */
-import { runsNoDjango } from "../../deployment/app-builds";
-import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
+import { judgeEach, unverifiable, violation, type Finding, type StackRule } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
+import type { Deployment, StartPlan } from "../../deployment";
 import { DJANGO_COMMANDS, PACKAGE_COMMANDS } from "../../deployment/django-commands";
 
 export const releaseCommandsExist: StackRule = {
@@ -26,49 +26,47 @@ export const releaseCommandsExist: StackRule = {
   scope: "stack",
   types: APP_BUILD_TYPES,
   check(deployment) {
-    if (runsNoDjango(deployment)) return NOT_APPLICABLE;
-    const findings: Finding[] = [];
-    let judged = 0;
+    // One finding per resource and command: an Azure app's containers share the resource.
     const reported = new Set<string>();
-    for (const plan of deployment.plans) {
-      const commands = plan.steps.filter((s) => s.manageCommand !== null);
-      if (commands.length === 0) continue;
-      const found = deployment.factsOf(plan.workload);
-      if ("reason" in found) {
-        findings.push(
-          unverifiable(`${plan.workload.resource.name} runs management commands, but ${found.reason}`, {
-            urn: plan.workload.resource.urn,
-          }),
-        );
-        continue;
-      }
-      judged++;
-      const { facts } = found;
-      const own = new Set(facts.managementCommands.map((c) => c.command));
-      const installed = new Set(facts.requirements.installed.map((r) => r.name));
-      const fromPackages = new Set(
-        Object.entries(PACKAGE_COMMANDS)
-          .filter(([pkg]) => installed.has(pkg))
-          .flatMap(([, names]) => names),
-      );
-      for (const step of commands) {
-        const command = step.manageCommand as string;
-        if (DJANGO_COMMANDS.has(command) || own.has(command) || fromPackages.has(command)) continue;
-        const key = `${plan.workload.resource.urn}|${command}`;
-        if (reported.has(key)) continue;
-        reported.add(key);
-        findings.push(
-          violation(
-            `${plan.workload.resource.name} runs \`manage.py ${command}\`, but the app defines no such command ` +
-              `(no management/commands/${command}.py in the build context, and it is not one of Django's): ` +
-              `the release stops there with "Unknown command". Add the command to the app, or set ` +
-              `agency-deploy:release.steps to the steps the app has (if an installed package provides it, exempt this finding).`,
-            step.location,
-          ),
-        );
-      }
-    }
-    if (judged === 0 && findings.length === 0) return NOT_APPLICABLE;
-    return findings;
+    return judgeEach(deployment, deployment.plans, (plan) => releaseCommands(plan, deployment, reported));
   },
 };
+
+/** The management commands one start plan runs, against the app's and Django's; null when it runs none. */
+function releaseCommands(plan: StartPlan, deployment: Deployment, reported: Set<string>): Finding[] | null {
+  const commands = plan.steps.filter((s) => s.manageCommand !== null);
+  if (commands.length === 0) return null;
+  const found = deployment.factsOf(plan.workload);
+  if ("reason" in found) {
+    return [
+      unverifiable(`${plan.workload.resource.name} runs management commands, but ${found.reason}`, {
+        urn: plan.workload.resource.urn,
+      }),
+    ];
+  }
+  const { facts } = found;
+  const own = new Set(facts.managementCommands.map((c) => c.command));
+  const installed = new Set(facts.requirements.installed.map((r) => r.name));
+  const fromPackages = new Set(
+    Object.entries(PACKAGE_COMMANDS)
+      .filter(([pkg]) => installed.has(pkg))
+      .flatMap(([, names]) => names),
+  );
+  const missing = commands.filter((step) => {
+    const command = step.manageCommand as string;
+    if (DJANGO_COMMANDS.has(command) || own.has(command) || fromPackages.has(command)) return false;
+    const key = `${plan.workload.resource.urn}|${command}`;
+    if (reported.has(key)) return false;
+    reported.add(key);
+    return true;
+  });
+  return missing.map((step) =>
+    violation(
+      `${plan.workload.resource.name} runs \`manage.py ${step.manageCommand}\`, but the app defines no such command ` +
+        `(no management/commands/${step.manageCommand}.py in the build context, and it is not one of Django's): ` +
+        `the release stops there with "Unknown command". Add the command to the app, or set ` +
+        `agency-deploy:release.steps to the steps the app has (if an installed package provides it, exempt this finding).`,
+      step.location,
+    ),
+  );
+}

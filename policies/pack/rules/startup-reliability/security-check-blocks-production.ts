@@ -6,7 +6,8 @@
 import { runsNoDjango } from "../../deployment/app-builds";
 import type { Deployment } from "../../deployment";
 import { stepsOf, type PlannedStep, type StartPlan } from "../../deployment/start-plan";
-import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
+import type { Mode } from "../../../mode";
+import { NOT_APPLICABLE, violation, type Finding, type RuleContext, type StackRule } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
 
 export const securityCheckBlocksProduction: StackRule = {
@@ -24,21 +25,21 @@ export const securityCheckBlocksProduction: StackRule = {
   verify: "python manage.py startup_check; echo $?   # non-zero on a misconfiguration",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check(deployment, ctx) {
-    if (runsNoDjango(deployment)) return NOT_APPLICABLE;
-    if (ctx.mode !== "production") return NOT_APPLICABLE;
-    return judgeSecurityChecks(deployment, {
+  check: (deployment, ctx) =>
+    judgeSecurityChecks(deployment, ctx, {
+      mode: "production",
       missing:
         "No security check (`manage.py startup_check` or `check --deploy`) runs before the app serves in production. Add it as a release step that aborts on failure.",
       judge: (plan, step) =>
         step.onFailure === "aborts"
           ? undefined
           : `In ${plan.workload.resource.name}, a failed \`${step.label}\` does not stop the release, so an insecure configuration can go live in production. Make the step abort.`,
-    });
-  },
+    }),
 };
 
 export interface SecurityCheckJudgement {
+  /** The mode the item is about; in the other, it does not apply. */
+  mode: Mode;
   /** The finding when no plan runs a security check at all. */
   missing: string;
   /** The finding for one check step, or undefined when the step behaves as the mode requires. */
@@ -48,8 +49,10 @@ export interface SecurityCheckJudgement {
 /** SR-5 and SR-6: both look for the same steps and differ in the mode and what a failing check must do. */
 export function judgeSecurityChecks(
   deployment: Deployment,
-  { missing, judge }: SecurityCheckJudgement,
+  ctx: RuleContext,
+  { mode, missing, judge }: SecurityCheckJudgement,
 ): Finding[] | typeof NOT_APPLICABLE {
+  if (runsNoDjango(deployment) || ctx.mode !== mode) return NOT_APPLICABLE;
   const plans = deployment.plans;
   if (plans.length === 0) return NOT_APPLICABLE;
   const checks = stepsOf(plans, "check");

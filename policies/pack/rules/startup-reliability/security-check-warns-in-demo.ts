@@ -2,8 +2,7 @@
  * SR-6: in demo mode the security check still runs, but a
  * failure only prints a warning; it must not keep a demo instance from starting.
  */
-import { runsNoDjango } from "../../deployment/app-builds";
-import { NOT_APPLICABLE, type StackRule } from "../rule";
+import type { StackRule } from "../rule";
 import { judgeSecurityChecks } from "./security-check-blocks-production";
 import { APP_BUILD_TYPES } from "../types";
 
@@ -19,10 +18,9 @@ export const securityCheckWarnsInDemo: StackRule = {
   verify: "agency-deploy check --mode demo   # SR-6 passes",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check(deployment, ctx) {
-    if (runsNoDjango(deployment)) return NOT_APPLICABLE;
-    if (ctx.mode !== "demo") return NOT_APPLICABLE;
-    return judgeSecurityChecks(deployment, {
+  check: (deployment, ctx) =>
+    judgeSecurityChecks(deployment, ctx, {
+      mode: "demo",
       missing:
         "No security check (`manage.py startup_check` or `check --deploy`) runs in this demo instance. Add it as a release step that warns on failure.",
       judge: (plan, step) => {
@@ -35,6 +33,5 @@ export const securityCheckWarnsInDemo: StackRule = {
         }
         return undefined;
       },
-    });
-  },
+    }),
 };

@@ -4,12 +4,10 @@
  * command).
  */
 import { inContext, violation, type Finding, type StackRule } from "../rule";
-import { type InspectedBuild } from "../../deployment/app-builds";
+import type { Deployment, InspectedBuild } from "../../deployment";
 import { buildLocation, judgeBuilds } from "../rule";
 import { propertyOf } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
-
-const AT_START = /manage\.py\s+collectstatic\b|django-admin\s+collectstatic\b/;
 
 export const collectstaticAtBuild: StackRule = {
   id: "SF-1",
@@ -23,10 +21,11 @@ export const collectstaticAtBuild: StackRule = {
   verify: "docker run --rm <image> ls staticfiles   # populated",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (deployment) => judgeBuilds(deployment, ["dockerfile", "entrypoint"], judge),
+  check: (deployment) =>
+    judgeBuilds(deployment, ["dockerfile", "entrypoint"], (build) => judge(build, deployment)),
 };
 
-function judge(build: InspectedBuild): Finding[] {
+function judge(build: InspectedBuild, deployment: Deployment): Finding[] {
   const { facts } = build;
   const findings: Finding[] = [];
   for (const step of facts.entrypoint?.steps ?? []) {
@@ -40,7 +39,7 @@ function judge(build: InspectedBuild): Finding[] {
     );
   }
   for (const w of build.workloads) {
-    if (w.argv.length > 0 && AT_START.test(w.script)) {
+    if (deployment.startCommandOf(w).steps.some((step) => step.kind === "collectstatic")) {
       findings.push(
         violation(
           `"${w.resource.name}" runs collectstatic when it starts; run it in the Dockerfile instead.`,

@@ -8,7 +8,6 @@ import {
   routes,
 } from "../../../../policies/pack/inspect/app-contract";
 import type { ContextFiles } from "../../../../policies/pack/inspect/context-files";
-import { serverTarget } from "../../../../policies/pack/rules/configuration-hygiene/wsgi-module-exists";
 
 function files(contents: Record<string, string>): ContextFiles {
   return { list: () => Object.keys(contents), read: (f) => contents[f] ?? null, truncated: false };
@@ -61,16 +60,5 @@ describe("URL configuration", () => {
   it("says the configuration is dynamic when ROOT_URLCONF is not in the context", () => {
     const urls = readUrlConfiguration(app, "elsewhere.urls", [""], []);
     expect(urls).toMatchObject({ file: null, dynamic: true, routes: [] });
-  });
-});
-
-describe("the app server's target", () => {
-  it.each([
-    ["exec gunicorn --bind 0.0.0.0:${PORT} --workers 3 config.wsgi:application", "config.wsgi:application"],
-    ["gunicorn -c gunicorn.conf.py 'app:create_app()'", "app:create_app()"],
-    ["uvicorn config.asgi:application --host 0.0.0.0", "config.asgi:application"],
-    ["python manage.py runserver 0.0.0.0:8000", undefined],
-  ])("%s -> %s", (command, target) => {
-    expect(serverTarget(command)).toBe(target);
   });
 });

@@ -1,19 +1,11 @@
 import fc from "fast-check";
+import { loadGrammars, withinBound, withinBoundAsync } from "../../../support/fuzz-bound";
 import { memoryContext } from "../../../../policies/pack/inspect/context-files";
 import { readDockerfile } from "../../../../policies/pack/inspect/dockerfile";
 import { judgeContext } from "../../../../policies/pack/inspect/dockerignore";
 import { readEntrypointScript } from "../../../../policies/pack/inspect/entrypoint";
 import { readRequirementsText } from "../../../../policies/pack/inspect/requirements";
 import { readSettingsModule } from "../../../../policies/pack/inspect/settings";
-
-/**
- * Generous per-input bound: catastrophic behaviour shows as seconds or minutes (tree-sitter's error recovery
- * on 10k `\`-continued lines took 58 s before parses got a budget); a 100 kB single token costs ~200 ms of
- * wasm lexing on a shared 2-core machine, which is ordinary.
- */
-// A guard against catastrophic (exponential) cases, which cost minutes: not a speed measurement
-// (npm run bench measures speed), so it leaves room for the parse budget and a loaded machine.
-const PER_INPUT_MS = 5000;
 
 const adversarial = fc.oneof(
   fc.string({ maxLength: 2000 }),
@@ -66,30 +58,12 @@ const adversarial = fc.oneof(
     .map((parts) => parts.join("")),
 );
 
-function timed<T>(run: () => T): T {
-  const started = performance.now();
-  const result = run();
-  expect(performance.now() - started).toBeLessThan(PER_INPUT_MS);
-  return result;
-}
-
-async function timedAsync<T>(run: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  const result = await run();
-  expect(performance.now() - started).toBeLessThan(PER_INPUT_MS);
-  return result;
-}
-
 describe("readers under random and adversarial input", () => {
-  beforeAll(async () => {
-    // Load the grammars once so their start-up is not counted against the first input.
-    await readEntrypointScript("true", { file: "warm.sh" });
-    await readSettingsModule(memoryContext({ "m.py": "X = 1" }), "m", [""]);
-  });
+  beforeAll(loadGrammars);
 
   it("the Dockerfile reader never throws and stays within the bound", () => {
     fc.assert(
-      fc.property(adversarial, (text) => void timed(() => readDockerfile(text, "Dockerfile", "t"))),
+      fc.property(adversarial, (text) => void withinBound(() => readDockerfile(text, "Dockerfile", "t"))),
       { numRuns: 150 },
     );
   });
@@ -97,7 +71,7 @@ describe("readers under random and adversarial input", () => {
   it("the .dockerignore matcher never throws and stays within the bound", () => {
     fc.assert(
       fc.property(adversarial, fc.array(fc.string({ maxLength: 60 }), { maxLength: 50 }), (text, files) => {
-        timed(() => judgeContext(text, ".dockerignore", files, [], false));
+        withinBound(() => judgeContext(text, ".dockerignore", files, [], false));
       }),
       { numRuns: 150 },
     );
@@ -105,7 +79,10 @@ describe("readers under random and adversarial input", () => {
 
   it("the requirements reader never throws and stays within the bound", () => {
     fc.assert(
-      fc.property(adversarial, (text) => void timed(() => readRequirementsText(text, "requirements.txt"))),
+      fc.property(
+        adversarial,
+        (text) => void withinBound(() => readRequirementsText(text, "requirements.txt")),
+      ),
       { numRuns: 150 },
     );
   });
@@ -114,7 +91,7 @@ describe("readers under random and adversarial input", () => {
     await fc.assert(
       fc.asyncProperty(
         adversarial,
-        async (text) => void (await timedAsync(() => readEntrypointScript(text, { file: "e.sh" }))),
+        async (text) => void (await withinBoundAsync(() => readEntrypointScript(text, { file: "e.sh" }))),
       ),
       { numRuns: 80 },
     );
@@ -124,7 +101,7 @@ describe("readers under random and adversarial input", () => {
     await fc.assert(
       fc.asyncProperty(adversarial, async (text) => {
         const context = memoryContext({ "s/base.py": text, "s/prod.py": `from .base import *\n${text}` });
-        await timedAsync(() => readSettingsModule(context, "s.prod", [""]));
+        await withinBoundAsync(() => readSettingsModule(context, "s.prod", [""]));
       }),
       { numRuns: 80 },
     );

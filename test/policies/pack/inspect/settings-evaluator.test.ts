@@ -11,6 +11,9 @@ const settingsOf = (files: Record<string, string>, module = "proj.settings") =>
 
 const lines = (...text: string[]) => text.join("\n");
 
+/** The module `proj.settings`, one file of the given lines. */
+const settingsFile = (...text: string[]) => settingsOf({ "proj/settings.py": lines(...text) });
+
 describe("settings evaluated as Python runs them", () => {
   it("runs a star-imported base in order, so later assignments and item assignments win", async () => {
     const facts = await settingsOf(
@@ -46,9 +49,10 @@ describe("settings evaluated as Python runs them", () => {
     ['MIDDLEWARE.extend(["whitenoise.middleware.WhiteNoiseMiddleware"])'],
     ['MIDDLEWARE = [*MIDDLEWARE, "whitenoise.middleware.WhiteNoiseMiddleware"]'],
   ])("sees a list grown by %s", async (statement) => {
-    const facts = await settingsOf({
-      "proj/settings.py": lines('MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]', statement),
-    });
+    const facts = await settingsFile(
+      'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]',
+      statement,
+    );
     expect(facts.middleware).toContain("whitenoise.middleware.WhiteNoiseMiddleware");
     expect(facts.middleware[0]).toBe(
       statement.includes("insert") ? "django.middleware.security.SecurityMiddleware" : facts.middleware[0],
@@ -61,31 +65,27 @@ describe("settings evaluated as Python runs them", () => {
     ['DATABASES["default"] = DATABASES["default"] | {"CONN_HEALTH_CHECKS": True}'],
     ['DATABASES["default"] |= {"CONN_HEALTH_CHECKS": True}'],
   ])("sees a dict updated by %s", async (statement) => {
-    const facts = await settingsOf({
-      "proj/settings.py": lines(
-        'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql"}}',
-        statement,
-      ),
-    });
+    const facts = await settingsFile(
+      'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql"}}',
+      statement,
+    );
     expect(facts.databases[0].connHealthChecks).toMatchObject({ literal: true, location: { line: 2 } });
   });
 
   it("reads default=require_env(...) as required, env.db(default=...) as a silent fallback", async () => {
-    const facts = await settingsOf({
-      "proj/settings.py": lines(
-        "import environ, dj_database_url, os",
-        "def require_env(name):",
-        "    value = os.environ.get(name)",
-        "    if not value:",
-        '        raise ImproperlyConfigured(name + " is required")',
-        "    return value",
-        "env = environ.Env()",
-        "DATABASES = {",
-        '    "default": dj_database_url.config(default=require_env("DATABASE_URL")),',
-        '    "audit": env.db("AUDIT_DATABASE_URL", default="sqlite:///audit.sqlite3"),',
-        "}",
-      ),
-    });
+    const facts = await settingsFile(
+      "import environ, dj_database_url, os",
+      "def require_env(name):",
+      "    value = os.environ.get(name)",
+      "    if not value:",
+      '        raise ImproperlyConfigured(name + " is required")',
+      "    return value",
+      "env = environ.Env()",
+      "DATABASES = {",
+      '    "default": dj_database_url.config(default=require_env("DATABASE_URL")),',
+      '    "audit": env.db("AUDIT_DATABASE_URL", default="sqlite:///audit.sqlite3"),',
+      "}",
+    );
     const [app, audit] = facts.databases;
     expect(app.urlDefault).toBeNull();
     expect(app.env.every((read) => read.required)).toBe(true);
@@ -104,47 +104,43 @@ describe("settings evaluated as Python runs them", () => {
     ['config("SECRET_KEY", default="dev")', false, "dev"],
     ['require_env("SECRET_KEY")', true, null],
   ])("reads %s (required %s, default %s)", async (expression, required, defaultLiteral) => {
-    const facts = await settingsOf({
-      "proj/settings.py": lines("import environ, os", "env = environ.Env()", `SECRET_KEY = ${expression}`),
-    });
+    const facts = await settingsFile(
+      "import environ, os",
+      "env = environ.Env()",
+      `SECRET_KEY = ${expression}`,
+    );
     expect(facts.secretKey?.env).toMatchObject({ name: "SECRET_KEY", required });
     if (defaultLiteral !== null) expect(facts.secretKey?.env?.defaultLiteral).toBe(defaultLiteral);
   });
 
   it("takes django-environ's scheme defaults (environ.Env(DEBUG=(bool, False)))", async () => {
-    const facts = await settingsOf({
-      "proj/settings.py": lines(
-        "import environ",
-        "env = environ.Env(DEBUG=(bool, False))",
-        'DEBUG = env("DEBUG")',
-      ),
-    });
+    const facts = await settingsFile(
+      "import environ",
+      "env = environ.Env(DEBUG=(bool, False))",
+      'DEBUG = env("DEBUG")',
+    );
     expect(facts.debug?.env).toMatchObject({ name: "DEBUG", required: false, defaultLiteral: false });
   });
 
   it("reads dj_database_url.parse(os.getenv(..., default)) as a fallback", async () => {
-    const facts = await settingsOf({
-      "proj/settings.py": lines(
-        "import dj_database_url, os",
-        'DATABASES = {"default": dj_database_url.parse(os.getenv("DATABASE_URL", "sqlite:///db.sqlite3"))}',
-      ),
-    });
+    const facts = await settingsFile(
+      "import dj_database_url, os",
+      'DATABASES = {"default": dj_database_url.parse(os.getenv("DATABASE_URL", "sqlite:///db.sqlite3"))}',
+    );
     expect(facts.databases[0].urlDefault).toBe('"sqlite:///db.sqlite3"');
   });
 
   it("makes a value fail closed when a check raises on it empty or insecure", async () => {
-    const facts = await settingsOf({
-      "proj/settings.py": lines(
-        "import os",
-        'DEBUG = os.environ.get("DEBUG", "False") == "True"',
-        'SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-dev")',
-        'if SECRET_KEY.startswith("django-insecure") and not DEBUG:',
-        '    raise ImproperlyConfigured("set SECRET_KEY")',
-        'FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "dev-key")',
-        "if not FIELD_ENCRYPTION_KEY:",
-        '    raise ImproperlyConfigured("set FIELD_ENCRYPTION_KEY")',
-      ),
-    });
+    const facts = await settingsFile(
+      "import os",
+      'DEBUG = os.environ.get("DEBUG", "False") == "True"',
+      'SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-dev")',
+      'if SECRET_KEY.startswith("django-insecure") and not DEBUG:',
+      '    raise ImproperlyConfigured("set SECRET_KEY")',
+      'FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "dev-key")',
+      "if not FIELD_ENCRYPTION_KEY:",
+      '    raise ImproperlyConfigured("set FIELD_ENCRYPTION_KEY")',
+    );
     expect(facts.secretKey?.env).toMatchObject({ required: true, failsClosedAt: { line: 4 } });
     // The check only fires on an empty key; "dev-key" passes it, so the default still leaks.
     expect(facts.fieldEncryptionKey?.env).toMatchObject({ required: false, defaultLiteral: "dev-key" });
@@ -152,15 +148,13 @@ describe("settings evaluated as Python runs them", () => {
   });
 
   it("considers both branches of an if on the environment: the default branch is a fallback", async () => {
-    const facts = await settingsOf({
-      "proj/settings.py": lines(
-        "import os, dj_database_url",
-        'if os.environ.get("DATABASE_URL"):',
-        '    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_health_checks=True)}',
-        "else:",
-        '    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}',
-      ),
-    });
+    const facts = await settingsFile(
+      "import os, dj_database_url",
+      'if os.environ.get("DATABASE_URL"):',
+      '    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_health_checks=True)}',
+      "else:",
+      '    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}',
+    );
     const [app] = facts.databases;
     expect(app.urlDefault).toContain("sqlite3");
     expect(app.connHealthChecks?.literal).toBe(true);
@@ -168,15 +162,13 @@ describe("settings evaluated as Python runs them", () => {
   });
 
   it("reads a required variable when the else branch raises", async () => {
-    const facts = await settingsOf({
-      "proj/settings.py": lines(
-        "import os",
-        'if "SECRET_KEY" in os.environ:',
-        '    SECRET_KEY = os.environ.get("SECRET_KEY")',
-        "else:",
-        '    raise ImproperlyConfigured("SECRET_KEY")',
-      ),
-    });
+    const facts = await settingsFile(
+      "import os",
+      'if "SECRET_KEY" in os.environ:',
+      '    SECRET_KEY = os.environ.get("SECRET_KEY")',
+      "else:",
+      '    raise ImproperlyConfigured("SECRET_KEY")',
+    );
     expect(facts.secretKey?.env).toMatchObject({ name: "SECRET_KEY", required: true });
   });
 
@@ -225,7 +217,7 @@ describe("settings evaluated as Python runs them", () => {
   });
 
   it("reports a syntax error with its file and line", async () => {
-    const facts = await settingsOf({ "proj/settings.py": lines("DEBUG = False", "SECRET_KEY = (", "X = 1") });
+    const facts = await settingsFile("DEBUG = False", "SECRET_KEY = (", "X = 1");
     expect(facts.syntaxErrors[0]).toMatchObject({ file: "proj/settings.py" });
   });
 });

@@ -72,6 +72,21 @@ describe("readSettingsModule", () => {
     expect(facts.databases[0].env.map((e) => e.name)).toEqual(["DATABASE_URL"]);
   });
 
+  it.each([
+    ['DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 10'],
+    ['options = DATABASES["default"].setdefault("OPTIONS", {})\noptions["connect_timeout"] = 10'],
+    [
+      'DATABASES["default"]["OPTIONS"] = {"sslmode": "require"}\nDATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 10',
+    ],
+  ])("reads a connect timeout set through setdefault: %s", async (statements) => {
+    const context = memoryContext({
+      "proj/settings.py": `DATABASES = {"default": dj_database_url.config(env="DATABASE_URL")}\n${statements}\n`,
+    });
+    const facts = await readSettingsModule(context, "proj.settings", [""]);
+    expect(facts.databases[0]).toMatchObject({ alias: "default", connectTimeout: "10" });
+    expect(facts.databases[0].optionKeys).toContain("connect_timeout");
+  });
+
   it("marks a module missing from the context as not existing", async () => {
     const facts = await readSettingsModule(CONTEXT, "proj.settings_minimal", ["src"]);
     expect(facts.exists).toBe(false);

@@ -4,6 +4,7 @@ import * as path from "path";
 import { inspectBuildContext } from "../../../../../policies/pack/inspect";
 import { dockerignoreExcludesSensitiveFiles } from "../../../../../policies/pack/rules/container-security/dockerignore-excludes-sensitive-files";
 import { BAD_APP, builtImage, SAMPLE_APP, violationsAt } from "../../../../support/app-images";
+import { INLINE_APP, inlineImage, judgeInline } from "../../../../support/inline-app";
 import { context, judge } from "../../../../support/resources";
 
 const ctx = context();
@@ -21,14 +22,16 @@ describe("CS-5 dockerignore-excludes-sensitive-files", () => {
   });
 
   it("points at the .dockerignore a context has when it lets a sensitive file through", async () => {
-    const result = await judge(
-      dockerignoreExcludesSensitiveFiles,
-      builtImage(path.join(__dirname, "..", "..", "..", "..", "fixtures", "rules", "leaky-ignore")),
-      ctx,
-    );
-    expect(
-      violationsAt(result, path.join(__dirname, "..", "..", "..", "..", "fixtures", "rules", "leaky-ignore")),
-    ).toEqual([".dockerignore:1"]);
+    const files = {
+      ".dockerignore": ".git\n",
+      Dockerfile: "FROM python:3.12-slim\nCOPY app.py /app/\nUSER 1000\n",
+      "app.py": "print(1)\n",
+      ".env.production": "SECRET_KEY=inline-not-a-real-key\n",
+    };
+    const result = await judgeInline(dockerignoreExcludesSensitiveFiles, files, { resources: inlineImage() });
+    expect(violationsAt(result, INLINE_APP)).toEqual([".dockerignore:1"]);
+    expect(JSON.stringify(result)).toContain(".env.production");
+    expect(JSON.stringify(result)).not.toContain("inline-not-a-real-key");
   });
 });
 

@@ -1,20 +1,20 @@
 import { noSecretsInImage } from "../../../../../policies/pack/rules/container-security/no-secrets-in-image";
 import { DOCKER } from "../../../../../policies/pack/rules/types";
-import { BAD_APP, builtImage, kinds, SAMPLE_APP, violationsAt } from "../../../../support/app-images";
+import { kinds, SAMPLE_APP } from "../../../../support/app-images";
 import { context, resource, judge } from "../../../../support/resources";
+import { itJudgesTheAppImage } from "../../../../support/rule-harness";
 
 const ctx = context();
 
 describe("CS-2 no-secrets-in-image", () => {
-  it("fails the bad app's secret ARG/ENV literals and its copies of .env", async () => {
-    expect(violationsAt(await judge(noSecretsInImage, builtImage(BAD_APP), ctx), BAD_APP).sort()).toEqual(
-      ["Dockerfile:3", "Dockerfile:4", "Dockerfile:5", "Dockerfile:15", "Dockerfile:16"].sort(),
-    );
-  });
-
-  it("passes the sample app", async () => {
-    expect(await judge(noSecretsInImage, builtImage(SAMPLE_APP), ctx)).toEqual([]);
-  });
+  // bad-app's secret ARG/ENV literals and its copies of .env.
+  itJudgesTheAppImage(noSecretsInImage, [
+    "Dockerfile:3",
+    "Dockerfile:4",
+    "Dockerfile:5",
+    "Dockerfile:15",
+    "Dockerfile:16",
+  ]);
 
   it("fails a secret passed as a build argument without ever showing its value", async () => {
     const image = resource(DOCKER.image, "app", {

@@ -10,6 +10,7 @@ import { AZURE } from "../../../../../policies/pack/rules/types";
 import { BAD_APP, builtImage, kinds, SAMPLE_APP, violationsAt } from "../../../../support/app-images";
 import { dockerStack, URLS } from "../../../../support/app-stacks";
 import { FIXTURES_DIR } from "../../../../support/paths";
+import { djangoProject, INLINE_APP, judgeInline } from "../../../../support/inline-app";
 import { context, resource, judge } from "../../../../support/resources";
 
 const ctx = context();
@@ -74,6 +75,22 @@ describe("DB-3 database-connection-timeouts", () => {
       "konote/settings.py:14",
       "konote/settings.py:15",
     ]);
+  });
+});
+
+describe("DB-3 on the settings as written", () => {
+  const settings = (options: string) =>
+    djangoProject(`DATABASES = {"default": dj_database_url.config(env="DATABASE_URL")}\n${options}\n`);
+  const noTimeoutInUrl = { web: { envs: ["DATABASE_URL=postgres://app:pw@app-db:5432/app"] } };
+  it.each([
+    ["in OPTIONS", 'DATABASES["default"]["OPTIONS"] = {"connect_timeout": 10}'],
+    ["through setdefault", 'DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 10'],
+  ])("passes a connect timeout set %s", async (_how, options) => {
+    expect(await judgeInline(databaseConnectionTimeouts, settings(options), noTimeoutInUrl)).toEqual([]);
+  });
+  it("fails a connection without one in the URL or the settings, where DATABASES is set", async () => {
+    const result = await judgeInline(databaseConnectionTimeouts, settings(""), noTimeoutInUrl);
+    expect(violationsAt(result, INLINE_APP)).toEqual(["config/settings/production.py:1"]);
   });
 });
 

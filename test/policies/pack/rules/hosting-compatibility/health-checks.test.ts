@@ -2,6 +2,7 @@ import { healthChecks as rule } from "../../../../../policies/pack/rules/hosting
 import { AZURE } from "../../../../../policies/pack/rules/types";
 import { BAD_APP, SAMPLE_APP, violationsAt } from "../../../../support/app-images";
 import { appStack, postgres } from "../../../../support/app-stack";
+import { djangoProject, INLINE_APP, judgeInline } from "../../../../support/inline-app";
 import { context, resource, judge } from "../../../../support/resources";
 
 describe("health-checks", () => {
@@ -40,6 +41,35 @@ describe("health-checks", () => {
     const app = resource(AZURE.containerApp, "web", { template: { containers: [{ image: "x", probes }] } });
     expect(await judge(rule, [app], context())).toEqual([
       expect.objectContaining({ message: expect.stringContaining("readiness") }),
+    ]);
+  });
+});
+
+describe("health-checks on the image's own HEALTHCHECK", () => {
+  const app = (healthcheck: string) => ({
+    ...djangoProject(),
+    Dockerfile: ["FROM python:3.12-slim", "COPY . /app", healthcheck, 'CMD ["gunicorn", "config.wsgi"]'].join(
+      "\n",
+    ),
+  });
+  const noOwnCheck = { web: { healthcheck: undefined } };
+
+  it.each([
+    ["curl", "HEALTHCHECK CMD curl -fsS http://127.0.0.1:8000/healthz/ || exit 1"],
+    [
+      "Python's urllib",
+      `HEALTHCHECK CMD ["python", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/healthz/')"]`,
+    ],
+  ])("accepts a HEALTHCHECK that requests a page with %s", async (_client, healthcheck) => {
+    expect(await judgeInline(rule, app(healthcheck), noOwnCheck)).toEqual([]);
+  });
+
+  it.each([
+    ["checks a file instead of a page", "HEALTHCHECK CMD test -f /tmp/alive"],
+    ["is switched off", "HEALTHCHECK NONE"],
+  ])("faults a HEALTHCHECK that %s, at its line", async (_what, healthcheck) => {
+    expect(violationsAt(await judgeInline(rule, app(healthcheck), noOwnCheck), INLINE_APP)).toEqual([
+      "Dockerfile:3",
     ]);
   });
 });

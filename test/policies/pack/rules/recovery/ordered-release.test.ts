@@ -2,6 +2,7 @@ import { orderedRelease as rule } from "../../../../../policies/pack/rules/recov
 import { DOCKER } from "../../../../../policies/pack/rules/types";
 import { BAD_APP, SAMPLE_APP, violationsAt } from "../../../../support/app-images";
 import { appStack } from "../../../../support/app-stack";
+import { djangoProject, INLINE_APP, judgeInline } from "../../../../support/inline-app";
 import { context, resource, urnOf, judge } from "../../../../support/resources";
 
 const release = (script: string) =>
@@ -37,5 +38,25 @@ describe("ordered-release", () => {
   it("passes bad-app's entrypoint (it migrates before seeding) and the sample app (no seeds at start)", async () => {
     expect(violationsAt(await judge(rule, appStack(BAD_APP, { envs: [] }), context()), BAD_APP)).toEqual([]);
     expect(violationsAt(await judge(rule, appStack(SAMPLE_APP), context()), SAMPLE_APP)).toEqual([]);
+  });
+});
+
+describe("ordered-release with the app's own seed commands", () => {
+  // `demo_data` is no name the shell reader knows for a seed: the app's seeds/ folder says it is one.
+  const files = {
+    ...djangoProject(),
+    Dockerfile: 'FROM python:3.12-slim\nCOPY . /app\nCMD ["gunicorn", "config.wsgi"]\n',
+    "apps/seeds/management/commands/demo_data.py": "from django.core.management.base import BaseCommand\n",
+  };
+  it.each([
+    [
+      "faults",
+      "python manage.py demo_data; python manage.py migrate",
+      [expect.objectContaining({ kind: "violation" })],
+    ],
+    ["passes", "python manage.py migrate && python manage.py demo_data", []],
+  ])("%s a release that runs %s", async (_verdict, script, expected) => {
+    const resources = [...appStack(INLINE_APP), release(script)];
+    expect(await judgeInline(rule, files, { resources })).toEqual(expected);
   });
 });

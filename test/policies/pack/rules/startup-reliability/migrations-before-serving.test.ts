@@ -1,6 +1,7 @@
 import { migrationsBeforeServing } from "../../../../../policies/pack/rules/startup-reliability/migrations-before-serving";
 import { kinds } from "../../../../support/app-images";
 import { dockerStack } from "../../../../support/app-stacks";
+import { djangoProject, judgeInline } from "../../../../support/inline-app";
 import { context, judge } from "../../../../support/resources";
 
 const ctx = context();
@@ -28,5 +29,21 @@ describe("SR-1 migrations-before-serving", () => {
     expect(kinds(await judge(migrationsBeforeServing, dockerStack({ release: false }), ctx))).toEqual([
       "violation",
     ]);
+  });
+});
+
+describe("SR-1 on an image whose entrypoint starts the server", () => {
+  const app = (...steps: string[]) => ({
+    ...djangoProject(),
+    Dockerfile: 'FROM python:3.12-slim\nCOPY . /app\nENTRYPOINT ["/app/entrypoint.sh"]\n',
+    "entrypoint.sh": ["#!/bin/sh", "set -e", ...steps].join("\n"),
+  });
+  it("passes an entrypoint that migrates before it starts gunicorn", async () => {
+    const files = app("python manage.py migrate --noinput", "exec gunicorn config.wsgi");
+    expect(await judgeInline(migrationsBeforeServing, files)).toEqual([]);
+  });
+  it("fails an entrypoint that starts gunicorn without migrating", async () => {
+    const files = app("exec gunicorn config.wsgi");
+    expect(kinds(await judgeInline(migrationsBeforeServing, files))).toEqual(["violation"]);
   });
 });
