@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { packageRoot } from "./package-root";
 import { processTerminal, type Terminal } from "./terminal";
+import { tolerateClosedReader } from "./closed-reader";
 
 function packageVersion(): string {
   const manifest = path.join(packageRoot(), "package.json");
@@ -31,6 +32,11 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
   const setExit = (code: number): void => {
     exitCode = code;
   };
+  // Help goes through the terminal like the report, so a closed stdout is handled in one place.
+  const output = {
+    writeErr: (s: string) => process.stderr.write(s),
+    writeOut: (s: string) => terminal.stdout(s),
+  };
   const program = new Command("agency-deploy")
     .description(
       "Check an agency-deploy Pulumi program against the deployment-reliability policy pack, offline or from a real preview.",
@@ -38,13 +44,13 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
     .version(packageVersion())
     .addHelpText("after", `${EXIT_STATUS_HELP}\n${ENVIRONMENT_HELP}`)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+    .configureOutput(output);
   for (const command of [
     checkCommand(terminal, setExit),
     reportCommand(terminal, setExit),
     runbookCommand(terminal, setExit),
   ]) {
-    program.addCommand(command.exitOverride());
+    program.addCommand(command.exitOverride().configureOutput(output));
   }
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -83,6 +89,8 @@ if (require.main === module) {
   };
   process.on("uncaughtException", crash);
   process.on("unhandledRejection", crash);
+  tolerateClosedReader(process.stdout, crash);
+  tolerateClosedReader(process.stderr, crash);
   main(process.argv.slice(2), terminal).then((code) => {
     process.exitCode = code;
   }, crash);

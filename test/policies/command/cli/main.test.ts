@@ -80,23 +80,20 @@ describe("agency-deploy CLI exit status 2 without a stack trace", () => {
 
 describe("agency-deploy CLI", () => {
   it("prints --help for every command and exits 0", async () => {
-    const out = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
-    try {
-      for (const command of [[], ["check"], ["report"], ["runbook"]]) {
-        expect(await cli(...command, "--help")).toMatchObject({ code: 0 });
-      }
-      const text = out.mock.calls.join("");
-      expect(text).toContain("Usage: agency-deploy [options] [command]");
-      expect(text).toContain("--all-stacks");
-      expect(text).toContain("--events <file>");
-      expect(text).toContain("Usage: agency-deploy runbook [options]");
-      // The top level, check and report each document the exit statuses a CI gate relies on.
-      expect(text.match(/^Exit status:$/gm)).toHaveLength(3);
-      expect(text).toContain("  1  a mandatory policy failed: the gate fails");
-      expect(text).toContain("  3  an internal error of agency-deploy: please report it");
-    } finally {
-      out.mockRestore();
+    let text = "";
+    for (const command of [[], ["check"], ["report"], ["runbook"]]) {
+      const r = await cli(...command, "--help");
+      expect(r.code).toBe(0);
+      text += r.out;
     }
+    expect(text).toContain("Usage: agency-deploy [options] [command]");
+    expect(text).toContain("--all-stacks");
+    expect(text).toContain("--events <file>");
+    expect(text).toContain("Usage: agency-deploy runbook [options]");
+    // The top level, check and report each document the exit statuses a CI gate relies on.
+    expect(text.match(/^Exit status:$/gm)).toHaveLength(3);
+    expect(text).toContain("  1  a mandatory policy failed: the gate fails");
+    expect(text).toContain("  3  an internal error of agency-deploy: please report it");
   });
 
   it("renders a real engine event stream and gates on its mandatory failure", async () => {
