@@ -19,7 +19,7 @@ import { ProgramConfigError } from "../offline/program";
 import { listStacks, loadProject, type StackConfig } from "../offline/project";
 import { UsageError } from "../offline/usage-error";
 import { fleetExitCode, fleetRow, renderFleet, type FleetEntry } from "./fleet";
-import { packageRoot } from "./package-root";
+import { packageRoot } from "../../package-manifest";
 import {
   checkWritable,
   FORMAT_HELP,

@@ -7,16 +7,9 @@ import { checkCommand } from "./check";
 import { reportCommand } from "./report";
 import { runbookCommand } from "./runbook";
 import { DEBUG_ENV, debugEnabled, EXIT, EXIT_STATUS_HELP, internalErrorMessage } from "./exit-status";
-import * as fs from "fs";
-import * as path from "path";
-import { packageRoot } from "./package-root";
+import { packageManifest } from "../../package-manifest";
 import { processTerminal, type Terminal } from "./terminal";
 import { tolerateClosedReader } from "./closed-reader";
-
-function packageVersion(): string {
-  const manifest = path.join(packageRoot(), "package.json");
-  return (JSON.parse(fs.readFileSync(manifest, "utf8")) as { version: string }).version;
-}
 
 const ENVIRONMENT_HELP = [
   "",
@@ -41,7 +34,7 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
     .description(
       "Check an agency-deploy Pulumi program against the deployment-reliability policy pack, offline or from a real preview.",
     )
-    .version(packageVersion())
+    .version(packageManifest().version)
     .addHelpText("after", `${EXIT_STATUS_HELP}\n${ENVIRONMENT_HELP}`)
     .exitOverride()
     .configureOutput(output);
