@@ -67,6 +67,7 @@ describe("item status", () => {
       pass: 1,
       fail: 0,
       warning: 0,
+      exempted: 0,
     });
   });
 });
@@ -160,7 +161,14 @@ describe("policies the catalogue does not know", () => {
       status: "fail",
     });
     expect(r.items.find((i) => i.policy === "require-tags")?.status).toBe("pass");
-    expect(r.categories.at(-1)).toEqual({ slug: "other", name: "Other", pass: 1, fail: 1, warning: 0 });
+    expect(r.categories.at(-1)).toEqual({
+      slug: "other",
+      name: "Other",
+      pass: 1,
+      fail: 1,
+      warning: 0,
+      exempted: 0,
+    });
     expect(r.exitCode).toBe(1);
   });
 
