@@ -9,15 +9,16 @@ import type { StackContext } from "../offline/analyzer";
 import type { Mode } from "../offline/check";
 import type { EngineEvent, PackAnalysis } from "../offline/events";
 import { analyzeOffline } from "../offline/policy-analysis";
+import { discoverRepository } from "../offline/app-context";
 import type { PolicyPackConfig } from "../offline/policy-pack-config";
 import { engineResources, type EngineResource } from "../offline/resource-graph";
 import { UsageError } from "../offline/usage-error";
 import { LOCATION_PREFIX, parseLocationLine } from "../../protocol";
 import { composeResources, TYPES, type ComposeResources, type SourceMap } from "./compose-resources";
 import type { Registration } from "../offline/registration";
-import { discover, judgedLine, type Discovery } from "./discovery";
+import { judgedLine, type Discovery } from "./discovery";
 import { platformResources } from "./platform-resources";
-import { ComposeFileError, type SourceLine } from "./yaml-tree";
+import type { SourceLine } from "./yaml-tree";
 
 export interface OwnDeploymentOptions {
   /** Repository root (the --context directory). */
@@ -43,16 +44,6 @@ export interface OwnDeploymentCheck {
   events: EngineEvent[];
   mandatoryFailure: boolean;
   durationMs: number;
-}
-
-/** What discovery found in the repository, with compose errors as usage errors naming file:line. */
-export function discoverDeployment(root: string, compose?: string[]): Discovery {
-  try {
-    return discover(root, { compose });
-  } catch (e) {
-    if (e instanceof ComposeFileError) throw new UsageError(e.message);
-    throw e;
-  }
 }
 
 /** The app's own deployment as resources, or null when the repository has none (no compose, no platform file). */
@@ -86,7 +77,7 @@ function buildsApp(container: Registration): boolean {
 
 export async function checkOwnDeployment(
   options: OwnDeploymentOptions,
-  found: Discovery = discoverDeployment(options.root, options.compose),
+  found: Discovery = discoverRepository(options.root, options.compose),
 ): Promise<OwnDeploymentCheck> {
   const startedAt = Date.now();
   const progress = options.onProgress ?? (() => undefined);
