@@ -8,12 +8,14 @@ import * as path from "path";
 import { checkOwnDeployment } from "../../../../policies/command/app-deployment/check";
 import { buildReport, type ReliabilityReport } from "../../../../policies/command/report";
 import { FIXTURES_DIR, REPO_ROOT } from "../../../support/paths";
+import { waitLoopDeployment } from "../../../support/wait-loop-deployment";
 
 const PACK = path.join(REPO_ROOT, "policies");
 const DEPLOYMENTS = path.join(FIXTURES_DIR, "deployments");
 
+/** A fixture of test/fixtures/deployments, or an assembled one's directory. */
 async function judge(fixture: string): Promise<ReliabilityReport> {
-  const root = path.join(DEPLOYMENTS, fixture);
+  const root = path.isAbsolute(fixture) ? fixture : path.join(DEPLOYMENTS, fixture);
   const check = await checkOwnDeployment({ root, policyPacks: [PACK], mode: "production" });
   return buildReport(check.events, { sourceRoot: root, date: "2026-12-01", judged: check.judged });
 }
@@ -251,7 +253,7 @@ describe("railway-migrate-true: a Railway deployment whose entrypoint swallows m
 describe("wait-loop: start scripts that wait for the database a bounded time, then carry on", () => {
   let report: ReliabilityReport;
   beforeAll(async () => {
-    report = await judge("wait-loop");
+    report = await judge(waitLoopDeployment());
   });
 
   it("fails the loops that give up and let migrate or the server start, at the loop", () => {
