@@ -4,27 +4,16 @@
  * module production uses and what set it, the build-only module, and a non-Django app told apart.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { composeSet, discover, judgedLine } from "../../../../policies/command/app-deployment/discovery";
 import { repositoryFiles } from "../../../../policies/command/app-deployment/repository-files";
+import { scratchDirectory } from "../../../support/scratch-directory";
 import { FIXTURES_DIR } from "../../../support/paths";
 
 const DEPLOYMENTS = path.join(FIXTURES_DIR, "deployments");
 
-let tmp: string;
-beforeEach(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agency-deploy-discovery-"));
-});
-afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function repo(files: Record<string, string>): string {
-  for (const [file, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(tmp, file)), { recursive: true });
-    fs.writeFileSync(path.join(tmp, file), content);
-  }
-  return tmp;
-}
+const scratch = scratchDirectory("agency-deploy-discovery");
+const repo = (files: Record<string, string>): string => scratch.write(files);
 
 describe("the compose files a production run merges", () => {
   let n = 0;
@@ -35,8 +24,8 @@ describe("the compose files a production run merges", () => {
       repo(Object.fromEntries(files.map((f) => [`${dir}/${f}`, "services: {}\n"]))),
       dir,
     );
-    if (fs.existsSync(path.join(tmp, ".env")))
-      fs.copyFileSync(path.join(tmp, ".env"), path.join(root, ".env"));
+    if (fs.existsSync(path.join(scratch.dir, ".env")))
+      fs.copyFileSync(path.join(scratch.dir, ".env"), path.join(root, ".env"));
     return composeSet(root, repositoryFiles(root));
   };
 

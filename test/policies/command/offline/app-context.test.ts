@@ -1,27 +1,14 @@
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { contextDirectory, discoverApp } from "../../../../policies/command/offline/app-context";
 import { UsageError } from "../../../../policies/command/offline/usage-error";
+import { scratchDirectory } from "../../../support/scratch-directory";
 import { FIXTURES_DIR, REPO_ROOT } from "../../../support/paths";
 
 const SAMPLE_APP = path.join(REPO_ROOT, "stacks", "sample-app");
 const BAD_APP = path.join(FIXTURES_DIR, "apps", "bad-app");
 
-let tmp: string;
-beforeEach(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agency-deploy-context-"));
-});
-afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-/** Write `files` (relative path -> text) under a fresh app directory. */
-function app(files: Record<string, string>): string {
-  for (const [file, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(tmp, file)), { recursive: true });
-    fs.writeFileSync(path.join(tmp, file), text);
-  }
-  return tmp;
-}
+const scratch = scratchDirectory("agency-deploy-context");
+const app = (files: Record<string, string>): string => scratch.write(files);
 
 const MANAGE_PY = (settings: string): string =>
   `import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "${settings}")\n`;
@@ -89,14 +76,14 @@ describe("discovery rules", () => {
   });
 
   it("declares nothing for a directory without Django or a Dockerfile", () => {
-    expect(discoverApp(app({ "README.md": "hello\n" }), "production")).toEqual({ context: tmp });
+    expect(discoverApp(app({ "README.md": "hello\n" }), "production")).toEqual({ context: scratch.dir });
   });
 });
 
 describe("an unusable --context", () => {
   it("is a usage error naming the missing directory", () => {
-    expect(() => contextDirectory(path.join(tmp, "missing"))).toThrow(
-      new UsageError(`--context ${path.join(tmp, "missing")} cannot be read: ENOENT`),
+    expect(() => contextDirectory(path.join(scratch.dir, "missing"))).toThrow(
+      new UsageError(`--context ${path.join(scratch.dir, "missing")} cannot be read: ENOENT`),
     );
   });
 

@@ -1,0 +1,35 @@
+/**
+ * A fresh temporary directory for each test of a file (removed after it), and a way to fill it:
+ * for tests that write the repository or app they judge inline.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export interface ScratchDirectory {
+  /** The current test's directory. */
+  readonly dir: string;
+  /** Write `files` (relative path -> text) under it; returns the directory. */
+  write(files: Record<string, string>): string;
+}
+
+/** Call at the top of a test file or describe block: it registers the beforeEach and afterEach. */
+export function scratchDirectory(prefix: string): ScratchDirectory {
+  let dir = "";
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return {
+    get dir() {
+      return dir;
+    },
+    write(files) {
+      for (const [file, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
+      }
+      return dir;
+    },
+  };
+}
