@@ -13,13 +13,17 @@ export interface ScratchDirectory {
   write(files: Record<string, string>): string;
 }
 
-/** Call at the top of a test file or describe block: it registers the beforeEach and afterEach. */
-export function scratchDirectory(prefix: string): ScratchDirectory {
+/**
+ * Call at the top of a test file or describe block: it registers the hooks that make and remove
+ * the directory, for each test or (`"all"`) once for the file or block.
+ */
+export function scratchDirectory(prefix: string, per: "each" | "all" = "each"): ScratchDirectory {
   let dir = "";
-  beforeEach(() => {
+  const [before, after] = per === "each" ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
   return {
     get dir() {
       return dir;
