@@ -96,34 +96,22 @@ describe("category counts", () => {
 });
 
 describe("verdict and gate", () => {
+  const onImage = (policy: string, enforcement: "mandatory" | "advisory") => [
+    policyEvent({ policy, urn: IMAGE, enforcement }),
+  ];
   const cases: [string, object[], string, number][] = [
     ["nothing failed or warned", [analyzeSummary(WEB, ["non-root-user"])], "Yes", 0],
     ["a critical item fails", [policyEvent({ policy: "no-secrets-in-image", urn: IMAGE })], "No", 1],
     ["a high item fails", [policyEvent({ policy: "non-root-user", urn: WEB })], "With Fixes", 1],
     [
       "a low item fails (mandatory by pack config)",
-      [policyEvent({ policy: "minimal-packages", urn: IMAGE, enforcement: "mandatory" })],
+      onImage("minimal-packages", "mandatory"),
       "With Fixes",
       1,
     ],
-    [
-      "a critical item only warns (demo mode)",
-      [policyEvent({ policy: "no-secrets-in-image", urn: IMAGE, enforcement: "advisory" })],
-      "With Fixes",
-      0,
-    ],
-    [
-      "a medium item warns",
-      [policyEvent({ policy: "pinned-supported-base-image", urn: IMAGE, enforcement: "advisory" })],
-      "With Fixes",
-      0,
-    ],
-    [
-      "only a low item warns",
-      [policyEvent({ policy: "minimal-packages", urn: IMAGE, enforcement: "advisory" })],
-      "Yes",
-      0,
-    ],
+    ["a critical item only warns (demo mode)", onImage("no-secrets-in-image", "advisory"), "With Fixes", 0],
+    ["a medium item warns", onImage("pinned-supported-base-image", "advisory"), "With Fixes", 0],
+    ["only a low item warns", onImage("minimal-packages", "advisory"), "Yes", 0],
   ];
   test.each(cases)("when %s the verdict is as REPORT.md says", (_name, events, verdict, exitCode) => {
     const r = report(events);
