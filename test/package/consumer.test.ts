@@ -163,22 +163,46 @@ function agencyDeploy(...args: string[]) {
   return inProject(path.join(project, "node_modules", ".bin", "agency-deploy"), args);
 }
 
+/**
+ * Everything the tarball may carry, by what needs it at run time: the library's JavaScript and
+ * types; its TypeScript sources, tsconfig and PulumiPlugin.yaml, which Pulumi's component analyzer
+ * reads for `pulumi package add`; the pack and the command as compiled JavaScript (the pack's
+ * directory holds only what `--policy-pack` loads: PulumiPolicy.yaml and a package.json whose
+ * `main` is the compiled pack); the bundled stacks and their sample app.
+ */
+const SHIPPED = [
+  /^(LICENSE|README\.md|package\.json|Pulumi\.yaml|PulumiPlugin\.yaml|tsconfig\.json)$/,
+  /^components\/.+\.(ts|sh|py)$/,
+  /^dist\/components\/.+\.(js|d\.ts)$/,
+  /^dist\/(policies|stacks)\/.+\.js$/,
+  /^policies\/(PulumiPolicy\.yaml|package\.json)$/,
+  /^stacks\/(index|program)\.ts$/,
+  /^stacks\/Pulumi\.[\w-]+\.yaml$/,
+  /^stacks\/sample-app\//,
+];
+
 describe("the npm tarball", () => {
-  it("carries the library, the command, the pack, the stacks and the plugin, and no tests or source maps", () => {
+  it("carries the library, the command, the pack, the stacks and the plugin", () => {
     expect(packed).toEqual(
       expect.arrayContaining([
         "LICENSE",
         "PulumiPlugin.yaml",
         "tsconfig.json",
         "dist/components/index.js",
+        "dist/components/index.d.ts",
         "dist/components/plugin.js",
         "dist/stacks/index.js",
+        "dist/policies/index.js",
         "dist/policies/command/cli/main.js",
         "policies/PulumiPolicy.yaml",
+        "policies/package.json",
         "stacks/sample-app/Dockerfile",
       ]),
     );
-    expect(packed.filter((file) => file.endsWith(".map"))).toEqual([]);
+  });
+
+  it("and nothing else: no tests, source maps, the pack's TypeScript sources or types no import reaches", () => {
+    expect(packed.filter((file) => !SHIPPED.some((pattern) => pattern.test(file)))).toEqual([]);
     expect(
       packed.filter((file) => /(^|\/)(tests?|__tests__)\/|pytest\.ini|requirements-dev/.test(file)),
     ).toEqual([]);
@@ -209,10 +233,29 @@ describe("a project that installs the tarball", () => {
     expect(runbook.status).toBe(0);
   }, 240_000);
 
+  it("loads the library by require and by import, and the pack's directory resolves to the compiled pack", () => {
+    const probe = [
+      'const path = require("path");',
+      'const library = require("agency-deploy");',
+      'const pack = require.resolve(path.join(path.dirname(require.resolve("agency-deploy/package.json")), "policies"));',
+      'import("agency-deploy").then((esm) => console.log(JSON.stringify({',
+      "  required: typeof library.DockerAgencyInstance, imported: typeof esm.AzureAgencyInstance,",
+      "  pack: path.relative(process.cwd(), pack) })));",
+    ].join("\n");
+    const run = inProject(process.execPath, ["-e", probe]);
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual({
+      required: "function",
+      imported: "function",
+      pack: path.join("node_modules", "agency-deploy", "dist", "policies", "index.js"),
+    });
+  }, 60_000);
+
   it.each(["docker", "azure"])(
-    "checks the README's program for the %s target",
+    "checks the README's program for the %s target with the installed pack, as `--policy-pack` names it",
     (stack) => {
-      const check = agencyDeploy("check", "--program", ".", "--stack", stack);
+      const pack = path.join("node_modules", "agency-deploy", "policies");
+      const check = agencyDeploy("check", "--program", ".", "--stack", stack, "--policy-pack", pack);
       expect(check.stdout).toContain("Deployment Reliable: Yes");
       expect(check.status).toBe(0);
     },

@@ -1,28 +1,38 @@
 /**
- * The KoNote-style fixture app: the sample app (stacks/sample-app) with the files of
- * test/fixtures/apps/konote laid over it (its settings written the way KoNote writes them, and two
- * seed commands of its own). Kept as an overlay so the fixture holds only what differs; assembled
- * once per test process in a temporary directory.
+ * The KoNote-style fixture app: the sample app (stacks/sample-app) with test/fixtures/apps/konote
+ * laid over it: two seed commands of its own, and its settings written the way KoNote writes them,
+ * kept as a patch over the sample's (settings.patch), so the fixture holds only what differs. A
+ * patch that no longer applies (the sample's settings changed under it) fails loudly, naming the file.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { applyPatch, parsePatch } from "diff";
+import { assemble } from "./overlay";
 import { FIXTURES_DIR, REPO_ROOT } from "./paths";
 
-const SAMPLE_APP_DIR = path.join(REPO_ROOT, "stacks", "sample-app");
 const OVERLAY_DIR = path.join(FIXTURES_DIR, "apps", "konote");
-const GENERATED = new Set(["__pycache__", ".pytest_cache", "staticfiles", "node_modules"]);
+const SETTINGS_PATCH = "settings.patch";
 
-let assembled: string | undefined;
+/** Apply a unified diff (paths `a/<file>` relative to `dir`) in place, file by file. */
+function applyUnifiedDiff(dir: string, patchFile: string): void {
+  for (const patch of parsePatch(fs.readFileSync(patchFile, "utf8"))) {
+    const file = path.join(dir, (patch.oldFileName ?? "").replace(/^a\//, ""));
+    const patched = applyPatch(fs.readFileSync(file, "utf8"), patch);
+    if (patched === false) {
+      throw new Error(`${path.basename(patchFile)} no longer applies to ${path.relative(dir, file)}`);
+    }
+    fs.writeFileSync(file, patched);
+  }
+}
 
 export function konoteApp(): string {
-  if (assembled !== undefined) return assembled;
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "konote-")), "konote");
-  fs.cpSync(SAMPLE_APP_DIR, dir, {
-    recursive: true,
-    filter: (source) => !GENERATED.has(path.basename(source)),
+  return assemble({
+    name: "konote",
+    base: path.join(REPO_ROOT, "stacks", "sample-app"),
+    overlay: OVERLAY_DIR,
+    edit: (dir) => {
+      applyUnifiedDiff(dir, path.join(OVERLAY_DIR, SETTINGS_PATCH));
+      fs.rmSync(path.join(dir, SETTINGS_PATCH));
+    },
   });
-  fs.cpSync(OVERLAY_DIR, dir, { recursive: true });
-  assembled = dir;
-  return dir;
 }

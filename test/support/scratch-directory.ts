@@ -1,6 +1,6 @@
 /**
- * A fresh directory for each test of a `describe`, removed after it, for readers that must walk a
- * real tree (discovery, the --context checks). Call at the top of the `describe` or file.
+ * A fresh temporary directory for each test of a file (removed after it), and a way to fill it:
+ * for tests that write the repository or app they judge inline.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -8,27 +8,32 @@ import * as path from "path";
 
 export interface ScratchDirectory {
   /** The current test's directory. */
-  readonly root: string;
-  /** Writes `files` (relative path -> text) into it and returns its path. */
+  readonly dir: string;
+  /** Write `files` (relative path -> text) under it; returns the directory. */
   write(files: Record<string, string>): string;
 }
 
-export function scratchDirectoryPerTest(prefix: string): ScratchDirectory {
-  let root = "";
-  beforeEach(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), `agency-deploy-${prefix}-`));
+/**
+ * Call at the top of a test file or describe block: it registers the hooks that make and remove
+ * the directory, for each test or (`"all"`) once for the file or block.
+ */
+export function scratchDirectory(prefix: string, per: "each" | "all" = "each"): ScratchDirectory {
+  let dir = "";
+  const [before, after] = per === "each" ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   });
-  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
   return {
-    get root() {
-      return root;
+    get dir() {
+      return dir;
     },
     write(files) {
       for (const [file, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-        fs.writeFileSync(path.join(root, file), text);
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
       }
-      return root;
+      return dir;
     },
   };
 }

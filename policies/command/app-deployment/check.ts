@@ -5,21 +5,17 @@
  * and each finding on a (resource, property) is pointed back at the compose or platform file:line
  * that set it.
  */
-import { EngineHost, type StackContext } from "../offline/analyzer";
-import { analyzeWith, startPacks, type Mode } from "../offline/check";
-import {
-  buildEventStream,
-  hasMandatoryViolation,
-  type EngineEvent,
-  type PackAnalysis,
-} from "../offline/events";
+import type { StackContext } from "../offline/analyzer";
+import type { Mode } from "../offline/check";
+import type { EngineEvent, PackAnalysis } from "../offline/events";
+import { analyzeOffline } from "../offline/policy-analysis";
+import { discoverRepository } from "../offline/app-context";
 import type { PolicyPackConfig } from "../offline/policy-pack-config";
 import { engineResources, type EngineResource } from "../offline/resource-graph";
 import { UsageError } from "../offline/usage-error";
 import { LOCATION_PREFIX, parseLocationLine } from "../../protocol";
 import { composeResources, TYPES, type ComposeResources, type SourceMap } from "./compose-resources";
 import type { Registration } from "../offline/registration";
-import { discoverRepository } from "../offline/app-context";
 import { judgedLine, type Discovery } from "./discovery";
 import { platformResources } from "./platform-resources";
 import type { SourceLine } from "./yaml-tree";
@@ -83,7 +79,7 @@ export async function checkOwnDeployment(
   options: OwnDeploymentOptions,
   found: Discovery = discoverRepository(options.root, options.compose),
 ): Promise<OwnDeploymentCheck> {
-  const started = Date.now();
+  const startedAt = Date.now();
   const progress = options.onProgress ?? (() => undefined);
   const own = ownDeploymentResources(found);
   if (own === null) {
@@ -100,45 +96,27 @@ export async function checkOwnDeployment(
     config,
     secretKeys: [],
   };
-  const resources = engineResources(own.run, config);
-  const engine = await EngineHost.start();
-  try {
-    progress(`${found.compose?.files.join(" + ") ?? "platform files"}: starting the policy pack`);
-    const packs = await startPacks(options.policyPacks, engine, context, {
-      ...options,
-      sourceRoot: options.root,
-    });
-    try {
-      progress(`analyzing ${resources.length} resources of the app's own deployment`);
-      const analyses = (await Promise.all(packs.map((p) => analyzeWith(p, resources)))).map((a) =>
-        locateInFiles(a, own.sourceMap),
-      );
-      const durationMs = Date.now() - started;
-      const events = buildEventStream({
-        project: own.run.project,
-        stack: own.run.stack,
-        config,
-        resources,
-        packs: analyses,
-        durationSeconds: durationMs / 1000,
-      });
-      return {
-        project: own.run.project,
-        stack: own.run.stack,
-        mode: options.mode,
-        discovery: found,
-        judged: judgedLines(found),
-        resources,
-        events,
-        mandatoryFailure: hasMandatoryViolation(events),
-        durationMs,
-      };
-    } finally {
-      await Promise.all(packs.map((p) => p.close()));
-    }
-  } finally {
-    await engine.stop();
-  }
+  progress(`${found.compose?.files.join(" + ") ?? "platform files"}: starting the policy pack`);
+  const analysis = await analyzeOffline(async () => ({ resources: engineResources(own.run, config) }), {
+    ...options,
+    context,
+    startedAt,
+    sourceRoot: options.root,
+    onAnalyzing: (resources) =>
+      progress(`analyzing ${resources.length} resources of the app's own deployment`),
+    adjust: (pack) => locateInFiles(pack, own.sourceMap),
+  });
+  return {
+    project: own.run.project,
+    stack: own.run.stack,
+    mode: options.mode,
+    discovery: found,
+    judged: judgedLines(found),
+    resources: analysis.resources,
+    events: analysis.events,
+    mandatoryFailure: analysis.mandatoryFailure,
+    durationMs: analysis.durationMs,
+  };
 }
 
 export function judgedLines(found: Discovery): string[] {

@@ -275,20 +275,17 @@ export function composeResources(project: ComposeProject, stack = "compose"): Co
     const restart = text(entry(service, "restart"));
     inputs.restart = restart ?? "no";
     here("restart", entry(service, "restart"));
-    const user = text(entry(service, "user"));
-    if (user !== undefined) {
-      inputs.user = user;
-      here("user", entry(service, "user"));
-    }
-    const readOnly = bool(entry(service, "read_only"));
-    if (readOnly !== undefined) {
-      inputs.readOnly = readOnly;
-      here("readOnly", entry(service, "read_only"));
-    }
-    const privileged = bool(entry(service, "privileged"));
-    if (privileged !== undefined) {
-      inputs.privileged = privileged;
-      here("privileged", entry(service, "privileged"));
+    // Set only when the file sets them: the provider's defaults are the engine's unset values.
+    const optional: [string, string, (node: YamlNode | undefined) => string | boolean | undefined][] = [
+      ["user", "user", text],
+      ["readOnly", "read_only", bool],
+      ["privileged", "privileged", bool],
+    ];
+    for (const [property, key, read] of optional) {
+      const value = read(entry(service, key));
+      if (value === undefined) continue;
+      inputs[property] = value;
+      here(property, entry(service, key));
     }
     const drops = texts(entry(service, "cap_drop"));
     const adds = texts(entry(service, "cap_add"));

@@ -1,14 +1,7 @@
 /** `--baseline FILE` and `--write-baseline FILE` (the format: report/baseline.ts). */
 import * as fs from "fs";
-import {
-  applyBaseline,
-  BaselineError,
-  baselineOf,
-  parseBaseline,
-  renderBaseline,
-  type Baseline,
-  type ReliabilityReport,
-} from "../report";
+import type { ReliabilityReport } from "../report";
+import * as baselines from "../report/baseline";
 import { UsageError } from "../offline/usage-error";
 import { writeFile } from "./report-output";
 import type { Terminal } from "./terminal";
@@ -23,7 +16,7 @@ export const BASELINE_HELP = [
 ].join("\n");
 
 /** Read before the run: a missing or broken baseline is a usage error, named. */
-export function readBaseline(file: string | undefined): Baseline | undefined {
+export function readBaseline(file: string | undefined): baselines.Baseline | undefined {
   if (file === undefined) return undefined;
   let text: string;
   try {
@@ -32,15 +25,18 @@ export function readBaseline(file: string | undefined): Baseline | undefined {
     throw new UsageError(`cannot read --baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   try {
-    return parseBaseline(text, file);
+    return baselines.parseBaseline(text, file);
   } catch (e) {
-    if (e instanceof BaselineError) throw new UsageError(`--baseline ${e.message}`);
+    if (e instanceof baselines.BaselineError) throw new UsageError(`--baseline ${e.message}`);
     throw e;
   }
 }
 
-export function withBaseline(report: ReliabilityReport, baseline: Baseline | undefined): ReliabilityReport {
-  return baseline === undefined ? report : applyBaseline(report, baseline);
+export function withBaseline(
+  report: ReliabilityReport,
+  baseline: baselines.Baseline | undefined,
+): ReliabilityReport {
+  return baseline === undefined ? report : baselines.applyBaseline(report, baseline);
 }
 
 export function writeBaseline(
@@ -49,9 +45,9 @@ export function writeBaseline(
   terminal: Terminal,
 ): void {
   if (file === undefined) return;
-  const baseline = baselineOf(reports);
+  const baseline = baselines.baselineOf(reports);
   writeFile(
-    renderBaseline(baseline),
+    baselines.renderBaseline(baseline),
     file,
     "--write-baseline",
     `baseline of ${baseline.findings.length} finding(s)`,

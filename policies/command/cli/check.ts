@@ -2,7 +2,7 @@ import * as fs from "fs";
 import { MODE_CONFIG_KEY } from "../../mode";
 import * as path from "path";
 import { Command, Option } from "commander";
-import { buildReport, type Baseline, type ReliabilityReport, type RunbookCommands } from "../report";
+import { buildReport, type ReliabilityReport, type RunbookCommands } from "../report";
 import { contextDirectory } from "../offline/app-context";
 import {
   checkStack,
@@ -19,48 +19,38 @@ import { ProgramConfigError } from "../offline/program";
 import { listStacks, loadProject, type StackConfig } from "../offline/project";
 import { UsageError } from "../offline/usage-error";
 import { fleetExitCode, fleetRow, renderFleet, type FleetEntry } from "./fleet";
-import { packageRoot } from "./package-root";
+import { packageRoot } from "../../package-manifest";
+import { FORMAT_HELP, FORMATS, resolveFormat, writeReport } from "./report-output";
+import { BASELINE_HELP, withBaseline, writeBaseline } from "./baseline-file";
 import {
-  checkWritable,
-  FORMAT_HELP,
-  FORMATS,
-  renderOne,
-  reportDate,
-  resolveFormat,
-  writeReport,
-  type Format,
-  type ResolvedFormat,
-} from "./report-output";
-import { BASELINE_HELP, readBaseline, withBaseline, writeBaseline } from "./baseline-file";
+  deliverReport,
+  prepareDestination,
+  type ReportDestination,
+  type ReportInputs,
+} from "./report-destination";
 import { EXEMPTIONS_HELP } from "./exemptions-help";
 import { readPolicyPackConfig, type PolicyPackConfig } from "../offline/policy-pack-config";
 import { EXIT_STATUS_HELP } from "./exit-status";
 import type { Terminal } from "./terminal";
 import { judgesOwnDeployment, OWN_DEPLOYMENT_HELP, ownDeploymentReport } from "./own-deployment";
 
-export interface CheckCommandOptions {
+export interface CheckCommandOptions extends ReportDestination {
   stack: string;
   program?: string;
   context?: string;
   config: string[];
   policyPack: string[];
   mode?: Mode;
-  format?: Format;
-  out?: string;
   allStacks?: boolean;
   /** Compose files of the app's own deployment (--compose, repeatable). */
   compose: string[];
   withComponents?: boolean;
   compare?: boolean;
-  baseline?: string;
-  writeBaseline?: string;
   policyPackConfig?: string;
 }
 
 /** What every stack of a run shares, read and checked before the first one runs. */
-interface RunInputs {
-  date: Date | undefined;
-  baseline: Baseline | undefined;
+interface RunInputs extends ReportInputs {
   policyConfig: PolicyPackConfig | undefined;
 }
 
@@ -205,16 +195,13 @@ export async function runCheck(options: CheckCommandOptions, terminal: Terminal)
   // Mistakes on the command line concern every stack: report them once, before any stack runs.
   parseAssignments(options.config);
   if (options.context !== undefined) contextDirectory(options.context);
-  checkWritable(options.out, "--out");
-  checkWritable(options.writeBaseline, "--write-baseline");
   const inputs: RunInputs = {
-    date: reportDate(),
-    baseline: readBaseline(options.baseline),
+    ...prepareDestination(options),
     policyConfig:
       options.policyPackConfig !== undefined ? readPolicyPackConfig(options.policyPackConfig) : undefined,
   };
-  const format: ResolvedFormat = resolveFormat(options.format, options.out, terminal);
   if (options.allStacks) {
+    const format = resolveFormat(options.format, options.out, terminal);
     const entries = await checkFleet(options, inputs, terminal);
     terminal.done();
     writeReport(renderFleet(entries, format, terminal), options.out, terminal);
@@ -225,27 +212,19 @@ export async function runCheck(options: CheckCommandOptions, terminal: Terminal)
     );
     return fleetExitCode(entries.map(fleetRow));
   }
-  if (judgesOwnDeployment(options)) {
-    const report = withBaseline(
-      await ownDeploymentReport(
-        options,
-        terminal,
-        checkOptions(options.stack, options).policyPacks,
-        { date: inputs.date, policyConfig: inputs.policyConfig },
-        async () => (await checkOne(options.stack, options, inputs, terminal)).report,
-      ),
-      inputs.baseline,
-    );
-    terminal.done();
-    writeReport(renderOne(report, format, terminal), options.out, terminal);
-    writeBaseline([report], options.writeBaseline, terminal);
-    return report.exitCode;
-  }
-  const { report } = await checkOne(options.stack, options, inputs, terminal);
-  terminal.done();
-  writeReport(renderOne(report, format, terminal), options.out, terminal);
-  writeBaseline([report], options.writeBaseline, terminal);
-  return report.exitCode;
+  const report = judgesOwnDeployment(options)
+    ? withBaseline(
+        await ownDeploymentReport(
+          options,
+          terminal,
+          checkOptions(options.stack, options).policyPacks,
+          { date: inputs.date, policyConfig: inputs.policyConfig },
+          async () => (await checkOne(options.stack, options, inputs, terminal)).report,
+        ),
+        inputs.baseline,
+      )
+    : (await checkOne(options.stack, options, inputs, terminal)).report;
+  return deliverReport(report, options, terminal);
 }
 
 export const CONFIG_OPTION_HELP =

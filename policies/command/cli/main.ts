@@ -7,15 +7,9 @@ import { checkCommand } from "./check";
 import { reportCommand } from "./report";
 import { runbookCommand } from "./runbook";
 import { DEBUG_ENV, debugEnabled, EXIT, EXIT_STATUS_HELP, internalErrorMessage } from "./exit-status";
-import * as fs from "fs";
-import * as path from "path";
-import { packageRoot } from "./package-root";
+import { packageManifest } from "../../package-manifest";
 import { processTerminal, type Terminal } from "./terminal";
-
-function packageVersion(): string {
-  const manifest = path.join(packageRoot(), "package.json");
-  return (JSON.parse(fs.readFileSync(manifest, "utf8")) as { version: string }).version;
-}
+import { tolerateClosedReader } from "./closed-reader";
 
 const ENVIRONMENT_HELP = [
   "",
@@ -31,20 +25,25 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
   const setExit = (code: number): void => {
     exitCode = code;
   };
+  // Help goes through the terminal like the report, so a closed stdout is handled in one place.
+  const output = {
+    writeErr: (s: string) => process.stderr.write(s),
+    writeOut: (s: string) => terminal.stdout(s),
+  };
   const program = new Command("agency-deploy")
     .description(
       "Check an agency-deploy Pulumi program against the deployment-reliability policy pack, offline or from a real preview.",
     )
-    .version(packageVersion())
+    .version(packageManifest().version)
     .addHelpText("after", `${EXIT_STATUS_HELP}\n${ENVIRONMENT_HELP}`)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+    .configureOutput(output);
   for (const command of [
     checkCommand(terminal, setExit),
     reportCommand(terminal, setExit),
     runbookCommand(terminal, setExit),
   ]) {
-    program.addCommand(command.exitOverride());
+    program.addCommand(command.exitOverride().configureOutput(output));
   }
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -83,6 +82,8 @@ if (require.main === module) {
   };
   process.on("uncaughtException", crash);
   process.on("unhandledRejection", crash);
+  tolerateClosedReader(process.stdout, crash);
+  tolerateClosedReader(process.stderr, crash);
   main(process.argv.slice(2), terminal).then((code) => {
     process.exitCode = code;
   }, crash);

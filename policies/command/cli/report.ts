@@ -3,27 +3,15 @@ import { text } from "stream/consumers";
 import { Command, Option } from "commander";
 import { assertPackRan, buildReport, EventStreamError, PACK_NAME, parseEngineEvents } from "../report";
 import { UsageError } from "../offline/usage-error";
-import {
-  checkWritable,
-  FORMAT_HELP,
-  FORMATS,
-  renderOne,
-  reportDate,
-  resolveFormat,
-  writeReport,
-  type Format,
-} from "./report-output";
-import { BASELINE_HELP, readBaseline, withBaseline, writeBaseline } from "./baseline-file";
+import { FORMAT_HELP, FORMATS } from "./report-output";
+import { BASELINE_HELP, withBaseline } from "./baseline-file";
+import { deliverReport, prepareDestination, type ReportDestination } from "./report-destination";
 import { EXIT_STATUS_HELP } from "./exit-status";
 import type { Terminal } from "./terminal";
 
-export interface ReportCommandOptions {
+export interface ReportCommandOptions extends ReportDestination {
   /** A file of NDJSON engine events, or "-" for standard input (a preview piped in). */
   events: string;
-  format?: Format;
-  out?: string;
-  baseline?: string;
-  writeBaseline?: string;
   /** The policy pack whose summaries the events must hold (default: this pack). */
   pack?: string;
 }
@@ -44,29 +32,19 @@ export async function runReport(
   terminal: Terminal,
   stdin: NodeJS.ReadableStream = process.stdin,
 ): Promise<number> {
-  checkWritable(options.out, "--out");
-  checkWritable(options.writeBaseline, "--write-baseline");
-  const date = reportDate();
-  const baseline = readBaseline(options.baseline);
+  const inputs = prepareDestination(options);
   const events = await readEvents(options.events, stdin);
   let report;
   try {
     const source = options.events === "-" ? "stdin" : options.events;
     const stream = parseEngineEvents(events, source);
     assertPackRan(stream, options.pack ?? PACK_NAME, source);
-    report = buildReport(stream, { sourceRoot: process.cwd(), date });
+    report = buildReport(stream, { sourceRoot: process.cwd(), date: inputs.date });
   } catch (e) {
     if (e instanceof EventStreamError) throw new UsageError(`invalid events file: ${e.message}`);
     throw e;
   }
-  report = withBaseline(report, baseline);
-  writeReport(
-    renderOne(report, resolveFormat(options.format, options.out, terminal), terminal),
-    options.out,
-    terminal,
-  );
-  writeBaseline([report], options.writeBaseline, terminal);
-  return report.exitCode;
+  return deliverReport(withBaseline(report, inputs.baseline), options, terminal);
 }
 
 export function reportCommand(terminal: Terminal, setExit: (code: number) => void): Command {

@@ -6,12 +6,15 @@
  */
 import { createColors } from "picocolors";
 import {
+  columnTitle,
   describeExemption,
   describeLocation,
   exemptedFindings,
   gateLine,
   numberFindings,
   type ReliabilityReport,
+  tallyColumns,
+  type TallyColumn,
   unverifiedFindings,
 } from "../report";
 
@@ -93,13 +96,21 @@ function pad(text: string, width: number, right = false): string {
 
 function summary(report: ReliabilityReport, c: Colors): string[] {
   const width = Math.max(8, ...report.categories.map((row) => row.name.length));
-  const count = (n: number, paint: (s: string) => string): string =>
-    n > 0 ? paint(pad(String(n), 7, true)) : pad("0", 7, true);
+  const columns = tallyColumns(report);
+  const paint: Record<TallyColumn, (s: string) => string> = {
+    pass: c.green,
+    fail: c.red,
+    warning: c.yellow,
+    exempted: c.cyan,
+  };
+  const count = (n: number, column: TallyColumn): string =>
+    n > 0 ? paint[column](pad(String(n), 7, true)) : pad("0", 7, true);
   return [
-    c.bold(`${pad("Category", width)}    Pass    Fail Warning`),
+    c.bold(
+      `${pad("Category", width)} ${columns.map((column) => pad(columnTitle(column), 7, true)).join(" ")}`,
+    ),
     ...report.categories.map(
-      (row) =>
-        `${pad(row.name, width)} ${count(row.pass, c.green)} ${count(row.fail, c.red)} ${count(row.warning, c.yellow)}`,
+      (row) => `${pad(row.name, width)} ${columns.map((column) => count(row[column], column)).join(" ")}`,
     ),
     "",
   ];

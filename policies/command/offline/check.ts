@@ -1,9 +1,10 @@
 import * as path from "path";
 import { MODE_CONFIG_KEY, type Mode } from "../../mode";
-import { EngineHost, PolicyPackProcess, type StackContext } from "./analyzer";
+import type { StackContext } from "./analyzer";
 import { discoverApp } from "./app-context";
 import { getConfigValue, parseAssignments, setConfigValue } from "./config-overrides";
-import { buildEventStream, hasMandatoryViolation, type EngineEvent, type PackAnalysis } from "./events";
+import type { EngineEvent } from "./events";
+import { analyzeOffline } from "./policy-analysis";
 import { loadProject, loadStackConfig, type PulumiProject, type StackConfig } from "./project";
 import { runStackProgram } from "./program";
 import type { ProgramRun, WireValue } from "./registration";
@@ -85,47 +86,9 @@ function modeOf(config: StackConfig): Mode | undefined {
   return MODES.find((m) => m === mode);
 }
 
-/** Start every pack for one stack; on any failure, stop the ones already started. */
-export async function startPacks(
-  dirs: string[],
-  engine: EngineHost,
-  context: StackContext,
-  options: Pick<CheckOptions, "onPackOutput" | "policyConfig"> & { sourceRoot?: string },
-): Promise<PolicyPackProcess[]> {
-  const started = await Promise.allSettled(
-    dirs.map((dir) =>
-      PolicyPackProcess.start(dir, {
-        engine,
-        context,
-        onStderr: options.onPackOutput,
-        policyConfig: options.policyConfig,
-        sourceRoot: options.sourceRoot,
-      }),
-    ),
-  );
-  const packs = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-  const failure = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
-  if (failure) {
-    await Promise.all(packs.map((p) => p.close()));
-    throw failure.reason;
-  }
-  return packs;
-}
-
-/** Analyze every resource (Analyze), then the whole set (AnalyzeStack), as the engine does. */
-export async function analyzeWith(
-  pack: PolicyPackProcess,
-  resources: EngineResource[],
-): Promise<PackAnalysis> {
-  const results = new Map<string, Awaited<ReturnType<PolicyPackProcess["analyze"]>>>();
-  // The engine analyzes resources as it steps through them, one request per resource.
-  for (const resource of resources) results.set(resource.registration.urn, await pack.analyze(resource));
-  return { info: pack.info, resources: results, stack: await pack.analyzeStack(resources) };
-}
-
 /** Check one stack offline: run the program under mocks, analyze with each pack, build the events. */
 export async function checkStack(options: CheckOptions): Promise<StackCheck> {
-  const started = Date.now();
+  const startedAt = Date.now();
   const progress = options.onProgress ?? (() => undefined);
   const project = loadProject(options.programDir);
   const config = effectiveConfig(project, options);
@@ -138,55 +101,32 @@ export async function checkStack(options: CheckOptions): Promise<StackCheck> {
     config: config.values,
     secretKeys: config.secretKeys,
   };
-  const engine = await EngineHost.start();
-  try {
-    progress(
-      `${options.stack}: running ${path.relative(process.cwd(), project.pwd) || "."} and starting the policy pack`,
-    );
-    let registered = 0;
-    // The program and the packs do not depend on each other until analysis: start them together.
-    const [runResult, packsResult] = await Promise.allSettled([
-      runStackProgram(project, config, () =>
+  progress(
+    `${options.stack}: running ${path.relative(process.cwd(), project.pwd) || "."} and starting the policy pack`,
+  );
+  let registered = 0;
+  const { produced, ...analysis } = await analyzeOffline(
+    async () => {
+      const run = await runStackProgram(project, config, () =>
         progress(`${options.stack}: ${++registered} resources registered`),
-      ),
-      startPacks(options.policyPacks, engine, context, options),
-    ]);
-    if (runResult.status === "rejected") {
-      if (packsResult.status === "fulfilled") await Promise.all(packsResult.value.map((p) => p.close()));
-      throw runResult.reason;
-    }
-    if (packsResult.status === "rejected") throw packsResult.reason;
-    const packs = packsResult.value;
-    try {
-      const resources = engineResources(runResult.value, config.values);
-      progress(`${options.stack}: analyzing ${resources.length} resources`);
-      const analyses = await Promise.all(packs.map((p) => analyzeWith(p, resources)));
-      const durationMs = Date.now() - started;
-      const events = buildEventStream({
-        project: project.name,
-        stack: options.stack,
-        config: config.values,
-        resources,
-        packs: analyses,
-        durationSeconds: durationMs / 1000,
-      });
-      return {
-        project: project.name,
-        stack: options.stack,
-        mode: modeOf(config),
-        config,
-        run: runResult.value,
-        resources,
-        events,
-        mandatoryFailure: hasMandatoryViolation(events),
-        durationMs,
-      };
-    } finally {
-      await Promise.all(packs.map((p) => p.close()));
-    }
-  } finally {
-    await engine.stop();
-  }
+      );
+      return { run, resources: engineResources(run, config.values) };
+    },
+    {
+      ...options,
+      context,
+      startedAt,
+      onAnalyzing: (resources) => progress(`${options.stack}: analyzing ${resources.length} resources`),
+    },
+  );
+  return {
+    project: project.name,
+    stack: options.stack,
+    mode: modeOf(config),
+    config,
+    run: produced.run,
+    ...analysis,
+  };
 }
 
 /**

@@ -164,6 +164,11 @@ function azureOutputs(type: string, name: string, inputs: Props): { id: string; 
   return { id, state };
 }
 
+/** The `name` the program set, else the one the provider picks. */
+function givenName(inputs: Props, picked: string): string {
+  return typeof inputs.name === "string" ? inputs.name : picked;
+}
+
 function dockerOutputs(type: string, name: string, inputs: Props): { id: string; state: Props } {
   const seed = `${type}:${name}`;
   switch (type) {
@@ -210,8 +215,7 @@ function dockerOutputs(type: string, name: string, inputs: Props): { id: string;
         state: {
           ...inputs,
           // The provider auto-names a container without a `name`: the logical name, a dash and 7 hex.
-          name:
-            typeof inputs.name === "string" ? inputs.name : `${name}-${digestOf(seed, "name").slice(0, 7)}`,
+          name: givenName(inputs, `${name}-${digestOf(seed, "name").slice(0, 7)}`),
           exitCode: 0,
           containerLogs: "",
           hostname: id.slice(0, 12),
@@ -223,28 +227,13 @@ function dockerOutputs(type: string, name: string, inputs: Props): { id: string;
       };
     }
     case "docker:index/volume:Volume": {
-      const volumeName = typeof inputs.name === "string" ? inputs.name : name;
-      return {
-        id: volumeName,
-        state: {
-          ...inputs,
-          name: volumeName,
-          driver: "local",
-          mountpoint: `/var/lib/docker/volumes/${volumeName}/_data`,
-        },
-      };
+      const volumeName = givenName(inputs, name);
+      const mountpoint = `/var/lib/docker/volumes/${volumeName}/_data`;
+      return { id: volumeName, state: { ...inputs, name: volumeName, driver: "local", mountpoint } };
     }
     case "docker:index/network:Network": {
-      const id = digestOf(seed, "network");
-      return {
-        id,
-        state: {
-          ...inputs,
-          name: typeof inputs.name === "string" ? inputs.name : name,
-          driver: "bridge",
-          scope: "local",
-        },
-      };
+      const state = { ...inputs, name: givenName(inputs, name), driver: "bridge", scope: "local" };
+      return { id: digestOf(seed, "network"), state };
     }
     default:
       return { id: digestOf(seed).slice(0, 32), state: { ...inputs } };

@@ -20,6 +20,21 @@ export function exemptedFindings(report: ReliabilityReport): ExemptedFinding[] {
   );
 }
 
+export type TallyColumn = "pass" | "fail" | "warning" | "exempted";
+
+/**
+ * The summary table's counts: an Exempted column only when something is exempted, so a report
+ * without exemptions keeps REPORT.md's Pass, Fail, Warning.
+ */
+export function tallyColumns(report: ReliabilityReport): TallyColumn[] {
+  const exempted = report.categories.some((category) => category.exempted > 0);
+  return ["pass", "fail", "warning", ...(exempted ? (["exempted"] as const) : [])];
+}
+
+export function columnTitle(column: TallyColumn): string {
+  return `${column.charAt(0).toUpperCase()}${column.slice(1)}`;
+}
+
 /** `, 2 exempted` for the summary line; empty when nothing is exempted. */
 export function exemptedCount(report: ReliabilityReport): string {
   const count = exemptedFindings(report).length;

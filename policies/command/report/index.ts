@@ -99,7 +99,14 @@ export {
   type Baseline,
   type BaselineEntry,
 } from "./baseline";
-export { describeExemption, exemptedFindings, type ExemptedFinding } from "./exemptions";
+export {
+  columnTitle,
+  describeExemption,
+  exemptedFindings,
+  tallyColumns,
+  type ExemptedFinding,
+  type TallyColumn,
+} from "./exemptions";
 export { FINGERPRINT_KEY, fingerprints, normalizedText, subjectOf } from "./fingerprint";
 export { gateLine } from "./gate";
 export { renderJson } from "./json";

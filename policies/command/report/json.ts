@@ -87,12 +87,13 @@ export function toJsonReport(report: ReliabilityReport): JsonReport {
     preview: report.preview ?? null,
     ...(report.judged !== undefined ? { judged: report.judged } : {}),
     policyPacks: report.policyPacks,
-    categories: report.categories.map(({ name, slug, pass, fail, warning }) => ({
+    categories: report.categories.map(({ name, slug, pass, fail, warning, exempted }) => ({
       name,
       slug,
       pass,
       fail,
       warning,
+      exempted,
     })),
     items: report.items.map((item) => ({
       id: item.id,

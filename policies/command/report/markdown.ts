@@ -10,7 +10,7 @@ import {
   type ReportItem,
   type ReportLocation,
 } from "./model";
-import { describeExemption, exemptedCount, exemptedFindings } from "./exemptions";
+import { columnTitle, describeExemption, exemptedCount, exemptedFindings, tallyColumns } from "./exemptions";
 import { gateLine } from "./gate";
 
 /** `[HIGH-001]`: numbered per severity. */
@@ -118,12 +118,13 @@ function header(report: ReliabilityReport): string[] {
 
 function summary(report: ReliabilityReport): string[] {
   const { mandatory, advisory, unverifiable } = report.totals;
+  const columns = tallyColumns(report);
   return [
     "### Summary",
     "",
-    "| Category | Pass | Fail | Warning |",
-    "| --- | ---: | ---: | ---: |",
-    ...report.categories.map((c) => `| ${c.name} | ${c.pass} | ${c.fail} | ${c.warning} |`),
+    `| Category | ${columns.map(columnTitle).join(" | ")} |`,
+    `| --- |${columns.map(() => " ---: |").join("")}`,
+    ...report.categories.map((c) => `| ${c.name} | ${columns.map((column) => c[column]).join(" | ")} |`),
     "",
     `Deployment Reliable: ${report.verdict}`,
     "",

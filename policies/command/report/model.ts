@@ -26,7 +26,8 @@ import { redactSecrets } from "./redact";
 
 /** Messages of findings the pack could not decide start with this (after the policy's description line). */
 
-export type ItemStatus = "pass" | "fail" | "warning" | "n/a";
+/** "exempted": every finding the item had is exempted (counted and listed, neither failing nor warning). */
+export type ItemStatus = "pass" | "fail" | "warning" | "exempted" | "n/a";
 export type Verdict = "Yes" | "No" | "With Fixes";
 /** CrossGuard lets a policy declare no severity; such items are "unspecified". */
 export type ReportSeverity = Severity | "unspecified";
@@ -93,6 +94,7 @@ export interface CategoryTally {
   pass: number;
   fail: number;
   warning: number;
+  exempted: number;
 }
 
 export interface PolicyPackRun {
@@ -387,6 +389,8 @@ function statusOf(item: ReportItem): ItemStatus {
   // "could not verify" (the pack makes those advisory; a pack config override could not).
   if (item.findings.some((f) => f.enforcement === "mandatory")) return "fail";
   if (item.findings.length > 0) return "warning";
+  // Before "pass": an exempted finding is a failure someone accepted, not a pass.
+  if (item.exempted.length > 0) return "exempted";
   return item.passedOn > 0 ? "pass" : "n/a";
 }
 
@@ -413,9 +417,17 @@ function tallyCategories(items: readonly ReportItem[], categories: readonly Cate
     pass: 0,
     fail: 0,
     warning: 0,
+    exempted: 0,
   }));
   if (items.some((item) => item.category === OTHER_CATEGORY.slug && item.status !== "n/a")) {
-    rows.push({ slug: OTHER_CATEGORY.slug, name: OTHER_CATEGORY.title, pass: 0, fail: 0, warning: 0 });
+    rows.push({
+      slug: OTHER_CATEGORY.slug,
+      name: OTHER_CATEGORY.title,
+      pass: 0,
+      fail: 0,
+      warning: 0,
+      exempted: 0,
+    });
   }
   for (const item of items) {
     const row = rows.find((r) => r.slug === item.category);

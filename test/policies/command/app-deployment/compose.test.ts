@@ -58,27 +58,23 @@ describe("interpolation", () => {
 describe("merging files", () => {
   it("merges mappings, replaces command and healthcheck.test, merges ports and volumes by their keys", () => {
     const files = write({
-      "compose.yaml": [
-        "services:",
-        "  web:",
-        "    image: app:1",
-        "    command: [python, manage.py, runserver]",
-        "    environment: [A=1, B=2]",
-        "    ports: ['8000:8000']",
-        "    volumes: [data:/data, ./src:/app]",
-        "    healthcheck: {test: [CMD, old], interval: 10s}",
-        "    dns: [1.1.1.1]",
-      ].join("\n"),
-      "compose.prod.yaml": [
-        "services:",
-        "  web:",
-        "    command: gunicorn app.wsgi",
-        "    environment: {B: '3', C: '4'}",
-        "    ports: ['8000:8000', '9000:9000']",
-        "    volumes: [other:/data]",
-        "    healthcheck: {test: [CMD, new]}",
-        "    dns: [8.8.8.8]",
-      ].join("\n"),
+      "compose.yaml": `services:
+  web:
+    image: app:1
+    command: [python, manage.py, runserver]
+    environment: [A=1, B=2]
+    ports: ['8000:8000']
+    volumes: [data:/data, ./src:/app]
+    healthcheck: {test: [CMD, old], interval: 10s}
+    dns: [1.1.1.1]`,
+      "compose.prod.yaml": `services:
+  web:
+    command: gunicorn app.wsgi
+    environment: {B: '3', C: '4'}
+    ports: ['8000:8000', '9000:9000']
+    volumes: [other:/data]
+    healthcheck: {test: [CMD, new]}
+    dns: [8.8.8.8]`,
     });
     const web = loadCompose(files).services.get("web");
     expect(texts(entry(web, "command"))).toEqual(["gunicorn app.wsgi"]);
@@ -109,22 +105,20 @@ describe("merging files", () => {
   it("resolves anchors and merge keys, extends (same file and another), and leaves out inactive profiles", () => {
     const files = write({
       "base.yml": "services:\n  common:\n    image: base:1\n    restart: always\n",
-      "compose.yml": [
-        "x-env: &env",
-        "  DJANGO_SETTINGS_MODULE: app.settings.production",
-        "services:",
-        "  web:",
-        "    extends: {file: base.yml, service: common}",
-        "    environment:",
-        "      <<: *env",
-        "      DEBUG: 'False'",
-        "  worker:",
-        "    extends: web",
-        "    command: celery worker",
-        "  docs:",
-        "    image: nginx",
-        "    profiles: [docs]",
-      ].join("\n"),
+      "compose.yml": `x-env: &env
+  DJANGO_SETTINGS_MODULE: app.settings.production
+services:
+  web:
+    extends: {file: base.yml, service: common}
+    environment:
+      <<: *env
+      DEBUG: 'False'
+  worker:
+    extends: web
+    command: celery worker
+  docs:
+    image: nginx
+    profiles: [docs]`,
     });
     const project = loadCompose([files[1]]);
     const web = project.services.get("web");

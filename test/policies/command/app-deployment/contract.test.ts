@@ -5,11 +5,11 @@
  * request `/readyz/`. An app without them must fail in production, with both ways out in the fix.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { checkStack } from "../../../../policies/command/offline/check";
 import { buildReport, type ReliabilityReport } from "../../../../policies/command/report";
 import { FIXTURES_DIR, REPO_ROOT } from "../../../support/paths";
+import { scratchDirectory } from "../../../support/scratch-directory";
 
 const PACK = path.join(REPO_ROOT, "policies");
 const SAMPLE_APP = path.join(REPO_ROOT, "stacks", "sample-app");
@@ -83,11 +83,7 @@ describe("a WSGI module the app does not have", () => {
 });
 
 describe("the sample app", () => {
-  let tmp: string;
-  beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agency-deploy-contract-"));
-  });
-  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const scratch = scratchDirectory("agency-deploy-contract", "all");
 
   it("keeps its contract: every release command and probe path exists", async () => {
     const report = await withComponents(SAMPLE_APP);
@@ -103,7 +99,7 @@ describe("the sample app", () => {
   });
 
   it("no longer gives Yes when a release command is deleted", async () => {
-    const app = path.join(tmp, "sample-app");
+    const app = path.join(scratch.dir, "sample-app");
     fs.cpSync(SAMPLE_APP, app, { recursive: true });
     fs.rmSync(path.join(app, "apps", "audit", "management", "commands", "lockdown_audit_db.py"));
     const report = await withComponents(app);

@@ -7,12 +7,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { composeSet, discover, judgedLine } from "../../../../policies/command/app-deployment/discovery";
 import { repositoryFiles } from "../../../../policies/command/app-deployment/repository-files";
+import { scratchDirectory } from "../../../support/scratch-directory";
 import { FIXTURES_DIR } from "../../../support/paths";
-import { scratchDirectoryPerTest } from "../../../support/scratch-directory";
 
 const DEPLOYMENTS = path.join(FIXTURES_DIR, "deployments");
 
-const scratch = scratchDirectoryPerTest("discovery");
+const scratch = scratchDirectory("agency-deploy-discovery");
 const repo = (files: Record<string, string>): string => scratch.write(files);
 
 describe("the compose files a production run merges", () => {
@@ -24,8 +24,8 @@ describe("the compose files a production run merges", () => {
       repo(Object.fromEntries(files.map((f) => [`${dir}/${f}`, "services: {}\n"]))),
       dir,
     );
-    if (fs.existsSync(path.join(scratch.root, ".env")))
-      fs.copyFileSync(path.join(scratch.root, ".env"), path.join(root, ".env"));
+    if (fs.existsSync(path.join(scratch.dir, ".env")))
+      fs.copyFileSync(path.join(scratch.dir, ".env"), path.join(root, ".env"));
     return composeSet(root, repositoryFiles(root));
   };
 

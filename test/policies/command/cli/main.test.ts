@@ -15,9 +15,11 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out: t.out, err: t.err };
 }
 
-/** `check` of the fixture program with the fixture pack. */
+/** `check` of the fixture program with the fixture pack, up to the stack's name. */
+const CHECK = ["check", "--program", PROGRAM, "--policy-pack", PACK, "--stack"];
+
 function check(stack: string, ...argv: string[]): ReturnType<typeof cli> {
-  return cli("check", "--program", PROGRAM, "--policy-pack", PACK, "--stack", stack, ...argv);
+  return cli(...CHECK, stack, ...argv);
 }
 
 describe("agency-deploy CLI exit status 2 without a stack trace", () => {
@@ -27,30 +29,53 @@ describe("agency-deploy CLI exit status 2 without a stack trace", () => {
   });
   afterEach(() => stderr.mockRestore());
 
-  it("rejects an unknown --mode", async () => {
-    const r = await cli("check", "--program", PROGRAM, "--mode", "staging");
+  it.each([
+    // Commander's own messages go to stderr directly, not through the terminal.
+    [
+      "an unknown --mode",
+      ["check", "--program", PROGRAM, "--mode", "staging"],
+      "argument 'staging' is invalid",
+    ],
+    [
+      "an unknown --format",
+      ["report", "--events", "x.ndjson", "--format", "pdf"],
+      "argument 'pdf' is invalid",
+    ],
+    [
+      "a missing stack file, by name",
+      [...CHECK, "nope"],
+      /stack "nope" has no configuration file: .*Pulumi\.nope\.yaml does not exist/,
+    ],
+    [
+      "an unreadable --context",
+      [...CHECK, "dev", "--context", "/does/not/exist"],
+      "--context /does/not/exist cannot be read: ENOENT",
+    ],
+    [
+      "a missing events file, by name",
+      ["report", "--events", "/no/such/events.ndjson"],
+      "cannot read --events /no/such/events.ndjson: ENOENT",
+    ],
+    [
+      "invalid configuration from the program, as its message only",
+      [...CHECK, "broken"],
+      /^error: offline-fixture:replicas must be at least 1\n$/,
+    ],
+    [
+      "a --config without KEY=VALUE",
+      [...CHECK, "dev", "--config", "novalue"],
+      '--config expects KEY=VALUE, got "novalue"',
+    ],
+  ] as [string, string[], string | RegExp][])("%s", async (_name, argv, message) => {
+    const r = await cli(...argv);
     expect(r.code).toBe(2);
-    expect(stderr.mock.calls.join("")).toContain("argument 'staging' is invalid");
+    const said = r.err + stderr.mock.calls.join("");
+    if (typeof message === "string") expect(said).toContain(message);
+    else expect(said).toMatch(message);
+    expect(said).not.toMatch(/\n\s+at /);
   });
 
-  it("rejects an unknown --format", async () => {
-    expect((await cli("report", "--events", "x.ndjson", "--format", "pdf")).code).toBe(2);
-  });
-
-  it("names the missing stack file", async () => {
-    const r = await check("nope");
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/stack "nope" has no configuration file: .*Pulumi\.nope\.yaml does not exist/);
-    expect(r.err).not.toMatch(/\n\s+at /);
-  });
-
-  it("names an unreadable --context", async () => {
-    const r = await check("dev", "--context", "/does/not/exist");
-    expect(r.code).toBe(2);
-    expect(r.err).toContain("--context /does/not/exist cannot be read: ENOENT");
-  });
-
-  it("rejects an invalid events file", async () => {
+  it("an invalid events file", async () => {
     const file = path.join(os.tmpdir(), `agency-deploy-bad-${process.pid}.ndjson`);
     fs.writeFileSync(file, "this is not json\n");
     const r = await cli("report", "--events", file);
@@ -58,45 +83,24 @@ describe("agency-deploy CLI exit status 2 without a stack trace", () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain("invalid events file");
   });
-
-  it("reports a missing events file by name", async () => {
-    const r = await cli("report", "--events", "/no/such/events.ndjson");
-    expect(r.code).toBe(2);
-    expect(r.err).toContain("cannot read --events /no/such/events.ndjson: ENOENT");
-  });
-
-  it("reports invalid configuration from the program as its message only", async () => {
-    const r = await check("broken");
-    expect(r.code).toBe(2);
-    expect(r.err).toBe("error: offline-fixture:replicas must be at least 1\n");
-  });
-
-  it("rejects a --config without KEY=VALUE", async () => {
-    const r = await check("dev", "--config", "novalue");
-    expect(r.code).toBe(2);
-    expect(r.err).toContain('--config expects KEY=VALUE, got "novalue"');
-  });
 });
 
 describe("agency-deploy CLI", () => {
   it("prints --help for every command and exits 0", async () => {
-    const out = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
-    try {
-      for (const command of [[], ["check"], ["report"], ["runbook"]]) {
-        expect(await cli(...command, "--help")).toMatchObject({ code: 0 });
-      }
-      const text = out.mock.calls.join("");
-      expect(text).toContain("Usage: agency-deploy [options] [command]");
-      expect(text).toContain("--all-stacks");
-      expect(text).toContain("--events <file>");
-      expect(text).toContain("Usage: agency-deploy runbook [options]");
-      // The top level, check and report each document the exit statuses a CI gate relies on.
-      expect(text.match(/^Exit status:$/gm)).toHaveLength(3);
-      expect(text).toContain("  1  a mandatory policy failed: the gate fails");
-      expect(text).toContain("  3  an internal error of agency-deploy: please report it");
-    } finally {
-      out.mockRestore();
+    let text = "";
+    for (const command of [[], ["check"], ["report"], ["runbook"]]) {
+      const r = await cli(...command, "--help");
+      expect(r.code).toBe(0);
+      text += r.out;
     }
+    expect(text).toContain("Usage: agency-deploy [options] [command]");
+    expect(text).toContain("--all-stacks");
+    expect(text).toContain("--events <file>");
+    expect(text).toContain("Usage: agency-deploy runbook [options]");
+    // The top level, check and report each document the exit statuses a CI gate relies on.
+    expect(text.match(/^Exit status:$/gm)).toHaveLength(3);
+    expect(text).toContain("  1  a mandatory policy failed: the gate fails");
+    expect(text).toContain("  3  an internal error of agency-deploy: please report it");
   });
 
   it("renders a real engine event stream and gates on its mandatory failure", async () => {

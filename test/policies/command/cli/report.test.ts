@@ -5,13 +5,13 @@
  * Automation API `onEvent` objects saved as NDJSON or as one JSON array.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
 import { runReport, type ReportCommandOptions } from "../../../../policies/command/cli/report";
 import { UsageError } from "../../../../policies/command/offline/usage-error";
 import { TESTDATA_DIR } from "../../../support/paths";
 import { capturedTerminal } from "./captured-terminal";
+import { scratchDirectory } from "../../../support/scratch-directory";
 
 const STREAM = path.join(
   TESTDATA_DIR,
@@ -34,18 +34,14 @@ async function report(
   return { code, json };
 }
 
-let tmp: string;
-beforeAll(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agency-deploy-report-"));
-});
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const scratch = scratchDirectory("agency-deploy-report", "all");
 
 test("the same events give the same report from a file, stdin ('-') and a saved Automation API array", async () => {
   const fromFile = await report(STREAM);
   // A pipe delivers the stream in arbitrary chunks.
   const chunks = NDJSON.match(/[\s\S]{1,97}/g) ?? [];
   const fromStdin = await report("-", Readable.from(chunks));
-  const array = path.join(tmp, "automation-events.json");
+  const array = path.join(scratch.dir, "automation-events.json");
   const objects = NDJSON.split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as unknown);
@@ -73,5 +69,7 @@ test("empty stdin is an invalid events file, named as stdin", async () => {
 });
 
 test("a directory given as --events is a usage error naming it", async () => {
-  await expect(report(tmp)).rejects.toThrow(new UsageError(`cannot read --events ${tmp}: EISDIR`));
+  await expect(report(scratch.dir)).rejects.toThrow(
+    new UsageError(`cannot read --events ${scratch.dir}: EISDIR`),
+  );
 });

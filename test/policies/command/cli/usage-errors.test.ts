@@ -132,17 +132,8 @@ describe("agency-deploy (dist) exits 2 with one clear line and no stack trace", 
 
 describe("agency-deploy (dist) with invalid stack configuration", () => {
   it("exits 2 naming each bad key of the real program, without a stack trace", () => {
-    const run = cli(
-      "check",
-      "--program",
-      path.join(REPO_ROOT, "stacks"),
-      "--stack",
-      "local",
-      "--config",
-      "agency=Bad_Slug",
-      "--config",
-      'domains=["not a host"]',
-    );
+    const badKeys = ["--config", "agency=Bad_Slug", "--config", 'domains=["not a host"]'];
+    const run = cli("check", "--program", path.join(REPO_ROOT, "stacks"), "--stack", "local", ...badKeys);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("error: Invalid configuration:");
     expect(run.stderr).toContain("  - agency-deploy:agency must be a lowercase slug");

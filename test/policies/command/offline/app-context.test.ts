@@ -1,13 +1,13 @@
 import * as path from "path";
 import { contextDirectory, discoverApp } from "../../../../policies/command/offline/app-context";
 import { UsageError } from "../../../../policies/command/offline/usage-error";
+import { scratchDirectory } from "../../../support/scratch-directory";
 import { FIXTURES_DIR, REPO_ROOT } from "../../../support/paths";
-import { scratchDirectoryPerTest } from "../../../support/scratch-directory";
 
 const SAMPLE_APP = path.join(REPO_ROOT, "stacks", "sample-app");
 const BAD_APP = path.join(FIXTURES_DIR, "apps", "bad-app");
 
-const scratch = scratchDirectoryPerTest("context");
+const scratch = scratchDirectory("agency-deploy-context");
 const app = (files: Record<string, string>): string => scratch.write(files);
 
 const MANAGE_PY = (settings: string): string =>
@@ -76,14 +76,14 @@ describe("discovery rules", () => {
   });
 
   it("declares nothing for a directory without Django or a Dockerfile", () => {
-    expect(discoverApp(app({ "README.md": "hello\n" }), "production")).toEqual({ context: scratch.root });
+    expect(discoverApp(app({ "README.md": "hello\n" }), "production")).toEqual({ context: scratch.dir });
   });
 });
 
 describe("an unusable --context", () => {
   it("is a usage error naming the missing directory", () => {
-    expect(() => contextDirectory(path.join(scratch.root, "missing"))).toThrow(
-      new UsageError(`--context ${path.join(scratch.root, "missing")} cannot be read: ENOENT`),
+    expect(() => contextDirectory(path.join(scratch.dir, "missing"))).toThrow(
+      new UsageError(`--context ${path.join(scratch.dir, "missing")} cannot be read: ENOENT`),
     );
   });
 

@@ -4,31 +4,17 @@ import {
   PLACEHOLDER,
 } from "../../../../policies/command/offline/placeholders";
 import type { ProgramRun, Registration } from "../../../../policies/command/offline/registration";
+import { registration as translated } from "../../../../policies/command/app-deployment/compose-resources";
 
+/** A resource as the SDK registers it with no options set (the own deployment's translation does the same). */
 function registration(type: string, name: string, inputs: Record<string, unknown> = {}): Registration {
-  return {
+  return translated({
     urn: `urn:pulumi:s::p::${type}::${name}`,
     type,
     name,
-    custom: true,
     parent: "",
-    dependencies: [],
-    propertyDependencies: {},
-    provider: "",
-    version: "",
     inputs: inputs as Registration["inputs"],
-    options: {
-      protect: false,
-      ignoreChanges: [],
-      additionalSecretOutputs: [],
-      aliases: [],
-      customTimeouts: { create: 0, update: 0, delete: 0 },
-      retainOnDelete: false,
-      deletedWith: "",
-      replaceOnChanges: [],
-    },
-    id: "",
-  };
+  });
 }
 
 const run = (...registrations: Registration[]): ProgramRun => ({

@@ -98,6 +98,23 @@ export function summaryEvent(
   };
 }
 
+/**
+ * One of each kind of finding: a mandatory and an advisory violation on `on`, and an advisory
+ * "could not verify" on `unverifiedOn`, saying `why`.
+ */
+export function oneOfEachFinding(on: string, unverifiedOn: string, why: string): object[] {
+  return [
+    policyEvent({ policy: "non-root-user", urn: on }),
+    policyEvent({ policy: "minimal-packages", urn: on, enforcement: "advisory" }),
+    policyEvent({
+      policy: "pinned-supported-base-image",
+      urn: unverifiedOn,
+      enforcement: "advisory",
+      message: `could not verify: ${why}`,
+    }),
+  ];
+}
+
 export function ndjson(events: readonly object[]): string {
   return events.map((e) => JSON.stringify(e)).join("\n") + "\n";
 }

@@ -1,5 +1,6 @@
 import { exemptedFindings, renderMarkdown, toJsonReport, toSarif } from "../../../../policies/command/report";
 import { fleetRow } from "../../../../policies/command/cli/fleet";
+import { renderTerminal } from "../../../../policies/command/cli/terminal-report";
 import { formatExemptionLines, formatNotAppliedLine } from "../../../../policies/protocol";
 import { IMAGE, policyEvent, testReport, WEB } from "./engine-events";
 import { expectValidSarif } from "./sarif-schema";
@@ -38,7 +39,7 @@ describe("exempted findings in the report", () => {
     const cs1 = report.items.find((i) => i.id === "CS-1")!;
     expect(cs1.findings).toEqual([]);
     expect(cs1.exempted).toHaveLength(2);
-    expect(cs1.status).not.toBe("fail");
+    expect(cs1.status).toBe("exempted");
     expect(exemptedFindings(report).map((e) => e.finding.exemption)).toEqual([
       {
         reason: "the legacy uploader needs root until ticket 12",
@@ -73,6 +74,29 @@ describe("exempted findings in the report", () => {
       '- Exemption not applied: agency-deploy:exemptions[1]: "until rotation" expired on 2026-01-01',
     );
     expect(renderMarkdown(testReport([expired]))).not.toContain("Exempted Findings");
+  });
+
+  it("shows an item whose only findings are exempted as exempted, never n/a: counted in its category", () => {
+    const security = report.categories.find((c) => c.slug === "container-security");
+    expect(security).toMatchObject({ pass: 0, fail: 1, warning: 0, exempted: 1 });
+    const md = renderMarkdown(report);
+    expect(md).toContain(
+      "| Category | Pass | Fail | Warning | Exempted |\n| --- | ---: | ---: | ---: | ---: |\n",
+    );
+    expect(md).toContain("| Container Security | 0 | 1 | 0 | 1 |");
+    const whatPassed = md.slice(md.indexOf("### What Passed"), md.indexOf("### Deployment Runbook Gaps"));
+    expect(whatPassed).not.toContain("[CS-1]");
+    const terminal = renderTerminal(report, false);
+    expect(terminal).toMatch(/^Category\s+Pass\s+Fail\s+Warning\s+Exempted$/m);
+    expect(terminal).toMatch(/^Container Security\s+0\s+1\s+0\s+1$/m);
+    expect(toJsonReport(report).items.find((i) => i.id === "CS-1")?.status).toBe("exempted");
+    expect(toJsonReport(report).categories[0]).toMatchObject({ exempted: 1 });
+  });
+
+  it("keeps the four columns of REPORT.md when nothing is exempted", () => {
+    const md = renderMarkdown(testReport([expired]));
+    expect(md).toContain("| Category | Pass | Fail | Warning |\n");
+    expect(renderTerminal(testReport([expired]), false)).toMatch(/^Category\s+Pass\s+Fail\s+Warning$/m);
   });
 
   it("emits them in SARIF as results with an accepted suppression, external or inSource, with the justification", () => {

@@ -24,6 +24,7 @@ test("the JSON has issue 4's shape: verdict, mode, stack, policyPacks, categorie
     pass: 1,
     fail: 1,
     warning: 0,
+    exempted: 0,
   });
   expect(json.items.find((i) => i.id === "CS-1")).toEqual({
     id: "CS-1",

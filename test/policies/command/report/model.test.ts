@@ -4,6 +4,7 @@ import {
   analyzeSummary,
   IMAGE,
   ndjson,
+  oneOfEachFinding,
   policyEvent,
   stackSummary,
   summaryEvent,
@@ -67,6 +68,7 @@ describe("item status", () => {
       pass: 1,
       fail: 0,
       warning: 0,
+      exempted: 0,
     });
   });
 });
@@ -94,34 +96,22 @@ describe("category counts", () => {
 });
 
 describe("verdict and gate", () => {
+  const onImage = (policy: string, enforcement: "mandatory" | "advisory") => [
+    policyEvent({ policy, urn: IMAGE, enforcement }),
+  ];
   const cases: [string, object[], string, number][] = [
     ["nothing failed or warned", [analyzeSummary(WEB, ["non-root-user"])], "Yes", 0],
     ["a critical item fails", [policyEvent({ policy: "no-secrets-in-image", urn: IMAGE })], "No", 1],
     ["a high item fails", [policyEvent({ policy: "non-root-user", urn: WEB })], "With Fixes", 1],
     [
       "a low item fails (mandatory by pack config)",
-      [policyEvent({ policy: "minimal-packages", urn: IMAGE, enforcement: "mandatory" })],
+      onImage("minimal-packages", "mandatory"),
       "With Fixes",
       1,
     ],
-    [
-      "a critical item only warns (demo mode)",
-      [policyEvent({ policy: "no-secrets-in-image", urn: IMAGE, enforcement: "advisory" })],
-      "With Fixes",
-      0,
-    ],
-    [
-      "a medium item warns",
-      [policyEvent({ policy: "pinned-supported-base-image", urn: IMAGE, enforcement: "advisory" })],
-      "With Fixes",
-      0,
-    ],
-    [
-      "only a low item warns",
-      [policyEvent({ policy: "minimal-packages", urn: IMAGE, enforcement: "advisory" })],
-      "Yes",
-      0,
-    ],
+    ["a critical item only warns (demo mode)", onImage("no-secrets-in-image", "advisory"), "With Fixes", 0],
+    ["a medium item warns", onImage("pinned-supported-base-image", "advisory"), "With Fixes", 0],
+    ["only a low item warns", onImage("minimal-packages", "advisory"), "Yes", 0],
   ];
   test.each(cases)("when %s the verdict is as REPORT.md says", (_name, events, verdict, exitCode) => {
     const r = report(events);
@@ -160,7 +150,14 @@ describe("policies the catalogue does not know", () => {
       status: "fail",
     });
     expect(r.items.find((i) => i.policy === "require-tags")?.status).toBe("pass");
-    expect(r.categories.at(-1)).toEqual({ slug: "other", name: "Other", pass: 1, fail: 1, warning: 0 });
+    expect(r.categories.at(-1)).toEqual({
+      slug: "other",
+      name: "Other",
+      pass: 1,
+      fail: 1,
+      warning: 0,
+      exempted: 0,
+    });
     expect(r.exitCode).toBe(1);
   });
 
@@ -249,16 +246,7 @@ describe("run facts", () => {
   });
 
   test("violation totals count mandatory, advisory and could-not-verify per resource", () => {
-    const r = report([
-      policyEvent({ policy: "non-root-user", urn: WEB }),
-      policyEvent({ policy: "minimal-packages", urn: WEB, enforcement: "advisory" }),
-      policyEvent({
-        policy: "pinned-supported-base-image",
-        urn: IMAGE,
-        enforcement: "advisory",
-        message: "could not verify: no context",
-      }),
-    ]);
+    const r = report(oneOfEachFinding(WEB, IMAGE, "no context"));
     expect(r.totals).toMatchObject({ mandatory: 1, advisory: 2, unverifiable: 1 });
     expect(r.totals.byResource).toEqual(
       expect.arrayContaining([
