@@ -3,9 +3,8 @@
  * Demo: everything is advisory. Read from the stack's own config (`agency-deploy:mode`),
  * which the language host hands the pack as PULUMI_CONFIG; pack config may override it.
  */
-// No import of @pulumi/policy here: the components re-export Mode, and a consumer that type-checks
-// them must not need the policy SDK's declarations.
-import type { Severity } from "./protocol";
+// No imports here: the components re-export Mode, and the package ships this module alone beside
+// them (a consumer type-checking the components needs nothing of the pack's).
 
 /**
  * How strict the instance is. One declaration for the components (whose args re-export it, so
@@ -35,9 +34,4 @@ export function modeFromStackConfig(env: NodeJS.ProcessEnv = process.env): Mode 
   } catch {
     return "production";
   }
-}
-
-/** The enforcement level (CrossGuard's EnforcementLevel) an item of `severity` has in `mode`. */
-export function defaultEnforcement(severity: Severity, mode: Mode): "mandatory" | "advisory" {
-  return mode === "production" && (severity === "critical" || severity === "high") ? "mandatory" : "advisory";
 }

@@ -306,7 +306,8 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
     this.appDatabaseName = pulumi.output(appDb.endpoint.database);
     this.auditDatabaseName = pulumi.output(auditDb.endpoint.database);
     this.databaseUrl = pulumi.secret(appDb.url);
-    this.auditDatabaseUrl = pulumi.secret(auditDb.url);
+    // The app's own login to the audit trail (append-only), not the owner's (a superuser).
+    this.auditDatabaseUrl = auditDb.writerUrl(auditWriterPassword);
     const runbook: pulumi.Output<Runbook> = pulumi
       .all([
         backup?.container.name,

@@ -9,8 +9,8 @@
 import type { EnforcementLevel, PolicyResource, ReportViolation } from "@pulumi/policy";
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import type { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { defaultEnforcement, isMode, type Mode } from "../mode";
-import { COULD_NOT_VERIFY, formatLocationLine } from "../protocol";
+import { isMode, type Mode } from "../mode";
+import { COULD_NOT_VERIFY, formatLocationLine, type Severity } from "../protocol";
 import { checklistUrl } from "../docs";
 import type { ExemptionDecision } from "./exemptions";
 import {
@@ -32,6 +32,11 @@ import {
 } from "./rules/rule";
 import { contextRelative } from "./context-paths";
 import { Deployment } from "./deployment";
+
+/** The enforcement level (CrossGuard's EnforcementLevel) an item of `severity` has in `mode`. */
+function defaultEnforcement(severity: Severity, mode: Mode): "mandatory" | "advisory" {
+  return mode === "production" && (severity === "critical" || severity === "high") ? "mandatory" : "advisory";
+}
 
 /**
  * Per-policy config: `{ "<policy>": { "mode": "demo" } }` overrides the stack's mode; the

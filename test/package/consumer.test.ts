@@ -175,7 +175,10 @@ const SHIPPED = [
   /^components\/.+\.(ts|sh|py)$/,
   /^dist\/components\/.+\.(js|d\.ts)$/,
   /^dist\/(policies|stacks)\/.+\.js$/,
-  /^policies\/(PulumiPolicy\.yaml|package\.json)$/,
+  // The components' Mode is declared beside the pack (policies/mode.ts): its source and
+  // declaration ship, for the components' sources and Pulumi's schema analyzer.
+  /^dist\/policies\/mode\.d\.ts$/,
+  /^policies\/(PulumiPolicy\.yaml|package\.json|mode\.ts)$/,
   /^stacks\/(index|program)\.ts$/,
   /^stacks\/Pulumi\.[\w-]+\.yaml$/,
   /^stacks\/sample-app\//,

@@ -212,6 +212,8 @@ describe("DockerAgencyInstance", () => {
         expect(await pulumi.isSecret(secret)).toBe(true);
       }
       expect(await pulumi.isSecret(instance.url)).toBe(false);
+      // The audit trail's URL is the append-only writer's, as on Azure, never its owner's.
+      expect(new URL(await valueOf(instance.auditDatabaseUrl)).username).toBe("audit_writer");
     });
 
     it("caps the CPU and memory of every container it creates (HC-8)", () => {

@@ -237,6 +237,8 @@ export class Instance {
       child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
       child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
       child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      // A command that exits before reading its input closes the pipe: its exit status says why.
+      child.stdin.on("error", () => undefined);
       child.stdin.end(input ?? "");
     });
   }
