@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "child_process";
-import { SOURCE_ROOT_ENV } from "../../protocol";
+import { type Severity, SOURCE_ROOT_ENV } from "../../protocol";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
@@ -24,7 +24,6 @@ export class PolicyPackError extends Error {
 }
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
-export type Severity = "low" | "medium" | "high" | "critical";
 
 export interface PolicyInfo {
   name: string;
