@@ -79,10 +79,12 @@ function siteBlock(domains: string[], upstream: string, internalTls: boolean): s
     ...SECURE_HEADERS.map(([name, value]) => `\t\t${name} ${value}`),
     "\t\t-Server",
     "\t}",
-    // A request that cannot be delivered (a container stopping) is retried for a few seconds.
+    // A request that cannot be delivered (the web container restarting) is re-dialled every
+    // 250 ms for up to 5 s. No passive health check (`fail_duration`): with one upstream, one
+    // failed dial would mark it down for the whole duration, and every request in that time
+    // would wait out the 5 s and fail even once the container is back.
     `\treverse_proxy ${upstream} {`,
     "\t\tlb_try_duration 5s",
-    "\t\tfail_duration 10s",
     "\t}",
     "}",
   ];

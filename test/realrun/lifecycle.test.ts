@@ -71,10 +71,10 @@ describeRealRun("the local stack's releases, run for real", () => {
     await instance?.destroy();
   });
 
-  async function curl(args: string[]): Promise<{ status: number; body: string }> {
+  async function curl(args: string[]): Promise<{ status: number; body: string; error: string }> {
     const out = await instance.run(["curl", "-sS", "-w", "\n%{http_code}", ...args]);
     const lines = out.stdout.split("\n");
-    return { status: Number(lines.pop()), body: lines.join("\n") };
+    return { status: Number(lines.pop()), body: lines.join("\n"), error: out.stderr.trim() };
   }
   /** The web container's readiness, asked directly as the proxy would. */
   const readiness = async (web: StackSpec["containers"][number]) =>
@@ -117,11 +117,12 @@ describeRealRun("the local stack's releases, run for real", () => {
   };
 
   /** The page through the proxy, as a visitor gets it: its status and the stylesheet it links. */
-  const stylesheet = async (): Promise<{ status: number; css?: string }> => {
+  const stylesheet = async (): Promise<{ status: number; css?: string; error?: string }> => {
     const proxy = instance.network.resolve("local-proxy-server");
     const args = ["-k", "--max-time", "5", "--resolve", `${PUBLIC_HOST}:443:${proxy}`];
-    const { status, body } = await curl([...args, `https://${PUBLIC_HOST}/`]);
-    return { status, css: /\/static\/(css\/site\.[0-9a-f]{12}\.css)/.exec(body)?.[1] };
+    const { status, body, error } = await curl([...args, `https://${PUBLIC_HOST}/`]);
+    const css = /\/static\/(css\/site\.[0-9a-f]{12}\.css)/.exec(body)?.[1];
+    return status === 200 ? { status, css } : { status, css, error: error || undefined };
   };
   /** The hashed stylesheet an image's collectstatic wrote (its manifest). */
   const hashedCss = (build: AppBuild): string =>
@@ -226,10 +227,14 @@ describeRealRun("the local stack's releases, run for real", () => {
       expect(rolledBackWeb.name).not.toBe(released.web().name);
 
       // The proxy answers throughout the rollback.
-      const answers: number[] = [];
+      // Each failed answer keeps curl's own message (a timeout, a reset), to say what broke.
+      const answers: { status: number; error?: string }[] = [];
       let deploying = true;
       const watching = (async () => {
-        while (deploying) answers.push((await stylesheet()).status);
+        while (deploying) {
+          const { status, error } = await stylesheet();
+          answers.push(status === 200 ? { status } : { status, error });
+        }
       })();
       const rolledBack = await instance.deploy(rollback);
       deploying = false;
@@ -237,7 +242,7 @@ describeRealRun("the local stack's releases, run for real", () => {
       expect(rolledBack.failed).toBeUndefined();
       expect(rolledBack.deleted).toEqual([released.web().resource]);
       expect(answers.length).toBeGreaterThan(3);
-      expect(answers.filter((status) => status !== 200)).toEqual([]);
+      expect(answers.filter(({ status }) => status !== 200)).toEqual([]);
       expect(instance.web().name).toBe(rolledBackWeb.name);
       expect(await upstream()).toBe(`${rolledBackWeb.name}:8000`);
       expect(await stylesheet()).toEqual({ status: 200, css: hashedCss(app) });

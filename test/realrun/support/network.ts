@@ -94,10 +94,23 @@ export class InstanceNetwork {
     fs.writeFileSync(file, this.hostsFile(hostname, own));
   }
 
-  /** Rewrite in place (same inode: the containers bind-mount these files). */
+  /**
+   * Rewrite in place (same inode: the containers bind-mount these files), never through an empty
+   * file: `writeFileSync` truncates first, and a lookup in that moment (Caddy dialling the web
+   * container) finds no name at all, which Docker's embedded DNS never does. One write over the
+   * old text, then a truncate to the new length (names are only ever added, so it rarely shrinks).
+   */
   private rewriteHostsFiles(): void {
     for (const { file, hostname, own } of this.hostsFiles) {
-      if (fs.existsSync(file)) fs.writeFileSync(file, this.hostsFile(hostname, own));
+      if (!fs.existsSync(file)) continue;
+      const text = Buffer.from(this.hostsFile(hostname, own));
+      const fd = fs.openSync(file, "r+");
+      try {
+        fs.writeSync(fd, text, 0, text.length, 0);
+        fs.ftruncateSync(fd, text.length);
+      } finally {
+        fs.closeSync(fd);
+      }
     }
   }
 
