@@ -258,6 +258,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
       `${name}-web`,
       {
         settings,
+        domains,
         releaseKey: releaseKey(settings, sourceDigest(source)),
         imageId: release.imageId,
         envs: webEnvs,
