@@ -326,6 +326,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
           stack: pulumi.getStack(),
           mode: settings.mode,
           rotation: settings.rotation,
+          settings: origin,
           backupContainer,
           preReleaseBackupContainer: preReleaseContainer,
           passwordRotationContainer: rotationContainer,
