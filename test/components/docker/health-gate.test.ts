@@ -17,6 +17,7 @@ import {
   engineEndpoint,
   engineRequest,
   gateChanged,
+  type EngineRequest,
   type HealthGateInputs,
   healthVerdict,
   type InspectedContainer,
@@ -534,66 +535,71 @@ describe("a tcp:// engine with TLS (DOCKER_CERT_PATH)", () => {
     }
   });
 
-  it("reads the logs of a failed container over the same connection settings", async () => {
-    const certs = dockerTlsCertificates(dir);
-    const logs = frame(2, "[ERROR] Worker failed to boot.\n");
-    const engine = await tlsEngine(
-      (url) =>
-        url.includes("/logs?") ? { status: 200, body: logs } : { status: 200, body: live("unhealthy") },
-      certs.engine,
-    );
+  /**
+   * `check` the gate's transport to a TLS engine answering `answer`, asking it at `host` with a
+   * client certificate `clientCa` signed.
+   */
+  async function overTls(
+    answer: EngineAnswer,
+    check: (
+      request: EngineRequest,
+      engine: { port: number; asked: string[] },
+      certPath: string,
+    ) => Promise<void>,
+    { host = "127.0.0.1", clientCa = "same" }: { host?: string; clientCa?: "same" | "other" } = {},
+  ) {
+    const certs = dockerTlsCertificates(dir, clientCa);
+    const engine = await tlsEngine(answer, certs.engine);
     try {
-      const request = engineRequest({
-        kind: "tcp",
-        host: "127.0.0.1",
-        port: engine.port,
-        certPath: certs.certPath,
-      });
-      await expect(awaitHealthy(request, fakeClock(), INPUTS)).rejects.toThrow(
-        "  | [ERROR] Worker failed to boot.",
+      await check(
+        engineRequest({ kind: "tcp", host, port: engine.port, certPath: certs.certPath }),
+        engine,
+        certs.certPath,
       );
     } finally {
       await engine.close();
     }
+  }
+  const healthy = () => ({ status: 200, body: live("healthy") });
+
+  it("reads the logs of a failed container over the same connection settings", async () => {
+    const logs = frame(2, "[ERROR] Worker failed to boot.\n");
+    await overTls(
+      (url) =>
+        url.includes("/logs?") ? { status: 200, body: logs } : { status: 200, body: live("unhealthy") },
+      async (request) => {
+        await expect(awaitHealthy(request, fakeClock(), INPUTS)).rejects.toThrow(
+          "  | [ERROR] Worker failed to boot.",
+        );
+      },
+    );
   });
 
   it("refuses an engine whose certificate is not for the host it asks", async () => {
-    const certs = dockerTlsCertificates(dir);
-    const engine = await tlsEngine(() => ({ status: 200, body: live("healthy") }), certs.engine);
-    try {
-      // The engine's certificate names 127.0.0.1 only.
-      const request = engineRequest({
-        kind: "tcp",
-        host: "localhost",
-        port: engine.port,
-        certPath: certs.certPath,
-      });
-      await expect(awaitHealthy(request, fakeClock(), INPUTS)).rejects.toThrow(
-        /Could not reach the Docker engine at tcp:\/\/localhost:\d+ .*: Hostname\/IP does not match certificate's altnames/,
-      );
-      expect(engine.asked).toEqual([]);
-    } finally {
-      await engine.close();
-    }
+    // The engine's certificate names 127.0.0.1 only.
+    await overTls(
+      healthy,
+      async (request, engine) => {
+        await expect(awaitHealthy(request, fakeClock(), INPUTS)).rejects.toThrow(
+          /Could not reach the Docker engine at tcp:\/\/localhost:\d+ .*: Hostname\/IP does not match certificate's altnames/,
+        );
+        expect(engine.asked).toEqual([]);
+      },
+      { host: "localhost" },
+    );
   });
 
   it("is refused by the engine with a client certificate another CA signed", async () => {
-    const certs = dockerTlsCertificates(dir, "other");
-    const engine = await tlsEngine(() => ({ status: 200, body: live("healthy") }), certs.engine);
-    try {
-      const request = engineRequest({
-        kind: "tcp",
-        host: "127.0.0.1",
-        port: engine.port,
-        certPath: certs.certPath,
-      });
-      await expect(awaitHealthy(request, fakeClock(), INPUTS)).rejects.toThrow(
-        `Could not reach the Docker engine at tcp://127.0.0.1:${engine.port} (TLS, certificates from ${certs.certPath}): `,
-      );
-      // Only the certificate differs from the test above: the engine never got to answer.
-      expect(engine.asked).toEqual([]);
-    } finally {
-      await engine.close();
-    }
+    await overTls(
+      healthy,
+      async (request, engine, certPath) => {
+        await expect(awaitHealthy(request, fakeClock(), INPUTS)).rejects.toThrow(
+          `Could not reach the Docker engine at tcp://127.0.0.1:${engine.port} (TLS, certificates from ${certPath}): `,
+        );
+        // The engine refused the handshake (the first test's certificate, from its own CA, is let in).
+        expect(engine.asked).toEqual([]);
+      },
+      { clientCa: "other" },
+    );
   });
 });
