@@ -435,6 +435,11 @@ export type SettingKey = (path: readonly PropertyKey[]) => string;
  */
 export interface SettingsOrigin {
   key: SettingKey;
+  /**
+   * The component whose args were written in code (`DockerAgencyInstance "harbor"`), where a
+   * setting is changed by editing the program; undefined for a stack's config (`pulumi config set`).
+   */
+  component?: string;
   /** What heads a list of problems (ConfigError's default for a stack's config). */
   heading?: string;
   /** The problems as one error, each named by `key`. */
@@ -452,6 +457,7 @@ export function settingsOrigin(component: string, args: unknown): SettingsOrigin
   const heading = fromConfig ? undefined : `Invalid arguments of ${component}`;
   return {
     key,
+    component: fromConfig ? undefined : component,
     heading,
     problems: (issues) =>
       new ConfigError(

@@ -7,8 +7,7 @@
  * `runbookCommands` is the structured form the reliability report shows under "Deployment
  * Runbook Gaps": a procedure the deployment cannot provide is left out, and so reported as a gap.
  */
-import type { Mode } from "./config";
-import { CONFIG_NAMESPACE } from "./config";
+import type { Mode, SettingsOrigin } from "./config";
 
 /**
  * The four procedures the report asks for. Same shape as `RunbookCommands` in
@@ -37,11 +36,18 @@ export interface RotationGenerations {
   databasePasswords: string;
 }
 
+/**
+ * How the instance's settings are named and changed (config.ts settingsOrigin): a stack's config
+ * by `pulumi config` commands, the args of an instance built in code by editing the program.
+ */
+export type RunbookSettings = Pick<SettingsOrigin, "key" | "component">;
+
 interface CommonFacts {
   agency: string;
   stack: string;
   mode: Mode;
   rotation: RotationGenerations;
+  settings: RunbookSettings;
 }
 
 export interface DockerRunbookFacts extends CommonFacts {
@@ -74,29 +80,69 @@ export interface AzureRunbookFacts extends CommonFacts {
   protectData: boolean;
 }
 
-const fence = (lines: string[]): string => ["```sh", ...lines, "```"].join("\n");
+/**
+ * One step of a procedure: a shell command, or (for an instance built in code, whose settings no
+ * command changes) an edit of the program that declares it.
+ */
+type Step = string | { edit: string };
+
+const fence = (steps: Step[]): string =>
+  ["```sh", ...steps.map((step) => (typeof step === "string" ? step : `# ${step.edit}`)), "```"].join("\n");
 /**
  * Steps as one `&&` line for the report: comment lines dropped and trailing comments cut, since a
- * `#` would turn every later step of the line into a comment.
+ * `#` would turn every later step of the line into a comment; an edit of the program is kept, in words.
  */
-const oneLine = (steps: string[]): string =>
+const oneLine = (steps: Step[]): string =>
   steps
-    .filter((step) => !step.startsWith("#"))
-    .map((step) => step.replace(/\s+#\s.*$/, ""))
+    .filter((step) => typeof step !== "string" || !step.startsWith("#"))
+    .map((step) => (typeof step === "string" ? step.replace(/\s+#\s.*$/, "") : step.edit))
     .join(" && ");
-const key = (name: string): string => `${CONFIG_NAMESPACE}:${name}`;
 const next = (generation: string): number => Number(generation) + 1;
 
-/** `pulumi config set` of the three rotation generations, each one past the current. */
-function rotationCommands(facts: CommonFacts): { secretKey: string; fieldKey: string; passwords: string } {
-  const set = (name: keyof RotationGenerations) =>
-    `pulumi config set --path '${key(`rotation.${name}`)}' ${next(facts.rotation[name])} -s ${facts.stack}`;
-  return {
-    secretKey: set("secretKey"),
-    fieldKey: set("fieldEncryptionKey"),
-    passwords: set("databasePasswords"),
-  };
+/** A setting to change: its new value as a shell argument and as written in the program; both absent removes it. */
+interface SettingChange {
+  path: string[];
+  config?: string;
+  code?: string;
 }
+
+/**
+ * The steps that make `changes`: for a stack's config, one `pulumi config` command each; for an
+ * instance built in code, one edit naming each argument (by its args path) and its new value.
+ */
+function settingSteps(facts: CommonFacts, changes: SettingChange[]): Step[] {
+  const { key, component } = facts.settings;
+  if (component === undefined) {
+    return changes.map(({ path, config }) =>
+      config === undefined
+        ? `pulumi config rm --path '${key(path)}' -s ${facts.stack}`
+        : `pulumi config set --path '${key(path)}' ${config} -s ${facts.stack}`,
+    );
+  }
+  const edits = changes.map(({ path, code }) =>
+    code === undefined ? `remove ${key(path)}` : `set ${key(path)} to ${code}`,
+  );
+  return [{ edit: `in the program that declares ${component}, ${edits.join(" and ")}` }];
+}
+
+/** The steps that raise each of the rotation generations `names` one past its current value. */
+function rotationSteps(facts: CommonFacts, names: (keyof RotationGenerations)[]): Step[] {
+  return settingSteps(
+    facts,
+    names.map((name) => {
+      const generation = next(facts.rotation[name]);
+      return {
+        path: ["rotation", name],
+        config: String(generation),
+        code: JSON.stringify(String(generation)),
+      };
+    }),
+  );
+}
+
+/** Where the rotation generations are set, for people. */
+const generationsHeld = (facts: CommonFacts): string =>
+  facts.settings.component === undefined ? "in config" : `in the args of ${facts.settings.component}`;
 
 const ROTATION_EFFECTS = [
   "- `SECRET_KEY`: the new key signs; the previous one moves to `SECRET_KEY_FALLBACKS`, so sessions and " +
@@ -112,8 +158,9 @@ const previousDigest = (stack: string): string => `pulumi stack output previousI
 
 export function dockerRunbook(facts: DockerRunbookFacts): Runbook {
   const { stack, backupDir, scriptsDir } = facts;
+  const key = (path: string) => facts.settings.key(path.split("."));
   const backup = facts.backupContainer;
-  const rotation = rotationCommands(facts);
+  const keySteps = [...rotationSteps(facts, ["secretKey", "fieldEncryptionKey"]), `pulumi up -s ${stack}`];
   const sections: string[] = [
     `# Runbook: ${facts.agency} (stack \`${stack}\`, Docker, ${facts.mode})`,
     "Run the `docker` commands on the Docker host (or with `DOCKER_HOST` set to it), the `pulumi` commands " +
@@ -186,19 +233,27 @@ export function dockerRunbook(facts: DockerRunbookFacts): Runbook {
 
   // A local build has no registry to pull from: tag the previous image ID so the provider finds it locally.
   const rollbackTag = `${facts.agency}-app:rollback`;
-  const redeploy = facts.builtFromContext
+  const redeploy: Step[] = facts.builtFromContext
     ? [
         `docker tag "$(${previousDigest(stack)})" ${rollbackTag}`,
-        `pulumi config rm --path '${key("image.context")}' -s ${stack}`,
-        `pulumi config set --path '${key("image.ref")}' ${rollbackTag} -s ${stack}`,
+        ...settingSteps(facts, [
+          { path: ["image", "context"] },
+          { path: ["image", "ref"], config: rollbackTag, code: JSON.stringify(rollbackTag) },
+        ]),
         `pulumi up -s ${stack}`,
       ]
     : [
-        `pulumi config set --path '${key("image.ref")}' "$(${previousDigest(stack)})" -s ${stack}`,
+        ...settingSteps(facts, [
+          {
+            path: ["image", "ref"],
+            config: `"$(${previousDigest(stack)})"`,
+            code: `the digest that \`${previousDigest(stack)}\` prints`,
+          },
+        ]),
         `pulumi up -s ${stack}`,
       ];
   const restoreBeforeRedeploy = restoreSteps?.filter((step) => !step.startsWith("docker start "));
-  const rollback = [
+  const rollback: Step[] = [
     `${previousDigest(stack)}   # the image released before the current one`,
     ...(restoreBeforeRedeploy === undefined
       ? []
@@ -218,7 +273,7 @@ export function dockerRunbook(facts: DockerRunbookFacts): Runbook {
         ? " (built locally: its image ID is tagged, so the provider finds it without a registry; if it was " +
           "pruned, check out the previous release's source and `pulumi up` instead). "
         : ". ") +
-      "Undo the `image` config change to release forward again. Like every release, the rollback starts the " +
+      "Undo the `image` change to release forward again. Like every release, the rollback starts the " +
       "previous image in a web container of its own beside the current one; the proxy switches to it once it " +
       "is healthy, so rolling back has no downtime, and a rollback image that fails its health check leaves " +
       "the current one serving.",
@@ -228,8 +283,8 @@ export function dockerRunbook(facts: DockerRunbookFacts): Runbook {
 
   sections.push(
     "## Key rotation",
-    "Each secret has a generation number in config; increase it by one and run `pulumi up`:",
-    fence([rotation.secretKey, rotation.fieldKey, `pulumi up -s ${stack}`]),
+    `Each secret has a generation number ${generationsHeld(facts)}; increase it by one and run \`pulumi up\`:`,
+    fence(keySteps),
     ...ROTATION_EFFECTS,
     "",
     "Database passwords: the database containers keep running (they are protected, and PostgreSQL reads its " +
@@ -237,16 +292,23 @@ export function dockerRunbook(facts: DockerRunbookFacts): Runbook {
       "the previous password and sets the new one (`ALTER ROLE`); if it fails, nothing after it changes. New " +
       "connections of the old web container fail from then until the new one is healthy, so rotate in a " +
       "quiet hour:",
-    fence([rotation.passwords, `pulumi up -s ${stack}`, `docker logs ${facts.passwordRotationContainer}`]),
+    fence([
+      ...rotationSteps(facts, ["databasePasswords"]),
+      `pulumi up -s ${stack}`,
+      `docker logs ${facts.passwordRotationContainer}`,
+    ]),
   );
-  commands.keyRotation = `${rotation.secretKey} && ${rotation.fieldKey} && pulumi up -s ${stack}`;
+  commands.keyRotation = oneLine(keySteps);
 
   return { markdown: sections.join("\n\n") + "\n", commands };
 }
 
 export function azureRunbook(facts: AzureRunbookFacts): Runbook {
   const { stack, resourceGroup, postgresServer } = facts;
-  const rotation = rotationCommands(facts);
+  const keySteps = [
+    ...rotationSteps(facts, ["secretKey", "fieldEncryptionKey", "databasePasswords"]),
+    `pulumi up -s ${stack}`,
+  ];
   const restored = `${postgresServer}-restored`.slice(0, 63);
   const listBackups = `az postgres flexible-server backup list --resource-group ${resourceGroup} --name ${postgresServer} --output table`;
   const onDemand = `az postgres flexible-server backup create --resource-group ${resourceGroup} --name ${postgresServer} --backup-name BACKUP_NAME`;
@@ -279,10 +341,12 @@ export function azureRunbook(facts: AzureRunbookFacts): Runbook {
         ]
       : []),
   ];
-  const rollback = [
+  const rollback: Step[] = [
     `pulumi stack output previousImageDigest -s ${stack}`,
     facts.restoreCommand.replace("RESTORE_TIME", "RELEASE_START_TIME"),
-    `pulumi config set --path '${key("image.ref")}' PREVIOUS_DIGEST -s ${stack}`,
+    ...settingSteps(facts, [
+      { path: ["image", "ref"], config: "PREVIOUS_DIGEST", code: '"PREVIOUS_DIGEST"' },
+    ]),
     `pulumi up -s ${stack}`,
   ];
   sections.push(
@@ -292,9 +356,9 @@ export function azureRunbook(facts: AzureRunbookFacts): Runbook {
       "re-deploy the previous image:",
     fence(rollback),
     "## Key rotation",
-    "Each secret has a generation number in config; increase it by one and run `pulumi up`. Key Vault holds " +
-      "the new values and the apps get a new revision:",
-    fence([rotation.secretKey, rotation.fieldKey, rotation.passwords, `pulumi up -s ${stack}`]),
+    `Each secret has a generation number ${generationsHeld(facts)}; increase it by one and run \`pulumi up\`. ` +
+      "Key Vault holds the new values and the apps get a new revision:",
+    fence(keySteps),
     ...ROTATION_EFFECTS,
   );
   if (facts.protectData) {
@@ -309,8 +373,8 @@ export function azureRunbook(facts: AzureRunbookFacts): Runbook {
     commands: {
       backupBeforeMigration: `point-in-time restore (${facts.retentionDays} days) covers the moment before every release; see the release start with: ${release}`,
       restore: restoreSteps.join(" && "),
-      rollback: rollback.join(" && "),
-      keyRotation: `${rotation.secretKey} && ${rotation.fieldKey} && ${rotation.passwords} && pulumi up -s ${stack}`,
+      rollback: oneLine(rollback),
+      keyRotation: oneLine(keySteps),
     },
   };
 }

@@ -81,7 +81,7 @@ export class AzureAgencyInstance extends pulumi.ComponentResource implements Age
   readonly runbookCommands: pulumi.Output<RunbookCommands>;
 
   constructor(name: string, args: AgencyInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
-    const { settings, source, domains } = declaredInstance(
+    const { origin, settings, source, domains } = declaredInstance(
       "AzureAgencyInstance",
       name,
       args,
@@ -215,6 +215,7 @@ export class AzureAgencyInstance extends pulumi.ComponentResource implements Age
           stack: pulumi.getStack(),
           mode: settings.mode,
           rotation: settings.rotation,
+          settings: origin,
           resourceGroup: restore.resourceGroup,
           postgresServer: restore.sourceServer,
           webApp,

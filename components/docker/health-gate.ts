@@ -383,10 +383,14 @@ export async function awaitHealthy(
 
 /** Node's http/https request options for an endpoint (ssh connects through `createConnection`). */
 function requestOptions(endpoint: EngineEndpoint, path: string): Record<string, unknown> {
+  // A socket or ssh's stdio has no host name: the Docker client sends a placeholder one.
   const base = { method: "GET", path, headers: { host: "docker" } };
   if (endpoint.kind === "unix") return { ...base, socketPath: endpoint.socketPath };
-  if (endpoint.kind === "tcp" && endpoint.certPath === undefined)
-    return { ...base, host: endpoint.host, port: endpoint.port };
+  // Over tcp the Host header is the engine's address, as the Docker client sends it. Node also
+  // takes the TLS server name from that header, and checks the engine's certificate against it:
+  // a placeholder would refuse every certificate (issued for the host's name or IP address).
+  const tcp = { method: "GET", path, host: endpoint.host, port: endpoint.port };
+  if (endpoint.kind === "tcp" && endpoint.certPath === undefined) return tcp;
   if (endpoint.kind === "tcp") {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- required where used: the serialized provider captures no module scope
     const fs = require("fs") as typeof import("fs");
@@ -394,9 +398,7 @@ function requestOptions(endpoint: EngineEndpoint, path: string): Record<string, 
     const nodePath = require("path") as typeof import("path");
     const file = (name: string) => fs.readFileSync(nodePath.join(endpoint.certPath ?? "", name));
     return {
-      ...base,
-      host: endpoint.host,
-      port: endpoint.port,
+      ...tcp,
       ca: file("ca.pem"),
       cert: file("cert.pem"),
       key: file("key.pem"),
@@ -431,8 +433,20 @@ export function sshDialStdio(endpoint: EngineEndpoint): import("stream").Duplex 
   return duplex;
 }
 
+/** The endpoint, for a failure to reach it: `tcp://host:port (TLS)`, the socket, the ssh host. */
+export function engineAddress(endpoint: EngineEndpoint): string {
+  if (endpoint.kind === "unix") return `unix://${endpoint.socketPath ?? ""}`;
+  if (endpoint.kind === "ssh")
+    return `ssh://${endpoint.user ? `${endpoint.user}@` : ""}${endpoint.host ?? ""}`;
+  const tls = endpoint.certPath === undefined ? "" : ` (TLS, certificates from ${endpoint.certPath})`;
+  return `tcp://${endpoint.host ?? ""}:${endpoint.port ?? ""}${tls}`;
+}
+
 /** The real transport: one GET over the endpoint, the whole body read. */
 export function engineRequest(endpoint: EngineEndpoint): EngineRequest {
+  // A refused connection or TLS handshake says only "socket hang up": name the engine it was.
+  const unreachable = (error: Error) =>
+    new Error(`Could not reach the Docker engine at ${engineAddress(endpoint)}: ${error.message}`);
   return (path) =>
     new Promise((resolve, reject) => {
       const tls = endpoint.kind === "tcp" && endpoint.certPath !== undefined;
@@ -449,9 +463,9 @@ export function engineRequest(endpoint: EngineEndpoint): EngineRequest {
             body: Buffer.concat(chunks),
           });
         });
-        res.on("error", reject);
+        res.on("error", (error) => reject(unreachable(error)));
       });
-      req.on("error", reject);
+      req.on("error", (error) => reject(unreachable(error)));
       req.end();
     });
 }

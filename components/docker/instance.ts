@@ -20,7 +20,7 @@ import {
   protectedDataChanges,
   ProtectedSettings,
   protectedSettings,
-  validateArgs,
+  type SettingsOrigin,
 } from "../config";
 import { declaredInstance } from "../declared-instance";
 import { AppImage, sourceDigest } from "../image";
@@ -59,14 +59,18 @@ export function lastProtectedSettings(
     : undefined;
 }
 
-/** The Docker engine the health gate asks (health-gate.ts), or a ConfigError naming the key. */
-function dockerEngine(settings: InstanceSettings): pulumi.Input<EngineEndpoint> {
+/**
+ * The Docker engine the health gate asks (health-gate.ts), or a ConfigError naming where its
+ * address came from: the instance's `docker.host` as its origin names settings, else the
+ * provider's own `docker:host` (or DOCKER_HOST), which is no setting of the instance.
+ */
+function dockerEngine(settings: InstanceSettings, origin: SettingsOrigin): pulumi.Input<EngineEndpoint> {
   try {
     return instanceEngine(settings.docker.host, new pulumi.Config("docker"), process.env);
   } catch (error) {
-    const key = settings.docker.host === undefined ? "docker:host" : "agency-deploy:docker.host";
-    const path = settings.docker.host === undefined ? undefined : ["docker", "host"];
-    throw new ConfigError([{ key, path, message: (error as Error).message }]);
+    const message = (error as Error).message;
+    if (settings.docker.host !== undefined) throw origin.problems([{ path: ["docker", "host"], message }]);
+    throw new ConfigError([{ key: "docker:host", message }], origin.heading);
   }
 }
 
@@ -110,7 +114,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
   constructor(name: string, args: AgencyInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate everything before registering anything.
     const { origin, settings, source, domains } = declaredInstance("DockerAgencyInstance", name, args);
-    const engine = validateArgs(origin, () => dockerEngine(settings));
+    const engine = dockerEngine(settings, origin);
     super("agency-deploy:docker:AgencyInstance", name, {}, opts);
 
     // A remote Docker host gets its own provider; components hand it down to their containers.
@@ -258,6 +262,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
       `${name}-web`,
       {
         settings,
+        domains,
         releaseKey: releaseKey(settings, sourceDigest(source)),
         imageId: release.imageId,
         envs: webEnvs,
@@ -321,6 +326,7 @@ export class DockerAgencyInstance extends pulumi.ComponentResource {
           stack: pulumi.getStack(),
           mode: settings.mode,
           rotation: settings.rotation,
+          settings: origin,
           backupContainer,
           preReleaseBackupContainer: preReleaseContainer,
           passwordRotationContainer: rotationContainer,

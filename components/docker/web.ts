@@ -27,7 +27,7 @@ import * as docker from "@pulumi/docker";
 import * as crypto from "crypto";
 import type { InstanceSettings } from "../config";
 import { stableJson } from "./job-ledger";
-import { declaredDomains } from "../domains";
+import { declaredDomains, type DomainsInput } from "../domains";
 import { APP_PORT } from "../environment";
 import { gunicornCommand } from "../gunicorn";
 import { containerLogging, hardenedRuntime, resourceLimits } from "./hardening";
@@ -65,12 +65,16 @@ export function httpProbe(path: string, host: string): string[] {
   return ["CMD", "python", "-c", script];
 }
 
-export function webHealthcheck(settings: InstanceSettings): docker.types.input.ContainerHealthcheck {
+/**
+ * The web container's readiness healthcheck, probing as the canonical domain: the first of the
+ * instance's resolved domains (the same value its env, proxy and URL use), once known.
+ */
+export function webHealthcheck(
+  settings: InstanceSettings,
+  domains: DomainsInput,
+): docker.types.input.ContainerHealthcheck {
   return {
-    // The canonical domain, once known (it may be another resource's output).
-    tests: pulumi
-      .output(settings.domains)
-      .apply((domains) => httpProbe(settings.django.readinessPath, domains[0])),
+    tests: pulumi.output(domains).apply((resolved) => httpProbe(settings.django.readinessPath, resolved[0])),
     interval: "15s",
     timeout: "5s",
     retries: 3,
@@ -97,6 +101,11 @@ export function releaseKey(settings: InstanceSettings, sourceDigest: string): st
 
 export interface WebServiceArgs {
   settings: InstanceSettings;
+  /**
+   * The instance's domains, validated once they resolve (domains.ts resolveDomains), the first the
+   * canonical one: the probe's Host header, as ALLOWED_HOSTS and the proxy's sites see them.
+   */
+  domains: DomainsInput;
   /** From releaseKey(): names this release's container. */
   releaseKey: string;
   /** The image ID gated on the release's success (ReleasePhase.imageId). */
@@ -146,7 +155,7 @@ export class WebService extends pulumi.ComponentResource {
           aliases: [WEB_HOST, this.releaseHost],
         })),
         labels: [{ label: WEB_LABEL, value: name }],
-        healthcheck: webHealthcheck(settings),
+        healthcheck: webHealthcheck(settings, args.domains),
         wait: true,
         waitTimeout: WEB_WAIT_TIMEOUT_SECONDS,
         restart: "unless-stopped",

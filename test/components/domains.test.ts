@@ -100,6 +100,14 @@ describe("DockerAgencyInstance given domains as inputs", () => {
     expect(await valueOf(outputs.instance.healthUrl)).toBe("https://riverside.example.org/healthz/");
   });
 
+  it("probes the web container as the canonical domain an Output resolved to", async () => {
+    const { capture } = await deploy([pulumi.output("riverside.example.org"), "www.riverside.example.org"]);
+    const web = capture.ofType(CONTAINER).find((r) => /-web-server-/.test(r.name))!;
+    const { tests } = web.inputs.healthcheck as { tests: string[] };
+    expect(tests.slice(0, 3)).toEqual(["CMD", "python", "-c"]);
+    expect(tests[3]).toContain('headers={"Host": "riverside.example.org", "X-Forwarded-Proto": "https"}');
+  });
+
   it("during a preview, leaves only what names an unknown domain unknown", async () => {
     const { capture } = await deploy([new Zone("zone").fqdn], true);
     const env = (r: CapturedResource) => r.inputs.envs as string[];
@@ -108,6 +116,8 @@ describe("DockerAgencyInstance given domains as inputs", () => {
     expect(env(web)).toContain("DJANGO_SETTINGS_MODULE=config.settings.production");
     // ALLOWED_HOSTS and CSRF_TRUSTED_ORIGINS, and nothing else.
     expect(env(web).filter((entry) => typeof entry !== "string")).toEqual([UNKNOWN, UNKNOWN]);
+    // The readiness probe's Host header, from the same resolved domains.
+    expect(web.inputs.healthcheck).toMatchObject({ tests: UNKNOWN, interval: "15s" });
     const proxy = capture.one(CONTAINER, "riverside-proxy-server");
     expect(proxy.inputs.envs).toEqual([UNKNOWN]);
     expect(proxy.inputs.image).not.toBe(UNKNOWN);

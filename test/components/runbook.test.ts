@@ -1,11 +1,17 @@
 import { azureRunbook, AzureRunbookFacts, dockerRunbook, DockerRunbookFacts } from "../../components/runbook";
 import { restoreProcedure } from "../../components/azure/sizing";
+import { rawSettingsFromConfig, settingsOrigin } from "../../components/config";
+
+// A stack's config, and the same instance built in code by a consumer's program.
+const fromConfig = settingsOrigin('DockerAgencyInstance "riverside"', rawSettingsFromConfig({}));
+const inCode = settingsOrigin('DockerAgencyInstance "riverside"', {});
 
 const docker: DockerRunbookFacts = {
   agency: "riverside",
   stack: "riverside-food-bank",
   mode: "production",
   rotation: { secretKey: "2", fieldEncryptionKey: "0", databasePasswords: "1" },
+  settings: fromConfig,
   backupContainer: "riverside-backup",
   preReleaseBackupContainer: "riverside-pre-release-backup",
   passwordRotationContainer: "riverside-password-rotation",
@@ -22,6 +28,7 @@ const azure: AzureRunbookFacts = {
   stack: "riverside-azure",
   mode: "production",
   rotation: { secretKey: "0", fieldEncryptionKey: "3", databasePasswords: "0" },
+  settings: fromConfig,
   resourceGroup: "rg-riverside",
   postgresServer: "riverside-pg-x1y2",
   webApp: "riverside-web",
@@ -127,6 +134,47 @@ describe("dockerRunbook", () => {
   });
 });
 
+describe("dockerRunbook of an instance built in code", () => {
+  const { markdown, commands } = dockerRunbook({ ...docker, settings: inCode });
+  const edit = 'in the program that declares DockerAgencyInstance "riverside", ';
+
+  it("rotates a key by raising its argument in the program, not by a config command", () => {
+    expect(commands.keyRotation).toBe(
+      `${edit}set args.rotation.secretKey to "3" and set args.rotation.fieldEncryptionKey to "1" && ` +
+        "pulumi up -s riverside-food-bank",
+    );
+    expect(markdown).toContain(
+      'Each secret has a generation number in the args of DockerAgencyInstance "riverside"',
+    );
+    expect(markdown).toContain(
+      `# ${edit}set args.rotation.databasePasswords to "2"\npulumi up -s riverside-food-bank`,
+    );
+    expect(markdown).not.toContain("pulumi config");
+  });
+
+  it("rolls back by setting the image argument to the previous image", () => {
+    expect(commands.rollback!.split(" && ").slice(-2)).toEqual([
+      `${edit}set args.image.ref to the digest that \`pulumi stack output previousImageDigest -s riverside-food-bank\` prints`,
+      "pulumi up -s riverside-food-bank",
+    ]);
+    const { commands: built } = dockerRunbook({ ...docker, settings: inCode, builtFromContext: true });
+    expect(built.rollback!.split(" && ").slice(-3)).toEqual([
+      'docker tag "$(pulumi stack output previousImageDigest -s riverside-food-bank)" riverside-app:rollback',
+      `${edit}remove args.image.context and set args.image.ref to "riverside-app:rollback"`,
+      "pulumi up -s riverside-food-bank",
+    ]);
+  });
+
+  it("names switched-off settings by their argument paths", () => {
+    const { markdown: m } = dockerRunbook({
+      ...docker,
+      settings: inCode,
+      preReleaseBackupContainer: undefined,
+    });
+    expect(m).toContain("Not automatic on this stack (`args.backup.beforeRelease` is off)");
+  });
+});
+
 describe("azureRunbook", () => {
   const { markdown, commands } = azureRunbook(azure);
 
@@ -159,5 +207,21 @@ describe("azureRunbook", () => {
     expect(commands.keyRotation).toContain("'agency-deploy:rotation.secretKey' 1");
     expect(commands.keyRotation).toContain("'agency-deploy:rotation.fieldEncryptionKey' 4");
     expect(commands.keyRotation).toContain("'agency-deploy:rotation.databasePasswords' 1");
+  });
+
+  it("built in code: raises the three generations and sets the image in the program", () => {
+    const { markdown: m, commands: c } = azureRunbook({
+      ...azure,
+      settings: settingsOrigin('AzureAgencyInstance "riverside"', {}),
+    });
+    const edit = 'in the program that declares AzureAgencyInstance "riverside", set ';
+    expect(c.keyRotation).toBe(
+      `${edit}args.rotation.secretKey to "1" and set args.rotation.fieldEncryptionKey to "4" and ` +
+        'set args.rotation.databasePasswords to "1" && pulumi up -s riverside-azure',
+    );
+    expect(c.rollback).toContain(
+      `${edit}args.image.ref to "PREVIOUS_DIGEST" && pulumi up -s riverside-azure`,
+    );
+    expect(m).not.toContain("pulumi config");
   });
 });

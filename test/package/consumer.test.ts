@@ -123,7 +123,9 @@ let packed: string[];
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "agency-deploy-consumer-"));
   project = path.join(work, "harbor-legal");
-  // dist/ is current: jest's global setup compiled it from these sources.
+  // dist/ is current: jest's global setup compiled it from these sources. No scripts: `prepare`
+  // would rewrite dist/ under the suites running the CLI from it (the prepack check of stale
+  // outputs is test/scripts/stale-dist.test.ts's).
   const [result] = JSON.parse(
     npm(["pack", "--ignore-scripts", "--json", "--pack-destination", work], REPO_ROOT),
   ) as { filename: string; files: PackedFile[] }[];

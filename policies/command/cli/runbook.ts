@@ -49,7 +49,7 @@ function collect(value: string, previous: string[]): string[] {
 
 export function runbookCommand(terminal: Terminal, setExit: (code: number) => void): Command {
   const command = new Command("runbook").description(
-    "Print the instance's runbook (backup, restore, rollback, key rotation) for a stack, computed offline: names the providers pick at deploy time are shown as <generated>, and key rotation sets each generation to the stack's current value + 1.",
+    "Print the instance's runbook (backup, restore, rollback, key rotation) for a stack, computed offline: names the providers pick at deploy time are shown as <generated>, and key rotation sets each generation to its current value + 1 (by `pulumi config set` for a stack's config; for an instance built in code, by naming the argument to raise).",
   );
   return withStackOptions(command)
     .option("-c, --config <key=value>", CONFIG_OPTION_HELP, collect, [])

@@ -3,8 +3,10 @@
  * API (`GET /containers/{name}/json`, `GET /containers/{id}/logs` in the multiplexed stream format),
  * through the gate's real transport.
  */
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
+import * as https from "https";
 import * as os from "os";
 import * as path from "path";
 import {
@@ -15,6 +17,7 @@ import {
   engineEndpoint,
   engineRequest,
   gateChanged,
+  type EngineRequest,
   type HealthGateInputs,
   healthVerdict,
   type InspectedContainer,
@@ -140,12 +143,13 @@ describe("logs", () => {
   });
 });
 
-describe("where the engine is", () => {
-  const config = (values: Record<string, unknown>) => ({
-    get: (key: string) => values[key] as string | undefined,
-    getObject: <T>(key: string) => values[key] as T | undefined,
-  });
+/** A stack's `docker:*` config holding `values`. */
+const config = (values: Record<string, unknown>) => ({
+  get: (key: string) => values[key] as string | undefined,
+  getObject: <T>(key: string) => values[key] as T | undefined,
+});
 
+describe("where the engine is", () => {
   it("reads docker:host, else DOCKER_HOST, else the local socket, as pulumi-docker does", () => {
     expect(engineEndpoint(providerEngineSettings(config({}), {}))).toEqual({
       kind: "unix",
@@ -216,12 +220,11 @@ describe("gateChanged", () => {
   });
 });
 
-/** A stand-in Docker engine on a unix socket: answers from `answer`, records every path asked. */
-async function fakeEngine(answer: (url: string, asked: number) => { status: number; body: Buffer | object }) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "health-gate-"));
-  const socketPath = path.join(dir, "docker.sock");
-  const asked: string[] = [];
-  const server = http.createServer((req, res) => {
+type EngineAnswer = (url: string, asked: number) => { status: number; body: Buffer | object };
+
+/** The stand-in engine's request handler: answers from `answer`, records every path asked in `asked`. */
+function engineApi(answer: EngineAnswer, asked: string[]): http.RequestListener {
+  return (req, res) => {
     asked.push(req.url ?? "");
     const { status, body } = answer(req.url ?? "", asked.length);
     const raw = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
@@ -231,7 +234,15 @@ async function fakeEngine(answer: (url: string, asked: number) => { status: numb
         : "application/json",
     });
     res.end(raw);
-  });
+  };
+}
+
+/** A stand-in Docker engine on a unix socket: answers from `answer`, records every path asked. */
+async function fakeEngine(answer: EngineAnswer) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "health-gate-"));
+  const socketPath = path.join(dir, "docker.sock");
+  const asked: string[] = [];
+  const server = http.createServer(engineApi(answer, asked));
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
   return {
     asked,
@@ -407,5 +418,188 @@ describe("an ssh:// engine", () => {
       fs.rmSync(bin, { recursive: true, force: true });
       await engine.close();
     }
+  });
+});
+
+/**
+ * Certificates as for `dockerd --tlsverify`, made by openssl: a CA, the engine's certificate for
+ * 127.0.0.1 (serverAuth) and a client's (clientAuth) in the layout DOCKER_CERT_PATH names
+ * (ca.pem, cert.pem, key.pem). `clientCa` signs the client's: another CA makes one the engine refuses.
+ */
+function dockerTlsCertificates(dir: string, clientCa: "same" | "other" = "same") {
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+  const newKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  const ca = (name: string) =>
+    openssl(
+      "req",
+      "-x509",
+      ...newKey,
+      "-keyout",
+      `${name}-key.pem`,
+      "-out",
+      `${name}.pem`,
+      "-days",
+      "1",
+      "-subj",
+      `/CN=${name}`,
+    );
+  let serial = 0;
+  const signed = (name: string, signer: string, extensions: string) => {
+    fs.writeFileSync(path.join(dir, `${name}.ext`), extensions);
+    openssl("req", ...newKey, "-keyout", `${name}-key.pem`, "-out", `${name}.csr`, "-subj", `/CN=${name}`);
+    openssl(
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      `${signer}.pem`,
+      "-CAkey",
+      `${signer}-key.pem`,
+      "-set_serial",
+      String((serial += 1)),
+      "-days",
+      "1",
+      "-out",
+      `${name}-cert.pem`,
+      "-extfile",
+      `${name}.ext`,
+    );
+  };
+  ca("engine-ca");
+  if (clientCa === "other") ca("other-ca");
+  signed("engine", "engine-ca", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+  signed("client", clientCa === "same" ? "engine-ca" : "other-ca", "extendedKeyUsage=clientAuth\n");
+  const certPath = path.join(dir, "client-certs");
+  fs.mkdirSync(certPath);
+  fs.copyFileSync(path.join(dir, "engine-ca.pem"), path.join(certPath, "ca.pem"));
+  fs.copyFileSync(path.join(dir, "client-cert.pem"), path.join(certPath, "cert.pem"));
+  fs.copyFileSync(path.join(dir, "client-key.pem"), path.join(certPath, "key.pem"));
+  const read = (file: string) => fs.readFileSync(path.join(dir, file));
+  return {
+    certPath,
+    engine: { ca: read("engine-ca.pem"), cert: read("engine-cert.pem"), key: read("engine-key.pem") },
+  };
+}
+
+describe("a tcp:// engine with TLS (DOCKER_CERT_PATH)", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "health-gate-tls-"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** The stand-in engine over HTTPS on loopback, requiring a client certificate its CA signed. */
+  async function tlsEngine(answer: EngineAnswer, tls: { ca: Buffer; cert: Buffer; key: Buffer }) {
+    const asked: string[] = [];
+    const clients: string[] = [];
+    const server = https.createServer({ ...tls, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+      clients.push(String((req.socket as import("tls").TLSSocket).getPeerCertificate().subject?.CN));
+      engineApi(answer, asked)(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as import("net").AddressInfo;
+    return {
+      asked,
+      clients,
+      port,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it("waits for the container over HTTPS with the client certificate from DOCKER_CERT_PATH", async () => {
+    const certs = dockerTlsCertificates(dir);
+    const engine = await tlsEngine(
+      (_url, n) => ({ status: 200, body: live(n < 2 ? "starting" : "healthy") }),
+      certs.engine,
+    );
+    try {
+      const endpoint = engineEndpoint(
+        providerEngineSettings(config({ host: `tcp://127.0.0.1:${engine.port}` }), {
+          DOCKER_CERT_PATH: certs.certPath,
+        }),
+      );
+      expect(endpoint).toEqual({
+        kind: "tcp",
+        host: "127.0.0.1",
+        port: engine.port,
+        certPath: certs.certPath,
+      });
+      await expect(awaitHealthy(engineRequest(endpoint), fakeClock(), INPUTS)).resolves.toMatchObject({
+        containerId: "c0ffee",
+      });
+      expect(engine.asked).toEqual([1, 2].map(() => `/containers/${NAME}/json`));
+      expect(engine.clients).toEqual(["client", "client"]);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  /**
+   * `check` the gate's transport to a TLS engine answering `answer`, asking it at `host` with a
+   * client certificate `clientCa` signed.
+   */
+  async function overTls(
+    answer: EngineAnswer,
+    check: (
+      request: EngineRequest,
+      engine: { port: number; asked: string[] },
+      certPath: string,
+    ) => Promise<void>,
+    { host = "127.0.0.1", clientCa = "same" }: { host?: string; clientCa?: "same" | "other" } = {},
+  ) {
+    const certs = dockerTlsCertificates(dir, clientCa);
+    const engine = await tlsEngine(answer, certs.engine);
+    try {
+      await check(
+        engineRequest({ kind: "tcp", host, port: engine.port, certPath: certs.certPath }),
+        engine,
+        certs.certPath,
+      );
+    } finally {
+      await engine.close();
+    }
+  }
+  const healthy = () => ({ status: 200, body: live("healthy") });
+
+  it("reads the logs of a failed container over the same connection settings", async () => {
+    const logs = frame(2, "[ERROR] Worker failed to boot.\n");
+    await overTls(
+      (url) =>
+        url.includes("/logs?") ? { status: 200, body: logs } : { status: 200, body: live("unhealthy") },
+      async (request) => {
+        await expect(awaitHealthy(request, fakeClock(), INPUTS)).rejects.toThrow(
+          "  | [ERROR] Worker failed to boot.",
+        );
+      },
+    );
+  });
+
+  it("refuses an engine whose certificate is not for the host it asks", async () => {
+    // The engine's certificate names 127.0.0.1 only.
+    await overTls(
+      healthy,
+      async (request, engine) => {
+        await expect(awaitHealthy(request, fakeClock(), INPUTS)).rejects.toThrow(
+          /Could not reach the Docker engine at tcp:\/\/localhost:\d+ .*: Hostname\/IP does not match certificate's altnames/,
+        );
+        expect(engine.asked).toEqual([]);
+      },
+      { host: "localhost" },
+    );
+  });
+
+  it("is refused by the engine with a client certificate another CA signed", async () => {
+    await overTls(
+      healthy,
+      async (request, engine, certPath) => {
+        await expect(awaitHealthy(request, fakeClock(), INPUTS)).rejects.toThrow(
+          `Could not reach the Docker engine at tcp://127.0.0.1:${engine.port} (TLS, certificates from ${certPath}): `,
+        );
+        // The engine refused the handshake (the first test's certificate, from its own CA, is let in).
+        expect(engine.asked).toEqual([]);
+      },
+      { clientCa: "other" },
+    );
   });
 });

@@ -1,7 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgencyInstanceArgs } from "../../../components/args";
-import { ConfigError } from "../../../components/config";
+import { ConfigError, rawSettingsFromConfig } from "../../../components/config";
 import { DockerAgencyInstance } from "../../../components/docker/instance";
 import { APP_CONTEXT, riversideArgs } from "../../support/docker-instance";
 import { installCapture, ResourceCapture, valueOf, envOf, envValue } from "../../support/capture";
@@ -349,6 +349,46 @@ describe("DockerAgencyInstance", () => {
         ),
     ).toThrow(/args\.docker\.host .*unix:\/\/, tcp:\/\/ or ssh:\/\//);
     expect(capture.resources).toEqual([]);
+  });
+
+  describe("names an engine address the gate cannot reach where it came from", () => {
+    const refusal = (address: string) =>
+      `"${address}": the health gate reaches the Docker engine over unix://, tcp:// or ssh://, not npipe://`;
+    const declare = (args: unknown) => () =>
+      new DockerAgencyInstance("riverside", args as AgencyInstanceArgs);
+
+    it("an instance built in code: by its argument path", () => {
+      const address = "npipe:////./pipe/docker_engine";
+      expect(declare(riversideArgs({ docker: { host: address } }))).toThrow(
+        `Invalid arguments of DockerAgencyInstance "riverside":\n  - args.docker.host ${refusal(address)}`,
+      );
+    });
+
+    it("a stack's config: by its config key", () => {
+      const address = "npipe:////./pipe/docker_engine";
+      const fromConfig = rawSettingsFromConfig({
+        "agency-deploy:agency": "riverside",
+        "agency-deploy:domains": JSON.stringify(["riverside.example.org"]),
+        "agency-deploy:image": JSON.stringify({ context: APP_CONTEXT }),
+        "agency-deploy:docker": JSON.stringify({ host: address }),
+      });
+      expect(declare(fromConfig)).toThrow(
+        `Invalid configuration:\n  - agency-deploy:docker.host ${refusal(address)}`,
+      );
+    });
+
+    it("the provider's own address (DOCKER_HOST here): by the provider's key", () => {
+      const saved = process.env.DOCKER_HOST;
+      process.env.DOCKER_HOST = "npipe:////./pipe/other_engine";
+      try {
+        expect(declare(riversideArgs())).toThrow(
+          `Invalid arguments of DockerAgencyInstance "riverside":\n  - docker:host ${refusal(process.env.DOCKER_HOST)}`,
+        );
+      } finally {
+        if (saved === undefined) delete process.env.DOCKER_HOST;
+        else process.env.DOCKER_HOST = saved;
+      }
+    });
   });
 
   it("a new release (here: a new env value) gets a new web container, the same settings the same one", async () => {

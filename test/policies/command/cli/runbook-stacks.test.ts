@@ -1,6 +1,6 @@
 import * as path from "path";
 import { main } from "../../../../policies/command/cli/main";
-import { REPO_ROOT } from "../../../support/paths";
+import { FIXTURES_DIR, REPO_ROOT } from "../../../support/paths";
 import { capturedTerminal } from "./captured-terminal";
 
 const STACKS = path.join(REPO_ROOT, "stacks");
@@ -64,5 +64,20 @@ describe("agency-deploy runbook on the bundled stacks", () => {
     expect(out).toContain("pulumi config set --path 'agency-deploy:rotation.secretKey' 5 -s local");
     expect(out).toContain("pulumi config set --path 'agency-deploy:rotation.fieldEncryptionKey' 1 -s local");
     expect(out).toContain("pulumi config set --path 'agency-deploy:rotation.databasePasswords' 3 -s local");
+  }, 120_000);
+
+  it("names the arguments to raise, not config keys, for an instance a program builds in code", async () => {
+    // test/fixtures/output-domain declares its DockerAgencyInstance with args written in code.
+    const t = capturedTerminal();
+    const program = path.join(FIXTURES_DIR, "output-domain");
+    const code = await main(["runbook", "--program", program, "--stack", "preview"], t);
+    expect([code, t.err]).toEqual([0, ""]);
+    const edit = 'in the program that declares DockerAgencyInstance "harbor-legal", set';
+    expectEvery(t.out, [
+      `# ${edit} args.rotation.secretKey to "1" and set args.rotation.fieldEncryptionKey to "1"`,
+      `# ${edit} args.rotation.databasePasswords to "1"`,
+      "pulumi up -s preview",
+    ]);
+    expect(t.out).not.toContain("pulumi config");
   }, 120_000);
 });
