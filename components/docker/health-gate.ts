@@ -39,7 +39,8 @@
  * Where the engine is: the Docker provider's host (`docker.host` in the instance's settings, else
  * `docker:host`, else DOCKER_HOST, else unix:///var/run/docker.sock), as pulumi-docker resolves
  * it. unix:// speaks HTTP on the socket; tcp:// speaks HTTP, or HTTPS with the client certificate
- * from `docker:certPath`/DOCKER_CERT_PATH when DOCKER_TLS_VERIFY or a cert path is set; ssh://
+ * when a cert path is set (`docker:certPath`, else DOCKER_CERT_PATH: the provider's `cert_path`,
+ * which, like it, ignores DOCKER_TLS_VERIFY); ssh://
  * runs `ssh [user@]host -- docker system dial-stdio` and speaks HTTP over its stdio, exactly the
  * connection helper the provider itself uses for ssh:// hosts (so it needs the same ssh login).
  *
