@@ -41,6 +41,9 @@ export function webProps(overrides: Record<string, unknown> = {}): Record<string
       "DJANGO_SETTINGS_MODULE=config.settings.production",
       "DATABASE_URL=postgres://app:pw@app-db:5432/app",
       "AUDIT_DATABASE_URL=postgres://audit:pw@audit-db:5432/audit",
+      // Generated keys, as the components pass them (values no check calls a placeholder).
+      `SECRET_KEY=${"Zq3vR8wT".repeat(6)}`,
+      `FIELD_ENCRYPTION_KEY=${"Hn5pK2xY".repeat(5)}=`,
       "LANG=C.UTF-8",
     ],
     restart: "unless-stopped",

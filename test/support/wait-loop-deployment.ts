@@ -3,6 +3,7 @@
  * compose file and start script of test/fixtures/deployments/wait-loop, which wait for the
  * database a bounded time and then carry on.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { assemble } from "./overlay";
 import { FIXTURES_DIR } from "./paths";
@@ -16,5 +17,19 @@ export function waitLoopDeployment(): string {
     overlay: path.join(DEPLOYMENTS, "wait-loop"),
     // Its own compose.yaml deploys the app; compose-merge's files would be merged with it.
     without: (file) => file.startsWith("docker-compose"),
+  });
+}
+
+/** The same deployment with no service setting ALLOWED_HOSTS, which the settings require. */
+export function waitLoopWithoutAllowedHosts(): string {
+  return assemble({
+    name: "wait-loop-without-hosts",
+    base: path.join(DEPLOYMENTS, "compose-merge"),
+    overlay: path.join(DEPLOYMENTS, "wait-loop"),
+    without: (file) => file.startsWith("docker-compose"),
+    edit: (dir) => {
+      const compose = path.join(dir, "compose.yaml");
+      fs.writeFileSync(compose, fs.readFileSync(compose, "utf8").replace(/^ +ALLOWED_HOSTS: .*\n/gm, ""));
+    },
   });
 }

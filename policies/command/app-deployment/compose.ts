@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseDotenv } from "dotenv";
+import { COMPOSE_UNSEEN_ENV_LABEL } from "../../protocol";
 import { interpolate } from "./interpolation";
 import { mergeSection, mergeService } from "./compose-merge";
 import {
@@ -255,11 +256,22 @@ function normalizeService(service: MapNode, projectDir: string, notes: string[])
   const envFile = entries.get("env_file");
   if (envFile !== undefined && envFile.tag !== "!reset") {
     // env_file values come first; `environment` wins over them (compose-spec env_file).
+    const noted = notes.length;
     const fromFiles = envFileValues(envFile, projectDir, notes);
     const own = entries.get("environment");
     const merged = new Map(fromFiles);
     if (own?.kind === "map") for (const [k, v] of own.entries) merged.set(k, v);
     entries.set("environment", { kind: "map", entries: merged, loc: own?.loc ?? envFile.loc });
+    // A file outside the repository may set any variable: the service's environment is not all seen.
+    if (notes.length > noted) {
+      const labels = entries.get("labels");
+      const ownLabels = labels?.kind === "map" ? labels.entries : new Map<string, YamlNode>();
+      entries.set("labels", {
+        kind: "map",
+        entries: new Map(ownLabels).set(COMPOSE_UNSEEN_ENV_LABEL, scalarNode("true", envFile.loc)),
+        loc: labels?.loc ?? envFile.loc,
+      });
+    }
   }
   return { ...service, entries };
 }

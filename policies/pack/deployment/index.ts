@@ -13,6 +13,8 @@
  * analysis, and a value unknown during preview that stops a part is thrown to the rules that read
  * it (and only them), which report "could not verify".
  */
+import { unsuppliedSettings, type UnsuppliedSetting } from "./unsupplied-settings";
+import { NO_ENVIRONMENT } from "../inspect/script-environment";
 import type { Parser } from "web-tree-sitter";
 import { loadParser } from "../inspect/grammars";
 import { readStartCommand, type StartScript } from "../inspect/start-command";
@@ -30,7 +32,13 @@ import { imageResourcesOf, resolvedEnv, workloadsOf } from "./workloads";
 import type { EnvValue, Workload, WorkloadRole } from "./workloads";
 
 /** What a workload that runs its image's own command runs by itself. */
-const NO_COMMAND: StartScript = { steps: [], errexit: false, opaque: null, waitLoops: [] };
+const NO_COMMAND: StartScript = {
+  steps: [],
+  errexit: false,
+  opaque: null,
+  waitLoops: [],
+  environment: NO_ENVIRONMENT,
+};
 
 export class Deployment {
   readonly facts: AppFacts;
@@ -148,6 +156,11 @@ export class Deployment {
   /** What each workload that could run the application does at start, in order. */
   get plans(): StartPlan[] {
     return this.part("plans", () => applicationPlans(this));
+  }
+
+  /** Required settings a web or release workload starts without. */
+  get unsuppliedSettings(): UnsuppliedSetting[] {
+    return this.part("unsuppliedSettings", () => unsuppliedSettings(this));
   }
 
   /** The application server each web workload starts. */

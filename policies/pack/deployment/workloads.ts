@@ -6,7 +6,7 @@
  * its healthcheck and whether it is a one-shot. Names only break ties (which database is the audit
  * one), so stacks not built with our components are judged the same way.
  */
-import { COMPOSE_DEFAULTED_ENV_LABEL } from "../../protocol";
+import { COMPOSE_DEFAULTED_ENV_LABEL, COMPOSE_UNSEEN_ENV_LABEL } from "../../protocol";
 import { at, bool, isUnknown, list, LIST, str, UNKNOWN } from "../rules/props";
 import type { Finding, Resource } from "../rules/rule";
 import { misshapen } from "../rules/props";
@@ -42,6 +42,11 @@ export interface Workload {
    */
   envDefaults: ReadonlySet<string>;
   env: Record<string, EnvValue>;
+  /**
+   * `env` lists every variable the workload is given: false when the list itself is unknown during
+   * preview or unreadable, or a compose env_file outside the repository adds more.
+   */
+  envComplete: boolean;
   /** Known env values only: what substitution and URL parsing can use. */
   knownEnv: Record<string, string>;
   /**
@@ -98,6 +103,9 @@ function dockerWorkload(resource: Resource): Workload {
     fallbacks: new Set(fallbackVariables([argv.join(" "), ...uploads].join("\n"))),
     envDefaults: composeDefaults(props),
     env,
+    envComplete:
+      completeList(leaf(() => props.envs, UNKNOWN)) &&
+      !list(props, "labels").some((l) => leaf(() => str(l, "label")) === COMPOSE_UNSEEN_ENV_LABEL),
     knownEnv: knownValues(env),
     misshapen: misshapen(resource, { envs: LIST, entrypoints: LIST, command: LIST, uploads: LIST }),
   };
@@ -142,6 +150,7 @@ function azureWorkloads(resource: Resource): Workload[] {
       fallbacks: new Set(fallbackVariables(argv.join(" "))),
       envDefaults: new Set<string>(),
       env,
+      envComplete: completeList(leaf(() => at(container, "env"), UNKNOWN)),
       knownEnv: knownValues(env),
       misshapen: misshapen(
         resource,
@@ -152,6 +161,11 @@ function azureWorkloads(resource: Resource): Workload[] {
     };
     return { ...base, role: azureRole(base, resource, index) };
   });
+}
+
+/** An env list given as a list, or not given at all (nothing set), as opposed to unknown or misshapen. */
+function completeList(value: unknown): boolean {
+  return value === undefined || value === null || Array.isArray(value);
 }
 
 function knownValues(env: Record<string, EnvValue>): Record<string, string> {

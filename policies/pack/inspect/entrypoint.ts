@@ -18,6 +18,7 @@ import type {
   SwallowedFailure,
 } from "./facts";
 import { descendants, descendantsWithin, lineOf, loadParser, parseWithBudget } from "./grammars";
+import { NO_ENVIRONMENT, scriptEnvironment } from "./script-environment";
 import {
   classifyCommand,
   fallbackVariables,
@@ -70,6 +71,7 @@ export function readShell(
     errexit: { enabled: false, location: null },
     steps: [],
     swallowedFailures: [],
+    environment: NO_ENVIRONMENT,
     servers: [],
     outsideCalls: [],
     logFiles: [],
@@ -129,6 +131,7 @@ export function readShell(
       }
     }
     if (errexitAtFirstMigrate !== null && !errexitAtFirstMigrate) facts.errexit.enabled = false;
+    facts.environment = scriptEnvironment(tree.rootNode);
     facts.waitLoops = readWaitLoops(tree.rootNode, facts.errexit.enabled).map((loop) => ({
       bounded: loop.bounded,
       failsAfterBound: loop.failsAfterBound,

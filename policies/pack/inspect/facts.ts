@@ -4,6 +4,7 @@
  *
  * Stability: this model only grows (new optional fields, new union members). Existing names keep their meaning.
  */
+import type { ScriptEnvironment } from "./script-environment";
 import type { HealthProbe } from "./health-probe";
 import type { OutsideCallKind, ServerKind, ServerOptions } from "./shell";
 
@@ -410,6 +411,8 @@ export interface EntrypointFacts {
   fallbacks: VariableFallback[];
   /** Loops that wait for a service (the database) before the script goes on. */
   waitLoops?: WaitLoopFact[];
+  /** Variables the script sets for what it runs (a script that sources a file is open). */
+  environment: ScriptEnvironment;
 }
 
 /** A loop polling a service (`pg_isready`, `nc -z`) at start: bounded or not, and whether it fails after. */
@@ -452,6 +455,11 @@ export interface EnvRead {
   location: SourceLocation;
   /** A check that raises on a missing, empty or insecure value makes the default fail closed (so required). */
   failsClosedAt?: SourceLocation;
+  /**
+   * Read only in an `if` branch (or conditional expression) the code does not take when no
+   * optional variable is set: a missing variable there stops nothing.
+   */
+  conditional?: boolean;
 }
 
 export interface ListSetting {
@@ -501,6 +509,8 @@ export interface SettingsModuleFacts {
   csrfTrustedOrigins: ListSetting | null;
   /** Every environment read in the module chain. */
   envReads: EnvRead[];
+  /** Where the settings load variables from a dotenv file: any variable may come from it. */
+  envFileLoads: SourceLocation[];
   databases: DatabaseAlias[];
   /** dotted paths in DATABASE_ROUTERS. */
   databaseRouters: string[];

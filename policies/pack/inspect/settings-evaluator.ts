@@ -176,9 +176,13 @@ export interface EvaluatedModule {
   syntaxErrors: SourceLocation[];
   /** Files whose parse ran out of time (pathological text): unreadable, not broken. */
   unparsed: SourceLocation[];
+  /** Calls that load variables from a dotenv file (python-dotenv, django-environ). */
+  envFileLoads: SourceLocation[];
 }
 
 const MAX_NESTING = 200;
+/** python-dotenv's `load_dotenv`, django-environ's `read_env`, django-dotenv's `read_dotenv`. */
+const ENV_FILE_LOADER = /(^|\.)(load_dotenv|read_env|read_dotenv)$/;
 
 export class SettingsEvaluator {
   private readonly trees: Tree[] = [];
@@ -189,6 +193,10 @@ export class SettingsEvaluator {
   /** Variables some top-level check raises on when missing, empty or insecure. */
   private readonly failClosed = new Map<string, SourceLocation>();
   private readonly helperModules = new Map<string, FileScope | null>();
+  /** `load_dotenv()`, `environ.Env.read_env()`: where the settings load variables from a file. */
+  private readonly envFileLoads: SourceLocation[] = [];
+  /** Reads made only in a branch the code does not take when no optional variable is set. */
+  private readonly branchOnly = new Set<EnvRead>();
 
   constructor(
     private readonly parser: Parser,
@@ -211,9 +219,16 @@ export class SettingsEvaluator {
           read.required = true;
           read.failsClosedAt = at;
         }
+        if (this.branchOnly.has(read)) read.conditional = true;
       }
     }
-    return { files: this.files, scope, syntaxErrors: this.syntaxErrors, unparsed: this.unparsed };
+    return {
+      files: this.files,
+      scope,
+      syntaxErrors: this.syntaxErrors,
+      unparsed: this.unparsed,
+      envFileLoads: this.envFileLoads,
+    };
   }
 
   private parse(file: string): Node | null {
@@ -264,7 +279,11 @@ export class SettingsEvaluator {
         if (!inner) return undefined;
         if (inner.type === "assignment") this.assign(inner, scope, fs, depth);
         else if (inner.type === "augmented_assignment") this.augment(inner, scope, fs, depth);
-        else if (inner.type === "call") this.mutatingCall(inner, scope, fs, depth);
+        else if (inner.type === "call") {
+          if (ENV_FILE_LOADER.test(inner.childForFieldName("function")?.text ?? ""))
+            this.envFileLoads.push({ file: fs.file, line: lineOf(inner) });
+          this.mutatingCall(inner, scope, fs, depth);
+        }
         return undefined;
       }
       case "function_definition": {
@@ -522,9 +541,17 @@ export class SettingsEvaluator {
         if (chosen) scope.set(name, chosen);
         continue;
       }
+      this.noteBranchOnly(chosen, others);
       scope.set(name, considerBoth(chosen, others, conditionReads, node, fs));
     }
     return returned;
+  }
+
+  /** The reads of branches not taken by default that the taken branch does not make too. */
+  private noteBranchOnly(chosen: Value | undefined, others: Value[]): void {
+    const taken = new Set(readsOf(chosen));
+    for (const read of others.flatMap((other) => readsOf(other)))
+      if (!taken.has(read)) this.branchOnly.add(read);
   }
 
   /** Env reads a test depends on: direct reads and those of the names it uses. */
@@ -758,6 +785,7 @@ export class SettingsEvaluator {
         const truth = this.truth(test, scope, fs, depth);
         const taken = this.eval(truth === true ? whenTrue : whenFalse, scope, fs, depth);
         const other = this.eval(truth === true ? whenFalse : whenTrue, scope, fs, depth);
+        this.noteBranchOnly(taken, [other]);
         return considerBoth(taken, [other], this.testReads(test, scope, fs, depth), node, fs);
       }
       case "subscript": {

@@ -56,7 +56,7 @@ export function readSettings(
   try {
     const evaluated: EvaluatedModule = file
       ? evaluator.evaluate(module, file)
-      : { files: [], scope: new Map(), syntaxErrors: [], unparsed: [] };
+      : { files: [], scope: new Map(), syntaxErrors: [], unparsed: [], envFileLoads: [] };
     return settingsFacts(module, file, evaluated);
   } finally {
     evaluator.dispose();
@@ -227,6 +227,7 @@ function settingsFacts(module: string, file: string | null, evaluated: Evaluated
     languageCode: value("LANGUAGE_CODE"),
     localePaths: value("LOCALE_PATHS"),
     syntaxErrors: evaluated.syntaxErrors,
+    envFileLoads: evaluated.envFileLoads,
     ...(evaluated.unparsed.length > 0 ? { unparsed: evaluated.unparsed } : {}),
   };
 }

@@ -25,7 +25,8 @@ const SERVER_PROGRAMS: Readonly<Record<string, ServerKind>> = {
 const SERVER_MODULES: ReadonlySet<string> = new Set(["gunicorn", "uvicorn", "daphne", "hypercorn"]);
 
 /** Words that run the rest of the command (`exec gunicorn ...` is gunicorn). */
-const PREFIXES: ReadonlySet<string> = new Set(["exec", "env", "command", "sudo", "nohup", "time"]);
+/** Words that only run the command after them. */
+export const PREFIXES: ReadonlySet<string> = new Set(["exec", "env", "command", "sudo", "nohup", "time"]);
 
 export type StepKind =
   | "migrate"

@@ -11,6 +11,7 @@ import type { Node, Parser } from "web-tree-sitter";
 import { parseWithBudget } from "./grammars";
 import { classifyCommand, isShell, withoutPrefixes, type StepKind } from "./shell";
 import { readWaitLoops, type WaitLoop } from "./wait-loops";
+import { NO_ENVIRONMENT, scriptEnvironment, type ScriptEnvironment } from "./script-environment";
 
 export type { StepKind } from "./shell";
 
@@ -46,6 +47,8 @@ export interface StartScript {
   opaque: string | null;
   /** Loops waiting for a service (lines within the script). */
   waitLoops: WaitLoop[];
+  /** Variables the command sets for what it runs. */
+  environment: ScriptEnvironment;
 }
 
 const PRINTERS = new Set(["echo", "printf", "logger", "cat"]);
@@ -74,16 +77,25 @@ export function readStartCommand(argv: readonly string[], parser: Parser): Start
   // As the entrypoint reader does: a NUL byte cannot be in a command (execve takes C strings), and
   // tree-sitter-bash is quadratic on runs of them; pathological text is cut off by the parse budget.
   const tree = script.includes("\0") ? null : parseWithBudget(parser, script);
-  if (!tree) return { steps: [], errexit, opaque: "the start command could not be parsed", waitLoops: [] };
+  if (!tree)
+    return {
+      steps: [],
+      errexit,
+      opaque: "the start command could not be parsed",
+      waitLoops: [],
+      environment: NO_ENVIRONMENT,
+    };
   const reader = new ScriptReader(errexit);
   reader.statements(tree.rootNode.namedChildren.filter(isNode), { conditional: false, top: true });
   const waitLoops = readWaitLoops(tree.rootNode, reader.errexitAtFirstStep ?? reader.errexit);
+  const environment = scriptEnvironment(tree.rootNode);
   tree.delete();
   return {
     steps: reader.steps,
     errexit: reader.errexitAtFirstStep ?? reader.errexit,
     opaque: reader.opaque,
     waitLoops,
+    environment,
   };
 }
 

@@ -16,6 +16,7 @@ import { runtimeModules } from "../../deployment/setting-values";
 import { judgeBuilds } from "../rule";
 import { propertyOf, type Workload } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
+import { unsuppliedFindings } from "../../deployment/unsupplied-settings";
 
 export const noDefaultSecretKeys: StackRule = {
   id: "CH-3",
@@ -37,13 +38,15 @@ export const noDefaultSecretKeys: StackRule = {
       .filter((w) => w.role === "web" || w.role === "release")
       .flatMap(deployedKeys);
     const code = judgeBuilds(deployment, ["settings"], judgeCode);
+    const keys: readonly string[] = SECRET_KEY_SETTINGS;
+    const unsupplied = unsuppliedFindings(deployment, (name) => keys.includes(name));
     return code === "not-applicable" && deployed.length === 0
       ? code
-      : [...(code === "not-applicable" ? [] : code), ...deployed];
+      : [...(code === "not-applicable" ? [] : code), ...deployed, ...unsupplied];
   },
 };
 
-const KEYS = ["SECRET_KEY", "FIELD_ENCRYPTION_KEY"] as const;
+export const SECRET_KEY_SETTINGS = ["SECRET_KEY", "FIELD_ENCRYPTION_KEY"] as const;
 const PLACEHOLDER =
   /^(django-insecure-|change-?me|changeme|secret|dev|test|insecure|placeholder|example|dummy|x+$)/i;
 const MIN_LENGTH = 32;
@@ -86,7 +89,7 @@ function judgeCode({ facts }: InspectedBuild): Finding[] {
 
 function deployedKeys(w: Workload): Finding[] {
   const findings: Finding[] = [];
-  for (const key of KEYS) {
+  for (const key of SECRET_KEY_SETTINGS) {
     const entry = w.env[key];
     if (entry === undefined || entry.kind === "unknown" || entry.kind === "secret-ref") continue;
     const property = propertyOf(w, w.platform === "docker" ? "envs" : "env");

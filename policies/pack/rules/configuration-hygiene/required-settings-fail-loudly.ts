@@ -2,13 +2,20 @@
  * CH-1: settings the app cannot run without are read so that
  * a missing variable stops start-up with its name (a require helper, `os.environ[...]`), not with
  * `.get()` and a default or None. Judged on the runtime settings modules; build-only modules are
- * exempt (they run with placeholders on purpose).
+ * exempt (they run with placeholders on purpose). And a variable read that way must reach the
+ * workloads that run the settings: one no workload gets stops the app at start (the keys and
+ * database URLs are judged by their own items, CH-3 and DB-1/DB-2).
  */
 import { inContext, violation, type Finding, type StackRule, oncePerPlace } from "../rule";
 import { type InspectedBuild } from "../../deployment/app-builds";
 import { judgeSettings } from "../rule";
 import type { EnvRead, SettingsModuleFacts } from "../../inspect/facts";
 import { APP_BUILD_TYPES } from "../types";
+import { unsuppliedFindings } from "../../deployment/unsupplied-settings";
+import { SECRET_KEY_SETTINGS } from "./no-default-secret-keys";
+
+/** Required variables another item judges when no workload supplies them. */
+const JUDGED_ELSEWHERE = new Set([...SECRET_KEY_SETTINGS, "DATABASE_URL", "AUDIT_DATABASE_URL"]);
 
 /** Variables without which the app is wrong or insecure, not merely less configured. */
 export const REQUIRED_SETTINGS = [
@@ -32,7 +39,11 @@ export const requiredSettingsFailLoudly: StackRule = {
   verify: "env -u SECRET_KEY python manage.py check   # fails naming SECRET_KEY",
   scope: "stack",
   types: APP_BUILD_TYPES,
-  check: (deployment) => judgeSettings(deployment, judge),
+  check(deployment) {
+    const code = judgeSettings(deployment, judge);
+    const unsupplied = unsuppliedFindings(deployment, (name) => !JUDGED_ELSEWHERE.has(name));
+    return code === "not-applicable" ? code : [...code, ...unsupplied];
+  },
 };
 
 /**

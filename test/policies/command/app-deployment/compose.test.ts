@@ -11,7 +11,12 @@ import { composeResources } from "../../../../policies/command/app-deployment/co
 import { interpolate } from "../../../../policies/command/app-deployment/interpolation";
 import { entry, text, texts, ComposeFileError } from "../../../../policies/command/app-deployment/yaml-tree";
 import type { Registration } from "../../../../policies/command/offline/registration";
-import { COMPOSE_DEFAULTED_ENV_LABEL, COMPOSE_REPLICAS_LABEL, UNKNOWN } from "../../../../policies/protocol";
+import {
+  COMPOSE_DEFAULTED_ENV_LABEL,
+  COMPOSE_REPLICAS_LABEL,
+  COMPOSE_UNSEEN_ENV_LABEL,
+  UNKNOWN,
+} from "../../../../policies/protocol";
 
 let tmp: string;
 beforeEach(() => {
@@ -148,9 +153,13 @@ services:
     const files = write({
       "compose.yml": "services:\n  web:\n    image: x\n    env_file: [.env.production]\n",
     });
-    expect(loadCompose(files).notes[0]).toMatch(
+    const project = loadCompose(files);
+    expect(project.notes[0]).toMatch(
       /env_file \.env\.production \(compose\.yml:4\) is not in the repository/,
     );
+    // Any variable may come from it: the translated container says its env is not all seen.
+    const web = composeResources(project).run.registrations.find((r) => r.name === "web");
+    expect(web?.inputs.labels).toContainEqual({ label: COMPOSE_UNSEEN_ENV_LABEL, value: "true" });
   });
 
   it("rejects a file that does not parse, naming file:line", () => {

@@ -8,7 +8,7 @@ import * as path from "path";
 import { checkOwnDeployment } from "../../../../policies/command/app-deployment/check";
 import { buildReport, type ReliabilityReport } from "../../../../policies/command/report";
 import { FIXTURES_DIR, REPO_ROOT } from "../../../support/paths";
-import { waitLoopDeployment } from "../../../support/wait-loop-deployment";
+import { waitLoopDeployment, waitLoopWithoutAllowedHosts } from "../../../support/wait-loop-deployment";
 
 const PACK = path.join(REPO_ROOT, "policies");
 const DEPLOYMENTS = path.join(FIXTURES_DIR, "deployments");
@@ -225,7 +225,7 @@ describe("wait-loop: start scripts that wait for the database a bounded time, th
       status: "fail",
       // web: entrypoint.sh's `for i in $(seq 30)` then migrate; admin: its compose entrypoint's
       // `for i in $(seq 20)` then gunicorn; admin also serves without waiting for web's migrations.
-      at: ["entrypoint.sh:4", "compose.yaml:14", "compose.yaml:14"],
+      at: ["entrypoint.sh:4", "compose.yaml:15", "compose.yaml:15"],
     });
     expect(sr1?.findings[0].message).toMatch(
       /^web waits for the database with a loop \(entrypoint\.sh:4\) that gives up after its last try and carries on, so migrate runs against a database that is not up/,
@@ -237,5 +237,17 @@ describe("wait-loop: start scripts that wait for the database a bounded time, th
 
   it("keeps the rest of the start-up judged as before", () => {
     expectStatus(report(), "pass", ["SR-2", "CH-1"]);
+  });
+
+  const withoutHosts = judgedOnce(waitLoopWithoutAllowedHosts());
+  it("fails CH-1 when the settings require a variable no service sets: the app would stop at start", () => {
+    const ch1 = withoutHosts().items.find((i) => i.id === "CH-1");
+    expect(item(withoutHosts(), "CH-1")).toEqual({
+      status: "warning",
+      at: ["shop/settings/production.py:7"],
+    });
+    expect(ch1?.findings[0].message).toContain(
+      'The settings require ALLOWED_HOSTS, but "web", "admin" never get it',
+    );
   });
 });

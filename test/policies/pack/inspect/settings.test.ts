@@ -93,3 +93,24 @@ describe("readSettingsModule", () => {
     expect(facts.file).toBeNull();
   });
 });
+
+describe("readSettingsModule: where a variable must come from", () => {
+  it("marks reads made only in a branch taken when an optional variable is set, and notes dotenv loads", async () => {
+    const context = memoryContext({
+      "proj/settings.py": [
+        "import os",
+        "from dotenv import load_dotenv",
+        "load_dotenv()",
+        'SECRET_KEY = os.environ["SECRET_KEY"]',
+        'if os.environ.get("USE_S3"):',
+        '    AWS_STORAGE_BUCKET_NAME = os.environ["AWS_STORAGE_BUCKET_NAME"]',
+      ].join("\n"),
+    });
+    const facts = await readSettingsModule(context, "proj.settings", [""]);
+    const read = (name: string) => facts.envReads.find((r) => r.name === name);
+    expect(read("SECRET_KEY")).toMatchObject({ required: true });
+    expect(read("SECRET_KEY")?.conditional).toBeUndefined();
+    expect(read("AWS_STORAGE_BUCKET_NAME")).toMatchObject({ required: true, conditional: true });
+    expect(facts.envFileLoads).toEqual([{ file: "proj/settings.py", line: 3 }]);
+  });
+});
