@@ -33,8 +33,9 @@ export const requiredSettingsFailLoudly: StackRule = {
   severity: "medium",
   title: "Required settings do not fail loudly",
   description:
-    "Required settings are read with a require helper or os.environ[...], not .get with a default.",
-  impact: "A missing variable starts the app with a wrong value instead of a clear error.",
+    "Required settings are read with a require helper or os.environ[...], not .get with a default, and every workload that runs the settings gets them.",
+  impact:
+    "A missing variable starts the app with a wrong value instead of a clear error; one no workload gets stops the app at start.",
   fix: 'Use `require_env("NAME")` (raise ImproperlyConfigured naming the variable) for every required setting.',
   verify: "env -u SECRET_KEY python manage.py check   # fails naming SECRET_KEY",
   scope: "stack",
