@@ -239,6 +239,27 @@ export class Container {
     return this.initPid!;
   }
 
+  /**
+   * SIGKILL to the container's PID 1, which ends every process of its PID namespace, then to
+   * unshare. Killing unshare alone would leave the container running: its --kill-child is a
+   * parent-death signal, which the kernel clears when setpriv drops the command's credentials.
+   */
+  private killAll(): void {
+    let init = this.initPid;
+    try {
+      init ??= this.findInitPid();
+    } catch {
+      // unshare has no child (yet, or any more).
+    }
+    for (const pid of [init, this.process.pid]) {
+      try {
+        if (pid !== undefined && pid > 0) process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
   private findInitPid(): number {
     const parent = this.process.pid!;
     const children = fs.readFileSync(`/proc/${parent}/task/${parent}/children`, "utf8").trim();
@@ -314,7 +335,7 @@ export class Container {
     } catch {
       // Already gone.
     }
-    const timer = setTimeout(() => this.process.kill("SIGKILL"), timeout);
+    const timer = setTimeout(() => this.killAll(), timeout);
     const code = await this.exited;
     clearTimeout(timer);
     return code;
@@ -322,7 +343,7 @@ export class Container {
 
   /** `docker kill`: SIGKILL, for tearing an instance down. */
   async kill(): Promise<number> {
-    if (this.running) this.process.kill("SIGKILL");
+    if (this.running) this.killAll();
     // Nothing of a killed container may keep the test process alive.
     this.process.stdout?.destroy();
     this.process.stderr?.destroy();
