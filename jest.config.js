@@ -20,4 +20,8 @@ module.exports = {
   // Suites that run the compiled pack and CLI get a dist/ built from the current sources.
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   testTimeout: 60000,
+  // One worker (as on 2 cores), restarted once it holds more than this between test files: each
+  // file's module graph (Pulumi's runtime among it) is otherwise kept alive to the end of the run,
+  // which grew a single in-band process past 11 GB.
+  workerIdleMemoryLimit: "2GB",
 };
