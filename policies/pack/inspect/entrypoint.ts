@@ -20,6 +20,7 @@ import type {
 import { descendants, descendantsWithin, lineOf, loadParser, parseWithBudget } from "./grammars";
 import {
   classifyCommand,
+  conditionsOf,
   fallbackVariables,
   isShell,
   readServerOptions,
@@ -229,6 +230,7 @@ function startupStep(
     deployCheck: classified?.deployCheck ?? false,
     swallowed,
     conditional: underCondition || inAndChain(view.node),
+    conditions: conditionsOf(view.node),
     location: at(view.line),
   };
 }

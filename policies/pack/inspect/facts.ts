@@ -5,7 +5,7 @@
  * Stability: this model only grows (new optional fields, new union members). Existing names keep their meaning.
  */
 import type { HealthProbe } from "./health-probe";
-import type { OutsideCallKind, ServerKind, ServerOptions } from "./shell";
+import type { OutsideCallKind, ServerKind, ServerOptions, StepCondition } from "./shell";
 
 /** A place in a file of the build context. `file` is relative to the context (forward slashes), `line` 1-based. */
 export interface SourceLocation {
@@ -355,6 +355,8 @@ export interface StartupStep {
   swallowed: SwallowedFailure | null;
   /** Runs only under a condition (`if`, `&&` chain after a test, case arm). */
   conditional: boolean;
+  /** The tests on variables it runs under (`[ "$RUN_MIGRATIONS" = 1 ] &&`, `if [ -n "$X" ]`). */
+  conditions: StepCondition[];
   location: SourceLocation;
 }
 
