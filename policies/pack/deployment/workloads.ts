@@ -96,13 +96,17 @@ function items(value: unknown): unknown[] {
 
 function dockerWorkload(resource: Resource): Workload {
   const props = resource.props;
-  const argv = [...strings(props.entrypoints), ...strings(props.command)];
-  const uploads = list(props.uploads)
-    .map((u) => str(u, "content"))
+  // Each property read as a leaf: one unknown during preview must not stop the whole container.
+  const field = (name: string) => leaf(() => props[name], UNKNOWN);
+  const argv = [...strings(field("entrypoints")), ...strings(field("command"))];
+  const uploads = items(field("uploads"))
+    .map((u) => leaf(() => str(u, "content")))
     .filter((c): c is string => c !== undefined);
   const env: Record<string, EnvValue> = {};
   const unknownEnvEntries: string[] = [];
-  items(props.envs).forEach((entry, index) => {
+  // A whole env list unknown may set any variable.
+  if (isUnknown(field("envs"))) unknownEnvEntries.push("envs");
+  items(field("envs")).forEach((entry, index) => {
     if (isUnknown(entry)) unknownEnvEntries.push(`envs.${index}`);
     else if (typeof entry === "string") readEnvEntry(entry, env);
   });
@@ -113,15 +117,43 @@ function dockerWorkload(resource: Resource): Workload {
     image: leaf(() => str(props, "image")),
     argv,
     script: [argv.join(" "), ...uploads].join("\n"),
-    healthcheck: readContainerHealthcheck(list(props, "healthcheck.tests")),
+    healthcheck: readContainerHealthcheck(items(leaf(() => at(props, "healthcheck.tests")))),
     fallbacks: new Set(fallbackVariables([argv.join(" "), ...uploads].join("\n"))),
     envDefaults: composeDefaults(props),
     env,
     knownEnv: knownValues(env),
     unknownEnvEntries,
-    misshapen: misshapen(resource, { envs: LIST, entrypoints: LIST, command: LIST, uploads: LIST }),
+    misshapen: [
+      ...misshapen(resource, { envs: LIST, entrypoints: LIST, command: LIST, uploads: LIST }),
+      ...unknownCommand(resource, props, ["entrypoints", "command"], ""),
+    ],
   };
   return { ...base, role: dockerRole(base, props) };
+}
+
+/**
+ * "Could not verify" for a start command with a word unknown during preview: what it runs is not
+ * known, so it must not be read as the words that are (kept with the shape findings, which the
+ * start plan turns into its reason).
+ */
+function unknownCommand(
+  resource: Resource,
+  container: unknown,
+  properties: string[],
+  base: string,
+): Finding[] {
+  return properties
+    .filter((property) => {
+      const value = leaf(() => at(container, property), UNKNOWN);
+      return isUnknown(value) || items(value).some(isUnknown);
+    })
+    .map((property) => {
+      const path = base === "" ? property : `${base}.${property}`;
+      return unverifiable(`${resource.name}'s ${path} is not known until the deployment runs.`, {
+        urn: resource.urn,
+        property: path,
+      });
+    });
 }
 
 /** `NAME=value` (docker's form); a value with an unknown part (compose's `${UNSET}`) is unknown. */
@@ -195,12 +227,15 @@ function azureWorkloads(resource: Resource): Workload[] {
       env,
       knownEnv: knownValues(env),
       unknownEnvEntries: [],
-      misshapen: misshapen(
-        resource,
-        { env: LIST, command: LIST, args: LIST },
-        container,
-        `template.containers[${index}]`,
-      ),
+      misshapen: [
+        ...misshapen(
+          resource,
+          { env: LIST, command: LIST, args: LIST },
+          container,
+          `template.containers[${index}]`,
+        ),
+        ...unknownCommand(resource, container, ["command", "args"], `template.containers[${index}]`),
+      ],
     };
     return { ...base, role: azureRole(base, resource, index) };
   });

@@ -134,3 +134,27 @@ describe("docker env entries unknown during preview", () => {
     expect(unknownEnv(workload, "DEBUG")).toBeUndefined();
   });
 });
+
+describe("docker start commands unknown during preview", () => {
+  const web = (props: Record<string, unknown>) =>
+    resource(DOCKER.container, "web", unknownCheckingProxy({ image: "app:1", ...props }));
+
+  it("say the command is not known instead of reading the words that are", () => {
+    const [workload] = workloadsOf(web({ command: ["sh", "-c", unknownStringValue] }));
+    expect(workload.misshapen).toEqual([
+      expect.objectContaining({
+        kind: "unverifiable",
+        message: "web's command is not known until the deployment runs.",
+        location: expect.objectContaining({ property: "command" }),
+      }),
+    ]);
+  });
+
+  it("read a container whose whole env list is unknown as possibly setting any variable", () => {
+    const [workload] = workloadsOf(web({ envs: unknownStringValue }));
+    expect(workload.env).toEqual({});
+    expect(unknownEnv(workload, "DATABASE_URL")?.message).toBe(
+      '"web" may set DATABASE_URL in envs, which is not known until the deployment runs.',
+    );
+  });
+});
