@@ -215,6 +215,12 @@ export interface RunFact {
   pipes: boolean;
   /** The script runs `set -o pipefail` (or `set -euo pipefail` & co.) before its first pipe. */
   setsPipefail: boolean;
+  /**
+   * hadolint DL4006: it pipes under a POSIX shell (sh, bash...) with neither pipefail in the SHELL's
+   * options nor `set -o pipefail` first, so a failure before the last `|` still builds the image.
+   * PowerShell and cmd (Windows SHELLs) are not POSIX shells: never.
+   */
+  hidesPipeFailures: boolean;
   location: SourceLocation;
 }
 
