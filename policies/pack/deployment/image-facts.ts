@@ -109,6 +109,38 @@ export function stageChain(facts: BuildContextFacts): DockerStage[] {
   return chain;
 }
 
+/**
+ * The stages the image is built from: the running stage, the stages it builds on, and the stages
+ * it copies files from (`COPY --from=<stage>`), with theirs; with `mounts`, also the stages a RUN
+ * mounts (`--mount=from=<stage>`), which BuildKit builds too but which put no file in the image.
+ * Stages nothing reaches are not built for this image.
+ */
+export function imageStages(facts: BuildContextFacts, { mounts = false } = {}): DockerStage[] {
+  const stages = facts.dockerfile?.stages ?? [];
+  const named = (from: string) =>
+    stages.find((s) => s.alias === from.toLowerCase() || String(s.index) === from);
+  const result: DockerStage[] = [];
+  const queue = stageChain(facts);
+  while (queue.length > 0) {
+    const stage = queue.shift() as DockerStage;
+    if (result.includes(stage)) continue;
+    result.push(stage);
+    const sources = stage.copies.flatMap((copy) => (copy.from === null ? [] : [copy.from]));
+    if (mounts) {
+      for (const run of stage.runs)
+        for (const mount of run.mounts) sources.push(...(/(?:^|,)from=([^,]+)/.exec(mount)?.slice(1) ?? []));
+    }
+    for (const source of sources.map(named)) {
+      let next = source;
+      while (next && !queue.includes(next) && !result.includes(next)) {
+        queue.push(next);
+        next = next.parentStage === null ? undefined : stages[next.parentStage];
+      }
+    }
+  }
+  return result;
+}
+
 /** A Dockerfile was expected but not found or not readable. */
 export function noDockerfile(facts: BuildContextFacts, notes: Finding[]): Finding[] {
   return notes.length > 0

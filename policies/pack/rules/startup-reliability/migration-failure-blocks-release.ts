@@ -7,6 +7,7 @@
 import { runsNoDjango, type InspectedBuild } from "../../deployment/app-builds";
 import { NOT_APPLICABLE, inContext, oncePerPlace, violation, type Finding, type StackRule } from "../rule";
 import { stepsOf } from "../../deployment/start-plan";
+import { imageStages } from "../../deployment/image-facts";
 import { APP_BUILD_TYPES } from "../types";
 
 export const migrationFailureBlocksRelease: StackRule = {
@@ -57,7 +58,8 @@ export const migrationFailureBlocksRelease: StackRule = {
  */
 function hiddenPipeFailures(build: InspectedBuild): Finding[] {
   const findings: Finding[] = [];
-  for (const stage of build.facts.dockerfile?.stages ?? []) {
+  // Only the stages this image is built from: BuildKit skips the others.
+  for (const stage of imageStages(build.facts, { mounts: true })) {
     for (const run of stage.runs) {
       if (!run.hidesPipeFailures) continue;
       findings.push(
