@@ -7,7 +7,7 @@
 import type { BuildContextFacts, DockerStage, InspectTopic } from "../inspect/facts";
 import { isDockerOfficialImage } from "../inspect/image-reference";
 import { at, isUnknown, str } from "../rules/props";
-import { brokenInputs, inContext, NOT_APPLICABLE, unverifiable } from "../rules/rule";
+import { brokenInputs, inContext, NOT_APPLICABLE, unreadableInputs, unverifiable } from "../rules/rule";
 import type { Finding, Resource, RuleResult } from "../rules/rule";
 import { DOCKER } from "../rules/types";
 import { buildShapeFindings } from "./app-builds";
@@ -59,6 +59,8 @@ export function imageFacts(
       ],
     };
   }
+  const unreadable = unreadableInputs(facts, topics);
+  if (unreadable.length > 0) return { facts: undefined, notes: unreadable };
   const notes = [
     ...brokenInputs(facts, topics),
     ...facts.unverifiable

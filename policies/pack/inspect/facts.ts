@@ -16,6 +16,8 @@ export interface SourceLocation {
 /** What a reader could not decide, so that a rule can say "could not verify" with the reason. */
 export type InspectTopic =
   | "context"
+  /** Whether the image builds at all: one item (CS-1) reports a Dockerfile BuildKit rejects. */
+  | "build"
   | "dockerfile"
   | "dockerignore"
   | "entrypoint"
@@ -41,6 +43,11 @@ export interface BrokenInput {
   location?: SourceLocation;
   /** The image cannot be built at all (as opposed to an app that cannot start). */
   failsBuild: boolean;
+  /**
+   * The file cannot be read as written (`Dockerfile:3 does not parse`): what the items reading it
+   * say instead of judging it, the one that owns the topic reporting the failure.
+   */
+  unreadable?: string;
 }
 
 export interface InspectRequest {
