@@ -73,9 +73,9 @@ function judgeDeployed(w: Workload): Finding[] {
   const origins = w.knownEnv.CSRF_TRUSTED_ORIGINS;
   const where = { urn: w.resource.urn, property: propertyOf(w, w.platform === "docker" ? "envs" : "env") };
   if (origins === undefined) {
-    // Origins known only at deploy time cannot be compared with the hosts served.
+    // Origins known only at deploy time cannot be checked for their scheme or their hosts.
     const unknown = unknownEnv(w, "CSRF_TRUSTED_ORIGINS");
-    return unknown !== undefined && hosts !== undefined ? [unknown] : [];
+    return unknown === undefined ? [] : [unknown];
   }
   const list = hostList(origins);
   const findings: Finding[] = [];
