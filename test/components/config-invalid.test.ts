@@ -12,6 +12,7 @@ import {
   rawSettingsFromConfig,
   settingsOrigin,
 } from "../../components/config";
+import { regexpLiteral } from "../../policies/pack/inspect/regexp-literal";
 import { deployAgency } from "../../stacks/program";
 import { installAzureCapture } from "../support/azure-capture";
 import { installCapture } from "../support/capture";
@@ -445,7 +446,7 @@ describe("invalid configuration", () => {
           error = err;
         }
         expect(pulumi.RunError.isInstance(error)).toBe(true);
-        expect((error as Error).message).toMatch(new RegExp(`^  - ${escape(key)} `, "m"));
+        expect((error as Error).message).toMatch(new RegExp(`^  - ${regexpLiteral(key)} `, "m"));
         await capture.settled();
         expect(capture.resources).toEqual([]);
       });
@@ -459,10 +460,6 @@ describe("invalid configuration", () => {
     }
   });
 });
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 
 describe("protectedDataChanges", () => {
   const settings = (extra: Record<string, unknown> = {}) =>

@@ -8,10 +8,11 @@
 import * as path from "path";
 import { parse as parseDotenv } from "dotenv";
 import { finalStage, readDockerfile } from "../../pack/inspect/dockerfile";
+import { computedSettingsModules, defaultSettingsModule } from "../../pack/inspect/settings";
 import { loadCompose, type ComposeProject } from "./compose";
 import { ComposeFileError, entry, text, texts, type MapNode } from "./yaml-tree";
 import { isPlatformFile, readPlatformFile, type PlatformFile } from "./platform-files";
-import { isComposeFile, isDockerfile, lineOf, readText, repositoryFiles } from "./repository-files";
+import { isComposeFile, isDockerfile, readText, repositoryFiles } from "./repository-files";
 
 export interface FoundDockerfile {
   /** Relative to the repository root. */
@@ -312,31 +313,22 @@ function scriptSettings(root: string, file: string): SettingsChoice | undefined 
 
 /**
  * `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "<module>")`; when the default is computed by a
- * function, the dotted settings modules the file names are what it can return.
+ * function, the dotted settings modules the file names are what it can return. Read by the pack's
+ * settings reader, so the command reports the module the pack judges.
  */
 function setdefaultSettings(root: string, file: string): SettingsChoice | undefined {
   const content = readText(root, file) ?? "";
-  const literal = /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([A-Za-z_][\w.]*)["']/.exec(content);
-  if (literal) {
-    return {
-      module: literal[1],
-      source: `${file}:${lineOf(content, /DJANGO_SETTINGS_MODULE["']\s*,\s*["']/)} (setdefault)`,
-      candidates: [],
-    };
-  }
-  const computed = lineOf(content, /DJANGO_SETTINGS_MODULE/);
-  if (computed === undefined) return undefined;
-  const candidates = [...content.matchAll(/["']([A-Za-z_]\w*(?:\.\w+)*\.settings(?:\.\w+)*)["']/g)].map(
-    (m) => m[1],
-  );
-  const unique = [...new Set(candidates)];
-  if (unique.length === 0) return undefined;
+  const literal = defaultSettingsModule(content);
+  if (literal)
+    return { module: literal.module, source: `${file}:${literal.line} (setdefault)`, candidates: [] };
+  const computed = computedSettingsModules(content);
+  if (computed === null) return undefined;
   // Production is the candidate named for it, else the first one the function can return.
-  const production = unique.find((m) => /prod/.test(m)) ?? unique[0];
+  const production = computed.modules.find((m) => /prod/.test(m)) ?? computed.modules[0];
   return {
     module: production,
-    source: `${file}:${computed} (computed by a function)`,
-    candidates: unique.filter((m) => m !== production),
+    source: `${file}:${computed.line} (computed by a function)`,
+    candidates: computed.modules.filter((m) => m !== production),
   };
 }
 

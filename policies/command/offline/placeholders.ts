@@ -6,6 +6,7 @@
  * command copied from the offline runbook would name a container that does not exist; so the
  * made-up part is replaced by a visible placeholder.
  */
+import { regexpLiteral } from "../../pack/inspect/regexp-literal";
 import { realisticOutputs } from "./realistic-mocks";
 import type { ProgramRun, Registration } from "./registration";
 
@@ -56,15 +57,14 @@ export function generatedNames(run: ProgramRun): GeneratedName[] {
   return run.registrations.flatMap(generatedOf).sort((a, b) => b.value.length - a.value.length);
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 /** `text` with every made-up value (as a whole word) replaced; unchanged when there is none. */
 export function markPlaceholders(text: string, names: readonly GeneratedName[]): string {
   let marked = text;
   for (const { value, replacement } of names) {
-    marked = marked.replace(new RegExp(`(?<![A-Za-z0-9])${escape(value)}(?![A-Za-z0-9])`, "g"), replacement);
+    marked = marked.replace(
+      new RegExp(`(?<![A-Za-z0-9])${regexpLiteral(value)}(?![A-Za-z0-9])`, "g"),
+      replacement,
+    );
   }
   return marked;
 }

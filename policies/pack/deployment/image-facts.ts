@@ -7,7 +7,7 @@
 import type { BuildContextFacts, DockerStage, InspectTopic } from "../inspect/facts";
 import { isDockerOfficialImage } from "../inspect/image-reference";
 import { at, isUnknown, str } from "../rules/props";
-import { brokenInputs, inContext, NOT_APPLICABLE, unverifiable } from "../rules/rule";
+import { brokenInputs, inContext, NOT_APPLICABLE, unreadableInputs, unverifiable } from "../rules/rule";
 import type { Finding, Resource, RuleResult } from "../rules/rule";
 import { DOCKER } from "../rules/types";
 import { buildShapeFindings } from "./app-builds";
@@ -59,6 +59,8 @@ export function imageFacts(
       ],
     };
   }
+  const unreadable = unreadableInputs(facts, topics);
+  if (unreadable.length > 0) return { facts: undefined, notes: unreadable };
   const notes = [
     ...brokenInputs(facts, topics),
     ...facts.unverifiable
@@ -107,6 +109,38 @@ export function stageChain(facts: BuildContextFacts): DockerStage[] {
     stage = stage.parentStage === null ? undefined : facts.dockerfile?.stages[stage.parentStage];
   }
   return chain;
+}
+
+/**
+ * The stages the image is built from: the running stage, the stages it builds on, and the stages
+ * it copies files from (`COPY --from=<stage>`), with theirs; with `mounts`, also the stages a RUN
+ * mounts (`--mount=from=<stage>`), which BuildKit builds too but which put no file in the image.
+ * Stages nothing reaches are not built for this image.
+ */
+export function imageStages(facts: BuildContextFacts, { mounts = false } = {}): DockerStage[] {
+  const stages = facts.dockerfile?.stages ?? [];
+  const named = (from: string) =>
+    stages.find((s) => s.alias === from.toLowerCase() || String(s.index) === from);
+  const result: DockerStage[] = [];
+  const queue = stageChain(facts);
+  while (queue.length > 0) {
+    const stage = queue.shift() as DockerStage;
+    if (result.includes(stage)) continue;
+    result.push(stage);
+    const sources = stage.copies.flatMap((copy) => (copy.from === null ? [] : [copy.from]));
+    if (mounts) {
+      for (const run of stage.runs)
+        for (const mount of run.mounts) sources.push(...(/(?:^|,)from=([^,]+)/.exec(mount)?.slice(1) ?? []));
+    }
+    for (const source of sources.map(named)) {
+      let next = source;
+      while (next && !queue.includes(next) && !result.includes(next)) {
+        queue.push(next);
+        next = next.parentStage === null ? undefined : stages[next.parentStage];
+      }
+    }
+  }
+  return result;
 }
 
 /** A Dockerfile was expected but not found or not readable. */

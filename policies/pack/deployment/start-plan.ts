@@ -6,11 +6,14 @@
  */
 import type { BuildContextFacts, StartupStep } from "../inspect/facts";
 import type { OnFailure, ScriptStep, StepKind } from "../inspect/start-command";
+import { conditionHolds, type StepCondition } from "../inspect/shell";
 import { bool, list } from "../rules/props";
 import { inContext, unverifiable, type Finding, type Location } from "../rules/rule";
 import { AZURE } from "../rules/types";
 import type { Deployment } from "./index";
-import { misshapenAt, propertyOf, type Workload } from "./workloads";
+import { contextRelative } from "../context-paths";
+import { imageEnv } from "./web-servers";
+import { misshapenAt, propertyOf, unknownEnv, type Workload } from "./workloads";
 
 export interface PlannedStep extends Omit<ScriptStep, "line"> {
   location: Location;
@@ -122,6 +125,7 @@ function imageSteps(facts: BuildContextFacts): {
       deployCheck: false,
       onFailure: entrypoint.errexit.enabled ? "aborts" : "continues",
       conditional: false,
+      conditions: [],
       location: inContext(facts, call.location),
     });
   }
@@ -144,13 +148,16 @@ function fromFacts(step: StartupStep, errexit: boolean, facts: BuildContextFacts
     deployCheck: step.deployCheck,
     onFailure,
     conditional: step.conditional,
+    conditions: step.conditions,
     location: inContext(facts, step.location),
   };
 }
 
 /** "where" for a message: the file:line or the resource property a step came from. */
 export function whereOf(location: Location): string {
-  if (location.file) return `${location.file}${location.line ? `:${location.line}` : ""}`;
+  // Relative to its build context: a message must not carry this machine's paths.
+  const file = location.file === undefined ? undefined : (contextRelative(location.file) ?? location.file);
+  if (file) return `${file}${location.line ? `:${location.line}` : ""}`;
   return location.property ?? "its start command";
 }
 
@@ -178,4 +185,39 @@ export function serves(plan: StartPlan): boolean {
   const oneShot =
     plan.workload.resource.type === AZURE.job || bool(plan.workload.resource.props, "attach") === true;
   return !oneShot && plan.steps.some((s) => s.kind === "server");
+}
+
+/**
+ * Whether a step that runs under tests on variables (`[ "$RUN_MIGRATIONS" = 1 ] && migrate`) runs
+ * in this deployment, judged from the variables as the workload gets them: its own env over its
+ * image's ENV. A test on a variable known only when the deployment runs cannot be decided.
+ */
+export type StepGate =
+  | { runs: true }
+  | { runs: false; condition: StepCondition; unset: string[] }
+  | { runs: undefined; finding: Finding };
+
+export function stepGate(deployment: Deployment, plan: StartPlan, step: PlannedStep): StepGate {
+  const found = deployment.factsOf(plan.workload);
+  const env: Record<string, string> = {
+    ...("reason" in found ? {} : imageEnv(found.facts)),
+    ...plan.workload.knownEnv,
+  };
+  for (const condition of step.conditions) {
+    const when = `${step.label} (${whereOf(step.location)}) runs only when ${condition.negated ? "this test fails" : "this test passes"}: ${condition.text}`;
+    for (const variable of condition.variables) {
+      const unknown = env[variable] === undefined ? unknownEnv(plan.workload, variable) : undefined;
+      if (unknown !== undefined)
+        return { runs: undefined, finding: unverifiable(`${when}; ${unknown.message}`, step.location) };
+    }
+    const holds = conditionHolds(condition, (variable) => env[variable]);
+    if (holds === undefined)
+      return {
+        runs: undefined,
+        finding: unverifiable(`${when}, a test that cannot be read.`, step.location),
+      };
+    if (!holds)
+      return { runs: false, condition, unset: condition.variables.filter((v) => env[v] === undefined) };
+  }
+  return { runs: true };
 }

@@ -5,6 +5,7 @@
  */
 import type { BuildContextFacts, ServerStart } from "../inspect/facts";
 import { serverInCommand, serverTarget, type ServerCommand } from "../inspect/server-command";
+import { moduleCandidates } from "../inspect/settings";
 import { inContext, unverifiable, type Finding, type Location } from "../rules/rule";
 import { type AppBuilds, runsBuild } from "./app-builds";
 import type { Deployment } from "./index";
@@ -66,6 +67,29 @@ export function webServers(deployment: Deployment): WebServers {
     );
   }
   return { servers, unknown, builds, hasWeb: web.length > 0 };
+}
+
+/**
+ * The module a web server imports (`config.wsgi` of `gunicorn config.wsgi:application`) and whether
+ * its build context sends it (a WSGI/ASGI module the project reader found, or a file the dotted
+ * name can live in under a source root); null when the server names none or the files are unknown.
+ */
+export function serverModule(
+  deployment: Deployment,
+  web: WebServer,
+): { target: string; module: string; exists: boolean } | null {
+  const found = deployment.factsOf(web.workload);
+  if ("reason" in found) return null;
+  const { facts } = found;
+  const target = web.server.target;
+  const sent = facts.dockerignore?.sentFiles;
+  if (target === undefined || sent === undefined) return null;
+  const module = target.split(":")[0];
+  const files = new Set(sent);
+  const exists =
+    facts.django.wsgi.some((w) => w.module === module) ||
+    moduleCandidates(module, [...facts.django.sourceRoots, ""]).some((f) => files.has(f));
+  return { target, module, exists };
 }
 
 /** An entrypoint's server as a ServerCommand; GUNICORN_CMD_ARGS fills options the script leaves out. */

@@ -8,7 +8,7 @@
  */
 import { COMPOSE_DEFAULTED_ENV_LABEL, COMPOSE_UNSEEN_ENV_LABEL } from "../../protocol";
 import { at, bool, isUnknown, list, LIST, str, UNKNOWN } from "../rules/props";
-import type { Finding, Resource } from "../rules/rule";
+import { unverifiable, type Finding, type Resource } from "../rules/rule";
 import { misshapen } from "../rules/props";
 import { AZURE, DOCKER } from "../rules/types";
 import { fallbackVariables } from "../inspect/shell";
@@ -50,6 +50,12 @@ export interface Workload {
   /** Known env values only: what substitution and URL parsing can use. */
   knownEnv: Record<string, string>;
   /**
+   * Property paths (`envs.3`) of env entries unknown as a whole during preview: a program's
+   * `pulumi.interpolate\`ALLOWED_HOSTS=${domain}\`` hides its name as well as its value, so any
+   * variable the workload does not visibly set may be set there.
+   */
+  unknownEnvEntries: string[];
+  /**
    * "Could not verify" findings for its env and start command when set but of the wrong shape:
    * read as empty above, they must not be judged as "not set".
    */
@@ -74,32 +80,49 @@ export function workloadsOf(resource: Resource): Workload[] {
   return [];
 }
 
+/**
+ * The string items of a list, each read as a leaf: an item unknown during preview is left out
+ * instead of stopping the whole workload (the policy SDK's proxy throws on reading it).
+ */
 function strings(value: unknown): string[] {
-  return list(value).filter((v): v is string => typeof v === "string");
+  return items(value).filter((v): v is string => typeof v === "string" && !isUnknown(v));
+}
+
+/**
+ * The items of a list, each read by index as a leaf, an unknown one as UNKNOWN: iterating the
+ * proxy (for..of, forEach, map) reads every item through it and throws at the first unknown.
+ */
+function items(value: unknown): unknown[] {
+  const all = list(value);
+  const read: unknown[] = [];
+  for (let index = 0; index < all.length; index++) read.push(leaf(() => all[index], UNKNOWN));
+  return read;
 }
 
 function dockerWorkload(resource: Resource): Workload {
   const props = resource.props;
-  const argv = [...strings(props.entrypoints), ...strings(props.command)];
-  const uploads = list(props.uploads)
-    .map((u) => str(u, "content"))
+  // Each property read as a leaf: one unknown during preview must not stop the whole container.
+  const field = (name: string) => leaf(() => props[name], UNKNOWN);
+  const argv = [...strings(field("entrypoints")), ...strings(field("command"))];
+  const uploads = items(field("uploads"))
+    .map((u) => leaf(() => str(u, "content")))
     .filter((c): c is string => c !== undefined);
   const env: Record<string, EnvValue> = {};
-  for (const entry of list(props.envs)) {
-    if (typeof entry !== "string") continue;
-    const eq = entry.indexOf("=");
-    if (eq <= 0) continue;
-    const value = entry.slice(eq + 1);
-    env[entry.slice(0, eq)] = value.includes(UNKNOWN) ? { kind: "unknown" } : { kind: "value", value };
-  }
+  const unknownEnvEntries: string[] = [];
+  // A whole env list unknown may set any variable.
+  if (isUnknown(field("envs"))) unknownEnvEntries.push("envs");
+  items(field("envs")).forEach((entry, index) => {
+    if (isUnknown(entry)) unknownEnvEntries.push(`envs.${index}`);
+    else if (typeof entry === "string") readEnvEntry(entry, env);
+  });
   const base = {
     resource,
     platform: "docker" as const,
     path: "",
-    image: str(props, "image"),
+    image: leaf(() => str(props, "image")),
     argv,
     script: [argv.join(" "), ...uploads].join("\n"),
-    healthcheck: readContainerHealthcheck(list(props, "healthcheck.tests")),
+    healthcheck: readContainerHealthcheck(items(leaf(() => at(props, "healthcheck.tests")))),
     fallbacks: new Set(fallbackVariables([argv.join(" "), ...uploads].join("\n"))),
     envDefaults: composeDefaults(props),
     env,
@@ -107,9 +130,69 @@ function dockerWorkload(resource: Resource): Workload {
       completeList(leaf(() => props.envs, UNKNOWN)) &&
       !list(props, "labels").some((l) => leaf(() => str(l, "label")) === COMPOSE_UNSEEN_ENV_LABEL),
     knownEnv: knownValues(env),
-    misshapen: misshapen(resource, { envs: LIST, entrypoints: LIST, command: LIST, uploads: LIST }),
+    unknownEnvEntries,
+    misshapen: [
+      ...misshapen(resource, { envs: LIST, entrypoints: LIST, command: LIST, uploads: LIST }),
+      ...unknownCommand(resource, props, ["entrypoints", "command"], ""),
+    ],
   };
   return { ...base, role: dockerRole(base, props) };
+}
+
+/**
+ * "Could not verify" for a start command with a word unknown during preview: what it runs is not
+ * known, so it must not be read as the words that are (kept with the shape findings, which the
+ * start plan turns into its reason).
+ */
+function unknownCommand(
+  resource: Resource,
+  container: unknown,
+  properties: string[],
+  base: string,
+): Finding[] {
+  return properties
+    .filter((property) => {
+      const value = leaf(() => at(container, property), UNKNOWN);
+      return isUnknown(value) || items(value).some(isUnknown);
+    })
+    .map((property) => {
+      const path = base === "" ? property : `${base}.${property}`;
+      return unverifiable(`${resource.name}'s ${path} is not known until the deployment runs.`, {
+        urn: resource.urn,
+        property: path,
+      });
+    });
+}
+
+/** `NAME=value` (docker's form); a value with an unknown part (compose's `${UNSET}`) is unknown. */
+function readEnvEntry(entry: string, env: Record<string, EnvValue>): void {
+  const eq = entry.indexOf("=");
+  if (eq <= 0) return;
+  const value = entry.slice(eq + 1);
+  env[entry.slice(0, eq)] = value.includes(UNKNOWN) ? { kind: "unknown" } : { kind: "value", value };
+}
+
+/**
+ * Why the value `name` has in this workload cannot be known before the deployment runs, as a
+ * "could not verify" naming the variable: set to a value only known then, or possibly set by an
+ * env entry unknown as a whole. Undefined when the workload's env tells (set, or surely unset).
+ * The one place the model decides this, so an unknown entry touches only the items that read it.
+ */
+export function unknownEnv(workload: Workload, name: string): Finding | undefined {
+  const envs = workload.platform === "docker" ? "envs" : "env";
+  const owner = `"${workload.resource.name}"`;
+  if (workload.env[name]?.kind === "unknown") {
+    return unverifiable(`${name} of ${owner} is not known until the deployment runs.`, {
+      urn: workload.resource.urn,
+      property: propertyOf(workload, envs),
+    });
+  }
+  const [entry] = workload.unknownEnvEntries;
+  if (workload.env[name] !== undefined || entry === undefined) return undefined;
+  return unverifiable(`${owner} may set ${name} in ${entry}, which is not known until the deployment runs.`, {
+    urn: workload.resource.urn,
+    property: propertyOf(workload, entry),
+  });
 }
 
 /**
@@ -152,12 +235,16 @@ function azureWorkloads(resource: Resource): Workload[] {
       env,
       envComplete: completeList(leaf(() => at(container, "env"), UNKNOWN)),
       knownEnv: knownValues(env),
-      misshapen: misshapen(
-        resource,
-        { env: LIST, command: LIST, args: LIST },
-        container,
-        `template.containers[${index}]`,
-      ),
+      unknownEnvEntries: [],
+      misshapen: [
+        ...misshapen(
+          resource,
+          { env: LIST, command: LIST, args: LIST },
+          container,
+          `template.containers[${index}]`,
+        ),
+        ...unknownCommand(resource, container, ["command", "args"], `template.containers[${index}]`),
+      ],
     };
     return { ...base, role: azureRole(base, resource, index) };
   });

@@ -88,12 +88,3 @@ function regexRoute(pattern: string): string | null {
   const body = pattern.replace(/^\^/, "").replace(/\$$/, "");
   return /^[\w/.-]*$/.test(body) ? body : null;
 }
-
-/** Whether `path` (as a probe requests it) is routed: the exact route, or with/without a trailing slash (APPEND_SLASH redirects). */
-export function routes(facts: UrlConfigurationFacts, probe: string): boolean {
-  const bare = probe.split("?")[0];
-  const wanted = new Set([bare, bare.endsWith("/") ? bare.slice(0, -1) : `${bare}/`]);
-  return (
-    facts.routes.some((r) => wanted.has(r.path)) || facts.middlewarePaths.some((m) => wanted.has(m.path))
-  );
-}

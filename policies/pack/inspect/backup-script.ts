@@ -5,6 +5,7 @@
  * a crontab for supercronic, a ready-made image configured by env), and what tells them apart is a
  * word anywhere in the script or its settings, so this reader looks for words, not commands.
  */
+import { regexpLiteral } from "./regexp-literal";
 
 export interface BackupScriptFacts {
   /** The word that makes the dumps repeat (`cron`, `sleep`, `while`, a `SCHEDULE` setting), or null. */
@@ -41,5 +42,5 @@ export function readBackupScript(
 
 /** The script names `host` as a word of its own (`pg_dump -h app-db`, `@app-db:5432`), not inside another name. */
 export function namesHost(script: string, host: string): boolean {
-  return new RegExp(`(^|[^\\w-])${host.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^\\w-]|$)`).test(script);
+  return new RegExp(`(^|[^\\w-])${regexpLiteral(host)}([^\\w-]|$)`).test(script);
 }

@@ -4,6 +4,7 @@
  * files left after .dockerignore; globs follow Go's filepath.Match (`*` and `?` never cross `/`).
  */
 import type { DockerfileFacts, SourceLocation } from "./facts";
+import { regexpLiteral } from "./regexp-literal";
 
 export interface MissingSource {
   source: string;
@@ -26,7 +27,7 @@ function globPattern(source: string): RegExp {
           .replace(/\\/g, "\\\\")}]`;
         i = end;
       }
-    } else pattern += c.replace(/[.+^${}()|\\]/g, "\\$&");
+    } else pattern += regexpLiteral(c);
   }
   return new RegExp(`^${pattern}(/|$)`);
 }

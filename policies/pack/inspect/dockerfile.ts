@@ -7,6 +7,7 @@ import { parse as parseShell } from "shell-quote";
 import { parseDockerfileSyntax } from "./dockerfile-syntax";
 import { readHealthProbe } from "./health-probe";
 import { isSecretFile } from "./secret-files";
+import { isShell } from "./shell";
 import type {
   ArgFact,
   CommandFact,
@@ -365,9 +366,12 @@ function runFact(instruction: DockerInstruction, shell: string[] | null): RunFac
   const location = instruction.location;
   const commands = simpleCommands(command);
   const pipeline = instruction.json ? { pipes: false, setsPipefail: false } : pipesOf(command);
+  const runShell = shell ?? ["/bin/sh", "-c"];
   return {
     shell: instruction.json ? null : shell,
     ...pipeline,
+    hidesPipeFailures:
+      pipeline.pipes && !pipeline.setsPipefail && isShell(runShell[0] ?? "") && !shellHasPipefail(runShell),
     command,
     exec: instruction.json,
     mounts: instruction.flags.filter((f) => f.startsWith("--mount=")).map((f) => f.slice("--mount=".length)),
@@ -377,6 +381,11 @@ function runFact(instruction: DockerInstruction, shell: string[] | null): RunFac
     manageCommands: manageCommands(commands),
     location,
   };
+}
+
+/** `-o pipefail` (or a cluster such as `-eo pipefail`) among a SHELL's options. */
+function shellHasPipefail(shell: readonly string[]): boolean {
+  return shell.some((word, i) => shell[i + 1] === "pipefail" && /^-[A-Za-z]*o$/.test(word));
 }
 
 /**

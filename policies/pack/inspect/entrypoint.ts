@@ -21,6 +21,7 @@ import { descendants, descendantsWithin, lineOf, loadParser, parseWithBudget } f
 import { NO_ENVIRONMENT, scriptEnvironment } from "./script-environment";
 import {
   classifyCommand,
+  conditionsOf,
   fallbackVariables,
   isShell,
   readServerOptions,
@@ -232,6 +233,7 @@ function startupStep(
     deployCheck: classified?.deployCheck ?? false,
     swallowed,
     conditional: underCondition || inAndChain(view.node),
+    conditions: conditionsOf(view.node),
     location: at(view.line),
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { ScriptEnvironment } from "./script-environment";
 import type { HealthProbe } from "./health-probe";
-import type { OutsideCallKind, ServerKind, ServerOptions } from "./shell";
+import type { OutsideCallKind, ServerKind, ServerOptions, StepCondition } from "./shell";
 
 /** A place in a file of the build context. `file` is relative to the context (forward slashes), `line` 1-based. */
 export interface SourceLocation {
@@ -17,6 +17,8 @@ export interface SourceLocation {
 /** What a reader could not decide, so that a rule can say "could not verify" with the reason. */
 export type InspectTopic =
   | "context"
+  /** Whether the image builds at all: one item (CS-1) reports a Dockerfile BuildKit rejects. */
+  | "build"
   | "dockerfile"
   | "dockerignore"
   | "entrypoint"
@@ -42,6 +44,11 @@ export interface BrokenInput {
   location?: SourceLocation;
   /** The image cannot be built at all (as opposed to an app that cannot start). */
   failsBuild: boolean;
+  /**
+   * The file cannot be read as written (`Dockerfile:3 does not parse`): what the items reading it
+   * say instead of judging it, the one that owns the topic reporting the failure.
+   */
+  unreadable?: string;
 }
 
 export interface InspectRequest {
@@ -216,6 +223,12 @@ export interface RunFact {
   pipes: boolean;
   /** The script runs `set -o pipefail` (or `set -euo pipefail` & co.) before its first pipe. */
   setsPipefail: boolean;
+  /**
+   * hadolint DL4006: it pipes under a POSIX shell (sh, bash...) with neither pipefail in the SHELL's
+   * options nor `set -o pipefail` first, so a failure before the last `|` still builds the image.
+   * PowerShell and cmd (Windows SHELLs) are not POSIX shells: never.
+   */
+  hidesPipeFailures: boolean;
   location: SourceLocation;
 }
 
@@ -356,6 +369,8 @@ export interface StartupStep {
   swallowed: SwallowedFailure | null;
   /** Runs only under a condition (`if`, `&&` chain after a test, case arm). */
   conditional: boolean;
+  /** The tests on variables it runs under (`[ "$RUN_MIGRATIONS" = 1 ] &&`, `if [ -n "$X" ]`). */
+  conditions: StepCondition[];
   location: SourceLocation;
 }
 

@@ -189,10 +189,11 @@ async function readContext(
     facts.dockerfile = readDockerfile(dockerfileText, dockerfilePath, req.target);
     for (const problem of facts.dockerfile.problems) {
       facts.broken.push({
-        topic: "dockerfile",
+        topic: "build",
         reason: `${dockerfilePath} does not parse as BuildKit reads it: ${problem.message}`,
         location: problem.location,
         failsBuild: true,
+        unreadable: `${problem.location.file}:${problem.location.line} does not parse`,
       });
     }
   }
@@ -213,7 +214,7 @@ async function readContext(
   if (facts.dockerfile && !files.truncated) {
     for (const missing of missingCopySources(facts.dockerfile, facts.dockerignore.sentFiles)) {
       facts.broken.push({
-        topic: "dockerfile",
+        topic: "build",
         reason: `${missing.source} is not in the build context (or .dockerignore leaves it out), so the COPY fails and the image cannot be built`,
         location: missing.location,
         failsBuild: true,

@@ -9,6 +9,9 @@
  * downloads at start.
  */
 
+import { parse as parseShellWords } from "shell-quote";
+import type { Node } from "web-tree-sitter";
+
 /** Programs that run a script given with `-c`. */
 export const SHELLS: ReadonlySet<string> = new Set(["sh", "bash", "dash", "ash", "zsh", "busybox"]);
 
@@ -280,4 +283,104 @@ export function optionValue(args: readonly string[], names: readonly string[]): 
  */
 export function fallbackVariables(text: string): string[] {
   return [...new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]/g)].map((m) => m[1]))];
+}
+
+/**
+ * A test a step runs under, on variables: `[ "$RUN_MIGRATIONS" = 1 ] && migrate`, the `if [ -n "$X" ]`
+ * around it, or (negated) the `else` branch and the right side of `[ -z "$X" ] || migrate`.
+ */
+export interface StepCondition {
+  /** The test as written (`[ "$RUN_MIGRATIONS" = 1 ]`), for a message. */
+  text: string;
+  /** The variables it reads, in order. */
+  variables: string[];
+  /** The step runs when the test fails. */
+  negated: boolean;
+}
+
+/** Test commands: `[ ... ]`, `[[ ... ]]`, `test ...` (tree-sitter reads the bracket forms as test_command). */
+function isTest(node: Node): boolean {
+  if (node.type === "test_command") return true;
+  return node.type === "command" && /^(test|\[)$/.test(node.childForFieldName("name")?.text ?? "");
+}
+
+function testCondition(node: Node, negated: boolean): StepCondition | undefined {
+  if (!isTest(node)) return undefined;
+  const variables: string[] = [];
+  parseShellWords(node.text, (key) => {
+    variables.push(variableOf(key));
+    return "";
+  });
+  return variables.length === 0 ? undefined : { text: node.text, variables, negated };
+}
+
+/** `X` of `$X`, `${X}`, `${X:-default}` (shell-quote hands the whole `X:-default`). */
+function variableOf(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*/.exec(key)?.[0] ?? key;
+}
+
+/**
+ * The tests on variables that decide whether the command `node` runs, from its enclosing `&&`/`||`
+ * lists and `if` statements. Tests on anything else (files, commands) are not listed: whether
+ * they hold depends on the running container, not on the deployment.
+ */
+export function conditionsOf(node: Node): StepCondition[] {
+  const found: StepCondition[] = [];
+  for (let child = node, parent = node.parent; parent !== null; child = parent, parent = parent.parent) {
+    if (parent.type === "list") {
+      const [left] = parent.namedChildren.filter((n): n is Node => n !== null);
+      const operator = parent.children.find((c) => c !== null && (c.type === "&&" || c.type === "||"));
+      if (left !== undefined && left.id !== child.id && operator) {
+        const condition = testCondition(left, operator.type === "||");
+        if (condition) found.push(condition);
+      }
+    } else if (parent.type === "if_statement" || parent.type === "elif_clause") {
+      const conditions = parent.childrenForFieldName("condition").filter((n): n is Node => n !== null);
+      if (conditions.some((c) => c.id === child.id)) continue;
+      const negated = child.type === "else_clause" || child.type === "elif_clause";
+      for (const c of conditions) {
+        const condition = testCondition(c, negated);
+        if (condition) found.push(condition);
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * Whether the step runs under `condition` with these variable values (unset: undefined), as `test`
+ * decides it; undefined when the test is not one of the plain forms (`-n`, `-z`, a bare word,
+ * `=`/`==`/`!=`, `-eq`/`-ne`).
+ */
+export function conditionHolds(
+  condition: StepCondition,
+  value: (variable: string) => string | undefined,
+): boolean | undefined {
+  const words = parseShellWords(condition.text, (key) => {
+    const name = variableOf(key);
+    const fallback = /^[A-Za-z_][A-Za-z0-9_]*:?-(.*)$/s.exec(key)?.[1];
+    const set = value(name);
+    return set === undefined || (set === "" && key.includes(":-")) ? (fallback ?? "") : set;
+  });
+  if (!words.every((w): w is string => typeof w === "string")) return undefined;
+  const inner = words[0] === "test" ? words.slice(1) : words.slice(1, -1);
+  const test = evaluateTest(inner);
+  return test === undefined ? undefined : test !== condition.negated;
+}
+
+function evaluateTest(words: string[]): boolean | undefined {
+  const [a, op, b] = words;
+  if (words.length === 1) return a !== "";
+  if (words.length === 2 && a === "-n") return op !== "";
+  if (words.length === 2 && a === "-z") return op === "";
+  if (words.length === 2 && a === "!") return evaluateTest([op]) === false;
+  if (words.length !== 3) return undefined;
+  if (op === "=" || op === "==") return a === b;
+  if (op === "!=") return a !== b;
+  if (op === "-eq" || op === "-ne") {
+    const [x, y] = [Number(a), Number(b)];
+    if (a.trim() === "" || b.trim() === "" || !Number.isInteger(x) || !Number.isInteger(y)) return undefined;
+    return (x === y) === (op === "-eq");
+  }
+  return undefined;
 }

@@ -9,7 +9,14 @@
  */
 import type { Node, Parser } from "web-tree-sitter";
 import { parseWithBudget } from "./grammars";
-import { classifyCommand, isShell, withoutPrefixes, type StepKind } from "./shell";
+import {
+  classifyCommand,
+  conditionsOf,
+  isShell,
+  withoutPrefixes,
+  type StepCondition,
+  type StepKind,
+} from "./shell";
 import { readWaitLoops, type WaitLoop } from "./wait-loops";
 import { NO_ENVIRONMENT, scriptEnvironment, type ScriptEnvironment } from "./script-environment";
 
@@ -35,6 +42,8 @@ export interface ScriptStep {
   onFailure: OnFailure;
   /** Runs only under a condition (inside an `if`/`case` body or a loop). */
   conditional: boolean;
+  /** The tests on variables it runs under (`[ "$RUN_MIGRATIONS" = 1 ] &&`, `if [ -n "$X" ]`). */
+  conditions: StepCondition[];
   /** 1-based line within the script. */
   line: number;
 }
@@ -235,6 +244,7 @@ class ScriptReader {
       ...step,
       onFailure: failure,
       conditional: scope.conditional,
+      conditions: conditionsOf(node),
       line: node.startPosition.row + 1,
     });
   }

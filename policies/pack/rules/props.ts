@@ -12,7 +12,14 @@ export { isUnknown, UNKNOWN };
 
 function step(value: unknown, key: string | number): unknown {
   if (value === null || typeof value !== "object") return undefined;
-  return (value as Record<string | number, unknown>)[key];
+  try {
+    return (value as Record<string | number, unknown>)[key];
+  } catch (error) {
+    // The policy SDK's property proxy throws on reading a value unknown during preview; every
+    // reader here treats it as the sentinel instead, so one unknown leaf stops no other read.
+    if (error instanceof Error && error.constructor.name === "UnknownValueError") return UNKNOWN;
+    throw error;
+  }
 }
 
 /** Value at a dotted path (`healthcheck.tests`, `ports.0.external`), or undefined. */

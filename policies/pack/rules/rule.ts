@@ -165,6 +165,23 @@ export function brokenInputs(facts: BuildContextFacts, topics: readonly InspectT
     );
 }
 
+/**
+ * One problem is one finding: a Dockerfile that does not parse fails the item that owns the build
+ * ("build" topic, CS-1); every other item that reads the Dockerfile says it could not judge it,
+ * and why, instead of failing on the same line again or judging a file BuildKit rejects.
+ */
+export function unreadableInputs(facts: BuildContextFacts, topics: readonly InspectTopic[]): Finding[] {
+  if (topics.includes("build") || !topics.includes("dockerfile")) return [];
+  return facts.broken
+    .filter((b) => b.topic === "build" && b.unreadable !== undefined)
+    .map((b) =>
+      unverifiable(
+        `could not be judged because ${b.unreadable}.`,
+        b.location ? inContext(facts, b.location) : { file: facts.context },
+      ),
+    );
+}
+
 /** A whole file of the context (for something absent from it): the file without a line. */
 export function wholeFile(facts: BuildContextFacts, file: string | null): Location {
   return { file: file === null ? facts.context : path.join(facts.context, file) };
@@ -196,7 +213,13 @@ export function judgeBuilds(
       ? deployment.builds.inspected
       : deployment.builds.inspected.filter((b) => b.django);
   if (inspected.length === 0 && opaque.length === 0) return NOT_APPLICABLE;
-  return [...opaque, ...inspected.flatMap((build) => [...contextGaps(build.facts, topics), ...judge(build)])];
+  return [
+    ...opaque,
+    ...inspected.flatMap((build) => {
+      const unreadable = unreadableInputs(build.facts, topics);
+      return unreadable.length > 0 ? unreadable : [...contextGaps(build.facts, topics), ...judge(build)];
+    }),
+  ];
 }
 
 /**

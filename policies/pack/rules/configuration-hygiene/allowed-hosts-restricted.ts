@@ -7,7 +7,7 @@ import { codeAndDeployed, inContext, violation, type Finding, type StackRule } f
 import { type InspectedBuild } from "../../deployment/app-builds";
 import { runtimeModules } from "../../deployment/setting-values";
 import { judgeBuilds } from "../rule";
-import { propertyOf } from "../../deployment/workloads";
+import { propertyOf, unknownEnv, type Workload } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 
 export function hostList(value: string): string[] {
@@ -32,24 +32,24 @@ export const allowedHostsRestricted: StackRule = {
   scope: "stack",
   types: APP_BUILD_TYPES,
   check(deployment, ctx) {
-    const deployed: Finding[] =
-      ctx.mode !== "production"
-        ? []
-        : deployment.workloads
-            .filter((w) => w.role === "web" && w.knownEnv.ALLOWED_HOSTS !== undefined)
-            .filter((w) => hostList(w.knownEnv.ALLOWED_HOSTS).includes("*"))
-            .map((w) =>
-              violation(
-                `"${w.resource.name}" is deployed with ALLOWED_HOSTS=* : it answers for any host name.`,
-                {
-                  urn: w.resource.urn,
-                  property: propertyOf(w, w.platform === "docker" ? "envs" : "env"),
-                },
-              ),
-            );
+    const deployed = ctx.mode !== "production" ? [] : deployment.withRole("web").flatMap(judgeDeployed);
     return codeAndDeployed(judgeBuilds(deployment, ["settings"], judge), deployed);
   },
 };
+
+/** The web container's own ALLOWED_HOSTS: a wildcard fails; a value known only at deploy time is said so. */
+function judgeDeployed(w: Workload): Finding[] {
+  const unknown = unknownEnv(w, "ALLOWED_HOSTS");
+  if (unknown !== undefined) return [unknown];
+  const hosts = w.knownEnv.ALLOWED_HOSTS;
+  if (hosts === undefined || !hostList(hosts).includes("*")) return [];
+  return [
+    violation(`"${w.resource.name}" is deployed with ALLOWED_HOSTS=* : it answers for any host name.`, {
+      urn: w.resource.urn,
+      property: propertyOf(w, w.platform === "docker" ? "envs" : "env"),
+    }),
+  ];
+}
 
 function judge({ facts }: InspectedBuild): Finding[] {
   return runtimeModules(facts)

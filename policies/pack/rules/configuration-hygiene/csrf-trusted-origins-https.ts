@@ -8,7 +8,7 @@ import { codeAndDeployed, inContext, violation, type Finding, type StackRule } f
 import { type InspectedBuild } from "../../deployment/app-builds";
 import { runtimeModules } from "../../deployment/setting-values";
 import { judgeBuilds, wholeFile } from "../rule";
-import { propertyOf, type Workload } from "../../deployment/workloads";
+import { propertyOf, unknownEnv, type Workload } from "../../deployment/workloads";
 import { hostList } from "./allowed-hosts-restricted";
 import { APP_BUILD_TYPES } from "../types";
 
@@ -72,7 +72,11 @@ function judgeDeployed(w: Workload): Finding[] {
   const hosts = w.knownEnv.ALLOWED_HOSTS;
   const origins = w.knownEnv.CSRF_TRUSTED_ORIGINS;
   const where = { urn: w.resource.urn, property: propertyOf(w, w.platform === "docker" ? "envs" : "env") };
-  if (origins === undefined) return [];
+  if (origins === undefined) {
+    // Origins known only at deploy time cannot be checked for their scheme or their hosts.
+    const unknown = unknownEnv(w, "CSRF_TRUSTED_ORIGINS");
+    return unknown === undefined ? [] : [unknown];
+  }
   const list = hostList(origins);
   const findings: Finding[] = [];
   const insecure = list.filter((o) => !o.startsWith("https://"));
@@ -81,7 +85,9 @@ function judgeDeployed(w: Workload): Finding[] {
       violation(`"${w.resource.name}" trusts origin(s) without https://: ${insecure.join(", ")}.`, where),
     );
   }
-  if (hosts !== undefined) {
+  const unknownHosts = unknownEnv(w, "ALLOWED_HOSTS");
+  if (unknownHosts !== undefined) findings.push(unknownHosts);
+  else if (hosts !== undefined) {
     const missing = hostList(hosts)
       .filter(isPublicHost)
       .map((h) => (h.startsWith(".") ? `https://*${h}` : `https://${h}`))

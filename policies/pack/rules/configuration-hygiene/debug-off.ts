@@ -17,7 +17,7 @@ import { judgeBuilds } from "../rule";
 import { truthy } from "../../deployment/setting-values";
 import { settingTruth } from "../../deployment/setting-values";
 import { imageEnv } from "../../deployment/web-servers";
-import { propertyOf } from "../../deployment/workloads";
+import { propertyOf, unknownEnv } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 import type { Deployment } from "../../deployment";
 
@@ -92,12 +92,16 @@ function imageDebug({ facts, workloads: users }: InspectedBuild): Finding[] {
 function deployedDebug(deployment: Deployment, ctx: RuleContext): Finding[] {
   if (ctx.mode !== "production") return [];
   return deployment.workloads
-    .filter((w) => (w.role === "web" || w.role === "release") && w.knownEnv.DEBUG !== undefined)
-    .filter((w) => truthy(w.knownEnv.DEBUG) === true)
-    .map((w) =>
-      violation(`"${w.resource.name}" runs with DEBUG turned on in a production deployment.`, {
-        urn: w.resource.urn,
-        property: propertyOf(w, w.platform === "docker" ? "envs" : "env"),
-      }),
-    );
+    .filter((w) => w.role === "web" || w.role === "release")
+    .flatMap((w) => {
+      const unknown = unknownEnv(w, "DEBUG");
+      if (unknown !== undefined) return [unknown];
+      if (truthy(w.knownEnv.DEBUG) !== true) return [];
+      return [
+        violation(`"${w.resource.name}" runs with DEBUG turned on in a production deployment.`, {
+          urn: w.resource.urn,
+          property: propertyOf(w, w.platform === "docker" ? "envs" : "env"),
+        }),
+      ];
+    });
 }

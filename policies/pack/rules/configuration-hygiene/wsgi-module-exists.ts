@@ -4,10 +4,10 @@
  * stops every worker with ModuleNotFoundError and the web service never starts; nothing else
  * reads the server's target.
  */
-import { moduleCandidates } from "../../inspect/settings";
 import { judgeEach, violation, type Finding, type StackRule } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
 import type { Deployment, WebServer } from "../../deployment";
+import { serverModule } from "../../deployment/web-servers";
 
 export const wsgiModuleExists: StackRule = {
   id: "CH-9",
@@ -24,26 +24,17 @@ export const wsgiModuleExists: StackRule = {
   scope: "stack",
   types: APP_BUILD_TYPES,
   check: (deployment) =>
-    judgeEach(deployment, deployment.webServers.servers, (web) => serverModule(web, deployment)),
+    judgeEach(deployment, deployment.webServers.servers, (web) => judgeServer(web, deployment)),
 };
 
 /** The module one web server starts, against the files its build context sends; null when it names none. */
-function serverModule(web: WebServer, deployment: Deployment): Finding[] | null {
-  const found = deployment.factsOf(web.workload);
-  if ("reason" in found) return null;
-  const { facts } = found;
-  const target = web.server.target;
-  const sent = facts.dockerignore?.sentFiles;
-  if (target === undefined || sent === undefined) return null;
-  const module = target.split(":")[0];
-  const files = new Set(sent);
-  const exists =
-    facts.django.wsgi.some((w) => w.module === module) ||
-    moduleCandidates(module, [...facts.django.sourceRoots, ""]).some((f) => files.has(f));
-  if (exists) return [];
+function judgeServer(web: WebServer, deployment: Deployment): Finding[] | null {
+  const found = serverModule(deployment, web);
+  if (found === null) return null;
+  if (found.exists) return [];
   return [
     violation(
-      `${web.workload.resource.name} starts the app server with ${target}, but the module ${module} is not in the build context: ` +
+      `${web.workload.resource.name} starts the app server with ${found.target}, but the module ${found.module} is not in the build context: ` +
         "every worker stops with ModuleNotFoundError. Point it at the app's WSGI module, or set agency-deploy:django.wsgiModule.",
       web.location,
     ),

@@ -3,9 +3,8 @@
  * image that runs does not bring tests, docs, CI files or local tooling along. Stages the final
  * stage builds on or copies from count too: what they copy can end up in the final image.
  */
-import type { BuildContextFacts, DockerStage } from "../../inspect/facts";
 import { inContext, violation, type Finding, type ResourceRule } from "../rule";
-import { noDockerfile, stageChain } from "../../deployment/image-facts";
+import { imageStages, noDockerfile } from "../../deployment/image-facts";
 import { DOCKER } from "../types";
 
 export const copyExcludesDevFiles: ResourceRule = {
@@ -32,7 +31,7 @@ export const copyExcludesDevFiles: ResourceRule = {
         .slice(0, 6)
         .map((t) => t.path)
         .join(", ") + (tooling.length > 6 ? ` and ${tooling.length - 6} more` : "");
-    for (const stage of contributingStages(facts)) {
+    for (const stage of imageStages(facts)) {
       for (const copy of stage.copies) {
         if (copy.from !== null || copy.fromHeredoc || !copy.copiesWholeContext) continue;
         findings.push(
@@ -46,30 +45,3 @@ export const copyExcludesDevFiles: ResourceRule = {
     return findings;
   },
 };
-
-/** The running stage, the stages it builds on, and the stages it copies files from. */
-function contributingStages(facts: BuildContextFacts): DockerStage[] {
-  const stages = facts.dockerfile?.stages ?? [];
-  const result: DockerStage[] = [];
-  const queue = stageChain(facts);
-  while (queue.length > 0) {
-    const stage = queue.shift() as DockerStage;
-    if (result.includes(stage)) continue;
-    result.push(stage);
-    for (const copy of stage.copies) {
-      if (copy.from === null) continue;
-      const source = stages.find(
-        (s) => s.alias === copy.from?.toLowerCase() || String(s.index) === copy.from,
-      );
-      if (source) {
-        queue.push(source);
-        let parent = source.parentStage === null ? undefined : stages[source.parentStage];
-        while (parent && !queue.includes(parent) && !result.includes(parent)) {
-          queue.push(parent);
-          parent = parent.parentStage === null ? undefined : stages[parent.parentStage];
-        }
-      }
-    }
-  }
-  return result;
-}

@@ -1,7 +1,9 @@
 /**
  * CS-1: the final stage's last USER is not root (`root`, `0`, `root:*`,
  * `0:*`), a Dockerfile without USER fails (root is the default), and no container overrides
- * its user to root.
+ * its user to root. It also owns the build: a Dockerfile BuildKit rejects or a COPY source
+ * missing from the context fails here, once; the other items reading that Dockerfile say they
+ * could not judge it (rules/rule.ts unreadableInputs).
  */
 import { readProperty, STRING, str } from "../props";
 import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type ResourceRule } from "../rule";
@@ -46,7 +48,8 @@ export const nonRootUser: ResourceRule = {
           ]
         : [];
     }
-    const { facts, notes } = deployment.imageFacts(resource, ["dockerfile", "context"]);
+    // CS-1 owns the build: a Dockerfile BuildKit rejects fails here, once (the other items say so).
+    const { facts, notes } = deployment.imageFacts(resource, ["build", "dockerfile", "context"]);
     if (!facts) return notes;
     const stage = runningStage(facts);
     if (!stage || !facts.dockerfile) return noDockerfile(facts, notes);

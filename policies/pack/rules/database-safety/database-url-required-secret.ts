@@ -11,7 +11,7 @@
  */
 import type { Deployment } from "../../deployment";
 import { isDjangoContext } from "../../deployment/app-builds";
-import { misshapenAt, propertyOf, type Workload } from "../../deployment/workloads";
+import { misshapenAt, propertyOf, unknownEnv, type Workload } from "../../deployment/workloads";
 import type { BuildContextFacts } from "../../inspect/facts";
 import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
 import type { Finding, RuleResult, StackRule } from "../rule";
@@ -47,7 +47,9 @@ export function judgeDatabaseUrl(variable: string, deployment: Deployment): Rule
   for (const app of apps) {
     const value = app.env[variable];
     const unreadableEnv = misshapenAt(app, app.platform === "docker" ? "envs" : "env");
+    const unknown = value === undefined ? unknownEnv(app, variable) : undefined;
     if (value === undefined && unreadableEnv.length > 0) findings.push(...unreadableEnv);
+    else if (unknown !== undefined) findings.push(unknown);
     else if (value === undefined) missing.push(app);
     else if (value.kind === "value" && app.platform === "azure") {
       findings.push(

@@ -4,7 +4,7 @@
  * routing). The components probe `/healthz/` and `/readyz/` by default; an app without them
  * answers 404, the web service never becomes healthy and the release never finishes.
  */
-import { routes } from "../../inspect/app-contract";
+import type { UrlConfigurationFacts } from "../../inspect/facts";
 import { at, list, str } from "../props";
 import { judgeEach, unverifiable, violation, type Finding, type StackRule } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
@@ -57,6 +57,15 @@ function probedPaths(web: Workload, deployment: Deployment): Finding[] | null {
         ? unverifiable(`${message} (some routes are built at run time and could not be read)`, location)
         : violation(message, location);
     });
+}
+
+/** Whether `path` (as a probe requests it) is routed: the exact route, or with/without a trailing slash (APPEND_SLASH redirects). */
+export function routes(facts: UrlConfigurationFacts, probe: string): boolean {
+  const bare = probe.split("?")[0];
+  const wanted = new Set([bare, bare.endsWith("/") ? bare.slice(0, -1) : `${bare}/`]);
+  return (
+    facts.routes.some((r) => wanted.has(r.path)) || facts.middlewarePaths.some((m) => wanted.has(m.path))
+  );
 }
 
 interface Probe {

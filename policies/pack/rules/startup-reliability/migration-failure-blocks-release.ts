@@ -5,9 +5,9 @@
  * command, so `curl ... | sh` or `pip install ... | tee` that fails still builds an image.
  */
 import { runsNoDjango, type InspectedBuild } from "../../deployment/app-builds";
-import { SHELLS, basename } from "../../inspect/shell";
 import { NOT_APPLICABLE, inContext, oncePerPlace, violation, type Finding, type StackRule } from "../rule";
 import { stepsOf } from "../../deployment/start-plan";
+import { imageStages } from "../../deployment/image-facts";
 import { APP_BUILD_TYPES } from "../types";
 
 export const migrationFailureBlocksRelease: StackRule = {
@@ -58,14 +58,13 @@ export const migrationFailureBlocksRelease: StackRule = {
  */
 function hiddenPipeFailures(build: InspectedBuild): Finding[] {
   const findings: Finding[] = [];
-  for (const stage of build.facts.dockerfile?.stages ?? []) {
+  // Only the stages this image is built from: BuildKit skips the others.
+  for (const stage of imageStages(build.facts, { mounts: true })) {
     for (const run of stage.runs) {
-      if (run.exec || !run.pipes || run.setsPipefail) continue;
-      const shell = run.shell ?? ["/bin/sh", "-c"];
-      if (!SHELLS.has(basename(shell[0] ?? "")) || shellHasPipefail(shell)) continue;
+      if (!run.hidesPipeFailures) continue;
       findings.push(
         violation(
-          `This RUN pipes one command into another under \`${shell.join(" ")}\`, which only reports the last command's status: ` +
+          `This RUN pipes one command into another under \`${(run.shell ?? ["/bin/sh", "-c"]).join(" ")}\`, which only reports the last command's status: ` +
             "a failure before the `|` (a download, an install) still builds the image. " +
             'Add `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before it, or start the command with `set -o pipefail &&`.',
           inContext(build.facts, run.location),
@@ -74,9 +73,4 @@ function hiddenPipeFailures(build: InspectedBuild): Finding[] {
     }
   }
   return findings;
-}
-
-/** `-o pipefail` (or a cluster such as `-eo pipefail`) among the SHELL's options. */
-function shellHasPipefail(shell: readonly string[]): boolean {
-  return shell.some((word, i) => shell[i + 1] === "pipefail" && /^-[A-Za-z]*o$/.test(word));
 }

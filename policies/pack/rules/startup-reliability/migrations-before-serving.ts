@@ -7,7 +7,7 @@
  */
 import { runsNoDjango } from "../../deployment/app-builds";
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
-import { serves, whereOf, type StartPlan } from "../../deployment/start-plan";
+import { serves, stepGate, whereOf, type StartPlan } from "../../deployment/start-plan";
 import { misshapenAt, propertyOf } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 
@@ -32,8 +32,15 @@ export const migrationsBeforeServing: StackRule = {
     const plans = deployment.plans;
     const webs = plans.filter(serves);
     if (webs.length === 0) return NOT_APPLICABLE;
+    // A runner's migrate under a test on variables counts when the deployment's values pass it.
     const runners = plans.filter(
-      (p) => !serves(p) && p.steps.some((s) => s.kind === "migrate" && !s.conditional),
+      (p) =>
+        !serves(p) &&
+        p.steps.some(
+          (s) =>
+            s.kind === "migrate" &&
+            (s.conditions.length > 0 ? stepGate(deployment, p, s).runs === true : !s.conditional),
+        ),
     );
     // A one-shot whose command cannot be read may be the migration runner.
     const unreadableRunners = plans
@@ -43,9 +50,25 @@ export const migrationsBeforeServing: StackRule = {
     for (const web of webs) {
       const migrate = web.steps.findIndex((s) => s.kind === "migrate");
       const server = web.steps.findIndex((s) => s.kind === "server");
-      if (migrate >= 0 && (server < 0 || migrate < server)) continue;
       if (runners.some((r) => deployment.dependsOn(web.workload.resource, r.workload.resource))) continue;
       const name = web.workload.resource.name;
+      if (migrate >= 0 && (server < 0 || migrate < server)) {
+        const gate = stepGate(deployment, web, web.steps[migrate]);
+        if (gate.runs === undefined) findings.push(gate.finding);
+        else if (gate.runs === false) {
+          const unset =
+            gate.unset.length > 0
+              ? `does not set ${gate.unset.join(", ")}`
+              : `sets ${gate.condition.variables.join(", ")} to a value that does not pass it`;
+          findings.push(
+            violation(
+              `${name} runs migrate (${whereOf(web.steps[migrate].location)}) only when ${gate.condition.text}${gate.condition.negated ? " fails" : ""}, and the deployment ${unset}, so migrations never run before it serves. Set ${gate.condition.variables.join(", ")} so the test passes, or run migrate unconditionally (a release job).`,
+              web.steps[migrate].location,
+            ),
+          );
+        }
+        continue;
+      }
       const where = { urn: web.workload.resource.urn, property: propertyOf(web.workload, "command") };
       if (runners.length > 0) {
         findings.push(

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { composeSet, discover, judgedLine } from "../../../../policies/command/app-deployment/discovery";
 import { repositoryFiles } from "../../../../policies/command/app-deployment/repository-files";
+import { computedSettingsModules } from "../../../../policies/pack/inspect/settings";
 import { scratchDirectory } from "../../../support/scratch-directory";
 import { FIXTURES_DIR } from "../../../support/paths";
 
@@ -144,6 +145,24 @@ describe("the fixture deployments", () => {
 
 describe("settings sources", () => {
   const MANAGE = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings.dev")\n';
+
+  it("reads manage.py's computed default as the pack's settings reader does: the line that sets it, not a comment", () => {
+    const manage = [
+      "import os",
+      "# DJANGO_SETTINGS_MODULE is picked from the deployment target",
+      "def main():",
+      '    target = os.environ.get("TARGET", "prod")',
+      '    os.environ["DJANGO_SETTINGS_MODULE"] = {"prod": "site.settings.production", "dev": "site.settings.dev"}[target]',
+      "",
+    ].join("\n");
+    const found = discover(repo({ "manage.py": manage, "site/settings/__init__.py": "" }));
+    expect(found.django?.settings).toEqual({
+      module: "site.settings.production",
+      source: `manage.py:${computedSettingsModules(manage)?.line} (computed by a function)`,
+      candidates: ["site.settings.dev"],
+    });
+    expect(computedSettingsModules(manage)?.line).toBe(5);
+  });
 
   it("takes the Dockerfile's ENV over manage.py's default", () => {
     const found = discover(

@@ -4,7 +4,12 @@
  * Vault references.
  */
 import { AZURE, DOCKER } from "../../../../policies/pack/rules/types";
-import { imageResourcesOf, resolvedEnv, workloadsOf } from "../../../../policies/pack/deployment/workloads";
+import {
+  imageResourcesOf,
+  resolvedEnv,
+  unknownEnv,
+  workloadsOf,
+} from "../../../../policies/pack/deployment/workloads";
 import { resource, urnOf } from "../../../support/resources";
 
 // The proxy the policy SDK wraps every resource's props in (internal: not in its .d.ts).
@@ -87,5 +92,69 @@ describe("resolvedEnv", () => {
   it("returns plain values as they are", () => {
     const [web] = workloadsOf(webApp(`https://${VAULT}.vault.azure.net/secrets/database-url`));
     expect(resolvedEnv(web, "DEBUG", [])).toEqual({ kind: "value", value: "False" });
+  });
+});
+
+/**
+ * A docker container during a real preview: `pulumi.interpolate\`ALLOWED_HOSTS=${domain}\`` makes
+ * the whole env entry unknown (its name too), and the proxy throws on reading it.
+ */
+describe("docker env entries unknown during preview", () => {
+  const web = (envs: string[]) =>
+    resource(
+      DOCKER.container,
+      "web",
+      unknownCheckingProxy({ image: "app:1", envs: ["DEBUG=False", ...envs] }),
+    );
+
+  it("reads the known entries around an entry unknown as a whole, and keeps where it is", () => {
+    const [workload] = workloadsOf(web([unknownStringValue, "LANG=C.UTF-8"]));
+    expect(workload.knownEnv).toEqual({ DEBUG: "False", LANG: "C.UTF-8" });
+    expect(workload.unknownEnvEntries).toEqual(["envs.1"]);
+  });
+
+  it("says a variable set to a value unknown until the deployment is not known, naming it", () => {
+    const [workload] = workloadsOf(web([`ALLOWED_HOSTS=${unknownStringValue}`]));
+    expect(unknownEnv(workload, "ALLOWED_HOSTS")).toEqual({
+      kind: "unverifiable",
+      message: 'ALLOWED_HOSTS of "web" is not known until the deployment runs.',
+      location: { urn: workload.resource.urn, property: "envs" },
+    });
+    expect(unknownEnv(workload, "DEBUG")).toBeUndefined();
+    expect(unknownEnv(workload, "LANG")).toBeUndefined();
+  });
+
+  it("says a variable the container does not visibly set may be set by the unknown entry", () => {
+    const [workload] = workloadsOf(web([unknownStringValue]));
+    expect(unknownEnv(workload, "ALLOWED_HOSTS")).toMatchObject({
+      kind: "unverifiable",
+      message: '"web" may set ALLOWED_HOSTS in envs.1, which is not known until the deployment runs.',
+      location: { property: "envs.1" },
+    });
+    expect(unknownEnv(workload, "DEBUG")).toBeUndefined();
+  });
+});
+
+describe("docker start commands unknown during preview", () => {
+  const web = (props: Record<string, unknown>) =>
+    resource(DOCKER.container, "web", unknownCheckingProxy({ image: "app:1", ...props }));
+
+  it("say the command is not known instead of reading the words that are", () => {
+    const [workload] = workloadsOf(web({ command: ["sh", "-c", unknownStringValue] }));
+    expect(workload.misshapen).toEqual([
+      expect.objectContaining({
+        kind: "unverifiable",
+        message: "web's command is not known until the deployment runs.",
+        location: expect.objectContaining({ property: "command" }),
+      }),
+    ]);
+  });
+
+  it("read a container whose whole env list is unknown as possibly setting any variable", () => {
+    const [workload] = workloadsOf(web({ envs: unknownStringValue }));
+    expect(workload.env).toEqual({});
+    expect(unknownEnv(workload, "DATABASE_URL")?.message).toBe(
+      '"web" may set DATABASE_URL in envs, which is not known until the deployment runs.',
+    );
   });
 });

@@ -118,4 +118,25 @@ describe("piped RUNs and the SHELL they run under (hadolint DL4006)", () => {
       [7, false, null],
     ]);
   });
+
+  it("says which RUNs hide a pipe's failure (DL4006): a POSIX shell without pipefail", () => {
+    const facts = readDockerfile(
+      [
+        "FROM alpine:3.20",
+        "RUN a | b",
+        "RUN set -o pipefail && c | d",
+        'SHELL ["/bin/bash", "-eo", "pipefail", "-c"]',
+        "RUN e | f",
+        'SHELL ["pwsh", "-Command"]',
+        "RUN g | h",
+      ].join("\n"),
+      "Dockerfile",
+    );
+    expect(facts.stages[0].runs.map((r) => [r.location.line, r.hidesPipeFailures])).toEqual([
+      [2, true],
+      [3, false],
+      [5, false],
+      [7, false],
+    ]);
+  });
 });

@@ -1,7 +1,12 @@
 import { readEntrypointScript } from "../../../../policies/pack/inspect/entrypoint";
 import { loadParser } from "../../../../policies/pack/inspect/grammars";
 import { serverInCommand } from "../../../../policies/pack/inspect/server-command";
-import { classifyCommand, readServerOptions } from "../../../../policies/pack/inspect/shell";
+import {
+  classifyCommand,
+  conditionHolds,
+  readServerOptions,
+  type StepCondition,
+} from "../../../../policies/pack/inspect/shell";
 import { readStartCommand } from "../../../../policies/pack/inspect/start-command";
 
 const kindOf = (command: string) => classifyCommand(command.split(" "))?.kind;
@@ -82,5 +87,46 @@ describe("readServerOptions", () => {
 
   it("lets the later option win, as gunicorn reads GUNICORN_CMD_ARGS before its command line", () => {
     expect(readServerOptions("gunicorn", ["--workers", "2", "--workers", "5"]).workers).toBe("5");
+  });
+});
+
+describe("the tests on variables a step runs under", () => {
+  const migrateIn = async (script: string) => {
+    const { steps } = readStartCommand(["sh", "-c", script], await loadParser("bash"));
+    return steps.find((s) => s.kind === "migrate")!.conditions;
+  };
+  const holds = (condition: StepCondition, env: Record<string, string>) =>
+    conditionHolds(condition, (v) => env[v]);
+
+  it("reads an && chain after a test and decides it from the variable", async () => {
+    const [condition] = await migrateIn('[ "$RUN_MIGRATIONS" = 1 ] && python manage.py migrate');
+    expect(condition).toEqual({
+      text: '[ "$RUN_MIGRATIONS" = 1 ]',
+      variables: ["RUN_MIGRATIONS"],
+      negated: false,
+    });
+    expect(holds(condition, { RUN_MIGRATIONS: "1" })).toBe(true);
+    expect(holds(condition, { RUN_MIGRATIONS: "0" })).toBe(false);
+    expect(holds(condition, {})).toBe(false);
+  });
+
+  it("reads the if around a step, its else branch negated", async () => {
+    const script = 'if [ -z "${SKIP_MIGRATE:-}" ]; then echo hi; else python manage.py migrate; fi';
+    const [condition] = await migrateIn(script);
+    expect(condition.negated).toBe(true);
+    expect(holds(condition, {})).toBe(false);
+    expect(holds(condition, { SKIP_MIGRATE: "1" })).toBe(true);
+  });
+
+  it("uses a ${VAR:-default} when the variable is unset", async () => {
+    const [condition] = await migrateIn('test "${MIGRATE:-yes}" = yes && python manage.py migrate');
+    expect(holds(condition, {})).toBe(true);
+    expect(holds(condition, { MIGRATE: "no" })).toBe(false);
+  });
+
+  it("lists no condition for tests on files, and leaves forms it cannot decide undecided", async () => {
+    expect(await migrateIn("[ -f /app/manage.py ] && python manage.py migrate")).toEqual([]);
+    const [condition] = await migrateIn('[ "$N" -gt 0 ] && python manage.py migrate');
+    expect(holds(condition, { N: "1" })).toBeUndefined();
   });
 });

@@ -8,7 +8,8 @@ import * as os from "os";
 import * as path from "path";
 import { nonRootUser } from "../../../../policies/pack/rules/container-security/non-root-user";
 import { requiredSettingsFailLoudly } from "../../../../policies/pack/rules/configuration-hygiene/required-settings-fail-loudly";
-import type { Finding, RuleResult } from "../../../../policies/pack/rules/rule";
+import { RULES } from "../../../../policies/pack/rules";
+import type { Finding, Rule, RuleResult } from "../../../../policies/pack/rules/rule";
 import { CANNOT_BUILD } from "../../../../policies/protocol";
 import { builtImage } from "../../../support/app-images";
 import { appStack } from "../../../support/app-stack";
@@ -85,6 +86,45 @@ describe("broken input fails the item", () => {
     write("app/settings/production.py", 'import os\nSECRET_KEY = os.environ["SECRET_KEY"\nDEBUG = False\n');
     const found = violations(await judge(requiredSettingsFailLoudly, appStack(dir, { envs: [] }), context()));
     expect(found.map((f) => f.message).join("\n")).toContain("has a Python syntax error");
+  });
+});
+
+describe("one broken Dockerfile is one failure", () => {
+  const readers = RULES.filter(
+    (r) => r.id !== "CS-1" && ["CS-2", "CS-3", "CS-4", "CS-6", "SF-1", "SF-3"].includes(r.id),
+  );
+  const judgeAll = async (rule: Rule) =>
+    judge(rule, rule.scope === "resource" ? builtImage(dir) : appStack(dir), context());
+
+  it("fails CS-1 with file:line, and every other item reading it could not verify, saying which line", async () => {
+    write("Dockerfile", "FROM python:3.12.12-slim-bookworm\nFROMM python\nUSER 10001\n");
+    write("app/settings/production.py", GOOD_SETTINGS);
+    const owner = violations(await judge(nonRootUser, builtImage(dir), context()));
+    expect(owner.filter((f) => f.message.startsWith(CANNOT_BUILD))).toEqual([
+      expect.objectContaining({ location: { file: path.join(dir, "Dockerfile"), line: 2 } }),
+    ]);
+    expect(readers.map((r) => r.id).sort()).toEqual(["CS-2", "CS-3", "CS-4", "CS-6", "SF-1", "SF-3"]);
+    for (const rule of readers) {
+      expect([rule.id, await judgeAll(rule)]).toEqual([
+        rule.id,
+        [
+          {
+            kind: "unverifiable",
+            message: "could not be judged because Dockerfile:2 does not parse.",
+            location: { file: path.join(dir, "Dockerfile"), line: 2 },
+          },
+        ],
+      ]);
+    }
+  });
+
+  it("a missing COPY source fails CS-1 only; the items that read the Dockerfile still judge it", async () => {
+    write("Dockerfile", "FROM python:latest\nCOPY requirements-prod.txt /tmp/\nUSER 10001\n");
+    write("app/settings/production.py", GOOD_SETTINGS);
+    const pinned = RULES.find((r) => r.id === "CS-3") as Rule;
+    const found = violations(await judgeAll(pinned));
+    expect(found.map((f) => f.message).join("\n")).not.toContain("requirements-prod.txt");
+    expect(found.map((f) => f.message).join("\n")).toContain("latest");
   });
 });
 

@@ -3,6 +3,7 @@ import { violationsAt } from "../../../../support/app-images";
 import { INLINE_APP, inlineImage, judgeInline } from "../../../../support/inline-app";
 import { itJudgesTheAppImage } from "../../../../support/rule-harness";
 import { CANNOT_BUILD } from "../../../../../policies/protocol";
+import { regexpLiteral } from "../../../../../policies/pack/inspect/regexp-literal";
 
 describe("CS-4 minimal-image-packages", () => {
   // The apt install, gcc and pytest in bad-app's final image.
@@ -43,7 +44,7 @@ describe("CS-4: a requirements file that does not parse is a failure", () => {
     ]);
     const messages = result === "not-applicable" ? [] : result.map((f) => f.message);
     expect(messages.find((m) => m.includes("requirements.txt:2"))).toMatch(
-      new RegExp(`^${CANNOT_BUILD.replace(/[[\]]/g, "\\$&")}.*"gunicorn=23.0" is not a valid requirement`),
+      new RegExp(`^${regexpLiteral(CANNOT_BUILD)}.*"gunicorn=23.0" is not a valid requirement`),
     );
     expect(messages.find((m) => m.includes("requirements-docs.txt:2"))).not.toContain(CANNOT_BUILD);
     expect(result === "not-applicable" ? [] : result.map((f) => f.kind)).not.toContain("unverifiable");

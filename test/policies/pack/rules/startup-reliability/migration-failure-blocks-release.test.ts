@@ -35,15 +35,28 @@ describe("SR-2: a piped RUN without pipefail (DL4006)", () => {
     ]);
   });
 
-  it("fails a piped RUN in a builder stage and under a SHELL without pipefail", async () => {
+  it("fails a piped RUN in a builder stage the image copies from and under a SHELL without pipefail", async () => {
     const dockerfile = [
       `${FROM} AS build`,
       "RUN pip wheel -r requirements.txt 2>&1 | tee /tmp/log",
       FROM,
+      "COPY --from=build /tmp/log /tmp/log",
       'SHELL ["/bin/bash", "-c"]',
       "RUN echo a | tee b",
     ].join("\n");
-    expect(await pipeViolations(dockerfile)).toEqual(["Dockerfile:2", "Dockerfile:5"]);
+    expect((await pipeViolations(dockerfile)).sort()).toEqual(["Dockerfile:2", "Dockerfile:6"]);
+  });
+
+  it("judges only the stages the image is built from: a stage nothing copies or mounts is not built", async () => {
+    const dockerfile = [
+      `${FROM} AS docs`,
+      "RUN curl -fsSL https://example.org/x | sh",
+      `${FROM} AS wheels`,
+      "RUN pip wheel -r requirements.txt | tee /tmp/log",
+      FROM,
+      "RUN --mount=type=bind,from=wheels,source=/tmp,target=/w ls /w",
+    ].join("\n");
+    expect(await pipeViolations(dockerfile)).toEqual(["Dockerfile:4"]);
   });
 
   it("passes a SHELL with -o pipefail, a command that sets pipefail first, `||` and the exec form", async () => {

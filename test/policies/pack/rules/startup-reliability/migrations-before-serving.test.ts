@@ -1,7 +1,9 @@
 import { migrationsBeforeServing } from "../../../../../policies/pack/rules/startup-reliability/migrations-before-serving";
 import { kinds } from "../../../../support/app-images";
-import { dockerStack } from "../../../../support/app-stacks";
-import { djangoProject, judgeInline } from "../../../../support/inline-app";
+import { UNKNOWN } from "../../../../../policies/protocol";
+import { webProps } from "../../../../support/app-stack";
+import { dockerStack, URLS } from "../../../../support/app-stacks";
+import { djangoProject, INLINE_APP, judgeInline } from "../../../../support/inline-app";
 import { context, judge } from "../../../../support/resources";
 
 const ctx = context();
@@ -45,5 +47,69 @@ describe("SR-1 on an image whose entrypoint starts the server", () => {
   it("fails an entrypoint that starts gunicorn without migrating", async () => {
     const files = app("exec gunicorn config.wsgi");
     expect(kinds(await judgeInline(migrationsBeforeServing, files))).toEqual(["violation"]);
+  });
+});
+
+describe("SR-1 on a migrate that runs only under a condition", () => {
+  const app = (...steps: string[]) => ({
+    ...djangoProject(),
+    Dockerfile: 'FROM python:3.12-slim\nCOPY . /app\nENTRYPOINT ["/app/entrypoint.sh"]\n',
+    "entrypoint.sh": ["#!/bin/sh", "set -e", ...steps, "exec gunicorn config.wsgi"].join("\n"),
+  });
+  const andChain = app('[ "$RUN_MIGRATIONS" = 1 ] && python manage.py migrate --noinput');
+  const ifBlock = app('if [ -n "$MIGRATE" ]; then', "  python manage.py migrate --noinput", "fi");
+  const withEnv = (...entries: string[]) => ({
+    web: { envs: [...(webProps().envs as string[]), ...entries] },
+  });
+
+  it("passes when the deployment sets the variable to a value that runs it", async () => {
+    expect(await judgeInline(migrationsBeforeServing, andChain, withEnv("RUN_MIGRATIONS=1"))).toEqual([]);
+    expect(await judgeInline(migrationsBeforeServing, ifBlock, withEnv("MIGRATE=yes"))).toEqual([]);
+  });
+
+  it("fails when the deployment leaves the variable unset, naming the file:line and the variable", async () => {
+    expect(await judgeInline(migrationsBeforeServing, andChain)).toEqual([
+      {
+        kind: "violation",
+        message: expect.stringContaining(
+          'runs migrate (entrypoint.sh:3) only when [ "$RUN_MIGRATIONS" = 1 ], and the deployment does not set RUN_MIGRATIONS',
+        ),
+        location: { file: `${INLINE_APP}/entrypoint.sh`, line: 3 },
+      },
+    ]);
+    expect(await judgeInline(migrationsBeforeServing, ifBlock)).toEqual([
+      expect.objectContaining({
+        kind: "violation",
+        message: expect.stringContaining("does not set MIGRATE"),
+      }),
+    ]);
+  });
+
+  it("fails when the deployment sets it to a value that skips it", async () => {
+    expect(await judgeInline(migrationsBeforeServing, andChain, withEnv("RUN_MIGRATIONS=0"))).toEqual([
+      expect.objectContaining({
+        kind: "violation",
+        message: expect.stringContaining("sets RUN_MIGRATIONS to a value that does not pass it"),
+      }),
+    ]);
+  });
+
+  it("could not verify a variable known only when the deployment runs, naming it", async () => {
+    expect(
+      await judgeInline(migrationsBeforeServing, andChain, withEnv(`RUN_MIGRATIONS=${UNKNOWN}`)),
+    ).toEqual([
+      {
+        kind: "unverifiable",
+        message: expect.stringContaining('RUN_MIGRATIONS of "web" is not known until the deployment runs'),
+        location: { file: `${INLINE_APP}/entrypoint.sh`, line: 3 },
+      },
+    ]);
+  });
+
+  it("judges a release job's guarded migrate by the same test", async () => {
+    const script = '[ "$RUN_MIGRATIONS" = 1 ] && python manage.py migrate --noinput';
+    const release = (envs: string[]) => dockerStack({ releaseScriptText: script, envs: [...URLS, ...envs] });
+    expect(await judge(migrationsBeforeServing, release(["RUN_MIGRATIONS=1"]), ctx)).toEqual([]);
+    expect(kinds(await judge(migrationsBeforeServing, release([]), ctx))).toEqual(["violation"]);
   });
 });
