@@ -127,7 +127,8 @@ function dockerWorkload(resource: Resource): Workload {
     envDefaults: composeDefaults(props),
     env,
     envComplete:
-      completeList(leaf(() => props.envs, UNKNOWN)) &&
+      unknownEnvEntries.length === 0 &&
+      completeList(field("envs")) &&
       !list(props, "labels").some((l) => leaf(() => str(l, "label")) === COMPOSE_UNSEEN_ENV_LABEL),
     knownEnv: knownValues(env),
     unknownEnvEntries,
@@ -233,7 +234,9 @@ function azureWorkloads(resource: Resource): Workload[] {
       fallbacks: new Set(fallbackVariables(argv.join(" "))),
       envDefaults: new Set<string>(),
       env,
-      envComplete: completeList(leaf(() => at(container, "env"), UNKNOWN)),
+      envComplete:
+        completeList(leaf(() => at(container, "env"), UNKNOWN)) &&
+        list(container, "env").every((entry) => leaf(() => str(entry, "name")) !== undefined),
       knownEnv: knownValues(env),
       unknownEnvEntries: [],
       misshapen: [
