@@ -6,15 +6,16 @@
  * workload stops at start (KeyError or ImproperlyConfigured naming the variable). This is the
  * reviewer's link across files: "the settings read a variable that no service sets".
  *
- * Only what is all seen is judged: a workload whose env is not known as a whole (unknown during
- * preview, an env_file outside the repository), a start script that sources a file, or settings that
- * load a dotenv file may supply anything.
+ * What cannot be seen is said: a workload with an env entry unknown during preview, or an env_file
+ * outside the repository, may get the variable there (could not verify, naming it). A start script
+ * that sources a file, an unreadable env list, or settings that load a dotenv file may supply
+ * anything, and leave nothing to say about a particular variable: those are not judged.
  */
-import { inContext, violation, type Finding, type Location } from "../rules/rule";
+import { inContext, unverifiable, violation, type Finding, type Location } from "../rules/rule";
 import type { Deployment } from "./index";
 import { stageChain } from "./image-facts";
 import { runtimeModules } from "./setting-values";
-import type { Workload } from "./workloads";
+import { misshapenAt, propertyOf, unknownEnv, type Workload } from "./workloads";
 
 export interface UnsuppliedSetting {
   name: string;
@@ -22,6 +23,8 @@ export interface UnsuppliedSetting {
   read: Location;
   /** The workloads that start without it. */
   workloads: Workload[];
+  /** Why it cannot be told of others (an env entry unknown in preview, an env_file not here). */
+  unknown: Finding[];
 }
 
 /** Variables the container runtime sets in every container, whatever the deployment says. */
@@ -48,7 +51,8 @@ const APP_ROLES = new Set(["web", "release"]);
 export function unsuppliedSettings(deployment: Deployment): UnsuppliedSetting[] {
   const byName = new Map<string, UnsuppliedSetting>();
   for (const workload of deployment.workloads) {
-    if (!APP_ROLES.has(workload.role) || !workload.envComplete) continue;
+    const envs = workload.platform === "docker" ? "envs" : "env";
+    if (!APP_ROLES.has(workload.role) || misshapenAt(workload, envs).length > 0) continue;
     const found = deployment.factsOf(workload);
     if ("reason" in found) continue;
     const facts = found.facts;
@@ -69,31 +73,47 @@ export function unsuppliedSettings(deployment: Deployment): UnsuppliedSetting[] 
     for (const module of modules) {
       for (const read of module.envReads) {
         if (!read.required || read.conditional === true || supplied.has(read.name)) continue;
-        const known = byName.get(read.name);
-        if (known === undefined) {
-          byName.set(read.name, {
-            name: read.name,
-            read: inContext(facts, read.location),
-            workloads: [workload],
-          });
-        } else if (!known.workloads.includes(workload)) known.workloads.push(workload);
+        const setting = byName.get(read.name) ?? {
+          name: read.name,
+          read: inContext(facts, read.location),
+          workloads: [],
+          unknown: [],
+        };
+        byName.set(read.name, setting);
+        const hidden = unknownEnv(workload, read.name) ?? fromOutside(workload, read.name);
+        if (hidden !== undefined) {
+          if (!setting.unknown.some((f) => f.location?.urn === workload.resource.urn))
+            setting.unknown.push(hidden);
+        } else if (!setting.workloads.includes(workload)) setting.workloads.push(workload);
       }
     }
   }
   return [...byName.values()];
 }
 
+function fromOutside(workload: Workload, name: string): Finding | undefined {
+  if (!workload.envFromOutside) return undefined;
+  return unverifiable(
+    `"${workload.resource.name}" may get ${name} from an env_file that is not in the repository.`,
+    { urn: workload.resource.urn, property: propertyOf(workload, "envs") },
+  );
+}
+
 /** The finding for the settings in `names` that a workload starts without. */
 export function unsuppliedFindings(deployment: Deployment, names: (name: string) => boolean): Finding[] {
   return deployment.unsuppliedSettings
     .filter((setting) => names(setting.name))
-    .map(({ name, read, workloads }) => {
+    .flatMap(({ name, read, workloads, unknown }) => {
+      if (workloads.length === 0) return unknown;
       const who = workloads.map((w) => `"${w.resource.name}"`).join(", ");
-      return violation(
-        `The settings require ${name}, but ${who} never ${workloads.length === 1 ? "gets" : "get"} it: it is not in ` +
-          "the env, the image's ENV or the start command, so Django stops at start with an error naming " +
-          `${name}. Set it where the deployment sets the other variables (as a secret if it is one).`,
-        read,
-      );
+      return [
+        violation(
+          `The settings require ${name}, but ${who} never ${workloads.length === 1 ? "gets" : "get"} it: it is not in ` +
+            "the env, the image's ENV or the start command, so Django stops at start with an error naming " +
+            `${name}. Set it where the deployment sets the other variables (as a secret if it is one).`,
+          read,
+        ),
+        ...unknown,
+      ];
     });
 }

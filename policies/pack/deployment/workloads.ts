@@ -42,11 +42,8 @@ export interface Workload {
    */
   envDefaults: ReadonlySet<string>;
   env: Record<string, EnvValue>;
-  /**
-   * `env` lists every variable the workload is given: false when the list itself is unknown during
-   * preview or unreadable, or a compose env_file outside the repository adds more.
-   */
-  envComplete: boolean;
+  /** A compose env_file outside the repository gives it variables no file here shows. */
+  envFromOutside: boolean;
   /** Known env values only: what substitution and URL parsing can use. */
   knownEnv: Record<string, string>;
   /**
@@ -126,10 +123,9 @@ function dockerWorkload(resource: Resource): Workload {
     fallbacks: new Set(fallbackVariables([argv.join(" "), ...uploads].join("\n"))),
     envDefaults: composeDefaults(props),
     env,
-    envComplete:
-      unknownEnvEntries.length === 0 &&
-      completeList(field("envs")) &&
-      !list(props, "labels").some((l) => leaf(() => str(l, "label")) === COMPOSE_UNSEEN_ENV_LABEL),
+    envFromOutside: list(props, "labels").some(
+      (l) => leaf(() => str(l, "label")) === COMPOSE_UNSEEN_ENV_LABEL,
+    ),
     knownEnv: knownValues(env),
     unknownEnvEntries,
     misshapen: [
@@ -215,9 +211,14 @@ function azureWorkloads(resource: Resource): Workload[] {
   return containers.map((container, index) => {
     const argv = [...strings(at(container, "command")), ...strings(at(container, "args"))];
     const env: Record<string, EnvValue> = {};
-    for (const entry of list(container, "env")) {
-      const name = leaf(() => str(entry, "name"));
-      if (name === undefined) continue;
+    const unknownEnvEntries: string[] = [];
+    const envs = leaf(() => at(container, "env"), UNKNOWN);
+    if (isUnknown(envs)) unknownEnvEntries.push("env");
+    for (const [position, entry] of items(envs).entries()) {
+      const name = isUnknown(entry) ? UNKNOWN : leaf(() => str(entry, "name"), UNKNOWN);
+      // An entry whose name is not known yet may set any variable.
+      if (name !== undefined && isUnknown(name)) unknownEnvEntries.push(`env[${position}]`);
+      if (name === undefined || isUnknown(name)) continue;
       const value = leaf(() => at(entry, "value"));
       if (leaf(() => str(entry, "secretRef")) !== undefined) env[name] = { kind: "secret-ref" };
       else if (typeof value === "string" && !isUnknown(value)) env[name] = { kind: "value", value };
@@ -234,11 +235,9 @@ function azureWorkloads(resource: Resource): Workload[] {
       fallbacks: new Set(fallbackVariables(argv.join(" "))),
       envDefaults: new Set<string>(),
       env,
-      envComplete:
-        completeList(leaf(() => at(container, "env"), UNKNOWN)) &&
-        list(container, "env").every((entry) => leaf(() => str(entry, "name")) !== undefined),
+      envFromOutside: false,
       knownEnv: knownValues(env),
-      unknownEnvEntries: [],
+      unknownEnvEntries,
       misshapen: [
         ...misshapen(
           resource,
@@ -251,11 +250,6 @@ function azureWorkloads(resource: Resource): Workload[] {
     };
     return { ...base, role: azureRole(base, resource, index) };
   });
-}
-
-/** An env list given as a list, or not given at all (nothing set), as opposed to unknown or misshapen. */
-function completeList(value: unknown): boolean {
-  return value === undefined || value === null || Array.isArray(value);
 }
 
 function knownValues(env: Record<string, EnvValue>): Record<string, string> {

@@ -1,7 +1,7 @@
 import { requiredSettingsFailLoudly as ch1 } from "../../../../policies/pack/rules/configuration-hygiene/required-settings-fail-loudly";
 import { noDefaultSecretKeys as ch3 } from "../../../../policies/pack/rules/configuration-hygiene/no-default-secret-keys";
 import type { Finding, RuleResult } from "../../../../policies/pack/rules/rule";
-import { UNKNOWN } from "../../../../policies/protocol";
+import { COMPOSE_UNSEEN_ENV_LABEL, UNKNOWN } from "../../../../policies/protocol";
 import { djangoProject, INLINE_APP, judgeInline } from "../../../support/inline-app";
 import { webProps } from "../../../support/app-stack";
 
@@ -130,8 +130,28 @@ describe("required settings no workload supplies", () => {
     expect(findings.map((f) => f.message.split(",")[0])).toEqual(expected);
   });
 
-  it("judges nothing while the web container's env list is unknown (a preview before its inputs resolve)", async () => {
+  it("cannot tell while the web container's env list is unknown (a preview before its inputs resolve), and says so", async () => {
     const files = djangoProject('import os\nSECRET_KEY = os.environ["SECRET_KEY"]\n');
-    expect(unsupplied(await judgeInline(ch3, files, { web: { envs: UNKNOWN } }))).toEqual([]);
+    const result = await judgeInline(ch3, files, { web: { envs: UNKNOWN } });
+    expect(unsupplied(result)).toEqual([]);
+    expect(result).toContainEqual(
+      expect.objectContaining({
+        kind: "unverifiable",
+        message: '"web" may set SECRET_KEY in envs, which is not known until the deployment runs.',
+      }),
+    );
+  });
+
+  it("cannot tell for a compose service whose env_file is not in the repository, and says so", async () => {
+    const files = djangoProject('import os\nREDIS_URL = os.environ["REDIS_URL"]\n');
+    const labels = [{ label: COMPOSE_UNSEEN_ENV_LABEL, value: "true" }];
+    const result = await judgeInline(ch1, files, { web: { labels } });
+    expect(unsupplied(result)).toEqual([]);
+    expect(result).toContainEqual(
+      expect.objectContaining({
+        kind: "unverifiable",
+        message: '"web" may get REDIS_URL from an env_file that is not in the repository.',
+      }),
+    );
   });
 });
