@@ -23,6 +23,11 @@ export type InspectTopic =
   | "dockerignore"
   | "entrypoint"
   | "settings"
+  /**
+   * Whether the settings modules import at all: one item (CH-8, the module exists) reports a
+   * settings file Python cannot parse; the other items reading the settings say they could not judge them.
+   */
+  | "settings-import"
   | "requirements"
   | "railway"
   | "django-project"

@@ -421,10 +421,11 @@ async function inspectSettings(
     }
     for (const at of moduleFacts.syntaxErrors.slice(0, 1)) {
       broken.push({
-        topic: "settings",
+        topic: "settings-import",
         reason: `${at.file} has a Python syntax error, so importing ${module} fails and the app cannot start`,
         location: at,
         failsBuild: false,
+        unreadable: `${at.file}:${at.line} does not parse`,
       });
     }
     settings.modules.push(moduleFacts);

@@ -166,14 +166,31 @@ export function brokenInputs(facts: BuildContextFacts, topics: readonly InspectT
 }
 
 /**
- * One problem is one finding: a Dockerfile that does not parse fails the item that owns the build
- * ("build" topic, CS-1); every other item that reads the Dockerfile says it could not judge it,
- * and why, instead of failing on the same line again or judging a file BuildKit rejects.
+ * The topic of the item that owns a file's failure to parse, and the topic of the items that read
+ * that file: a Dockerfile BuildKit rejects is the build's (CS-1), a settings file Python cannot
+ * parse is the settings module's existence (CH-8: a module Python cannot import does not exist).
+ */
+const READ_BY: Partial<Record<InspectTopic, InspectTopic>> = {
+  build: "dockerfile",
+  "settings-import": "settings",
+};
+
+/**
+ * One problem is one finding: a file that does not parse fails the item that owns it (READ_BY);
+ * every other item that reads the file says it could not judge it, and why, instead of failing on
+ * the same line again or judging a file the builder or Python rejects.
  */
 export function unreadableInputs(facts: BuildContextFacts, topics: readonly InspectTopic[]): Finding[] {
-  if (topics.includes("build") || !topics.includes("dockerfile")) return [];
   return facts.broken
-    .filter((b) => b.topic === "build" && b.unreadable !== undefined)
+    .filter((b) => {
+      const reader = READ_BY[b.topic];
+      return (
+        b.unreadable !== undefined &&
+        reader !== undefined &&
+        topics.includes(reader) &&
+        !topics.includes(b.topic)
+      );
+    })
     .map((b) =>
       unverifiable(
         `could not be judged because ${b.unreadable}.`,

@@ -1,7 +1,9 @@
 /**
  * CH-8: DJANGO_SETTINGS_MODULE (as deployed, in the image's ENV, in
  * manage.py/wsgi.py) and every `--settings=` in the Dockerfile name a module that exists in the
- * build context.
+ * build context. It also owns the settings' import: a settings file with a Python syntax error
+ * fails here, once, with file:line (Python cannot import it, so for Django it does not exist); the
+ * other items reading the settings say they could not judge them (rules/rule.ts unreadableInputs).
  */
 import { inContext, violation, type StackRule } from "../rule";
 import { judgeBuilds } from "../rule";
@@ -22,18 +24,21 @@ export const settingsModuleExists: StackRule = {
   scope: "stack",
   types: APP_BUILD_TYPES,
   check: (deployment) =>
-    judgeBuilds(deployment, ["settings", "django-project"], ({ facts, image, workloads: users }) =>
-      facts.settings.modules
-        .filter((m) => !m.exists)
-        .map((m) => {
-          const container = users.find((w) => w.knownEnv.DJANGO_SETTINGS_MODULE === m.module);
-          return violation(
-            `The settings module "${m.module}" does not exist in the image's files: Django stops with ModuleNotFoundError ` +
-              `${m.buildOnly ? "during the build" : "at start"}.`,
-            m.references.length === 0
-              ? { urn: (container?.resource ?? image).urn, property: container ? "envs" : "build.context" }
-              : inContext(facts, m.references[0]),
-          );
-        }),
+    judgeBuilds(
+      deployment,
+      ["settings-import", "settings", "django-project"],
+      ({ facts, image, workloads: users }) =>
+        facts.settings.modules
+          .filter((m) => !m.exists)
+          .map((m) => {
+            const container = users.find((w) => w.knownEnv.DJANGO_SETTINGS_MODULE === m.module);
+            return violation(
+              `The settings module "${m.module}" does not exist in the image's files: Django stops with ModuleNotFoundError ` +
+                `${m.buildOnly ? "during the build" : "at start"}.`,
+              m.references.length === 0
+                ? { urn: (container?.resource ?? image).urn, property: container ? "envs" : "build.context" }
+                : inContext(facts, m.references[0]),
+            );
+          }),
     ),
 };

@@ -4,7 +4,15 @@
  * DATABASES OPTIONS for that alias.
  */
 import { runsNoDjango } from "../../deployment/app-builds";
-import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
+import {
+  inContext,
+  NOT_APPLICABLE,
+  unreadableInputs,
+  unverifiable,
+  violation,
+  type Finding,
+  type StackRule,
+} from "../rule";
 import { propertyOf, type Workload } from "../../deployment/workloads";
 import { WORKLOAD_TYPES } from "../types";
 import type { Deployment } from "../../deployment";
@@ -45,6 +53,10 @@ export const databaseConnectionTimeouts: StackRule = {
       });
       if (pending.length === 0) continue;
       const found = deployment.factsOf(app);
+      // Settings Python cannot parse show no OPTIONS: CH-8 fails them; the timeout cannot be judged.
+      const unreadable = "facts" in found ? unreadableInputs(found.facts, ["settings"]) : [];
+      findings.push(...unreadable);
+      if (unreadable.length > 0) continue;
       const module =
         "facts" in found
           ? found.facts.settings.modules.find((m) => m.module === found.facts.settings.runtimeModule)

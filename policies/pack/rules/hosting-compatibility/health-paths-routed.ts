@@ -6,7 +6,7 @@
  */
 import type { UrlConfigurationFacts } from "../../inspect/facts";
 import { at, list, str } from "../props";
-import { judgeEach, unverifiable, violation, type Finding, type StackRule } from "../rule";
+import { judgeEach, unreadableInputs, unverifiable, violation, type Finding, type StackRule } from "../rule";
 import { APP_BUILD_TYPES } from "../types";
 import type { Deployment } from "../../deployment";
 import { propertyOf, type Workload } from "../../deployment/workloads";
@@ -36,6 +36,9 @@ function probedPaths(web: Workload, deployment: Deployment): Finding[] | null {
   if (probes.length === 0) return null;
   const found = deployment.factsOf(web);
   if ("reason" in found) return null;
+  // ROOT_URLCONF is a setting: settings Python cannot parse name none (CH-8 fails them).
+  const unreadable = unreadableInputs(found.facts, ["settings"]);
+  if (unreadable.length > 0) return unreadable;
   const urls = found.facts.urls;
   if (urls === null || urls.file === null) {
     return [

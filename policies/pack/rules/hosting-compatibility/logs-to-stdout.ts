@@ -9,7 +9,7 @@
  * environment sends logs to Log Analytics or Azure Monitor.
  */
 import { isUnknown, record, str } from "../props";
-import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import { inContext, NOT_APPLICABLE, unreadableInputs, unverifiable, violation } from "../rule";
 import type { Finding, Resource, StackRule } from "../rule";
 import { APP_BUILD_TYPES, AZURE, DOCKER } from "../types";
 import { runtimeModules } from "../../deployment/setting-values";
@@ -52,7 +52,10 @@ export const logsToStdout: StackRule = {
           ),
         );
       }
-      for (const module of runtimeModules(facts)) {
+      // Settings Python cannot parse are CH-8's failure; their LOGGING cannot be judged.
+      const unreadable = unreadableInputs(facts, ["settings"]);
+      findings.push(...unreadable);
+      for (const module of unreadable.length > 0 ? [] : runtimeModules(facts)) {
         for (const handler of module.logging.fileHandlers) {
           findings.push(
             violation(

@@ -10,7 +10,7 @@ import { runtimeModules } from "../../deployment/setting-values";
 import type { DatabaseAlias } from "../../deployment/databases";
 import type { Workload } from "../../deployment/workloads";
 import { at, isUnknown, str } from "../props";
-import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
+import { inContext, NOT_APPLICABLE, unreadableInputs, unverifiable, violation } from "../rule";
 import type { Finding, RuleResult, StackRule } from "../rule";
 import { settingTruth } from "../../deployment/setting-values";
 import { APP_BUILD_TYPES, POSTGRES_TYPES } from "../types";
@@ -104,6 +104,10 @@ function connHealthChecks(deployment: Deployment, alias: DatabaseAlias, web: rea
   const findings: Finding[] = [...opaque];
   const deployedEnv = Object.assign({}, ...web.map((w) => w.knownEnv)) as Record<string, string>;
   for (const build of inspected) {
+    // Settings Python cannot parse show no DATABASES: CH-8 fails them; this item cannot judge them.
+    const unreadable = unreadableInputs(build.facts, ["settings"]);
+    findings.push(...unreadable);
+    if (unreadable.length > 0) continue;
     for (const module of runtimeModules(build.facts)) {
       const entry = module.databases.find((d) => d.alias === alias);
       if (entry === undefined) {

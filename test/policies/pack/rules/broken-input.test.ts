@@ -7,7 +7,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { nonRootUser } from "../../../../policies/pack/rules/container-security/non-root-user";
-import { requiredSettingsFailLoudly } from "../../../../policies/pack/rules/configuration-hygiene/required-settings-fail-loudly";
 import { RULES } from "../../../../policies/pack/rules";
 import type { Finding, Rule, RuleResult } from "../../../../policies/pack/rules/rule";
 import { CANNOT_BUILD } from "../../../../policies/protocol";
@@ -77,15 +76,68 @@ describe("broken input fails the item", () => {
     write("app/settings/production.py", GOOD_SETTINGS);
     expect(violations(await judge(nonRootUser, builtImage(dir), context()))).toEqual([]);
   });
+});
 
-  it("a settings module with a syntax error fails the settings items", async () => {
+describe("one settings module Python cannot parse is one failure", () => {
+  const BROKEN = 'import os\nSECRET_KEY = os.environ["SECRET_KEY"\nDEBUG = True\nALLOWED_HOSTS = ["*"]\n';
+  const write_ = () => {
     write(
       "Dockerfile",
       "FROM python:3.12.12-slim-bookworm\nCOPY . /app\nUSER 10001\nCMD exec gunicorn app.wsgi\n",
     );
-    write("app/settings/production.py", 'import os\nSECRET_KEY = os.environ["SECRET_KEY"\nDEBUG = False\n');
-    const found = violations(await judge(requiredSettingsFailLoudly, appStack(dir, { envs: [] }), context()));
-    expect(found.map((f) => f.message).join("\n")).toContain("has a Python syntax error");
+    write("app/settings/production.py", BROKEN);
+  };
+  const judgeAll = async (rule: Rule) =>
+    judge(rule, rule.scope === "resource" ? builtImage(dir) : appStack(dir, { envs: [] }), context());
+  const at = () => ({ file: path.join(dir, "app", "settings", "production.py"), line: 2 });
+
+  it("fails CH-8 (a module Python cannot import does not exist) with file:line", async () => {
+    write_();
+    const owner = RULES.find((r) => r.id === "CH-8") as Rule;
+    expect(await judgeAll(owner)).toEqual([
+      {
+        kind: "violation",
+        message:
+          "app/settings/production.py has a Python syntax error, so importing app.settings.production fails and the app cannot start",
+        location: at(),
+      },
+    ]);
+  });
+
+  it("every other item that reads the settings could not judge them, saying which line, and none fails on them", async () => {
+    write_();
+    const unreadable = {
+      kind: "unverifiable",
+      message: "could not be judged because app/settings/production.py:2 does not parse.",
+      location: at(),
+    };
+    const readers: string[] = [];
+    for (const rule of RULES.filter((r) => r.id !== "CH-8")) {
+      const result = await judgeAll(rule);
+      if (result === "not-applicable") continue;
+      const onSettings = result.filter((f) => f.location?.file === at().file);
+      if (onSettings.length === 0) continue;
+      readers.push(rule.id);
+      expect([rule.id, onSettings]).toEqual([rule.id, [unreadable]]);
+    }
+    // The settings items judged by judgeSettings/judgeBuilds, and the ones reading DATABASES, LOGGING, ROOT_URLCONF.
+    expect(readers.sort()).toEqual(
+      [
+        "CH-1",
+        "CH-2",
+        "CH-3",
+        "CH-4",
+        "CH-5",
+        "CH-6",
+        "CH-7",
+        "DB-4",
+        "HC-3",
+        "HC-9",
+        "RC-1",
+        "SF-2",
+        "SF-3",
+      ].sort(),
+    );
   });
 });
 
