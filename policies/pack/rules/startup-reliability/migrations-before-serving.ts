@@ -7,7 +7,14 @@
  */
 import { runsNoDjango } from "../../deployment/app-builds";
 import { NOT_APPLICABLE, violation, type Finding, type StackRule } from "../rule";
-import { serves, stepGate, whereOf, type StartPlan } from "../../deployment/start-plan";
+import {
+  serves,
+  stepGate,
+  whereOf,
+  type PlannedStep,
+  type StartPlan,
+  type StepGate,
+} from "../../deployment/start-plan";
 import { misshapenAt, propertyOf } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 
@@ -33,14 +40,21 @@ export const migrationsBeforeServing: StackRule = {
     const webs = plans.filter(serves);
     if (webs.length === 0) return NOT_APPLICABLE;
     // A runner's migrate under a test on variables counts when the deployment's values pass it.
-    const runners = plans.filter(
-      (p) =>
-        !serves(p) &&
-        p.steps.some(
-          (s) =>
-            s.kind === "migrate" &&
-            (s.conditions.length > 0 ? stepGate(deployment, p, s).runs === true : !s.conditional),
-        ),
+    const migrates = plans
+      .filter((p) => !serves(p))
+      .flatMap((plan) =>
+        plan.steps
+          .filter((s) => s.kind === "migrate" && (s.conditions.length > 0 || !s.conditional))
+          .map((step) => ({
+            plan,
+            step,
+            gate: step.conditions.length > 0 ? stepGate(deployment, plan, step) : RUNS,
+          })),
+      );
+    const runners = [...new Set(migrates.filter((m) => m.gate.runs === true).map((m) => m.plan))];
+    // The others: a migrate its test switches off, or one that cannot be decided.
+    const gated = migrates.flatMap(({ plan, step, gate }) =>
+      gate.runs === true ? [] : [{ runner: plan.workload.resource.name, step, gate }],
     );
     // A one-shot whose command cannot be read may be the migration runner.
     const unreadableRunners = plans
@@ -54,19 +68,7 @@ export const migrationsBeforeServing: StackRule = {
       const name = web.workload.resource.name;
       if (migrate >= 0 && (server < 0 || migrate < server)) {
         const gate = stepGate(deployment, web, web.steps[migrate]);
-        if (gate.runs === undefined) findings.push(gate.finding);
-        else if (gate.runs === false) {
-          const unset =
-            gate.unset.length > 0
-              ? `does not set ${gate.unset.join(", ")}`
-              : `sets ${gate.condition.variables.join(", ")} to a value that does not pass it`;
-          findings.push(
-            violation(
-              `${name} runs migrate (${whereOf(web.steps[migrate].location)}) only when ${gate.condition.text}${gate.condition.negated ? " fails" : ""}, and the deployment ${unset}, so migrations never run before it serves. Set ${gate.condition.variables.join(", ")} so the test passes, or run migrate unconditionally (a release job).`,
-              web.steps[migrate].location,
-            ),
-          );
-        }
+        if (gate.runs !== true) findings.push(gateFinding(name, name, web.steps[migrate], gate));
         continue;
       }
       const where = { urn: web.workload.resource.urn, property: propertyOf(web.workload, "command") };
@@ -88,6 +90,9 @@ export const migrationsBeforeServing: StackRule = {
         findings.push(web.unverifiable);
       } else if (unreadableRunners.length > 0) {
         findings.push(...unreadableRunners.filter((f) => !findings.includes(f)));
+      } else if (gated.length > 0) {
+        // A release job's migrate its test does not let run: said where and why, not "nothing runs".
+        findings.push(...gated.map((g) => gateFinding(g.runner, name, g.step, g.gate)));
       } else {
         findings.push(
           violation(
@@ -100,6 +105,36 @@ export const migrationsBeforeServing: StackRule = {
     return findings;
   },
 };
+
+const RUNS: StepGate = { runs: true };
+
+/**
+ * A migrate its test does not let run, in `runner` (the web workload itself, or a release job
+ * before `web`): a violation naming the test, the variables the deployment leaves unset (or sets
+ * to a value that fails it) and file:line; a test on a value known only when the deployment runs
+ * could not be verified (stepGate's finding).
+ */
+function gateFinding(
+  runner: string,
+  web: string,
+  step: PlannedStep,
+  gate: Exclude<StepGate, { runs: true }>,
+): Finding {
+  if (gate.runs === undefined) return gate.finding;
+  const unset =
+    gate.unset.length > 0
+      ? `does not set ${gate.unset.join(", ")}`
+      : `sets ${gate.condition.variables.join(", ")} to a value that does not pass it`;
+  const variables = gate.condition.variables.join(", ");
+  const instead =
+    runner === web
+      ? "run migrate unconditionally (a release job)"
+      : `run migrate in ${runner} unconditionally`;
+  return violation(
+    `${runner} runs migrate (${whereOf(step.location)}) only when ${gate.condition.text}${gate.condition.negated ? " fails" : ""}, and the deployment ${unset}, so migrations never run before ${runner === web ? "it" : web} serves. Set ${variables}${runner === web ? "" : ` on ${runner}`} so the test passes, or ${instead}.`,
+    step.location,
+  );
+}
 
 /** Wait loops that stop trying after their bound and let migrate or the server start anyway. */
 function givesUpWaiting(plan: StartPlan): Finding[] {

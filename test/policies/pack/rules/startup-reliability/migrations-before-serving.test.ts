@@ -4,7 +4,9 @@ import { UNKNOWN } from "../../../../../policies/protocol";
 import { webProps } from "../../../../support/app-stack";
 import { dockerStack, URLS } from "../../../../support/app-stacks";
 import { djangoProject, INLINE_APP, judgeInline } from "../../../../support/inline-app";
-import { context, judge } from "../../../../support/resources";
+import { context, judge, resource } from "../../../../support/resources";
+import { builtImage } from "../../../../support/app-images";
+import { DOCKER } from "../../../../../policies/pack/rules/types";
 
 const ctx = context();
 
@@ -110,6 +112,72 @@ describe("SR-1 on a migrate that runs only under a condition", () => {
     const script = '[ "$RUN_MIGRATIONS" = 1 ] && python manage.py migrate --noinput';
     const release = (envs: string[]) => dockerStack({ releaseScriptText: script, envs: [...URLS, ...envs] });
     expect(await judge(migrationsBeforeServing, release(["RUN_MIGRATIONS=1"]), ctx)).toEqual([]);
-    expect(kinds(await judge(migrationsBeforeServing, release([]), ctx))).toEqual(["violation"]);
+    expect(await judge(migrationsBeforeServing, release([]), ctx)).toEqual([
+      {
+        kind: "violation",
+        message: expect.stringContaining(
+          'x-release runs migrate (command) only when [ "$RUN_MIGRATIONS" = 1 ], and the deployment does not set RUN_MIGRATIONS, so migrations never run before x-web serves.',
+        ),
+        location: expect.objectContaining({ property: "command" }),
+      },
+    ]);
+  });
+
+  describe("in a release job's own script", () => {
+    // The image's own command is the release script; web runs gunicorn instead (its own command).
+    const files = {
+      ...djangoProject(),
+      Dockerfile: 'FROM python:3.12-slim\nCOPY . /app\nCMD ["/app/release.sh"]\n',
+      "release.sh": [
+        "#!/bin/sh",
+        "set -e",
+        '[ "$RUN_MIGRATIONS" = 1 ] && python manage.py migrate --noinput',
+      ].join("\n"),
+    };
+    const stack = (...entries: string[]) => {
+      const image = builtImage(INLINE_APP);
+      const release = resource(
+        DOCKER.container,
+        "release",
+        { image: "app-image:1", attach: true, envs: [...(webProps().envs as string[]), ...entries] },
+        { propertyDependencies: { image: [image.urn] } },
+      );
+      const web = resource(DOCKER.container, "web", webProps({ command: ["gunicorn", "config.wsgi"] }), {
+        propertyDependencies: { image: [image.urn] },
+        dependencies: [release.urn],
+      });
+      return [image, release, web];
+    };
+
+    it("passes when the deployment sets the variable to a value that runs it", async () => {
+      expect(
+        await judgeInline(migrationsBeforeServing, files, { resources: stack("RUN_MIGRATIONS=1") }),
+      ).toEqual([]);
+    });
+
+    it("fails naming the variable and the file:line, not with the generic 'Nothing runs migrations'", async () => {
+      expect(await judgeInline(migrationsBeforeServing, files, { resources: stack() })).toEqual([
+        {
+          kind: "violation",
+          message:
+            'release runs migrate (release.sh:3) only when [ "$RUN_MIGRATIONS" = 1 ], and the deployment does not set RUN_MIGRATIONS, so migrations never run before web serves. Set RUN_MIGRATIONS on release so the test passes, or run migrate in release unconditionally.',
+          location: { file: `${INLINE_APP}/release.sh`, line: 3 },
+        },
+      ]);
+    });
+
+    it("could not verify a variable known only when the deployment runs, naming it", async () => {
+      expect(
+        await judgeInline(migrationsBeforeServing, files, { resources: stack(`RUN_MIGRATIONS=${UNKNOWN}`) }),
+      ).toEqual([
+        {
+          kind: "unverifiable",
+          message: expect.stringContaining(
+            'RUN_MIGRATIONS of "release" is not known until the deployment runs',
+          ),
+          location: { file: `${INLINE_APP}/release.sh`, line: 3 },
+        },
+      ]);
+    });
   });
 });
