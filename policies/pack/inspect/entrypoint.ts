@@ -22,6 +22,7 @@ import { NO_ENVIRONMENT, scriptEnvironment } from "./script-environment";
 import {
   classifyCommand,
   conditionsOf,
+  runsUnderTest,
   fallbackVariables,
   isShell,
   readServerOptions,
@@ -232,24 +233,10 @@ function startupStep(
     settings: classified?.settings ?? null,
     deployCheck: classified?.deployCheck ?? false,
     swallowed,
-    conditional: underCondition || inAndChain(view.node),
+    conditional: underCondition || runsUnderTest(view.node),
     conditions: conditionsOf(view.node),
     location: at(view.line),
   };
-}
-
-/** Right-hand side of `test && cmd`: runs only when the left succeeds. */
-function inAndChain(node: Node): boolean {
-  const parent = node.parent;
-  if (!parent || parent.type !== "list") return false;
-  const operator = parent.children.find((child) => child && (child.type === "&&" || child.type === "||"));
-  const first = parent.namedChildren[0];
-  return (
-    operator?.type === "&&" &&
-    first !== null &&
-    first.startIndex !== node.startIndex &&
-    /^(\[|test|\[\[)/.test(first.text)
-  );
 }
 
 function serverStart(

@@ -320,31 +320,54 @@ function variableOf(key: string): string {
 }
 
 /**
- * The tests on variables that decide whether the command `node` runs, from its enclosing `&&`/`||`
- * lists and `if` statements. Tests on anything else (files, commands) are not listed: whether
- * they hold depends on the running container, not on the deployment.
+ * The tests that decide whether the command `node` runs, from its enclosing `&&`/`||` lists and
+ * `if` statements, on variables or not: the one reading of a condition, for conditionsOf (the
+ * tests on variables, which the deployment decides) and runsUnderTest (any test, a file's too).
  */
-export function conditionsOf(node: Node): StepCondition[] {
-  const found: StepCondition[] = [];
+function gatingTests(node: Node): { test: Node; negated: boolean }[] {
+  const found: { test: Node; negated: boolean }[] = [];
   for (let child = node, parent = node.parent; parent !== null; child = parent, parent = parent.parent) {
     if (parent.type === "list") {
       const [left] = parent.namedChildren.filter((n): n is Node => n !== null);
-      const operator = parent.children.find((c) => c !== null && (c.type === "&&" || c.type === "||"));
-      if (left !== undefined && left.id !== child.id && operator) {
-        const condition = testCondition(left, operator.type === "||");
-        if (condition) found.push(condition);
-      }
+      const operator = listOperator(parent);
+      if (left === undefined || left.id === child.id || operator === undefined) continue;
+      // `[ A ] && [ B ] && cmd`: every test of the left chain must pass; `[ A ] || cmd`: the one must fail.
+      const tests = operator === "&&" ? chainTests(left) : isTest(left) ? [left] : [];
+      found.push(...tests.map((test) => ({ test, negated: operator === "||" })));
     } else if (parent.type === "if_statement" || parent.type === "elif_clause") {
       const conditions = parent.childrenForFieldName("condition").filter((n): n is Node => n !== null);
       if (conditions.some((c) => c.id === child.id)) continue;
       const negated = child.type === "else_clause" || child.type === "elif_clause";
-      for (const c of conditions) {
-        const condition = testCondition(c, negated);
-        if (condition) found.push(condition);
-      }
+      found.push(...conditions.filter(isTest).map((test) => ({ test, negated })));
     }
   }
   return found;
+}
+
+function listOperator(list: Node): "&&" | "||" | undefined {
+  const operator = list.children.find((c) => c !== null && (c.type === "&&" || c.type === "||"));
+  return operator?.type as "&&" | "||" | undefined;
+}
+
+/** The tests of an `&&` chain, which all pass when it does (other commands in it are not tests). */
+function chainTests(node: Node): Node[] {
+  if (isTest(node)) return [node];
+  if (node.type !== "list" || listOperator(node) !== "&&") return [];
+  return node.namedChildren.filter((n): n is Node => n !== null).flatMap(chainTests);
+}
+
+/**
+ * The tests on variables that decide whether the command `node` runs. Tests on anything else
+ * (files, commands) are not listed: whether they hold depends on the running container, not on
+ * the deployment (runsUnderTest counts them).
+ */
+export function conditionsOf(node: Node): StepCondition[] {
+  return gatingTests(node).flatMap(({ test, negated }) => testCondition(test, negated) ?? []);
+}
+
+/** The command runs only when a test passes (or fails): `[ -f /app/x ] && cmd`, `if [ -n "$X" ]`. */
+export function runsUnderTest(node: Node): boolean {
+  return gatingTests(node).length > 0;
 }
 
 /**

@@ -12,6 +12,7 @@ import { parseWithBudget } from "./grammars";
 import {
   classifyCommand,
   conditionsOf,
+  runsUnderTest,
   isShell,
   withoutPrefixes,
   type StepCondition,
@@ -243,7 +244,7 @@ class ScriptReader {
     this.steps.push({
       ...step,
       onFailure: failure,
-      conditional: scope.conditional,
+      conditional: scope.conditional || runsUnderTest(node),
       conditions: conditionsOf(node),
       line: node.startPosition.row + 1,
     });

@@ -1,4 +1,4 @@
-import { readEntrypointScript } from "../../../../policies/pack/inspect/entrypoint";
+import { readEntrypointScript, readShell } from "../../../../policies/pack/inspect/entrypoint";
 import { loadParser } from "../../../../policies/pack/inspect/grammars";
 import { serverInCommand } from "../../../../policies/pack/inspect/server-command";
 import {
@@ -129,4 +129,48 @@ describe("the tests on variables a step runs under", () => {
     const [condition] = await migrateIn('[ "$N" -gt 0 ] && python manage.py migrate');
     expect(holds(condition, { N: "1" })).toBeUndefined();
   });
+});
+
+describe("one reading of the condition a step runs under", () => {
+  // The entrypoint reader and the command reader both read it with shell.ts (gatingTests).
+  const migrateStep = async (script: string) => {
+    const parser = await loadParser("bash");
+    const command = readStartCommand(["sh", "-c", script], parser).steps.find((s) => s.kind === "migrate")!;
+    const entrypoint = readShell(parser, `#!/bin/sh\n${script}\n`, "entrypoint.sh", 0, "/entrypoint.sh");
+    const step = entrypoint.steps.find((s) => s.kind === "migrate")!;
+    expect({ conditional: command.conditional, conditions: command.conditions }).toEqual({
+      conditional: step.conditional,
+      conditions: step.conditions,
+    });
+    return step;
+  };
+  const variables = (step: { conditions: StepCondition[] }) =>
+    step.conditions.map((c) => [c.variables, c.negated]);
+
+  it.each([
+    ['[ "$A" = 1 ] && python manage.py migrate', [[["A"], false]]],
+    ['[ -z "$A" ] || python manage.py migrate', [[["A"], true]]],
+    [
+      '[ -n "$A" ] && [ -n "$B" ] && python manage.py migrate',
+      [
+        [["A"], false],
+        [["B"], false],
+      ],
+    ],
+    ['[ -n "$A" ] && echo go && python manage.py migrate', [[["A"], false]]],
+    ["[ -f /app/ready ] && python manage.py migrate", []],
+  ])("%s runs under a test, on the variables %j", async (script, expected) => {
+    const step = await migrateStep(script);
+    expect(step.conditional).toBe(true);
+    expect(variables(step)).toEqual(expected);
+  });
+
+  it.each(["true && python manage.py migrate", "python manage.py check && python manage.py migrate"])(
+    "%s runs under no test",
+    async (script) => {
+      const step = await migrateStep(script);
+      expect(step.conditional).toBe(false);
+      expect(step.conditions).toEqual([]);
+    },
+  );
 });
