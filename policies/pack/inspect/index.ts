@@ -422,9 +422,9 @@ async function inspectSettings(
     for (const at of moduleFacts.syntaxErrors.slice(0, 1)) {
       broken.push({
         topic: "settings-import",
-        reason: `${at.file} has a Python syntax error, so importing ${module} fails and the app cannot start`,
+        reason: `${at.file} has a Python syntax error, so importing ${module} fails and ${moduleFacts.buildOnly ? "the image cannot be built" : "the app cannot start"}`,
         location: at,
-        failsBuild: false,
+        failsBuild: moduleFacts.buildOnly,
         unreadable: `${at.file}:${at.line} does not parse`,
       });
     }

@@ -104,6 +104,22 @@ describe("one settings module Python cannot parse is one failure", () => {
     ]);
   });
 
+  it("a build-only module that does not parse fails CH-8 as an image that cannot be built", async () => {
+    write(
+      "Dockerfile",
+      "FROM python:3.12.12-slim-bookworm\nCOPY . /app\nRUN python manage.py collectstatic --noinput --settings=app.settings.build\nUSER 10001\nCMD exec gunicorn app.wsgi\n",
+    );
+    write("app/settings/production.py", GOOD_SETTINGS);
+    write("app/settings/build.py", "STATIC_ROOT = (\n");
+    const owner = RULES.find((r) => r.id === "CH-8") as Rule;
+    expect(violations(await judgeAll(owner))).toEqual([
+      expect.objectContaining({
+        message: `${CANNOT_BUILD} app/settings/build.py has a Python syntax error, so importing app.settings.build fails and the image cannot be built`,
+        location: { file: path.join(dir, "app", "settings", "build.py"), line: 1 },
+      }),
+    ]);
+  });
+
   it("every other item that reads the settings could not judge them, saying which line, and none fails on them", async () => {
     write_();
     const unreadable = {
