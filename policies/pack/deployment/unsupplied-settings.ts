@@ -15,7 +15,7 @@ import { inContext, unverifiable, violation, type Finding, type Location } from 
 import type { Deployment } from "./index";
 import { stageChain } from "./image-facts";
 import { runtimeModules } from "./setting-values";
-import { misshapenAt, propertyOf, unknownEnv, type Workload } from "./workloads";
+import { envProperty, misshapenAt, propertyOf, unknownEnv, type Workload } from "./workloads";
 
 export interface UnsuppliedSetting {
   name: string;
@@ -51,8 +51,7 @@ const APP_ROLES = new Set(["web", "release"]);
 export function unsuppliedSettings(deployment: Deployment): UnsuppliedSetting[] {
   const byName = new Map<string, UnsuppliedSetting>();
   for (const workload of deployment.workloads) {
-    const envs = workload.platform === "docker" ? "envs" : "env";
-    if (!APP_ROLES.has(workload.role) || misshapenAt(workload, envs).length > 0) continue;
+    if (!APP_ROLES.has(workload.role) || misshapenAt(workload, envProperty(workload)).length > 0) continue;
     const found = deployment.factsOf(workload);
     if ("reason" in found) continue;
     const facts = found.facts;
@@ -95,7 +94,7 @@ function fromOutside(workload: Workload, name: string): Finding | undefined {
   if (!workload.envFromOutside) return undefined;
   return unverifiable(
     `"${workload.resource.name}" may get ${name} from an env_file that is not in the repository.`,
-    { urn: workload.resource.urn, property: propertyOf(workload, "envs") },
+    { urn: workload.resource.urn, property: propertyOf(workload, envProperty(workload)) },
   );
 }
 

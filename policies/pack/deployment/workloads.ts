@@ -60,6 +60,11 @@ export interface Workload {
   role: WorkloadRole;
 }
 
+/** The property a workload's env is given in: docker's `envs`, an Azure container's `env`. */
+export function envProperty(workload: Workload): "envs" | "env" {
+  return workload.platform === "docker" ? "envs" : "env";
+}
+
 /** `envs`/`healthcheck.tests` etc. of a workload as a property path for a finding location. */
 export function propertyOf(workload: Workload, property: string): string {
   return workload.path === "" ? property : `${workload.path}.${property}`;
@@ -176,7 +181,7 @@ function readEnvEntry(entry: string, env: Record<string, EnvValue>): void {
  * The one place the model decides this, so an unknown entry touches only the items that read it.
  */
 export function unknownEnv(workload: Workload, name: string): Finding | undefined {
-  const envs = workload.platform === "docker" ? "envs" : "env";
+  const envs = envProperty(workload);
   const owner = `"${workload.resource.name}"`;
   if (workload.env[name]?.kind === "unknown") {
     return unverifiable(`${name} of ${owner} is not known until the deployment runs.`, {

@@ -7,7 +7,7 @@ import { codeAndDeployed, inContext, violation, type Finding, type StackRule } f
 import { type InspectedBuild } from "../../deployment/app-builds";
 import { runtimeModules } from "../../deployment/setting-values";
 import { judgeBuilds } from "../rule";
-import { propertyOf, unknownEnv, type Workload } from "../../deployment/workloads";
+import { envProperty, propertyOf, unknownEnv, type Workload } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 
 export function hostList(value: string): string[] {
@@ -46,7 +46,7 @@ function judgeDeployed(w: Workload): Finding[] {
   return [
     violation(`"${w.resource.name}" is deployed with ALLOWED_HOSTS=* : it answers for any host name.`, {
       urn: w.resource.urn,
-      property: propertyOf(w, w.platform === "docker" ? "envs" : "env"),
+      property: propertyOf(w, envProperty(w)),
     }),
   ];
 }

@@ -8,7 +8,7 @@ import { codeAndDeployed, inContext, violation, type Finding, type StackRule } f
 import { type InspectedBuild } from "../../deployment/app-builds";
 import { runtimeModules } from "../../deployment/setting-values";
 import { judgeBuilds, wholeFile } from "../rule";
-import { propertyOf, unknownEnv, type Workload } from "../../deployment/workloads";
+import { envProperty, propertyOf, unknownEnv, type Workload } from "../../deployment/workloads";
 import { hostList } from "./allowed-hosts-restricted";
 import { APP_BUILD_TYPES } from "../types";
 
@@ -71,7 +71,7 @@ function isPublicHost(host: string): boolean {
 function judgeDeployed(w: Workload): Finding[] {
   const hosts = w.knownEnv.ALLOWED_HOSTS;
   const origins = w.knownEnv.CSRF_TRUSTED_ORIGINS;
-  const where = { urn: w.resource.urn, property: propertyOf(w, w.platform === "docker" ? "envs" : "env") };
+  const where = { urn: w.resource.urn, property: propertyOf(w, envProperty(w)) };
   if (origins === undefined) {
     // Origins known only at deploy time cannot be checked for their scheme or their hosts.
     const unknown = unknownEnv(w, "CSRF_TRUSTED_ORIGINS");

@@ -17,7 +17,7 @@ import { judgeBuilds } from "../rule";
 import { truthy } from "../../deployment/setting-values";
 import { settingTruth } from "../../deployment/setting-values";
 import { imageEnv } from "../../deployment/web-servers";
-import { propertyOf, unknownEnv } from "../../deployment/workloads";
+import { envProperty, propertyOf, unknownEnv } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 import type { Deployment } from "../../deployment";
 
@@ -100,7 +100,7 @@ function deployedDebug(deployment: Deployment, ctx: RuleContext): Finding[] {
       return [
         violation(`"${w.resource.name}" runs with DEBUG turned on in a production deployment.`, {
           urn: w.resource.urn,
-          property: propertyOf(w, w.platform === "docker" ? "envs" : "env"),
+          property: propertyOf(w, envProperty(w)),
         }),
       ];
     });

@@ -14,7 +14,7 @@ import { inContext, violation, type Finding, type StackRule } from "../rule";
 import { type InspectedBuild } from "../../deployment/app-builds";
 import { runtimeModules } from "../../deployment/setting-values";
 import { judgeBuilds } from "../rule";
-import { propertyOf, type Workload } from "../../deployment/workloads";
+import { envProperty, propertyOf, type Workload } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 import { unsuppliedFindings } from "../../deployment/unsupplied-settings";
 
@@ -92,7 +92,7 @@ function deployedKeys(w: Workload): Finding[] {
   for (const key of SECRET_KEY_SETTINGS) {
     const entry = w.env[key];
     if (entry === undefined || entry.kind === "unknown" || entry.kind === "secret-ref") continue;
-    const property = propertyOf(w, w.platform === "docker" ? "envs" : "env");
+    const property = propertyOf(w, envProperty(w));
     if (w.platform === "azure") {
       findings.push(
         violation(

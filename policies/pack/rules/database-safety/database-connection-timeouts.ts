@@ -13,7 +13,7 @@ import {
   type Finding,
   type StackRule,
 } from "../rule";
-import { propertyOf, type Workload } from "../../deployment/workloads";
+import { envProperty, propertyOf, type Workload } from "../../deployment/workloads";
 import { WORKLOAD_TYPES } from "../types";
 import type { Deployment } from "../../deployment";
 
@@ -81,7 +81,7 @@ export const databaseConnectionTimeouts: StackRule = {
               `${variable} given to ${app.resource.name} has no connect_timeout, and the settings set none either. Add ?connect_timeout=10 to the URL.`,
               {
                 urn: app.resource.urn,
-                property: propertyOf(app, app.platform === "docker" ? "envs" : "env"),
+                property: propertyOf(app, envProperty(app)),
               },
             ),
           );
@@ -91,7 +91,7 @@ export const databaseConnectionTimeouts: StackRule = {
               `${variable} of ${app.resource.name} is not known before the deployment runs and its settings could not be read, so its connect timeout cannot be checked.`,
               {
                 urn: app.resource.urn,
-                property: propertyOf(app, app.platform === "docker" ? "envs" : "env"),
+                property: propertyOf(app, envProperty(app)),
               },
             ),
           );

@@ -11,7 +11,7 @@
  */
 import type { Deployment } from "../../deployment";
 import { isDjangoContext } from "../../deployment/app-builds";
-import { misshapenAt, propertyOf, unknownEnv, type Workload } from "../../deployment/workloads";
+import { envProperty, misshapenAt, propertyOf, unknownEnv, type Workload } from "../../deployment/workloads";
 import type { BuildContextFacts } from "../../inspect/facts";
 import { inContext, NOT_APPLICABLE, unverifiable, violation } from "../rule";
 import type { Finding, RuleResult, StackRule } from "../rule";
@@ -46,7 +46,7 @@ export function judgeDatabaseUrl(variable: string, deployment: Deployment): Rule
 
   for (const app of apps) {
     const value = app.env[variable];
-    const unreadableEnv = misshapenAt(app, app.platform === "docker" ? "envs" : "env");
+    const unreadableEnv = misshapenAt(app, envProperty(app));
     const unknown = value === undefined ? unknownEnv(app, variable) : undefined;
     if (value === undefined && unreadableEnv.length > 0) findings.push(...unreadableEnv);
     else if (unknown !== undefined) findings.push(unknown);
@@ -94,7 +94,7 @@ export function judgeDatabaseUrl(variable: string, deployment: Deployment): Rule
     findings.push(
       violation(
         `${app.resource.name} does not set ${variable}, so the app cannot reach its database (or uses a built-in default). Supply it from a secret.`,
-        { urn: app.resource.urn, property: propertyOf(app, app.platform === "docker" ? "envs" : "env") },
+        { urn: app.resource.urn, property: propertyOf(app, envProperty(app)) },
       ),
     );
   }

@@ -5,7 +5,7 @@
  * Credentials are compared, never shown.
  */
 import { NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
-import { propertyOf, type Workload } from "../../deployment/workloads";
+import { envProperty, propertyOf, type Workload } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 import type { Deployment } from "../../deployment";
 
@@ -56,7 +56,7 @@ export const separateAuditCredentials: StackRule = {
     for (const app of apps) {
       const where = {
         urn: app.resource.urn,
-        property: propertyOf(app, app.platform === "docker" ? "envs" : "env"),
+        property: propertyOf(app, envProperty(app)),
       };
       const main = envValue(app, "DATABASE_URL", deployment);
       const audit = envValue(app, "AUDIT_DATABASE_URL", deployment);

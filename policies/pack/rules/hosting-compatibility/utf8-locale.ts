@@ -7,7 +7,7 @@
 import { inContext, NOT_APPLICABLE, unverifiable, violation, type Finding, type StackRule } from "../rule";
 import { runsBuild } from "../../deployment/app-builds";
 import { imageEnv } from "../../deployment/web-servers";
-import { propertyOf } from "../../deployment/workloads";
+import { envProperty, propertyOf } from "../../deployment/workloads";
 import { APP_BUILD_TYPES } from "../types";
 
 const UTF8 = /utf-?8/i;
@@ -57,7 +57,7 @@ export const utf8Locale: StackRule = {
             "non-English text can break. Set LANG=C.UTF-8 (and LC_ALL=C.UTF-8).",
           build && stage
             ? inContext(build.facts, stage.location)
-            : { urn, property: propertyOf(w, w.platform === "docker" ? "envs" : "env") },
+            : { urn, property: propertyOf(w, envProperty(w)) },
         ),
       );
     }
