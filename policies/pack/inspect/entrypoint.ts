@@ -21,6 +21,7 @@ import { descendants, descendantsWithin, lineOf, loadParser, parseWithBudget } f
 import { NO_ENVIRONMENT, scriptEnvironment } from "./script-environment";
 import {
   classifyCommand,
+  wordsOf,
   conditionsOf,
   runsUnderTest,
   fallbackVariables,
@@ -28,6 +29,7 @@ import {
   readServerOptions,
   serverAt,
   withoutPrefixes,
+  wordValue,
   type CommandStep,
 } from "./shell";
 import { readWaitLoops } from "./wait-loops";
@@ -145,21 +147,8 @@ export function readShell(
   return facts;
 }
 
-function wordValue(node: Node): string {
-  const text = node.text;
-  if (node.type === "raw_string") return text.slice(1, -1);
-  if (node.type === "string") return text.slice(1, -1);
-  return text.replace(/\\(.)/g, "$1");
-}
-
 function commandView(node: Node): CommandView {
-  const argv: string[] = [];
-  for (const child of node.namedChildren) {
-    if (!child || child.type === "variable_assignment" || child.type === "file_redirect") continue;
-    if (child.type === "command_name") argv.push(wordValue(child.namedChildren[0] ?? child));
-    else argv.push(wordValue(child));
-  }
-  const command = withoutPrefixes(argv);
+  const command = withoutPrefixes(wordsOf(node));
   return { node, argv: command.argv, text: node.text.slice(0, 500), exec: command.exec, line: lineOf(node) };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Node } from "web-tree-sitter";
 import { descendants } from "./grammars";
-import { basename, PREFIXES } from "./shell";
+import { basename, wordsOf, PREFIXES } from "./shell";
 
 export interface ScriptEnvironment {
   /** Names the script assigns, in the order first seen. */
@@ -32,9 +32,7 @@ export function scriptEnvironment(root: Node): ScriptEnvironment {
       // `export $(grep -v '^#' .env | xargs)`: names only known when it runs.
       if (node.namedChildren.some((child) => child?.type === "command_substitution")) open = true;
     } else if (node.type === "command") {
-      const words = node.namedChildren
-        .filter((child): child is Node => child !== null && child.type !== "variable_assignment")
-        .map((child) => (child.type === "command_name" ? (child.namedChildren[0] ?? child) : child).text);
+      const words = wordsOf(node);
       // `exec env X=1 gunicorn`: the prefixes run the command, env's assignments are its variables.
       let i = 0;
       for (; i < words.length && PREFIXES.has(basename(words[i])); i++) {

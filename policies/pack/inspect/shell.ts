@@ -61,6 +61,24 @@ export interface CommandStep {
   outside: OutsideCallKind | null;
 }
 
+/** A word as the shell hands it on: quotes around the whole word removed, backslash escapes resolved. */
+export function wordValue(node: Node): string {
+  const text = node.text;
+  if (node.type === "raw_string") return text.slice(1, -1);
+  if (node.type === "string") return text.slice(1, -1);
+  return text.replace(/\\(.)/g, "$1");
+}
+
+/** A simple command's words (its name, then its arguments), without its assignments and redirects. */
+export function wordsOf(command: Node): string[] {
+  const words: string[] = [];
+  for (const child of command.namedChildren) {
+    if (!child || child.type === "variable_assignment" || child.type === "file_redirect") continue;
+    words.push(wordValue(child.type === "command_name" ? (child.namedChildren[0] ?? child) : child));
+  }
+  return words;
+}
+
 export function basename(word: string): string {
   return word.slice(word.lastIndexOf("/") + 1);
 }

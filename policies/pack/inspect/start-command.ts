@@ -11,6 +11,7 @@ import type { Node, Parser } from "web-tree-sitter";
 import { parseWithBudget } from "./grammars";
 import {
   classifyCommand,
+  wordsOf,
   conditionsOf,
   runsUnderTest,
   isShell,
@@ -227,7 +228,7 @@ class ScriptReader {
   }
 
   private command(node: Node, failure: OnFailure, scope: Scope): void {
-    const argv = words(node);
+    const argv = wordsOf(node);
     if (argv[0] === "set") {
       for (let i = 1; i < argv.length; i++) {
         const arg = argv[i];
@@ -260,7 +261,7 @@ function handlerOutcome(...handlers: Node[]): OnFailure {
   let prints = false;
   for (const handler of handlers) {
     for (const command of commandsIn(handler)) {
-      const argv = words(command);
+      const argv = wordsOf(command);
       const program = argv[0] ?? "";
       if (program === "exit" || program === "return") {
         if (argv[1] === undefined || argv[1] !== "0") return "aborts";
@@ -283,14 +284,4 @@ function commandsIn(root: Node): Node[] {
     else for (const child of node.namedChildren) if (child) stack.push(child);
   }
   return found;
-}
-
-/** The command's words with quotes removed (expansions kept as written). */
-function words(command: Node): string[] {
-  const out: string[] = [];
-  for (const child of command.namedChildren) {
-    if (!child || child.type === "variable_assignment" || child.type === "file_redirect") continue;
-    out.push(child.text.replace(/^(['"])([\s\S]*)\1$/, "$2"));
-  }
-  return out;
 }
