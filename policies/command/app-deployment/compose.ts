@@ -256,14 +256,13 @@ function normalizeService(service: MapNode, projectDir: string, notes: string[])
   const envFile = entries.get("env_file");
   if (envFile !== undefined && envFile.tag !== "!reset") {
     // env_file values come first; `environment` wins over them (compose-spec env_file).
-    const noted = notes.length;
-    const fromFiles = envFileValues(envFile, projectDir, notes);
+    const { values: fromFiles, unseen } = envFileValues(envFile, projectDir, notes);
     const own = entries.get("environment");
     const merged = new Map(fromFiles);
     if (own?.kind === "map") for (const [k, v] of own.entries) merged.set(k, v);
     entries.set("environment", { kind: "map", entries: merged, loc: own?.loc ?? envFile.loc });
     // A file outside the repository may set any variable: the service's environment is not all seen.
-    if (notes.length > noted) {
+    if (unseen) {
       const labels = entries.get("labels");
       const ownLabels = labels?.kind === "map" ? labels.entries : new Map<string, YamlNode>();
       entries.set("labels", {
@@ -276,8 +275,14 @@ function normalizeService(service: MapNode, projectDir: string, notes: string[])
   return { ...service, entries };
 }
 
-function envFileValues(node: YamlNode, projectDir: string, notes: string[]): Map<string, YamlNode> {
+/** The values of the service's env files, and whether one of them is not in the repository (noted). */
+function envFileValues(
+  node: YamlNode,
+  projectDir: string,
+  notes: string[],
+): { values: Map<string, YamlNode>; unseen: boolean } {
   const values = new Map<string, YamlNode>();
+  let unseen = false;
   const specs = node.kind === "seq" ? node.items : [node];
   for (const spec of specs) {
     const file = spec.kind === "map" ? text(entry(spec, "path")) : text(spec);
@@ -291,6 +296,7 @@ function envFileValues(node: YamlNode, projectDir: string, notes: string[]): Map
         `env_file ${file} (${path.relative(projectDir, spec.loc.file) || spec.loc.file}:${spec.loc.line}) ` +
           "is not in the repository: its values are supplied when the deployment runs",
       );
+      unseen = true;
       continue;
     }
     const lines = content.split("\n");
@@ -299,5 +305,5 @@ function envFileValues(node: YamlNode, projectDir: string, notes: string[]): Map
       values.set(key, scalarNode(value, { file: absolute, line: index + 1 || 1 }));
     }
   }
-  return values;
+  return { values, unseen };
 }
