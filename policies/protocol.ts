@@ -89,10 +89,11 @@ function parseLocationValue(value: string): FindingLocation {
 export const COMPOSE_DEFAULTED_ENV_LABEL = "agency-deploy.compose.defaulted-env";
 
 /**
- * The label a translated compose service carries when an `env_file` it reads is not in the
- * repository (created on the server): any variable may come from it.
+ * The label a translated service carries when variables reach it from outside the repository: a
+ * compose `env_file` created on the server, a platform's dashboard. Any variable may come from
+ * there; the value says where, for people.
  */
-export const COMPOSE_UNSEEN_ENV_LABEL = "agency-deploy.compose.env-file-outside-repository";
+export const UNSEEN_ENV_LABEL = "agency-deploy.env-outside-repository";
 
 /** The label a translated compose service carries for `deploy.replicas` / `scale`: how many containers run it. */
 export const COMPOSE_REPLICAS_LABEL = "com.docker.compose.replicas";

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseDotenv } from "dotenv";
-import { COMPOSE_UNSEEN_ENV_LABEL } from "../../protocol";
+import { UNSEEN_ENV_LABEL } from "../../protocol";
 import { interpolate } from "./interpolation";
 import { mergeSection, mergeService } from "./compose-merge";
 import {
@@ -234,6 +234,9 @@ function namedMap(node: YamlNode, defaults: (loc: SourceLine) => MapNode): MapNo
   return { kind: "map", entries, loc: node.loc, tag: node.tag };
 }
 
+/** Where variables outside the repository come from, as the translated service's label says. */
+const UNSEEN_ENV_FILE = "an env_file that is not in the repository";
+
 function normalizeService(service: MapNode, projectDir: string, notes: string[]): MapNode {
   const entries = new Map(service.entries);
   const set = (key: string, fn: (node: YamlNode) => YamlNode) => {
@@ -267,7 +270,7 @@ function normalizeService(service: MapNode, projectDir: string, notes: string[])
       const ownLabels = labels?.kind === "map" ? labels.entries : new Map<string, YamlNode>();
       entries.set("labels", {
         kind: "map",
-        entries: new Map(ownLabels).set(COMPOSE_UNSEEN_ENV_LABEL, scalarNode("true", envFile.loc)),
+        entries: new Map(ownLabels).set(UNSEEN_ENV_LABEL, scalarNode(UNSEEN_ENV_FILE, envFile.loc)),
         loc: labels?.loc ?? envFile.loc,
       });
     }

@@ -13,7 +13,7 @@ import type { ComposeResources, SourceMap } from "./compose-resources";
 import { registration, TYPES } from "./compose-resources";
 import { STACK_TYPE, stackUrn, type Registration, type WireObject } from "../offline/registration";
 import type { PlatformFile } from "./platform-files";
-import { UNKNOWN } from "../../protocol";
+import { UNKNOWN, UNSEEN_ENV_LABEL } from "../../protocol";
 
 export function platformResources(found: Discovery, stack = "platform"): ComposeResources | null {
   // app.json alone deploys nothing (its scripts run once, for review apps).
@@ -90,6 +90,8 @@ function container(project: string, name: string, command: string | undefined, e
     name: `${project}-${name}`,
     image: `${project}-web`,
     envs: env,
+    // The dashboard's variables reach every process, and no file here lists them.
+    labels: [{ label: UNSEEN_ENV_LABEL, value: "the variables set in the platform's dashboard" }],
     // The platforms run a start or release command through a shell.
     ...(command !== undefined ? { command: ["/bin/sh", "-c", command] } : {}),
   };

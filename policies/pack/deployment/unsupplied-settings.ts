@@ -91,11 +91,11 @@ export function unsuppliedSettings(deployment: Deployment): UnsuppliedSetting[] 
 }
 
 function fromOutside(workload: Workload, name: string): Finding | undefined {
-  if (!workload.envFromOutside) return undefined;
-  return unverifiable(
-    `"${workload.resource.name}" may get ${name} from an env_file that is not in the repository.`,
-    { urn: workload.resource.urn, property: propertyOf(workload, envProperty(workload)) },
-  );
+  if (workload.envFromOutside === undefined) return undefined;
+  return unverifiable(`"${workload.resource.name}" may get ${name} from ${workload.envFromOutside}.`, {
+    urn: workload.resource.urn,
+    property: propertyOf(workload, envProperty(workload)),
+  });
 }
 
 /** The finding for the settings in `names` that a workload starts without. */

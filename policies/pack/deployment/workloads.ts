@@ -6,7 +6,7 @@
  * its healthcheck and whether it is a one-shot. Names only break ties (which database is the audit
  * one), so stacks not built with our components are judged the same way.
  */
-import { COMPOSE_DEFAULTED_ENV_LABEL, COMPOSE_UNSEEN_ENV_LABEL } from "../../protocol";
+import { COMPOSE_DEFAULTED_ENV_LABEL, UNSEEN_ENV_LABEL } from "../../protocol";
 import { at, bool, isUnknown, list, LIST, str, UNKNOWN } from "../rules/props";
 import { unverifiable, type Finding, type Resource } from "../rules/rule";
 import { misshapen } from "../rules/props";
@@ -42,8 +42,11 @@ export interface Workload {
    */
   envDefaults: ReadonlySet<string>;
   env: Record<string, EnvValue>;
-  /** A compose env_file outside the repository gives it variables no file here shows. */
-  envFromOutside: boolean;
+  /**
+   * Where variables no file here shows reach it from (a compose env_file created on the server, a
+   * platform's dashboard), for people; undefined when every source is in the repository.
+   */
+  envFromOutside: string | undefined;
   /** Known env values only: what substitution and URL parsing can use. */
   knownEnv: Record<string, string>;
   /**
@@ -128,9 +131,7 @@ function dockerWorkload(resource: Resource): Workload {
     fallbacks: new Set(fallbackVariables([argv.join(" "), ...uploads].join("\n"))),
     envDefaults: composeDefaults(props),
     env,
-    envFromOutside: list(props, "labels").some(
-      (l) => leaf(() => str(l, "label")) === COMPOSE_UNSEEN_ENV_LABEL,
-    ),
+    envFromOutside: labelValue(props, UNSEEN_ENV_LABEL),
     knownEnv: knownValues(env),
     unknownEnvEntries,
     misshapen: [
@@ -240,7 +241,7 @@ function azureWorkloads(resource: Resource): Workload[] {
       fallbacks: new Set(fallbackVariables(argv.join(" "))),
       envDefaults: new Set<string>(),
       env,
-      envFromOutside: false,
+      envFromOutside: undefined,
       knownEnv: knownValues(env),
       unknownEnvEntries,
       misshapen: [
@@ -395,9 +396,12 @@ function vaultSecretName(url: string): { vault: string; secret: string } | undef
 
 /** The env names a translated compose service takes from a default written in the compose file. */
 function composeDefaults(props: Record<string, unknown>): Set<string> {
-  const label = list(props, "labels").find(
-    (l) => leaf(() => str(l, "label")) === COMPOSE_DEFAULTED_ENV_LABEL,
-  );
-  const value = leaf(() => str(label, "value")) ?? "";
+  const value = labelValue(props, COMPOSE_DEFAULTED_ENV_LABEL) ?? "";
   return new Set(value.split(",").filter((name) => name !== ""));
+}
+
+/** The value of a docker container's label, undefined when it has none by that name. */
+function labelValue(props: Record<string, unknown>, name: string): string | undefined {
+  const label = list(props, "labels").find((l) => leaf(() => str(l, "label")) === name);
+  return label === undefined ? undefined : (leaf(() => str(label, "value")) ?? "");
 }

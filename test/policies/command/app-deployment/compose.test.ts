@@ -14,7 +14,7 @@ import type { Registration } from "../../../../policies/command/offline/registra
 import {
   COMPOSE_DEFAULTED_ENV_LABEL,
   COMPOSE_REPLICAS_LABEL,
-  COMPOSE_UNSEEN_ENV_LABEL,
+  UNSEEN_ENV_LABEL,
   UNKNOWN,
 } from "../../../../policies/protocol";
 
@@ -159,7 +159,10 @@ services:
     );
     // Any variable may come from it: the translated container says its env is not all seen.
     const web = composeResources(project).run.registrations.find((r) => r.name === "web");
-    expect(web?.inputs.labels).toContainEqual({ label: COMPOSE_UNSEEN_ENV_LABEL, value: "true" });
+    expect(web?.inputs.labels).toContainEqual({
+      label: UNSEEN_ENV_LABEL,
+      value: "an env_file that is not in the repository",
+    });
   });
 
   it("rejects a file that does not parse, naming file:line", () => {

@@ -214,6 +214,16 @@ describe("railway-migrate-true: a Railway deployment whose entrypoint swallows m
     expect(item(report(), "RC-1").at).toEqual(["?railway-migrate-true-platform"]);
     expectStatus(report(), "n/a", ["DB-6", "RC-5", "RC-6"]);
   });
+
+  it("cannot know the variables set in the platform's dashboard: a required one is could-not-verify, not missing", () => {
+    // The settings require SECRET_KEY and RAILWAY_PUBLIC_DOMAIN; no file here sets them.
+    expect(item(report(), "CH-3")).toEqual({ status: "warning", at: ["?railway.json:1"] });
+    expect(item(report(), "CH-1").at).toContain("?railway.json:1");
+    const ch3 = report().items.find((i) => i.id === "CH-3");
+    expect(ch3?.findings[0].message).toContain(
+      '"web" may get SECRET_KEY from the variables set in the platform\'s dashboard',
+    );
+  });
 });
 
 describe("wait-loop: start scripts that wait for the database a bounded time, then carry on", () => {

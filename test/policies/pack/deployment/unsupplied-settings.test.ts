@@ -1,7 +1,7 @@
 import { requiredSettingsFailLoudly as ch1 } from "../../../../policies/pack/rules/configuration-hygiene/required-settings-fail-loudly";
 import { noDefaultSecretKeys as ch3 } from "../../../../policies/pack/rules/configuration-hygiene/no-default-secret-keys";
 import type { Finding, RuleResult } from "../../../../policies/pack/rules/rule";
-import { COMPOSE_UNSEEN_ENV_LABEL, UNKNOWN } from "../../../../policies/protocol";
+import { UNSEEN_ENV_LABEL, UNKNOWN } from "../../../../policies/protocol";
 import { djangoProject, INLINE_APP, judgeInline } from "../../../support/inline-app";
 import { webProps } from "../../../support/app-stack";
 
@@ -144,7 +144,7 @@ describe("required settings no workload supplies", () => {
 
   it("cannot tell for a compose service whose env_file is not in the repository, and says so", async () => {
     const files = djangoProject('import os\nREDIS_URL = os.environ["REDIS_URL"]\n');
-    const labels = [{ label: COMPOSE_UNSEEN_ENV_LABEL, value: "true" }];
+    const labels = [{ label: UNSEEN_ENV_LABEL, value: "an env_file that is not in the repository" }];
     const result = await judgeInline(ch1, files, { web: { labels } });
     expect(unsupplied(result)).toEqual([]);
     expect(result).toContainEqual(
